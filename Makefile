@@ -1,0 +1,35 @@
+# One-command entry points. `make run` and `make test` each set up .venv from the lock file.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+UV_VERSION := 0.13.8
+# The demo key pseudonymises the synthetic sample's citizen IDs. It is NOT a secret: set
+# VLPIPE_PII_KEY (or the Prefect Secret block "vlpipe-pii-key") for real data.
+DEMO_PII_KEY := demo-key-for-synthetic-sample-only
+
+.PHONY: setup run test lint sample clean
+
+$(STAMP): pyproject.toml uv.lock
+	@test -x $(BIN)/python || python3 -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never \
+		$(BIN)/uv sync --frozen --inexact --quiet --python $(BIN)/python
+	@rm -f $(VENV)/.synced-* && touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup  ## run the nightly flow once on the sample data in raw/
+	VLPIPE_PII_KEY=$${VLPIPE_PII_KEY:-$(DEMO_PII_KEY)} $(BIN)/vlpipe run --raw-dir raw --warehouse-dir warehouse
+
+test: setup  ## run the test suite
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check flows schemas tests
+
+sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
+	rm -rf raw && $(BIN)/python -m flows.generator --out raw --seed 2022 --scale 1
+
+clean:
+	rm -rf warehouse/private warehouse/.versions warehouse/parquet warehouse/*.duckdb \
+		warehouse/published.json .prefect

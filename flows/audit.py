@@ -1,0 +1,138 @@
+"""Audit a new build with great-expectations before anyone sees it.
+
+The marts people read are small (aggregates), so each is audited as a pandas frame read from
+the private warehouse (GX's SQL datasource cannot hold DuckDB connections reliably). The
+scorecard's status is recomputed here, independently of the SQL that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+STATUSES = ["met", "not_met", "no_data", "on_track", "at_risk"]
+PERCENT_BOUNDS = (-100.0, 1000.0)  # growth can be negative; shares stay within 0–100
+
+
+@dataclass
+class AuditResult:
+    success: bool
+    checks: list[dict] = field(default_factory=list)  # table, expectation, column, ok, detail
+
+    @property
+    def failures(self) -> list[dict]:
+        return [c for c in self.checks if not c["ok"]]
+
+    def summary(self) -> str:
+        if self.success:
+            return f"audit passed: {len(self.checks)} expectations"
+        lines = [f"audit FAILED: {len(self.failures)} of {len(self.checks)} expectations"]
+        lines += [f"  - {c['table']}: {c['expectation']} {c['column'] or ''} {c['detail']}"
+                  for c in self.failures]
+        return "\n".join(lines)
+
+
+def expected_status(frame: pd.DataFrame) -> pd.Series:
+    """Status from actual, targets and comparator, at the two decimals a KPI is shown with."""
+    actual = frame["actual"].astype(float).round(2)
+    low = frame["target_low"].astype(float)
+    met = np.select(
+        [frame["comparator"] == "gt", frame["comparator"] == "gte",
+         frame["comparator"] == "between"],
+        [actual > low, actual >= low, actual >= low],
+        default=False,
+    )
+    status = np.where(met, "met", "not_met")
+    return pd.Series(np.where(actual.isna(), "no_data", status), index=frame.index)
+
+
+def _dates_as_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
+    """GX's pandas metrics fail on columns of datetime.date objects; give them datetimes."""
+    for column in frame.columns:
+        if frame[column].dtype == object and frame[column].map(
+                lambda v: isinstance(v, dt.date)).any():
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def _scorecard_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = con.execute("select * from marts.kpi_scorecard").df()
+    final = frame["status"].isin(["met", "not_met", "no_data"])
+    frame["status_consistent"] = ~final | (frame["status"] == expected_status(frame))
+    frame["plan_kpi"] = frame["plan_id"] + "/" + frame["kpi_code"]
+    percent = frame["unit"].astype(str).str.strip() == "%"
+    frame["percent_actual"] = frame["actual"].where(percent)
+    money = frame["unit"].astype(str).str.contains("VND")
+    frame["money_actual"] = frame["actual"].where(money)
+    return frame
+
+
+def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, list]]:
+    import great_expectations as gx
+
+    e = gx.expectations
+    plan_kpis = [f"{p}/{k}" for p, k in con.execute(
+        "select distinct plan_id, kpi_code from raw.plan_targets").fetchall()]
+    scorecard = _scorecard_frame(con)
+    suites = {
+        "kpi_scorecard": (scorecard, [
+            e.ExpectCompoundColumnsToBeUnique(column_list=["plan_id", "kpi_code"]),
+            *[e.ExpectColumnValuesToNotBeNull(column=c)
+              for c in ("plan_id", "year", "kpi_code", "comparator", "target_low", "status")],
+            e.ExpectColumnDistinctValuesToContainSet(column="plan_kpi", value_set=plan_kpis),
+            e.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
+            e.ExpectColumnValuesToBeInSet(column="status_consistent", value_set=[True]),
+            e.ExpectColumnValuesToBeBetween(column="percent_actual", min_value=PERCENT_BOUNDS[0],
+                                            max_value=PERCENT_BOUNDS[1]),
+            e.ExpectColumnValuesToBeBetween(column="money_actual", min_value=0,
+                                            max_value=1_000_000),
+        ]),
+    }
+    for table, key in (("dim_units", ["tax_code"]), ("kpi_by_month", ["period"]),
+                       ("kpi_by_commune", ["year", "commune_code", "commune_valid_from"]),
+                       ("kpi_by_zone", ["year", "zone_code"])):
+        frame = _dates_as_datetimes(con.execute(f"select * from marts.{table}").df())
+        checks = [e.ExpectCompoundColumnsToBeUnique(column_list=key)] if len(key) > 1 else [
+            e.ExpectColumnValuesToBeUnique(column=key[0])]
+        checks += [e.ExpectColumnValuesToNotBeNull(column=c) for c in key
+                   if c in ("tax_code", "period", "year")]  # commune/zone may be unknown
+        suites[table] = (frame, checks)
+    return suites
+
+
+def run_audit(db_path: str) -> AuditResult:
+    """Run one GX checkpoint per audited mart; the build passes when every one passes."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("warehouse")
+    result = AuditResult(success=True)
+    with duckdb.connect(db_path, read_only=True) as con:
+        suites = _suites(con)
+    for table, (frame, expectations) in suites.items():
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("build")
+        suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=expectations))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(data=batch, suite=suite, name=table))
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(name=f"audit_{table}", validation_definitions=[definition]))
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        for run in outcome.run_results.values():
+            for r in run.results:
+                kwargs = r.expectation_config.kwargs
+                detail = ""
+                if not r.success:
+                    detail = str(r.result.get("partial_unexpected_list")
+                                 or r.result.get("details") or r.result.get("observed_value"))
+                result.checks.append({
+                    "table": table, "expectation": r.expectation_config.type,
+                    "column": kwargs.get("column") or ",".join(kwargs.get("column_list") or []),
+                    "ok": bool(r.success), "detail": detail[:300]})
+        result.success &= bool(outcome.success)
+    return result

@@ -1,0 +1,90 @@
+"""Where things are and how the pipeline is configured (paths, keys, Prefect environment)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = PROJECT_ROOT / "sql"
+PII_KEY_ENV = "VLPIPE_PII_KEY"
+PII_SECRET_BLOCK = "vlpipe-pii-key"
+ANALYST_DB = "vinhlinh.duckdb"
+
+
+def configure_prefect_environment() -> None:
+    """Quiet, self-contained Prefect defaults; call before importing prefect.
+
+    The temporary API server gets more than its default 20 s to start (2-core CI machines),
+    PREFECT_HOME stays inside the project, analytics and server access logs are off.
+    Anything already set in the environment wins.
+    """
+    defaults = {
+        "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_LOGGING_EXTRA_LOGGERS": "vlpipe",
+        "PREFECT_UI_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+        "TQDM_DISABLE": "1",  # great-expectations' progress bars
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The folders of one pipeline instance (the CLI and tests point them anywhere)."""
+
+    raw_dir: Path
+    warehouse_dir: Path
+
+    @classmethod
+    def of(cls, raw_dir: str | Path, warehouse_dir: str | Path) -> Paths:
+        return cls(Path(raw_dir).resolve(), Path(warehouse_dir).resolve())
+
+    @property
+    def private_dir(self) -> Path:
+        """The pipeline's own files; analysts never open them (a writer holds the DB)."""
+        return self.warehouse_dir / "private"
+
+    @property
+    def private_db(self) -> Path:
+        return self.private_dir / "pipeline.duckdb"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.private_dir / "run.lock"
+
+    @property
+    def analyst_db(self) -> Path:
+        return self.warehouse_dir / ANALYST_DB
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.warehouse_dir / "parquet"
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.warehouse_dir / ".versions"
+
+    def ensure(self) -> None:
+        self.private_dir.mkdir(parents=True, exist_ok=True)
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+
+
+def pii_key() -> bytes | None:
+    """The pseudonymisation key: VLPIPE_PII_KEY, else the Prefect Secret block, else None."""
+    value = os.environ.get(PII_KEY_ENV)
+    if value:
+        return value.encode("utf-8")
+    try:
+        from prefect.blocks.system import Secret
+
+        return Secret.load(PII_SECRET_BLOCK, _sync=True).get().encode("utf-8")
+    except Exception:  # no block registered (the usual case outside a deployment)
+        return None

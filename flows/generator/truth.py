@@ -1,0 +1,66 @@
+"""What the pipeline should end up with, for tests: the generator's ground truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+
+class BadRow(NamedTuple):
+    """A row written to break exactly one rule of sources.md."""
+
+    source: str
+    file: str          # path relative to the output directory, '/' separated
+    row_number: int    # 1-based physical row (sheet row or CSV line), title block included
+    column: str        # canonical column name
+    rule: str          # short rule description
+
+
+class FileInfo(NamedTuple):
+    """A file written by the generator."""
+
+    path: str          # relative to the output directory, '/' separated
+    source: str        # enterprise_reports | labour | khuyen_cong | reference
+    format: str        # xlsx | csv | html
+    mtime: datetime    # Vietnam local wall-clock time of arrival
+    data_rows: int     # data rows written (title, header and total rows excluded)
+    quirks: str        # short description of what makes the file awkward
+
+
+@dataclass
+class Truth:
+    """Ground truth of one generated dataset (plain records with canonical names).
+
+    Record lineage keys: ``file`` (relative path) and ``row_number`` (as the sender sees it).
+    """
+
+    seed: int
+    scale: float
+    out_dir: Path
+    enterprise_reports: list[dict] = field(default_factory=list)
+    enterprise_history: list[dict] = field(default_factory=list)
+    labour_spells: list[dict] = field(default_factory=list)
+    khuyen_cong: list[dict] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    unreadable_files: list[str] = field(default_factory=list)
+    files: list[FileInfo] = field(default_factory=list)
+    pii_values: set[str] = field(default_factory=set)
+    targets: list[dict] = field(default_factory=list)
+    resubmissions: list[dict] = field(default_factory=list)
+    reference: dict[str, list[dict]] = field(default_factory=dict)
+
+    def file_order(self, source: str) -> list[str]:
+        """Files of a source in arrival order (mtime, then name), as ingestion sees them."""
+        return [f.path for f in sorted((f for f in self.files if f.source == source),
+                                       key=lambda f: (f.mtime, f.path.rsplit("/", 1)[-1]))]
+
+    def summary(self) -> str:
+        """One line: counts of what was written."""
+        return (f"seed={self.seed} scale={self.scale:g}: {len(self.files)} files, "
+                f"{len(self.units)} units, {len(self.enterprise_reports)} enterprise reports "
+                f"({len(self.enterprise_history)} submitted), {len(self.labour_spells)} spells, "
+                f"{len(self.khuyen_cong)} khuyến công schemes, {len(self.bad_rows)} bad rows, "
+                f"{len(self.unreadable_files)} unreadable file(s) -> {self.out_dir}")

@@ -1,0 +1,125 @@
+"""Vectorised cell parsers: Vietnamese numbers, dates, months and yes/no, on whole columns.
+
+Each parser takes a column of cleaned text (numeric, date and boolean cells of a workbook are
+turned into unambiguous text by the reader) and returns a polars expression producing the
+typed value, NULL where the text cannot be read. The caller compares NULL results with the
+non-blank input to report which cells failed, and why.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from flows.ingest.text import fold_expr
+
+# Number text, after spaces are removed. "Ambiguous" = one separator followed by exactly three
+# digits ("1.110", "1,110"): thousands or decimals cannot be told from the cell alone.
+_INT = r"^-?\d+$"
+_AMBIG_DOT = r"^-?\d{1,3}\.\d{3}$"
+_AMBIG_COMMA = r"^-?\d{1,3},\d{3}$"
+_VN_GROUPED = r"^-?\d{1,3}(\.\d{3})+(,\d+)?$"  # 1.250.000 / 1.385,5
+_EN_GROUPED = r"^-?\d{1,3}(,\d{3})+(\.\d+)?$"  # 1,250,000 / 1,385.5
+_DOT_DECIMAL = r"^-?\d+\.\d+$"  # 1385.5
+_COMMA_DECIMAL = r"^-?\d+,\d+$"  # 99,1
+
+
+def _strip_number(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_all(r"[\s\u00a0\u2007\u202f']", "")
+
+
+def number_style(text: pl.Expr) -> pl.Expr:
+    """Classify number text: 'int', 'vn', 'en', 'ambig_dot', 'ambig_comma' or 'bad'."""
+    s = _strip_number(text)
+    return (
+        pl.when(s.str.contains(_INT)).then(pl.lit("int"))
+        .when(s.str.contains(_AMBIG_DOT)).then(pl.lit("ambig_dot"))
+        .when(s.str.contains(_AMBIG_COMMA)).then(pl.lit("ambig_comma"))
+        .when(s.str.contains(_VN_GROUPED) | s.str.contains(_COMMA_DECIMAL)).then(pl.lit("vn"))
+        .when(s.str.contains(_EN_GROUPED) | s.str.contains(_DOT_DECIMAL)).then(pl.lit("en"))
+        .otherwise(pl.lit("bad"))
+    )
+
+
+def parse_number(text: pl.Expr, style: pl.Expr, ambiguous_as: pl.Expr) -> pl.Expr:
+    """Parse number text given its style and how the column resolves ambiguous cells.
+
+    ``ambiguous_as`` is 'vn' (dot = thousands, comma = decimal), 'en' (the reverse) or NULL
+    (no evidence: the ambiguous cell is left NULL and reported).
+    """
+    s = _strip_number(text)
+    vn = s.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    en = s.str.replace_all(",", "", literal=True)
+    ambiguous = style.is_in(["ambig_dot", "ambig_comma"])
+    chosen = (
+        pl.when(style == "int").then(s)
+        .when(style == "vn").then(vn)
+        .when(style == "en").then(en)
+        .when(ambiguous & (ambiguous_as == "vn")).then(vn)
+        .when(ambiguous & (ambiguous_as == "en")).then(en)
+        .otherwise(None)
+    )
+    return chosen.cast(pl.Float64, strict=False)
+
+
+def resolve_ambiguity(styles: pl.Series, integer_column: bool) -> str | None:
+    """How ambiguous cells of one column of one file are read, from the other cells."""
+    present = set(styles.drop_nulls().unique().to_list())
+    if "vn" in present and "en" not in present:
+        return "vn"
+    if "en" in present and "vn" not in present:
+        return "en"
+    if integer_column:
+        return "vn" if "ambig_dot" in present else "en"
+    return None
+
+
+def _padded_date(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    iso = pl.concat_str([y, m.str.zfill(2), d.str.zfill(2)], separator="-")
+    return iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+
+
+def parse_date(text: pl.Expr) -> pl.Expr:
+    """dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd[ hh:mm:ss], Excel serial."""
+    s = text.str.strip_chars()
+    dmy = s.str.extract_groups(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+    ymd = s.str.extract_groups(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
+    serial = s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+    return pl.coalesce(
+        _padded_date(dmy.struct.field("3"), dmy.struct.field("2"), dmy.struct.field("1")),
+        _padded_date(ymd.struct.field("1"), ymd.struct.field("2"), ymd.struct.field("3")),
+        pl.when(serial.is_between(20000, 80000))
+        .then(pl.date(1899, 12, 30) + pl.duration(days=serial))
+        .otherwise(None),
+    )
+
+
+def parse_month(text: pl.Expr) -> pl.Expr:
+    """03/2022, 3/2022, 3-2022, 2022-03, Tháng 3/2022, T3/2022, tháng 3 năm 2022, a date."""
+    folded = fold_expr(text)  # "thang 3 2022", "3 2022", "2022 03", "2022 03 01 00 00 00"
+    my = folded.str.extract_groups(r"^(?:thang |t)?(\d{1,2}) (?:nam )?(\d{4})$")
+    ym = folded.str.extract_groups(r"^(\d{4}) (\d{1,2})(?: (\d{1,2}))?(?: 00 00(?: 00)?)?$")
+    dmy = folded.str.extract_groups(r"^(\d{1,2}) (\d{1,2}) (\d{4})$")
+    return pl.coalesce(
+        _padded_date(my.struct.field("2"), my.struct.field("1"), pl.lit("1")),
+        _padded_date(ym.struct.field("1"), ym.struct.field("2"), pl.lit("1")),
+        _padded_date(dmy.struct.field("3"), dmy.struct.field("2"), pl.lit("1")),
+    )
+
+
+_YES = ["co", "x", "1", "yes", "y", "true", "c", "1 0"]
+_NO = ["khong", "0", "no", "n", "false", "k", "0 0", ""]
+
+
+def parse_bool(text: pl.Expr) -> pl.Expr:
+    """Có / x / 1 / Yes → True; Không / blank / 0 / No → False; anything else NULL."""
+    folded = fold_expr(text.fill_null(""))
+    return (
+        pl.when(folded.is_in(_YES)).then(True)
+        .when(folded.is_in(_NO)).then(False)
+        .otherwise(None)
+    )
+
+
+def parse_code(text: pl.Expr) -> pl.Expr:
+    """Identifiers typed in cells: spaces removed; a numeric cell's '.0' dropped."""
+    return text.str.replace_all(r"[\s\u00a0]", "").str.replace(r"\.0+$", "")

@@ -1,0 +1,86 @@
+"""The private warehouse's bookkeeping: which file was loaded, when, and with what outcome.
+
+``ops.files`` holds one row per distinct file content (SHA-256) per source ever accepted for
+processing, loaded or rejected, so that the same bytes are never loaded twice whatever the
+file is called. ``ops.file_events`` records what happened to every file seen in every run,
+``ops.rejections`` every rejected row with its reasons, ``ops.runs`` the runs themselves.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from schemas.base import Kind, Source
+
+SQL_TYPES = {
+    Kind.TEXT: "VARCHAR", Kind.CODE: "VARCHAR", Kind.CATEGORY: "VARCHAR",
+    Kind.NUMBER: "DOUBLE", Kind.INTEGER: "BIGINT", Kind.DATE: "DATE", Kind.MONTH: "DATE",
+    Kind.BOOL: "BOOLEAN",
+}
+LINEAGE_COLUMNS = (
+    ("_file_id", "BIGINT"), ("_file_seq", "BIGINT"), ("_source_row", "INTEGER"),
+    ("_sheet", "VARCHAR"), ("_run_id", "VARCHAR"),
+)
+
+OPS_DDL = """
+create schema if not exists raw;
+create schema if not exists ops;
+create sequence if not exists ops.file_id_seq start 1;
+create table if not exists ops.runs (
+    run_id varchar primary key, started_at timestamp, finished_at timestamp,
+    status varchar, plan_id varchar, message varchar);
+create table if not exists ops.files (
+    file_id bigint primary key, file_seq bigint, source varchar, file_name varchar,
+    sha256 varchar, size_bytes bigint, mtime timestamp, first_run_id varchar, status varchar,
+    sheet varchar, rows_loaded bigint, rows_rejected bigint, reason varchar,
+    unique (source, sha256));
+create table if not exists ops.file_events (
+    run_id varchar, source varchar, file_name varchar, sha256 varchar, status varchar,
+    rows_loaded bigint, rows_rejected bigint, reason varchar, recorded_at timestamp);
+create table if not exists ops.rejections (
+    run_id varchar, file_id bigint, source varchar, file_name varchar, sheet varchar,
+    row_number integer, column_name varchar, value varchar, rule varchar,
+    message_vi varchar, message_en varchar);
+"""
+
+
+def ensure_ops(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(OPS_DDL)
+
+
+def raw_table_ddl(source: Source) -> str:
+    cols = [f"{name} {SQL_TYPES[kind]}" for name, kind in source.output_columns]
+    if source.keep_extra_columns:
+        cols.append("_extra VARCHAR")
+    cols += [f"{name} {sql_type}" for name, sql_type in LINEAGE_COLUMNS]
+    return f"create table if not exists raw.{source.table} (\n    " + ",\n    ".join(cols) + ")"
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    con.execute(raw_table_ddl(source))
+
+
+def known_file(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> tuple | None:
+    """(file_name, status) of an earlier file with the same content, if any."""
+    return con.execute(
+        "select file_name, status from ops.files where source = ? and sha256 = ?",
+        [source, sha256]).fetchone()
+
+
+def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_name: str,
+                 sha256: str | None, status: str, rows_loaded: int, rows_rejected: int,
+                 reason: str | None) -> None:
+    con.execute(
+        "insert into ops.file_events values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        [run_id, source, file_name, sha256, status, rows_loaded, rows_rejected, reason])
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, plan_id: str) -> None:
+    con.execute("insert into ops.runs values (?, current_timestamp, null, 'running', ?, null)",
+                [run_id, plan_id])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
+               message: str | None = None) -> None:
+    con.execute("update ops.runs set finished_at = current_timestamp, status = ?, message = ? "
+                "where run_id = ?", [status, message, run_id])

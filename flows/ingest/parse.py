@@ -1,0 +1,173 @@
+"""Turn the text cells below a header into typed columns, recording every cell that fails.
+
+Blank rows and rows holding only an STT number are skipped; a total row ("Tổng cộng",
+"Cộng", "Tổng") is excluded and, where it carries sums, checked against the rows above. All
+work is on whole columns; the only per-row Python is in rendering the (few) failures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from flows.ingest import cells
+from flows.ingest.header import HeaderMatch
+from flows.ingest.text import clean_text_expr, fold, fold_expr
+from schemas.base import Field, Kind, Source
+
+TOTAL_LABELS = ["tong cong", "cong", "tong", "tong so", "total", "cong tong", "tong cong chung"]
+ERROR_SCHEMA = {"_row": pl.Int32, "column": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8,
+                "detail": pl.Utf8}
+
+
+@dataclass
+class Parsed:
+    frame: pl.DataFrame  # typed field columns + _row (+ _extra JSON when kept)
+    text: pl.DataFrame  # the same rows as written: _row + field columns as text
+    errors: pl.DataFrame  # ERROR_SCHEMA: one row per broken cell or rule
+    total_row: int | None
+
+
+def empty_errors() -> pl.DataFrame:
+    return pl.DataFrame(schema=ERROR_SCHEMA)
+
+
+def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
+    frame = match.grid.frame.slice(match.header_index + 1)
+    data_cols = list(match.fields) + list(match.extras)
+    text = frame.select(
+        pl.col("_row"),
+        *[clean_text_expr(pl.col(c)).alias(c) for c in data_cols],
+        *([pl.col(match.row_number_column)] if match.row_number_column else []),
+    )
+    # Skip rows blank but for STT.
+    text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
+    text, total = _split_total_row(text, match)
+    named = text.select(
+        pl.col("_row"),
+        *[pl.col(c).alias(name) for c, name in match.fields.items()],
+    )
+    typed_cols: list[pl.Series] = [named["_row"]]
+    errors: list[pl.DataFrame] = []
+    for f in source.fields:
+        raw = named[f.name] if f.name in named.columns else pl.Series(
+            f.name, [None] * named.height, dtype=pl.Utf8)
+        values, bad = _parse_field(f, raw, named["_row"])
+        typed_cols.append(values.alias(f.name))
+        if bad is not None and bad.height:
+            errors.append(bad)
+    typed = pl.DataFrame(typed_cols)
+    if match.extras and source.keep_extra_columns:
+        extra = text.select(pl.struct(
+            [pl.col(c).alias(h) for c, h in match.extras.items()]
+        ).struct.json_encode().alias("_extra"))
+        typed = typed.with_columns(extra["_extra"])
+    if total is not None:
+        errors.append(_check_totals(total, typed, match, source))
+    all_errors = pl.concat(errors, how="vertical") if errors else empty_errors()
+    total_row = int(total["_row"][0]) if total is not None else None
+    return Parsed(typed, named, all_errors, total_row)
+
+
+def _split_total_row(text: pl.DataFrame,
+                     match: HeaderMatch) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    label_cols = [c for c in text.columns if c != "_row"][:3]
+    if match.row_number_column:
+        label_cols = [match.row_number_column, *label_cols]
+    is_total = pl.any_horizontal(fold_expr(pl.col(c)).is_in(TOTAL_LABELS) for c in label_cols)
+    flagged = text.with_columns(_is_total=is_total.fill_null(False))
+    totals = flagged.filter(pl.col("_is_total"))
+    if totals.height == 0:
+        return text, None
+    first_total = totals["_row"][0]
+    # Rows after the total row are still data (reported if broken), only the total goes.
+    rest = flagged.filter(~pl.col("_is_total")).drop("_is_total")
+    return rest, totals.filter(pl.col("_row") == first_total).drop("_is_total")
+
+
+def _errors_where(mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field, rule: str,
+                  detail: str = "") -> pl.DataFrame:
+    return pl.DataFrame({
+        "_row": rows.filter(mask),
+        "column": [field.name] * int(mask.sum()),
+        "value": raw.filter(mask),
+        "rule": [rule] * int(mask.sum()),
+        "detail": [detail] * int(mask.sum()),
+    }, schema=ERROR_SCHEMA)
+
+
+def _parse_field(f: Field, raw: pl.Series,
+                 rows: pl.Series) -> tuple[pl.Series, pl.DataFrame | None]:
+    frame = pl.DataFrame({"t": raw})
+    present = raw.is_not_null()
+    if f.kind in (Kind.NUMBER, Kind.INTEGER):
+        return _parse_number_field(f, frame, raw, rows)
+    if f.kind is Kind.TEXT:
+        return raw, None
+    if f.kind is Kind.CODE:
+        return frame.select(cells.parse_code(pl.col("t")).alias("t"))["t"], None
+    if f.kind is Kind.CATEGORY:
+        lookup = {fold(c): c for c in f.choices}
+        lookup.update({fold(a): c for a, c in f.choice_aliases.items()})
+        values = frame.select(fold_expr(pl.col("t")).replace_strict(
+            lookup, default=None, return_dtype=pl.Utf8).alias("t"))["t"]
+        bad = present & values.is_null()
+        return values, _errors_where(bad, raw, rows, f, "category", ", ".join(f.choices))
+    parser, rule = {
+        Kind.DATE: (cells.parse_date, "date_format"),
+        Kind.MONTH: (cells.parse_month, "month_format"),
+        Kind.BOOL: (cells.parse_bool, "yes_no"),
+    }[f.kind]
+    values = frame.select(parser(pl.col("t")).alias("t"))["t"]
+    bad = present & values.is_null()
+    if f.kind is Kind.BOOL:  # a blank yes/no cell means no
+        values = values.zip_with(present, pl.Series([False] * raw.len(), dtype=pl.Boolean))
+    return values, _errors_where(bad, raw, rows, f, rule)
+
+
+def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series,
+                        rows: pl.Series) -> tuple[pl.Series, pl.DataFrame]:
+    styles = frame.select(cells.number_style(pl.col("t")).alias("t"))["t"].zip_with(
+        raw.is_not_null(), pl.Series([None] * raw.len(), dtype=pl.Utf8))
+    resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
+    values = frame.with_columns(s=styles).select(
+        cells.parse_number(pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8)).alias("t")
+    )["t"]
+    present = raw.is_not_null()
+    ambiguous = present & values.is_null() & styles.is_in(["ambig_dot", "ambig_comma"])
+    bad = present & values.is_null() & ~ambiguous
+    errors = [
+        _errors_where(bad, raw, rows, f, "number_format"),
+        _errors_where(ambiguous, raw, rows, f, "number_ambiguous"),
+    ]
+    if f.kind is Kind.INTEGER:
+        fractional = values.is_not_null() & (values != values.round(0))
+        errors.append(_errors_where(fractional, raw, rows, f, "integer"))
+        values = values.zip_with(~fractional, pl.Series([None] * raw.len(), dtype=pl.Float64))
+        values = values.cast(pl.Int64)
+    if f.blank_as_zero:
+        values = values.zip_with(present, pl.Series([0] * raw.len(), dtype=values.dtype))
+    return values, pl.concat(errors)
+
+
+def _check_totals(total: pl.DataFrame, typed: pl.DataFrame, match: HeaderMatch,
+                  source: Source) -> pl.DataFrame:
+    """Compare each number in the total row with the sum of the rows above it."""
+    found = []
+    named = total.rename({c: n for c, n in match.fields.items()})
+    for f in source.fields:
+        if f.kind not in (Kind.NUMBER, Kind.INTEGER) or f.name not in named.columns:
+            continue
+        if named[f.name][0] is None:
+            continue
+        stated, _ = _parse_number_field(f, pl.DataFrame({"t": named[f.name]}), named[f.name],
+                                        named["_row"])
+        if stated[0] is None:
+            continue
+        actual = float(typed[f.name].sum() or 0)
+        if abs(float(stated[0]) - actual) > max(0.5, 0.001 * abs(actual)):
+            found.append({"_row": int(named["_row"][0]), "column": f.name,
+                          "value": named[f.name][0], "rule": "total_mismatch",
+                          "detail": f"{actual:,.2f}"})
+    return pl.DataFrame(found, schema=ERROR_SCHEMA)

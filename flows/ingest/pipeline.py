@@ -1,0 +1,205 @@
+"""The one path every declared source takes: discover → read → parse → validate → load.
+
+Each file is loaded in one DuckDB transaction: its good rows, its rejected rows with their
+reasons, and its ledger entry, all or nothing. A file that cannot be used is recorded as
+rejected with its reason and the run goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.ingest import ledger
+from flows.ingest.header import locate_header
+from flows.ingest.parse import parse_grid
+from flows.ingest.readers import FileRejected, read_grids
+from flows.ingest.references import References
+from flows.ingest.validate import mask_personal_data, resolve_lookups, validate
+from schemas.base import Pii, Source
+from schemas.messages import file_message, row_message
+
+log = logging.getLogger("vlpipe.ingest")
+IGNORED_PREFIXES = (".", "~$")
+
+
+@dataclass
+class FileOutcome:
+    source: str
+    file_name: str
+    sha256: str | None
+    status: str  # loaded | skipped | rejected
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    reason: str | None = None
+    sheet: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(raw_dir: Path, source: Source) -> Iterator[Path]:
+    """The source's files, oldest first (modification time, then name)."""
+    folder = raw_dir / source.folder
+    if not folder.is_dir():
+        return iter(())
+    found = [
+        p for p in folder.glob(source.files)
+        if not p.name.startswith(IGNORED_PREFIXES) and (p.is_file() or p.is_symlink())
+        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+    ]
+    return iter(sorted(found, key=lambda p: (p.lstat().st_mtime,
+                                             p.relative_to(raw_dir).as_posix())))
+
+
+def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, run_id: str,
+                  refs: References, pii_key: bytes | None) -> list[FileOutcome]:
+    ledger.ensure_raw_table(con, source)
+    outcomes = []
+    for path in discover(raw_dir, source):
+        outcome = ingest_file(con, source, raw_dir, path, run_id, refs, pii_key)
+        log.info("%s %s: %s (%d loaded, %d rejected)%s", source.name, outcome.file_name,
+                 outcome.status, outcome.rows_loaded, outcome.rows_rejected,
+                 f" — {outcome.reason}" if outcome.reason else "")
+        outcomes.append(outcome)
+    return outcomes
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
+                run_id: str, refs: References, pii_key: bytes | None) -> FileOutcome:
+    rel = path.relative_to(raw_dir).as_posix()
+    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+        reason = file_message("unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw")
+        outcome = FileOutcome(source.name, rel, None, "rejected", reason=reason)
+        ledger.record_event(con, run_id, source.name, rel, None, "rejected", 0, 0, reason)
+        return outcome
+    digest = sha256_of(path)
+    earlier = ledger.known_file(con, source.name, digest)
+    if earlier is not None:
+        reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
+        ledger.record_event(con, run_id, source.name, rel, digest, "skipped", 0, 0, reason)
+        return FileOutcome(source.name, rel, digest, "skipped", reason=reason)
+    if source.has_pii and pii_key is None:
+        reason = file_message("no_pii_key")  # not recorded in ops.files: retried once keyed
+        ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
+        return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
+    try:
+        grids = read_grids(path)
+        match = locate_header(grids, source)
+        parsed = parse_grid(match, source)
+        frame = resolve_lookups(parsed.frame, source, refs)
+        checked = validate(frame, parsed.text, source, refs)
+        # A cell that could not be parsed is NULL to the contract: report it once, as unparsed.
+        checked = checked.join(parsed.errors.select("_row", "column").unique(),
+                               on=["_row", "column"], how="anti")
+        errors = pl.concat([parsed.errors, checked], how="vertical")
+    except FileRejected as exc:
+        reason = file_message(exc.rule, exc.detail)
+        return _commit(con, source, path, rel, digest, run_id, None, None, None, reason, pii_key)
+    if frame.height == 0:
+        return _commit(con, source, path, rel, digest, run_id, match.grid.sheet, None, None,
+                       file_message("empty"), pii_key)
+    errors = mask_personal_data(errors.unique(), source)
+    good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
+    messages = _render(errors, source, match.written, rel, match.grid.sheet)
+    return _commit(con, source, path, rel, digest, run_id, match.grid.sheet, good, messages,
+                   None, pii_key)
+
+
+def _render(errors: pl.DataFrame, source: Source, written: dict[str, str], file_name: str,
+            sheet: str | None) -> pl.DataFrame:
+    """Rejection rows with their Vietnamese and English messages."""
+    rows = []
+    for e in errors.sort("_row", "column").iter_rows(named=True):
+        header = written.get(e["column"]) or source.field(e["column"]).header
+        vi, en = row_message(e["rule"], header, e["value"], e["detail"] or "")
+        rows.append({"source": source.name, "file_name": file_name, "sheet": sheet,
+                     "row_number": e["_row"], "column_name": e["column"], "value": e["value"],
+                     "rule": e["rule"], "message_vi": vi, "message_en": en})
+    return pl.DataFrame(rows, schema={
+        "source": pl.Utf8, "file_name": pl.Utf8, "sheet": pl.Utf8, "row_number": pl.Int32,
+        "column_name": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8, "message_vi": pl.Utf8,
+        "message_en": pl.Utf8})
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, good: pl.DataFrame,
+                 file_id: int, sheet: str | None, run_id: str, pii_key: bytes | None) -> None:
+    """Insert typed rows; personal data is pseudonymised or dropped inside DuckDB."""
+    selects = []
+    for f in source.fields:
+        if f.pii is Pii.DROP:
+            continue
+        if f.pii is Pii.PSEUDONYMISE:
+            selects.append(f"{_hmac_sql(f.name)} as {f.name.removesuffix('_id')}_pseudonym")
+            continue
+        selects.append(f.name)
+        if f.resolved_as:
+            selects.append(f.resolved_as)
+    if source.keep_extra_columns:
+        selects.append("_extra" if "_extra" in good.columns else "null::varchar as _extra")
+    selects += ["$file_id", "$file_id", "_row", "$sheet", "$run_id"]
+    params: dict[str, object] = {"file_id": file_id, "sheet": sheet, "run_id": run_id}
+    if source.has_pii:
+        block = pii_key.ljust(64, b"\0") if len(pii_key) <= 64 else hashlib.sha256(
+            pii_key).digest().ljust(64, b"\0")
+        params["ipad"] = bytes(b ^ 0x36 for b in block)
+        params["opad"] = bytes(b ^ 0x5C for b in block)
+    batch = good.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
+    con.execute(f"insert into raw.{source.table} select {', '.join(selects)} from batch",
+                params)
+
+
+def _hmac_sql(column: str) -> str:
+    """HMAC-SHA-256 of a text column, computed in bulk by DuckDB (RFC 2104 construction)."""
+    return f"sha256($opad || unhex(sha256($ipad || encode({column}))))"
+
+
+def _commit(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str, digest: str,
+            run_id: str, sheet: str | None, good: pl.DataFrame | None,
+            messages: pl.DataFrame | None, reason: str | None,
+            pii_key: bytes | None) -> FileOutcome:
+    """Record the file and load its rows in one transaction."""
+    stat = path.stat()
+    status = "rejected" if reason else "loaded"
+    rows_loaded = 0 if good is None else good.height
+    rows_rejected = 0 if messages is None else messages.filter(
+        pl.col("rule") != "total_mismatch")["row_number"].n_unique()
+    con.begin()
+    try:
+        file_id = con.execute("select nextval('ops.file_id_seq')").fetchone()[0]
+        con.execute(
+            "insert into ops.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [file_id, file_id, source.name, rel, digest, stat.st_size,
+             dt.datetime.fromtimestamp(stat.st_mtime), run_id, status, sheet, rows_loaded,
+             rows_rejected, reason])
+        if good is not None and good.height:
+            _insert_rows(con, source, good, file_id, sheet, run_id, pii_key)
+        if messages is not None and messages.height:
+            rejected = messages.to_arrow()  # noqa: F841
+            con.execute(
+                "insert into ops.rejections select $run_id, $file_id, source, file_name, sheet, "
+                "row_number, column_name, value, rule, message_vi, message_en from rejected",
+                {"run_id": run_id, "file_id": file_id})
+        ledger.record_event(con, run_id, source.name, rel, digest, status, rows_loaded,
+                            rows_rejected, reason)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return FileOutcome(source.name, rel, digest, status, rows_loaded, rows_rejected, reason,
+                       sheet)

@@ -1,0 +1,155 @@
+"""Read an xlsx or CSV file into grids of text cells, whatever its encoding or delimiter.
+
+A grid is a polars frame of text columns ``c0…cN`` plus ``_row``, the row number the sender
+sees in Excel (1-based) or the line of the CSV. Nothing is interpreted here except what would
+otherwise be lost: a workbook's numeric, date and boolean cells become unambiguous text
+("1385.5", "2022-03-05", "true") so that one set of vectorised parsers serves every format.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+CSV_SUFFIXES = {".csv", ".txt"}
+_AMBIGUOUS_DECIMAL = re.compile(r"^-?\d{1,3}\.\d{3}$")
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be used; ``rule`` names an entry of schemas.messages."""
+
+    def __init__(self, rule: str, detail: str = "") -> None:
+        super().__init__(f"{rule}: {detail}")
+        self.rule = rule
+        self.detail = detail
+
+
+@dataclass
+class Grid:
+    sheet: str | None
+    frame: pl.DataFrame  # c0..cN (Utf8) and _row (Int32)
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every candidate table of the file: each visible worksheet, or the CSV's one table."""
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise FileRejected("unreadable", "tệp rỗng, 0 byte / empty file, 0 bytes")
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path)
+    if suffix in CSV_SUFFIXES:
+        return [_read_csv(path)]
+    raise FileRejected("unsupported_type", suffix or path.name)
+
+
+# --- xlsx -----------------------------------------------------------------------------------
+
+def _cell_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = repr(value)
+        # A numeric cell is never ambiguous: keep "1.125" from reading as one thousand.
+        return text + "0" if _AMBIGUOUS_DECIMAL.match(text) else text
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> list[Grid]:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = [
+            m.name for m in workbook.sheets_metadata
+            if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
+        ]
+        grids = []
+        for name in sheets:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            grids.append(Grid(name, _rows_to_frame(rows)))
+    except FileRejected:
+        raise
+    except Exception as exc:  # calamine raises several types for corrupt or foreign files
+        raise FileRejected("unreadable", f"{type(exc).__name__}: {exc}"[:300]) from exc
+    if not grids:
+        raise FileRejected("unreadable", "không có trang tính / no worksheet")
+    return grids
+
+
+def _rows_to_frame(rows: list[list[object]]) -> pl.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    columns = {
+        f"c{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)
+    }
+    frame = pl.DataFrame(columns, schema={c: pl.Utf8 for c in columns})
+    return frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32))
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def detect_encoding(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1258"
+    return "utf-8"
+
+
+def _sniff_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ",;\t"}
+        return max(counts, key=counts.get)
+
+
+def _read_csv(path: Path) -> Grid:
+    raw = path.read_bytes()
+    encoding = detect_encoding(raw)
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise FileRejected("unreadable", f"encoding {encoding}: {exc}") from exc
+    if "\x00" in text:
+        raise FileRejected("unreadable", "tệp nhị phân / binary content")
+    delimiter = _sniff_delimiter(text[:20000])
+    # Title lines have one field: size the table by its widest line, not its first.
+    width = max((line.count(delimiter) for line in text.splitlines()), default=0) + 1
+    try:
+        frame = pl.read_csv(
+            text.encode("utf-8"),
+            has_header=False,
+            infer_schema=False,
+            separator=delimiter,
+            schema={f"c{i}": pl.Utf8 for i in range(width)},
+            truncate_ragged_lines=True,
+        )
+    except Exception as exc:  # polars raises ComputeError/NoDataError for broken CSV
+        raise FileRejected("unreadable", f"CSV: {exc}"[:300]) from exc
+    return Grid(None, frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)))

@@ -1,0 +1,98 @@
+"""Reference data as lookups for validation: communes by date, zones, VSIC divisions, units.
+
+Built once per run from the reference tables already loaded in the private warehouse (the
+current version of each key), so the plan's lists are data, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from flows.ingest.text import fold, fold_expr
+
+_COMMUNE_PREFIX = r"^(thi tran|tt|xa|phuong|p)\s+"
+_ZONE_WORDS = (("khu cong nghiep", "kcn"), ("cum cong nghiep", "ccn"))
+
+
+def commune_key_expr(expr: pl.Expr) -> pl.Expr:
+    """'Thị trấn Hồ Xá', 'TT. Hồ Xá', 'Hồ Xá' → 'ho xa'; codes stay codes."""
+    return fold_expr(expr).str.replace(_COMMUNE_PREFIX, "")
+
+
+def zone_key(text: str) -> str:
+    key = fold(text)
+    for long, short in _ZONE_WORDS:
+        key = key.replace(long, short)
+    return key
+
+
+def zone_key_expr(expr: pl.Expr) -> pl.Expr:
+    key = fold_expr(expr)
+    for long, short in _ZONE_WORDS:
+        key = key.str.replace_all(long, short, literal=True)
+    return key
+
+
+@dataclass
+class References:
+    communes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"key": pl.Utf8, "commune_code": pl.Utf8, "valid_from": pl.Date,
+                "valid_to": pl.Date}))
+    zones: dict[str, str] = field(default_factory=dict)  # folded name/code → zone_code
+    industry_divisions: set[str] = field(default_factory=set)
+    lead_units: set[str] = field(default_factory=set)  # folded names and codes
+
+
+def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str) -> list[tuple]:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema='raw' "
+        "and table_name=?", [table]).fetchone()[0]
+    if not exists:
+        return []
+    return con.execute(
+        f"select {columns} from raw.{table} "
+        f"qualify row_number() over (partition by {key} order by _file_seq desc, "
+        f"_source_row desc) = 1").fetchall()
+
+
+def load_references(con: duckdb.DuckDBPyConnection) -> References:
+    refs = References()
+    communes = _current(con, "communes", "commune_code, valid_from",
+                        "commune_code, commune_name, valid_from, valid_to")
+    if communes:
+        base = pl.DataFrame(communes, schema=["commune_code", "commune_name", "valid_from",
+                                              "valid_to"], orient="row")
+        by_name = base.with_columns(key=commune_key_expr(pl.col("commune_name")))
+        by_code = base.with_columns(key=pl.col("commune_code"))
+        refs.communes = pl.concat([by_name, by_code]).select(
+            "key", "commune_code", "valid_from", "valid_to").unique()
+    for code, name, full in _current(con, "zones", "zone_code",
+                                     "zone_code, zone_name, full_name"):
+        for label in (code, name, full):
+            if label:
+                refs.zones[zone_key(label)] = code
+    refs.industry_divisions = {
+        re.sub(r"\D", "", d).zfill(2)
+        for (d,) in _current(con, "vsic_industry", "division", "division")
+    }
+    for code, name in _current(con, "lead_units", "unit_code", "unit_code, unit_name"):
+        refs.lead_units.update({fold(code), fold(name)})
+    return refs
+
+
+def resolve_communes(values: pl.DataFrame, refs: References) -> pl.Series:
+    """Commune code for each (text, date) row; NULL where none is valid at that date.
+
+    ``values`` has columns ``text`` and ``at`` (Date, may be NULL: then any validity).
+    """
+    probe = values.with_row_index("_i").with_columns(key=commune_key_expr(pl.col("text")))
+    joined = probe.join(refs.communes, on="key", how="inner").filter(
+        pl.col("at").is_null()
+        | ((pl.col("valid_from") <= pl.col("at"))
+           & (pl.col("valid_to").is_null() | (pl.col("at") <= pl.col("valid_to"))))
+    ).group_by("_i").agg(pl.col("commune_code").first())
+    return probe.join(joined, on="_i", how="left").sort("_i")["commune_code"]

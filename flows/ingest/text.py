@@ -1,0 +1,52 @@
+"""Folding Vietnamese text for comparison: NFC, no case, no diacritics, no punctuation.
+
+Headers, categories, communes and zones are matched on their folded form, so "Mã số thuế",
+"MÃ SỐ THUẾ", "Ma so thue" and an NFD "Mã số thuế" all compare equal. Stored values keep
+their NFC spelling; only comparisons fold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import polars as pl
+
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str | None) -> str:
+    """Fold a header or label: 'Doanh thu (triệu đồng)' → 'doanh thu'."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(text))
+    text = _BRACKETS.sub(" ", text)
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def fold_expr(expr: pl.Expr) -> pl.Expr:
+    """The vectorised twin of :func:`fold` for a column of values (brackets kept)."""
+    return (
+        expr.str.normalize("NFC")
+        .str.replace_all("đ", "d")
+        .str.replace_all("Đ", "D")
+        .str.normalize("NFD")
+        .str.replace_all(r"\p{M}", "")
+        .str.to_lowercase()
+        .str.replace_all(r"[^0-9a-z]+", " ")
+        .str.strip_chars()
+    )
+
+
+def clean_text_expr(expr: pl.Expr) -> pl.Expr:
+    """NFC, non-breaking spaces as spaces, runs of whitespace collapsed, blanks → NULL."""
+    cleaned = (
+        expr.str.normalize("NFC")
+        .str.replace_all(r"[\u00a0\u2007\u202f\s]+", " ")
+        .str.strip_chars()
+    )
+    return pl.when(cleaned == "").then(None).otherwise(cleaned)

@@ -1,0 +1,190 @@
+"""Validate typed rows against the source's pandera contract, collecting every failure.
+
+The contract is generated from the source declaration (types, required columns, ranges,
+categories, lookups against reference data, cross-column rules) so it cannot drift from it.
+Validation is lazy: every broken rule of every row is reported, not only the first.
+"""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+from stdnum.vn import mst
+
+from flows.ingest.parse import ERROR_SCHEMA, empty_errors
+from flows.ingest.references import References, resolve_communes, zone_key_expr
+from flows.ingest.text import fold_expr
+from schemas.base import Field, Kind, Lookup, Pii, Source
+
+DTYPES = {
+    Kind.TEXT: pl.Utf8, Kind.CODE: pl.Utf8, Kind.CATEGORY: pl.Utf8, Kind.NUMBER: pl.Float64,
+    Kind.INTEGER: pl.Int64, Kind.DATE: pl.Date, Kind.MONTH: pl.Date, Kind.BOOL: pl.Boolean,
+}
+DECISION_NO = r"^\d+[A-Za-z]?/(QĐ|QD|qđ|qd)-[0-9A-Za-zĐđ\-]+$"
+PII_MASK = "(ẩn – dữ liệu cá nhân / hidden – personal data)"
+
+
+def resolve_lookups(frame: pl.DataFrame, source: Source, refs: References) -> pl.DataFrame:
+    """Add the columns lookups resolve to (commune_code, zone_code)."""
+    for f in source.fields:
+        if not f.resolved_as:
+            continue
+        if f.lookup is Lookup.COMMUNE:
+            at = frame[f.reference_date] if f.reference_date else pl.Series(
+                [None] * frame.height, dtype=pl.Date)
+            codes = resolve_communes(pl.DataFrame({"text": frame[f.name], "at": at}), refs)
+            frame = frame.with_columns(codes.alias(f.resolved_as))
+        elif f.lookup is Lookup.ZONE:
+            frame = frame.with_columns(zone_key_expr(pl.col(f.name)).replace_strict(
+                refs.zones, default=None, return_dtype=pl.Utf8).alias(f.resolved_as))
+    return frame
+
+
+def _valid_tax_codes(values: pl.Series) -> list[str]:
+    """Tax codes that python-stdnum accepts, checked once per distinct value."""
+    return [v for v in values.drop_nulls().unique().to_list() if mst.is_valid(v)]
+
+
+def _lookup_check(f: Field, refs: References) -> pa.Check | None:
+    name = f.lookup.value if f.lookup else None
+    match f.lookup:
+        case Lookup.TAX_CODE:
+            return pa.Check(
+                lambda d: d.lazyframe.select(pl.col(d.key).is_in(
+                    _valid_tax_codes(d.lazyframe.select(d.key).collect()[d.key]))),
+                name=name, error=name)
+        case Lookup.CITIZEN_ID:
+            return pa.Check.str_matches(r"^\d{12}$", name=name, error=name)
+        case Lookup.DECISION_NO:
+            return pa.Check.str_matches(DECISION_NO, name=name, error=name)
+        case Lookup.VSIC_INDUSTRY:
+            divisions = sorted(refs.industry_divisions)
+            return pa.Check(
+                lambda d: d.lazyframe.select(
+                    pl.col(d.key).str.contains(r"^\d{4,5}$")
+                    & pl.col(d.key).str.slice(0, 2).is_in(divisions)),
+                name=name, error=name)
+        case Lookup.LEAD_UNIT:
+            units = sorted(refs.lead_units)
+            return pa.Check(
+                lambda d: d.lazyframe.select(fold_expr(pl.col(d.key)).is_in(units)),
+                name=name, error=name)
+    return None
+
+
+def _resolution_check(f: Field) -> pa.Check:
+    """A written commune/zone must resolve (a blank one is fine unless required)."""
+    expr = pl.col(f.name).is_null() | pl.col(f.resolved_as).is_not_null()
+    return pa.Check(lambda d: d.lazyframe.select(expr), name=f"{f.lookup.value}:{f.name}",
+                    error=f"{f.lookup.value}:{f.name}")
+
+
+def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
+    """The pandera contract of a source, given this run's reference data."""
+    columns = {}
+    for f in source.fields:
+        checks = []
+        if f.ge is not None:
+            checks.append(pa.Check.ge(f.ge, name="min", error="min"))
+        if f.gt is not None:
+            checks.append(pa.Check.gt(f.gt, name="min_exclusive", error="min_exclusive"))
+        if f.le is not None:
+            checks.append(pa.Check.le(f.le, name="max", error="max"))
+        if f.choices:
+            checks.append(pa.Check.isin(list(f.choices), name="category", error="category"))
+        if f.lookup and not f.resolved_as:
+            check = _lookup_check(f, refs)
+            if check is not None:
+                checks.append(check)
+        columns[f.name] = pa.Column(DTYPES[f.kind], checks, nullable=not f.required)
+    frame_checks = [_resolution_check(f) for f in source.fields if f.resolved_as]
+    frame_checks += [
+        pa.Check(lambda d, e=r.expr: d.lazyframe.select(e.fill_null(True)),
+                 name=f"{r.rule}:{r.column}", error=f"{r.rule}:{r.column}")
+        for r in source.row_rules
+    ]
+    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
+
+
+def _detail(source: Source, rule: str, column: str) -> str:
+    if rule in ("min", "min_exclusive", "max"):
+        f = source.field(column)
+        return f"{f.ge if rule == 'min' else f.gt if rule == 'min_exclusive' else f.le:g}"
+    if rule == "category":
+        return ", ".join(source.field(column).choices)
+    return ""
+
+
+def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source,
+             refs: References) -> pl.DataFrame:
+    """Every rule broken by every row, as ERROR_SCHEMA rows (empty when all is well)."""
+    schema = build_schema(source, refs)
+    try:
+        schema.validate(frame, lazy=True)
+        failures = None
+    except SchemaErrors as exc:
+        failures = exc.failure_cases
+    errors = [_duplicate_keys(frame, source)]
+    if failures is not None and failures.height:
+        errors.append(_to_errors(failures, frame, text, source))
+    return pl.concat(errors, how="vertical")
+
+
+def _as_written(text: pl.DataFrame, column: str, index: int) -> str | None:
+    return text[column][index] if column in text.columns else None
+
+
+def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
+               source: Source) -> pl.DataFrame:
+    """Pandera's failure cases as error rows, showing each value as the sender wrote it."""
+    rows = []
+    for case in failures.filter(pl.col("index").is_not_null()).iter_rows(named=True):
+        check = str(case["check"])
+        index = case["index"]
+        if case["schema_context"] == "DataFrameSchema":
+            rule, column = check.split(":", 1)
+        else:
+            column = case["column"]
+            rule = "required" if check == "not_nullable" else check
+        detail = _detail(source, rule, column)
+        if rule == "commune":
+            at = frame[source.field(column).reference_date][index]
+            detail = at.strftime("%d/%m/%Y") if at else ""
+        rows.append({"_row": int(frame["_row"][index]), "column": column,
+                     "value": _as_written(text, column, index), "rule": rule, "detail": detail})
+    dtype_errors = failures.filter(pl.col("index").is_null())
+    if dtype_errors.height:  # a schema-level failure (wrong dtype) is a bug, not bad input
+        raise RuntimeError(f"contract mismatch for {source.name}: {dtype_errors.to_dicts()}")
+    return pl.DataFrame(rows, schema=ERROR_SCHEMA)
+
+
+def _duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """Rows of one file sharing a natural key: both are rejected (no silent choice)."""
+    pii_key = {f.name.removesuffix("_id") + "_pseudonym": f.name
+               for f in source.fields if f.pii is Pii.PSEUDONYMISE}
+    key = [pii_key.get(k, k) for k in source.key]
+    if not all(k in frame.columns for k in key) or frame.height == 0:
+        return empty_errors()
+    dup = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+                       & pl.struct(key).is_duplicated())
+    if dup.height == 0:
+        return empty_errors()
+    shown = [k for k in key if k not in pii_key.values()]
+    return dup.select(
+        pl.col("_row"),
+        pl.lit(key[0]).alias("column"),
+        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in shown], separator=" | ").alias("value"),
+        pl.lit("duplicate_in_file").alias("rule"),
+        pl.lit(", ".join(source.field(k).header for k in key)).alias("detail"),
+    )
+
+
+def mask_personal_data(errors: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """Rejected values of personal-data columns are never stored or logged in clear."""
+    pii = [f.name for f in source.fields if f.pii]
+    if not pii:
+        return errors
+    return errors.with_columns(
+        pl.when(pl.col("column").is_in(pii) | (pl.col("rule") == "duplicate_in_file"))
+        .then(pl.lit(PII_MASK)).otherwise(pl.col("value")).alias("value"))

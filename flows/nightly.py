@@ -1,0 +1,147 @@
+"""The nightly Prefect flow: ingest every source → dbt build → GX audit → publish.
+
+Stages are Prefect tasks, so the UI shows each source's ingestion, the transform, the audit
+and the publication; I/O tasks retry. Only one run at a time touches a warehouse (a file
+lock); the private DuckDB file is opened by one stage at a time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.states import Failed, State
+
+from flows import summary
+from flows.audit import run_audit
+from flows.config import Paths, pii_key
+from flows.ingest import ledger
+from flows.ingest.pipeline import FileOutcome, ingest_source
+from flows.ingest.references import load_references
+from flows.lock import run_lock
+from flows.publish import publish
+from flows.transform import column_descriptions, run_dbt
+from schemas.registry import SOURCES, get_source
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    plan_id: str
+    status: str = "running"
+    outcomes: list[dict] = field(default_factory=list)
+    dbt: dict = field(default_factory=dict)
+    audit: dict = field(default_factory=dict)
+    published: dict = field(default_factory=dict)
+    scorecard: list[dict] = field(default_factory=list)
+    message: str = ""
+
+
+@task(name="ingest", task_run_name="ingest-{source_name}", retries=1, retry_delay_seconds=5,
+      cache_policy=NO_CACHE)
+def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
+    """Load the new files of one source (each file in its own transaction)."""
+    source = get_source(source_name)
+    key = pii_key() if source.has_pii else None
+    with duckdb.connect(str(paths.private_db)) as con:
+        refs = load_references(con)
+        outcomes: list[FileOutcome] = ingest_source(con, source, paths.raw_dir, run_id, refs,
+                                                    key)
+    logger = get_run_logger()
+    for o in outcomes:
+        if o.status != "skipped":
+            logger.info("%s: %s — %d rows loaded, %d rejected%s", o.file_name, o.status,
+                        o.rows_loaded, o.rows_rejected, f" ({o.reason})" if o.reason else "")
+    return [o.as_dict() for o in outcomes]
+
+
+@task(name="transform", cache_policy=NO_CACHE)
+def transform_task(paths: Paths, plan_id: str) -> dict:
+    """dbt build: models and their tests, in the private warehouse."""
+    result = run_dbt("build", paths, variables={"plan_id": plan_id})
+    if not result.success:
+        get_run_logger().error("dbt build failed:\n  %s", "\n  ".join(result.failures))
+    return {"success": result.success, "models": result.models, "tests": result.tests,
+            "failures": result.failures}
+
+
+@task(name="audit", cache_policy=NO_CACHE)
+def audit_task(paths: Paths) -> dict:
+    """great-expectations checkpoints over the new build, before anything is published."""
+    result = run_audit(str(paths.private_db))
+    if not result.success:
+        get_run_logger().error(result.summary())
+    return {"success": result.success, "expectations": len(result.checks),
+            "failed": result.failures, "summary": result.summary()}
+
+
+@task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def publish_task(paths: Paths, run_id: str) -> dict:
+    publication = publish(paths, run_id, column_descriptions(paths))
+    return {"version": publication.version, "tables": publication.tables,
+            "analyst_db": str(publication.analyst_db), "parquet": str(publication.parquet_dir)}
+
+
+def _scorecard(paths: Paths, plan_id: str) -> list[dict]:
+    with duckdb.connect(str(paths.private_db), read_only=True) as con:
+        cur = con.execute(
+            "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code", [plan_id])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _set_run_status(paths: Paths, run_id: str, status: str, message: str = "") -> None:
+    with duckdb.connect(str(paths.private_db)) as con:
+        ledger.finish_run(con, run_id, status, message or None)
+
+
+@flow(name="nightly", log_prints=True)
+def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
+            plan_id: str = "VL-2022") -> RunResult | State:
+    """Ingest new files, rebuild the models, audit, publish; returns the run's result.
+
+    A build that fails its dbt tests or its audit publishes nothing and ends the flow run in
+    a Failed state carrying the RunResult (no traceback: it is an outcome, not a crash).
+    """
+    paths = Paths.of(raw_dir, warehouse_dir)
+    paths.ensure()
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    result = RunResult(run_id=run_id, plan_id=plan_id)
+    with run_lock(paths):
+        with duckdb.connect(str(paths.private_db)) as con:
+            ledger.ensure_ops(con)
+            ledger.start_run(con, run_id, plan_id)
+        try:
+            for source in SOURCES:
+                result.outcomes += ingest_task(source.name, paths, run_id)
+            result.dbt = transform_task(paths, plan_id)
+            if result.dbt["success"]:
+                result.audit = audit_task(paths)
+            failure = _failure(result)
+            if failure is None:
+                result.published = publish_task(paths, run_id)
+                result.scorecard = _scorecard(paths, plan_id)
+        except Exception as exc:
+            _set_run_status(paths, run_id, "failed", f"{type(exc).__name__}: {exc}"[:2000])
+            raise
+        result.status = "failed" if failure else "completed"
+        result.message = failure or ""
+        _set_run_status(paths, run_id, result.status, failure)
+    summary.publish_artifacts(result)
+    if failure:
+        return Failed(message=failure, data=result)
+    return result
+
+
+def _failure(result: RunResult) -> str | None:
+    """Why the build must not be published, or None."""
+    if not result.dbt.get("success"):
+        return "dbt build failed, nothing new published:\n  " + "\n  ".join(
+            result.dbt.get("failures", []))
+    if not result.audit.get("success"):
+        return "audit failed, nothing new published:\n" + result.audit.get("summary", "")
+    return None

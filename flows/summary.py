@@ -1,0 +1,112 @@
+"""The run's story for people: a terminal summary and the Prefect UI artifacts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flows.nightly import RunResult
+
+STATUS_VI = {"met": "đạt", "not_met": "chưa đạt", "no_data": "không có dữ liệu",
+             "on_track": "đúng tiến độ", "at_risk": "có nguy cơ"}
+
+
+def counts(result: RunResult) -> dict[str, int]:
+    files = Counter(o["status"] for o in result.outcomes)
+    return {
+        "files_loaded": files.get("loaded", 0),
+        "files_skipped": files.get("skipped", 0),
+        "files_rejected": files.get("rejected", 0),
+        "rows_loaded": sum(o["rows_loaded"] for o in result.outcomes),
+        "rows_rejected": sum(o["rows_rejected"] for o in result.outcomes),
+    }
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def _target(row: dict) -> str:
+    low, high = row.get("target_low"), row.get("target_high")
+    if row.get("comparator") == "between":
+        return f"{_fmt(low)} – {_fmt(high)}"
+    return {"gt": "> ", "gte": "≥ "}.get(row.get("comparator"), "") + _fmt(low)
+
+
+def scorecard_rows(result: RunResult) -> list[list[str]]:
+    return [[r["kpi_code"], _fmt(r["actual"]), _target(r), str(r.get("unit") or ""),
+             f"{r['status']} ({STATUS_VI.get(r['status'], '')})"] for r in result.scorecard]
+
+
+def render_text(result: RunResult) -> str:
+    """The summary `vlpipe run` ends with."""
+    c = counts(result)
+    lines = [
+        f"Run {result.run_id} — {result.status}  (plan {result.plan_id})",
+        f"Files: {c['files_loaded']} loaded, {c['files_skipped']} skipped, "
+        f"{c['files_rejected']} rejected   Rows: {c['rows_loaded']} loaded, "
+        f"{c['rows_rejected']} rejected",
+    ]
+    rejected = [o for o in result.outcomes if o["status"] == "rejected"]
+    for o in rejected:
+        lines.append(f"  ✗ {o['source']}/{o['file_name']}: {o['reason']}")
+    partial = [o for o in result.outcomes if o["status"] == "loaded" and o["rows_rejected"]]
+    for o in partial:
+        lines.append(f"  ! {o['file_name']}: {o['rows_rejected']} row(s) rejected "
+                     "(see marts.rejected_rows)")
+    if result.message:
+        lines.append(result.message)
+    if result.scorecard:
+        table = [["KPI", "actual", "target", "unit", "status"], *scorecard_rows(result)]
+        widths = [max(len(row[i]) for row in table) for i in range(5)]
+        lines.append("")
+        for row in table:
+            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+    if result.published:
+        lines.append("")
+        lines.append(f"Published: {result.published['analyst_db']} and "
+                     f"{result.published['parquet']}/ (version {result.published['version']})")
+    return "\n".join(lines)
+
+
+def render_markdown(result: RunResult) -> str:
+    c = counts(result)
+    md = [f"# Nightly run — {result.status}", "",
+          f"Plan **{result.plan_id}**, run `{result.run_id}`.", "",
+          "| files loaded | skipped | rejected | rows loaded | rows rejected |",
+          "|---|---|---|---|---|",
+          f"| {c['files_loaded']} | {c['files_skipped']} | {c['files_rejected']} | "
+          f"{c['rows_loaded']} | {c['rows_rejected']} |", ""]
+    problems = [o for o in result.outcomes if o["status"] == "rejected" or o["rows_rejected"]]
+    if problems:
+        md += ["## Files to follow up", "", "| source | file | outcome | rows rejected | reason |",
+               "|---|---|---|---|---|"]
+        md += [f"| {o['source']} | {o['file_name']} | {o['status']} | {o['rows_rejected']} | "
+               f"{(o['reason'] or '').replace('|', '/')} |" for o in problems]
+        md.append("")
+    if result.audit:
+        md += [f"Audit: {result.audit}", ""]
+    if result.message:
+        md += ["## Failure", "", "```", result.message, "```", ""]
+    if result.published:
+        md += [f"Published version `{result.published['version']}`: "
+               f"`{result.published['analyst_db']}`, `{result.published['parquet']}/`"]
+    return "\n".join(md)
+
+
+def publish_artifacts(result: RunResult) -> None:
+    """The KPI table and the run summary as Prefect artifacts (shown in the UI)."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    create_markdown_artifact(markdown=render_markdown(result), key="nightly-summary",
+                             description="Nightly run summary")
+    if result.scorecard:
+        table = [{"kpi_code": r["kpi_code"], "actual": r["actual"], "target": _target(r),
+                  "unit": r.get("unit"), "status": r["status"]} for r in result.scorecard]
+        create_table_artifact(table=table, key="kpi-scorecard",
+                              description=f"KPI scorecard, plan {result.plan_id}")

@@ -1,0 +1,122 @@
+"""The vocabulary every source declaration is written in.
+
+A source is declared once (folder, fields with their Vietnamese headers and aliases, natural
+key, rules); the generic ingestion path in ``flows/ingest`` reads, parses, validates and loads
+any declared source. Nothing here knows about a particular source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a cell's text is parsed into a typed value."""
+
+    TEXT = "text"  # free text, NFC-normalised, whitespace collapsed
+    CODE = "code"  # identifier kept as text (tax codes, VSIC, citizen IDs): no spaces, no ".0"
+    CATEGORY = "category"  # one of Field.choices, matched without case/diacritics
+    NUMBER = "number"  # Vietnamese or English number text, or a numeric cell
+    INTEGER = "integer"  # as NUMBER, then must be whole
+    DATE = "date"  # date cell, dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd, Excel serial
+    MONTH = "month"  # 03/2022, 3/2022, 2022-03, Tháng 3/2022 → first day of the month
+    BOOL = "bool"  # Có / x / 1 / Yes  vs  Không / blank / 0 / No
+
+
+class Pii(StrEnum):
+    """What happens to personal data once it has been validated."""
+
+    PSEUDONYMISE = "pseudonymise"  # replaced by a keyed HMAC-SHA-256 pseudonym
+    DROP = "drop"  # removed before loading
+
+
+class Lookup(StrEnum):
+    """Checks against reference data loaded earlier in the same run."""
+
+    TAX_CODE = "tax_code"  # valid Vietnamese tax code (python-stdnum), branch suffix allowed
+    CITIZEN_ID = "citizen_id"  # 12 digits
+    COMMUNE = "commune"  # a commune of the district valid at the row's reference date
+    ZONE = "zone"  # an industrial zone or cluster of the reference list
+    VSIC_INDUSTRY = "vsic_industry"  # 4–5 digit VSIC code whose division counts as industry
+    LEAD_UNIT = "lead_unit"  # a lead unit of the reference list
+    DECISION_NO = "decision_no"  # like "125/QĐ-UBND"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a source: its canonical (warehouse) name and how to read it."""
+
+    name: str
+    header: str
+    kind: Kind
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    choice_aliases: dict[str, str] = field(default_factory=dict)
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lookup: Lookup | None = None
+    blank_as_zero: bool = False
+    pii: Pii | None = None
+    resolved_as: str | None = None  # name of the column a lookup writes (commune → commune_code)
+    reference_date: str | None = None  # field giving the date a lookup applies at
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule across columns of one row, written as a polars expression over typed columns.
+
+    ``expr`` must be True for a valid row; a NULL result (an input missing) passes, because the
+    missing input is reported by its own rule. The failure is attributed to ``column``.
+    """
+
+    rule: str
+    column: str
+    expr: object  # polars.Expr; typed loosely so that schemas import without polars at runtime
+
+
+@dataclass(frozen=True)
+class Source:
+    """A declared source: where its files are, what they hold and how versions supersede."""
+
+    name: str
+    folder: str
+    title_vi: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    version_by: tuple[str, ...] = ()  # columns ordering versions of a key (plus file order)
+    row_rules: tuple[RowRule, ...] = ()
+    reference: bool = False
+    keep_extra_columns: bool = True
+    files: str = "**/*"  # glob below the folder selecting this source's files
+
+    @property
+    def table(self) -> str:
+        return self.name
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def has_pii(self) -> bool:
+        return any(f.pii for f in self.fields)
+
+    @property
+    def output_columns(self) -> list[tuple[str, Kind]]:
+        """Columns of the raw warehouse table, in order (PII replaced, lookups added)."""
+        cols: list[tuple[str, Kind]] = []
+        for f in self.fields:
+            if f.pii is Pii.DROP:
+                continue
+            if f.pii is Pii.PSEUDONYMISE:
+                cols.append((f.name.removesuffix("_id") + "_pseudonym", Kind.CODE))
+                continue
+            cols.append((f.name, f.kind))
+            if f.resolved_as:
+                cols.append((f.resolved_as, Kind.CODE))
+        return cols

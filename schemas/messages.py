@@ -1,0 +1,178 @@
+"""Every rule a row or a file can break, with its message in Vietnamese and English.
+
+Placeholders: ``{header}`` the column as written in the sender's file, ``{value}`` the cell,
+``{detail}`` rule-specific context. The people who sent the file read the Vietnamese text.
+"""
+
+from __future__ import annotations
+
+ROW_RULES: dict[str, tuple[str, str]] = {
+    "required": (
+        "Cột '{header}' bắt buộc phải có giá trị.",
+        "Column '{header}' is required.",
+    ),
+    "number_format": (
+        "Cột '{header}': '{value}' không phải là một số hợp lệ.",
+        "Column '{header}': '{value}' is not a valid number.",
+    ),
+    "number_ambiguous": (
+        "Cột '{header}': không rõ '{value}' dùng dấu chấm/phẩy phân cách hàng nghìn hay thập "
+        "phân; hãy ghi rõ, ví dụ 1.110,0 hoặc 1110.",
+        "Column '{header}': '{value}' is ambiguous (thousands or decimal separator?); "
+        "write it unambiguously, e.g. 1.110,0 or 1110.",
+    ),
+    "integer": (
+        "Cột '{header}': '{value}' phải là số nguyên.",
+        "Column '{header}': '{value}' must be a whole number.",
+    ),
+    "date_format": (
+        "Cột '{header}': '{value}' không phải ngày hợp lệ (dd/mm/yyyy).",
+        "Column '{header}': '{value}' is not a valid date (dd/mm/yyyy).",
+    ),
+    "month_format": (
+        "Cột '{header}': '{value}' không phải kỳ báo cáo hợp lệ (mm/yyyy).",
+        "Column '{header}': '{value}' is not a valid reporting month (mm/yyyy).",
+    ),
+    "yes_no": (
+        "Cột '{header}': '{value}' phải là Có/Không (hoặc x, 1, 0).",
+        "Column '{header}': '{value}' must be yes/no (Có/Không, x, 1, 0).",
+    ),
+    "category": (
+        "Cột '{header}': '{value}' không thuộc danh mục cho phép ({detail}).",
+        "Column '{header}': '{value}' is not an allowed value ({detail}).",
+    ),
+    "min": (
+        "Cột '{header}': '{value}' phải lớn hơn hoặc bằng {detail}.",
+        "Column '{header}': '{value}' must be at least {detail}.",
+    ),
+    "min_exclusive": (
+        "Cột '{header}': '{value}' phải lớn hơn {detail}.",
+        "Column '{header}': '{value}' must be greater than {detail}.",
+    ),
+    "max": (
+        "Cột '{header}': '{value}' phải nhỏ hơn hoặc bằng {detail}.",
+        "Column '{header}': '{value}' must be at most {detail}.",
+    ),
+    "tax_code": (
+        "Cột '{header}': mã số thuế '{value}' không hợp lệ (10 chữ số, có thể thêm -3 chữ số "
+        "chi nhánh; chữ số kiểm tra sai hoặc thiếu số 0 đầu).",
+        "Column '{header}': tax code '{value}' is invalid (10 digits, optionally -3 digits for a "
+        "branch; wrong check digit or lost leading zero).",
+    ),
+    "citizen_id": (
+        "Cột '{header}': số CCCD phải gồm đúng 12 chữ số.",
+        "Column '{header}': a citizen ID must be exactly 12 digits.",
+    ),
+    "commune": (
+        "Cột '{header}': '{value}' không phải xã, thị trấn của huyện có hiệu lực tại {detail}.",
+        "Column '{header}': '{value}' is not a commune of the district valid on {detail}.",
+    ),
+    "zone": (
+        "Cột '{header}': '{value}' không có trong danh mục khu, cụm công nghiệp.",
+        "Column '{header}': '{value}' is not in the list of industrial zones and clusters.",
+    ),
+    "vsic_industry": (
+        "Cột '{header}': mã ngành '{value}' phải có 4 hoặc 5 chữ số thuộc ngành công nghiệp "
+        "(ngành cấp 2 từ 05 đến 39).",
+        "Column '{header}': VSIC code '{value}' must have 4 or 5 digits in an industrial "
+        "division (05–39).",
+    ),
+    "lead_unit": (
+        "Cột '{header}': '{value}' không có trong danh sách đơn vị chủ trì.",
+        "Column '{header}': '{value}' is not in the list of lead units.",
+    ),
+    "decision_no": (
+        "Cột '{header}': số quyết định '{value}' không đúng dạng, ví dụ 125/QĐ-UBND.",
+        "Column '{header}': decision number '{value}' is malformed, expected e.g. 125/QĐ-UBND.",
+    ),
+    "period_after_report_date": (
+        "Kỳ báo cáo '{value}' sau ngày lập báo cáo.",
+        "Reporting period '{value}' is after the report date.",
+    ),
+    "trained_gt_employees": (
+        "Lao động qua đào tạo ({value}) lớn hơn tổng số lao động.",
+        "Trained employees ({value}) exceed total employees.",
+    ),
+    "age_out_of_range": (
+        "Năm sinh {value}: người lao động phải từ 15 đến 75 tuổi khi bắt đầu làm việc.",
+        "Birth year {value}: the worker must be 15 to 75 years old at the start date.",
+    ),
+    "end_before_start": (
+        "Ngày nghỉ việc {value} trước ngày bắt đầu làm việc.",
+        "End date {value} is before the start date.",
+    ),
+    "approved_gt_cost": (
+        "Kinh phí được duyệt ({value}) lớn hơn tổng kinh phí đề án.",
+        "Approved amount ({value}) exceeds the scheme cost.",
+    ),
+    "disbursed_gt_approved": (
+        "Kinh phí đã giải ngân ({value}) lớn hơn kinh phí được duyệt.",
+        "Disbursed amount ({value}) exceeds the approved amount.",
+    ),
+    "disbursement_before_decision": (
+        "Ngày giải ngân {value} trước ngày quyết định.",
+        "Disbursement date {value} is before the decision date.",
+    ),
+    "disbursement_date_missing": (
+        "Đã giải ngân nhưng thiếu ngày giải ngân.",
+        "An amount was disbursed but the disbursement date is missing.",
+    ),
+    "duplicate_in_file": (
+        "Dòng trùng khóa ({detail}) với một dòng khác trong cùng tệp; cả hai dòng bị loại.",
+        "Row repeats the key ({detail}) of another row in the same file; both are rejected.",
+    ),
+    "total_mismatch": (
+        "Dòng tổng cộng, cột '{header}': {value} khác tổng các dòng phía trên ({detail}).",
+        "Total row, column '{header}': {value} differs from the sum of the rows above "
+        "({detail}).",
+    ),
+}
+
+FILE_RULES: dict[str, tuple[str, str]] = {
+    "unreadable": (
+        "Không đọc được tệp ({detail}). Hãy gửi lại tệp Excel (.xlsx) hoặc CSV.",
+        "The file cannot be read ({detail}). Please resend it as Excel (.xlsx) or CSV.",
+    ),
+    "unsupported_type": (
+        "Loại tệp '{detail}' không được hỗ trợ; hãy gửi .xlsx hoặc .csv.",
+        "File type '{detail}' is not supported; send .xlsx or .csv.",
+    ),
+    "no_header": (
+        "Không tìm thấy dòng tiêu đề cột (cần các cột: {detail}).",
+        "No header row was found (expected columns: {detail}).",
+    ),
+    "missing_columns": (
+        "Thiếu cột bắt buộc: {detail}.",
+        "Required columns are missing: {detail}.",
+    ),
+    "duplicate_columns": (
+        "Cột xuất hiện hai lần: {detail}.",
+        "A column appears twice: {detail}.",
+    ),
+    "legacy_encoding": (
+        "Tệp dùng bảng mã cũ {detail}; hãy lưu lại dạng Unicode (UTF-8) rồi gửi lại.",
+        "The file uses the legacy {detail} encoding; save it as Unicode (UTF-8) and resend.",
+    ),
+    "empty": (
+        "Tệp không có dòng dữ liệu nào.",
+        "The file has no data rows.",
+    ),
+    "no_pii_key": (
+        "Chưa cấu hình khóa bảo vệ dữ liệu cá nhân (VLPIPE_PII_KEY); nguồn này chưa được nạp.",
+        "No personal-data key is configured (VLPIPE_PII_KEY); this source was not loaded.",
+    ),
+}
+
+
+def row_message(rule: str, header: str, value: object, detail: str = "") -> tuple[str, str]:
+    """The (Vietnamese, English) message for a broken row rule."""
+    vi, en = ROW_RULES[rule]
+    text = "" if value is None else str(value)
+    return (vi.format(header=header, value=text, detail=detail),
+            en.format(header=header, value=text, detail=detail))
+
+
+def file_message(rule: str, detail: str = "") -> str:
+    """A file-level reason, Vietnamese first then English, as one line."""
+    vi, en = FILE_RULES[rule]
+    return f"{vi.format(detail=detail)} / {en.format(detail=detail)}"

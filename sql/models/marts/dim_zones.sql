@@ -1,0 +1,14 @@
+with
+
+zones as (
+
+    select * from {{ ref('int_zones__current') }}
+
+)
+
+select
+    zone_code,
+    zone_name,
+    zone_type,
+    zone_full_name
+from zones

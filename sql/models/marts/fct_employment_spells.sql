@@ -1,0 +1,30 @@
+-- One row per employment spell (current version). Pseudonymised: no citizen ID, no name.
+
+with
+
+spells as (
+
+    select * from {{ ref('int_labour_spells__current') }}
+
+)
+
+select
+    citizen_pseudonym,
+    employer_tax_code,
+    start_date,
+    end_date,
+    end_date is null as is_open,
+    birth_year,
+    sex,
+    training_level,
+    is_trained,
+    monthly_wage_vnd,
+    residence_commune,
+    employer_is_industrial,
+    version_count,
+    file_id,
+    file_seq,
+    source_row,
+    source_sheet,
+    run_id
+from spells

@@ -1,0 +1,46 @@
+-- Every submission of every (tax_code, period), the superseded ones included.
+
+with
+
+submissions as (
+
+    select * from {{ ref('int_enterprise_reports__ranked') }}
+
+)
+
+select
+    tax_code,
+    period,
+    submission_rank,
+    is_current,
+    submission_count,
+    year,
+    report_date,
+    unit_name,
+    ownership,
+    commune_as_written,
+    commune_code,
+    commune_valid_from,
+    zone_as_written,
+    zone_code,
+    vsic_code,
+    division,
+    is_industrial,
+    gross_output_current_mvnd,
+    gross_output_const2010_mvnd,
+    revenue_mvnd,
+    taxes_paid_mvnd,
+    own_capital_invested_mvnd,
+    employees,
+    trained_employees,
+    avg_monthly_income_mvnd,
+    advanced_machinery,
+    supporting_industry,
+    is_last_period_of_year,
+    note,
+    file_id,
+    file_seq,
+    source_row,
+    source_sheet,
+    run_id
+from submissions

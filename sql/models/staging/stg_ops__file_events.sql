@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ source('ops', 'file_events') }}
+
+),
+
+renamed as (
+
+    select
+        cast(run_id as varchar) as run_id,
+        cast(source as varchar) as source,
+        cast(file_name as varchar) as file_name,
+        cast(sha256 as varchar) as sha256,
+        cast(status as varchar) as status,
+        cast(rows_loaded as bigint) as rows_loaded,
+        cast(rows_rejected as bigint) as rows_rejected,
+        cast(reason as varchar) as reason,
+        cast(recorded_at as timestamp) as recorded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,42 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'khuyen_cong') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(decision_no as varchar) as decision_no,
+        cast(beneficiary_tax_code as varchar) as beneficiary_tax_code,
+
+        -- scheme
+        cast(decision_date as date) as decision_date,
+        cast(scheme_name as varchar) as scheme_name,
+        cast(beneficiary_name as varchar) as beneficiary_name,
+        cast(commune as varchar) as commune_as_written,
+        cast(commune_code as varchar) as commune_code,
+        cast(fund_source as varchar) as fund_source,
+        cast(support_type as varchar) as support_type,
+
+        -- amounts (VND)
+        cast(scheme_cost as decimal(38, 6)) as scheme_cost_vnd,
+        cast(approved_amount as decimal(38, 6)) as approved_amount_vnd,
+        cast(disbursed_amount as decimal(38, 6)) as disbursed_amount_vnd,
+        cast(disbursement_date as date) as disbursement_date,
+
+        -- lineage
+        cast(_file_id as bigint) as file_id,
+        cast(_file_seq as bigint) as file_seq,
+        cast(_source_row as integer) as source_row,
+        cast(_sheet as varchar) as source_sheet,
+        cast(_run_id as varchar) as run_id
+
+    from source
+
+)
+
+select * from renamed

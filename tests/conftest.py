@@ -1,0 +1,53 @@
+"""Shared fixtures: a quiet Prefect test server, and one real end-to-end run per session."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from flows.config import configure_prefect_environment
+
+configure_prefect_environment()
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+E2E_SEED = 7
+E2E_SCALE = 0.3
+PII_KEY = "test-key-not-secret"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for the whole session (~10 s to start, once)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """A small generated dataset and the generator's own record of what it holds."""
+    from flows.generator import generate
+
+    raw = tmp_path_factory.mktemp("e2e") / "raw"
+    truth = generate(raw, seed=E2E_SEED, scale=E2E_SCALE)
+    return raw, truth
+
+
+@pytest.fixture(scope="session")
+def e2e(sample, prefect_harness, tmp_path_factory):
+    """Two real nightly runs over the same files, with a snapshot of each publication."""
+    from flows.nightly import nightly
+    from tests.published import snapshot
+
+    raw, truth = sample
+    warehouse = tmp_path_factory.mktemp("e2e-warehouse")
+    os.environ["VLPIPE_PII_KEY"] = PII_KEY
+    first = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
+    first_snapshot = snapshot(warehouse)
+    second = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
+    second_snapshot = snapshot(warehouse)
+    return {"raw": raw, "truth": truth, "warehouse": warehouse, "first": first,
+            "second": second, "first_snapshot": first_snapshot,
+            "second_snapshot": second_snapshot}

@@ -1,0 +1,152 @@
+"""Small real files for the reading and rule tests, and a direct (flow-less) ingest."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from stdnum.vn import mst
+
+from flows.config import Paths
+from flows.ingest import ledger
+from flows.ingest.pipeline import FileOutcome, ingest_source
+from flows.ingest.references import load_references
+from schemas.registry import DATA_SOURCES, REFERENCE_SOURCES, get_source
+
+REFERENCE = {
+    "communes.csv": [
+        ["commune_code", "commune_name", "commune_type", "valid_from", "valid_to",
+         "successor_code"],
+        ["19363", "Thị trấn Hồ Xá", "Thị trấn", "2020-01-01", "2025-06-30", "19363"],
+        ["19387", "Xã Vĩnh Long", "Xã", "2020-01-01", "2025-06-30", "19363"],
+        ["19405", "Xã Vĩnh Lâm", "Xã", "2020-01-01", "2025-06-30", "19405"],
+        ["19363", "Xã Vĩnh Linh", "Xã", "2025-07-01", "", ""],
+        ["19405", "Xã Vĩnh Thủy", "Xã", "2025-07-01", "", ""],
+    ],
+    "zones.csv": [
+        ["zone_code", "zone_name", "zone_type", "full_name"],
+        ["KCN_TBHX", "KCN Tây Bắc Hồ Xá", "KCN", "Khu công nghiệp Tây Bắc Hồ Xá"],
+        ["CCN_CUA_TUNG", "CCN Cửa Tùng", "CCN", "Cụm công nghiệp Cửa Tùng"],
+    ],
+    "vsic_industry.csv": [["division", "section", "name_vi"], ["10", "C", "Thực phẩm"],
+                          ["16", "C", "Gỗ"], ["35", "D", "Điện"]],
+    "lead_units.csv": [["unit_code", "unit_name"], ["KTHT", "Phòng Kinh tế và Hạ tầng"]],
+    "plan_targets.csv": [
+        ["plan_id", "year", "kpi_code", "kpi_name_vi", "unit", "comparator", "target_low",
+         "target_high", "lead_unit"],
+        ["VL-2022", "2022", "IND_GO_CURRENT", "GTSX hiện hành", "billion VND", "gt", "1385", "",
+         "Phòng Kinh tế và Hạ tầng"],
+    ],
+}
+
+
+def tax_code(n: int) -> str:
+    """A valid Quảng Trị tax code (check digit by python-stdnum's algorithm)."""
+    for k in range(100):
+        body = f"32{n:05d}{k:02d}"
+        code = body + mst.calc_check_digit(body)
+        if mst.is_valid(code):
+            return code
+    raise ValueError(n)
+
+
+def write_reference(raw: Path) -> None:
+    folder = raw / "reference"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in REFERENCE.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(rows)
+
+
+ENTERPRISE_HEADERS = [
+    "Mã số thuế", "Tên doanh nghiệp / cơ sở", "Loại hình", "Xã, thị trấn",
+    "Khu, cụm công nghiệp", "Mã ngành VSIC", "Kỳ báo cáo", "Ngày lập báo cáo",
+    "Giá trị sản xuất theo giá hiện hành", "Giá trị sản xuất theo giá so sánh 2010", "Doanh thu",
+    "Nộp ngân sách", "Vốn đầu tư thực hiện từ vốn tự có", "Tổng số lao động",
+    "Lao động qua đào tạo", "Thu nhập bình quân", "Ứng dụng máy móc thiết bị tiên tiến",
+    "Công nghiệp hỗ trợ", "Ghi chú",
+]
+
+
+def enterprise_row(n: int = 1, overrides: dict[str, object] | None = None) -> dict[str, object]:
+    row: dict[str, object] = {
+        "Mã số thuế": tax_code(n), "Tên doanh nghiệp / cơ sở": f"Công ty {n}",
+        "Loại hình": "Ngoài nhà nước", "Xã, thị trấn": "Thị trấn Hồ Xá",
+        "Khu, cụm công nghiệp": "", "Mã ngành VSIC": "1010", "Kỳ báo cáo": "03/2022",
+        "Ngày lập báo cáo": "08/04/2022", "Giá trị sản xuất theo giá hiện hành": "1200.5",
+        "Giá trị sản xuất theo giá so sánh 2010": "1000", "Doanh thu": "1300",
+        "Nộp ngân sách": "40", "Vốn đầu tư thực hiện từ vốn tự có": "", "Tổng số lao động": "50",
+        "Lao động qua đào tạo": "45", "Thu nhập bình quân": "7.5",
+        "Ứng dụng máy móc thiết bị tiên tiến": "Có", "Công nghiệp hỗ trợ": "Không",
+        "Ghi chú": "",
+    }
+    row.update(overrides or {})
+    return row
+
+
+TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def windows_1258_form(text: str) -> str:
+    """Vietnamese text as Windows-1258 holds it: base letters composed, tone marks apart."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out)
+
+
+def write_csv(path: Path, headers: list[str], rows: list[dict[str, object]], *,
+              delimiter: str = ",", encoding: str = "utf-8", title: list[str] | None = None,
+              ) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        form = windows_1258_form if encoding == "cp1258" else str
+        for line in title or []:
+            writer.writerow([form(line)])
+        writer.writerow([form(h) for h in headers])
+        for row in rows:
+            writer.writerow([form(str(row.get(h, ""))) for h in headers])
+    return path
+
+
+@dataclass
+class Ingested:
+    outcomes: list[FileOutcome]
+    con: duckdb.DuckDBPyConnection
+
+    def rows(self, table: str) -> list[dict]:
+        cur = self.con.execute(f"select * from raw.{table} order by _file_seq, _source_row")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def rejections(self) -> list[dict]:
+        cur = self.con.execute("select * from ops.rejections order by file_name, row_number, "
+                               "column_name")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def rules(self) -> set[tuple[int, str, str]]:
+        return {(r["row_number"], r["column_name"], r["rule"]) for r in self.rejections()}
+
+
+def ingest(raw: Path, warehouse: Path, sources: list[str] | None = None,
+           pii_key: bytes | None = b"test-key", run_id: str = "test-run") -> Ingested:
+    """Ingest reference data, then the named data sources, into a private DuckDB file."""
+    paths = Paths.of(raw, warehouse)
+    paths.ensure()
+    con = duckdb.connect(str(paths.private_db))
+    ledger.ensure_ops(con)
+    outcomes: list[FileOutcome] = []
+    chosen = [get_source(s) for s in sources] if sources else list(DATA_SOURCES)
+    for source in [*REFERENCE_SOURCES, *chosen]:
+        refs = load_references(con)
+        outcomes += ingest_source(con, source, paths.raw_dir, run_id, refs, pii_key)
+    return Ingested(outcomes, con)
+

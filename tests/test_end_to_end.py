@@ -1,0 +1,131 @@
+"""The whole nightly flow on a generated dataset, run for real under a Prefect test server.
+
+Expected KPI values come from the generator's own records (tests/kpi_oracle.py), never from
+the pipeline's tables. A second run over the same files must load nothing and publish the
+same results.
+"""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pytest
+
+from tests.kpi_oracle import ORACLE_KPIS, expected_kpis, expected_status
+from tests.published import parquet, query
+
+SOURCE_NAMES = {"labour": "labour_spells"}  # the generator's folder names → source names
+
+
+def _scorecard(e2e) -> dict[str, dict]:
+    return {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
+            if r["plan_id"] == "VL-2022"}
+
+
+def test_first_run_completes_and_publishes(e2e):
+    assert e2e["first"].status == "completed"
+    assert (e2e["warehouse"] / "vinhlinh.duckdb").is_file()
+    assert (e2e["warehouse"] / "parquet").is_symlink()
+
+
+@pytest.mark.parametrize("kpi", ORACLE_KPIS)
+def test_kpi_matches_the_generators_records(e2e, kpi):
+    expected = expected_kpis(e2e["truth"], 2022)[kpi]
+    row = _scorecard(e2e)[kpi]
+    if expected is None:
+        assert row["actual"] is None and row["status"] == "no_data"
+        return
+    assert row["actual"] is not None, f"{kpi}: no value, expected {expected}"
+    assert math.isclose(row["actual"], expected, rel_tol=1e-9, abs_tol=1e-6), (
+        f"{kpi}: pipeline {row['actual']} != records {expected}")
+    assert row["status"] == expected_status(expected, row["comparator"], row["target_low"],
+                                            row["target_high"])
+
+
+def test_every_plan_kpi_has_a_row_and_targets_come_from_reference(e2e):
+    targets = {t["kpi_code"]: t for t in e2e["truth"].targets if t["plan_id"] == "VL-2022"}
+    card = _scorecard(e2e)
+    assert set(card) == set(targets) and len(card) == 19
+    for code, t in targets.items():
+        assert card[code]["target_low"] == pytest.approx(float(t["target_low"]))
+        assert card[code]["comparator"] == t["comparator"]
+    not_fed_yet = set(targets) - set(ORACLE_KPIS)
+    assert {card[c]["status"] for c in not_fed_yet} == {"no_data"}
+
+
+def test_parquet_dataset_holds_the_same_rows_as_the_mart(e2e):
+    snap = e2e["first_snapshot"]
+    assert len(snap["parquet_scorecard"]) == len(snap["scorecard"])
+    for a, b in zip(snap["parquet_scorecard"], snap["scorecard"], strict=True):
+        assert {k: a[k] for k in b} == b
+
+
+def test_bad_rows_rejected_with_reasons_and_the_rest_loaded(e2e):
+    db = e2e["warehouse"] / "vinhlinh.duckdb"
+    rejected = query(db, "select * from marts.rejected_rows")
+    found = {(r["source"], r["file_name"], r["row_number"]) for r in rejected}
+    for bad in e2e["truth"].bad_rows:
+        source = SOURCE_NAMES.get(bad.source, bad.source)
+        assert (source, bad.file, bad.row_number) in found, bad
+    assert all(r["message_vi"] and r["message_en"] and r["rule"] for r in rejected)
+
+
+def test_unreadable_file_recorded_as_rejected(e2e):
+    db = e2e["warehouse"] / "vinhlinh.duckdb"
+    outcomes = {r["file_name"]: r for r in query(
+        db, f"select * from marts.file_outcomes where run_id = '{e2e['first'].run_id}'")}
+    for name in e2e["truth"].unreadable_files:
+        assert outcomes[name]["status"] == "rejected" and outcomes[name]["reason"]
+    for info in e2e["truth"].files:
+        assert info.path in outcomes, f"{info.path} has no recorded outcome"
+
+
+def test_second_run_loads_nothing_and_publishes_the_same(e2e):
+    second = e2e["second"]
+    assert second.status == "completed"
+    assert {o["status"] for o in second.outcomes} == {"skipped"}
+    assert e2e["second_snapshot"]["scorecard"] == e2e["first_snapshot"]["scorecard"]
+    assert e2e["second_snapshot"]["tables"] == e2e["first_snapshot"]["tables"]
+    db = e2e["warehouse"] / "private" / "pipeline.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        files = con.execute("select count(*), count(distinct sha256) from ops.files").fetchone()
+        loaded = con.execute("select count(*) from raw.enterprise_reports").fetchone()[0]
+    assert files[0] == files[1]
+    submitted = len(e2e["truth"].enterprise_history)
+    assert loaded == submitted
+
+
+def test_no_personal_data_in_any_output(e2e):
+    """Every text value of both DuckDB files and every Parquet file, against the input's
+    citizen IDs and names."""
+    pii = {v for v in e2e["truth"].pii_values if v}
+    assert pii, "the sample must contain personal data for this test to mean anything"
+    warehouse = e2e["warehouse"]
+    seen: set[str] = set()
+    for db in (warehouse / "vinhlinh.duckdb", warehouse / "private" / "pipeline.duckdb"):
+        with duckdb.connect(str(db), read_only=True) as con:
+            columns = con.execute(
+                "select schema_name, table_name, column_name from duckdb_columns() "
+                "where data_type = 'VARCHAR' and not internal").fetchall()
+            for schema, table, column in columns:
+                seen.update(v for (v,) in con.execute(
+                    f'select distinct "{column}" from {schema}.{table}').fetchall() if v)
+    with duckdb.connect() as con:
+        files = list((warehouse / "parquet").glob("**/*.parquet"))
+        for f in files:
+            rel = con.execute(f"select * from read_parquet('{f}')")
+            for row in rel.fetchall():
+                seen.update(str(v) for v in row if isinstance(v, str))
+    text = "\n".join(seen)
+    leaked = [v for v in pii if v in text]
+    assert not leaked, f"{len(leaked)} personal values found, e.g. {leaked[:1]}"
+
+
+def test_breakdown_marts_published(e2e):
+    tables = set(e2e["first_snapshot"]["tables"])
+    assert {"kpi_scorecard", "kpi_by_commune", "kpi_by_zone", "kpi_by_month", "dim_units",
+            "dim_communes", "dim_periods", "fct_unit_months", "fct_employment_spells",
+            "fct_kc_disbursements", "rejected_rows", "file_outcomes"} <= tables
+    rows = parquet(e2e["warehouse"], "kpi_by_month")
+    assert rows

@@ -1,0 +1,173 @@
+"""Quick self-test of the sample-data generator and the KPI oracle (no pipeline involved)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from flows.generator import Truth, generate
+from tests.kpi_oracle import expected_kpis, expected_status
+from tests.roundtrip_reader import commune_code, read_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SCALE1_RANGES = {
+    "IND_GO_CURRENT": (1300, 1450), "IND_GO_CONST2010": (1050, 1150), "IND_GO_GROWTH": (5, 9),
+    "CAPITAL_OWN": (250, 350), "LAB_TRAINED_RATIO": (85, 93), "LAB_NEW_JOBS": (300, 700),
+    "LAB_AVG_INCOME": (70, 90), "TECH_ADVANCED_SHARE": (80, 90),
+    "SUPPORT_IND_ATTRACTED": (3, 5), "KC_SUPPORTED_UNITS": (17, 21),
+    "KC_FUNDS_PROVINCIAL": (0.45, 0.55), "KC_FUNDS_DISTRICT": (0.33, 0.38),
+    "KC_FUNDS_NATIONAL": (0, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def scale1(tmp_path_factory: pytest.TempPathFactory) -> Truth:
+    return generate(tmp_path_factory.mktemp("gen") / "raw", seed=2022, scale=1.0)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Truth:
+    return generate(tmp_path_factory.mktemp("small") / "raw", seed=7, scale=0.3)
+
+
+def test_same_seed_same_bytes(small: Truth, tmp_path: Path) -> None:
+    again = generate(tmp_path / "raw", seed=7, scale=0.3)
+    assert [f.path for f in again.files] == [f.path for f in small.files]
+    for f in small.files:
+        a, b = small.out_dir / f.path, again.out_dir / f.path
+        assert a.read_bytes() == b.read_bytes(), f.path
+        assert a.stat().st_mtime == b.stat().st_mtime, f.path
+
+
+def test_committed_sample_is_seed_2022(scale1: Truth) -> None:
+    raw = ROOT / "raw"
+    if not (raw / "reference" / "plan_targets.csv").exists():
+        pytest.skip("no committed sample")
+    for f in scale1.files:
+        assert (raw / f.path).read_bytes() == (scale1.out_dir / f.path).read_bytes(), f.path
+
+
+def test_arrival_order(scale1: Truth) -> None:
+    order = scale1.file_order("enterprise_reports")
+    original = next(p for p in order if p.endswith("_2022-03.xlsx"))
+    resub = next(p for p in order if p.endswith("_2022-03_bo_sung.xlsx"))
+    assert order.index(resub) > order.index(original)
+    assert len({f.mtime for f in scale1.files}) == len(scale1.files)
+    # where no report date decides, name order = arrival order too (git keeps no mtimes)
+    assert original.rsplit("/", 1)[-1] < resub.rsplit("/", 1)[-1]
+    for source in ("labour", "khuyen_cong"):
+        names = [p.rsplit("/", 1)[-1] for p in scale1.file_order(source)]
+        assert names == sorted(names), source
+    for rec in scale1.resubmissions:
+        eff = next(r for r in scale1.enterprise_reports
+                   if (r["tax_code"], r["period"]) == (rec["tax_code"], rec["period"]))
+        assert eff["file"] == resub and eff["report_date"] == rec["new_report_date"]
+
+
+def test_unreadable_and_features_present(small: Truth) -> None:
+    assert small.unreadable_files == ["enterprise_reports/2022/bao_cao_thang_13.xlsx"]
+    assert not (small.out_dir / small.unreadable_files[0]).read_bytes().startswith(b"PK")
+    assert small.resubmissions
+    rules = Counter((b.source, b.column) for b in small.bad_rows)
+    for key in [("enterprise_reports", c) for c in (
+            "tax_code", "gross_output_current", "trained_employees", "commune", "vsic_code",
+            "period", "own_capital_invested")] + [("labour", c) for c in (
+            "citizen_id", "birth_year", "end_date", "employer_tax_code")] + [
+            ("khuyen_cong", "disbursed_amount"), ("khuyen_cong", "disbursement_date")]:
+        assert rules[key] >= 1, key
+    kpis = expected_kpis(small)
+    assert kpis["SUPPORT_IND_ATTRACTED"] >= 2
+    assert kpis["KC_FUNDS_NATIONAL"] == 0.0
+    units = {u["tax_code"]: u for u in small.units}
+    employers = {s["employer_tax_code"] for s in small.labour_spells}
+    assert any(not units[t]["industrial"] for t in employers)
+    assert any(u["supporting_industry"] and u["zone_code"] != "KCN_TBHX" for u in small.units)
+    assert any(k["over_cap"] for k in small.khuyen_cong)
+
+
+def test_files_read_back_to_truth(small: Truth) -> None:
+    """Every written value reads back (sources.md rules) to the Truth; bad rows break a rule."""
+    bad = {(b.file, b.row_number): b.column for b in small.bad_rows}
+    history = {(r["file"], r["row_number"]): r for r in small.enterprise_history}
+    latest = {(r["file"], r["row_number"]): r for r in small.labour_spells + small.khuyen_cong}
+    seen = set()
+    for f in small.files:
+        if f.source == "reference" or f.path in small.unreadable_files:
+            continue
+        for n, rec, errors in read_file(small.out_dir / f.path, f.source):
+            key = (f.path, n)
+            seen.add(key)
+            if key in bad:
+                assert errors == [bad[key]], (key, errors)
+                continue
+            assert not errors, (key, errors, rec)
+            expected = history.get(key) or latest.get(key)
+            if expected is None:   # a superseded labour / khuyến công row
+                continue
+            for col, value in rec.items():
+                want = expected.get(col)
+                if col in ("own_capital_invested",) and value is None:
+                    value = 0.0
+                if isinstance(want, float):
+                    assert value == pytest.approx(want), (key, col)
+                elif col in ("commune", "residence_commune") and want is not None:
+                    assert commune_code(value) and value == want, (key, col)
+                elif col in ("sex",) or col not in expected:
+                    continue
+                else:
+                    assert value == want, (key, col, value, want)
+    assert set(bad) <= seen
+    assert set(history) <= seen and set(latest) <= seen
+
+
+def _texts(path: Path, fmt: str) -> str:
+    if fmt == "xlsx":
+        with zipfile.ZipFile(path) as z:
+            return " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    return path.read_bytes().decode("utf-8", errors="ignore")
+
+
+def test_no_pii_outside_labour(small: Truth) -> None:
+    """Citizen IDs and names appear only in the labour files (never in business names)."""
+    ids = {v for v in small.pii_values if v.isdigit()}
+    names = small.pii_values - ids
+    assert ids and names
+    for f in small.files:
+        if f.source == "labour" or f.format == "html":
+            continue
+        text = unicodedata.normalize("NFC", _texts(small.out_dir / f.path, f.format))
+        assert not ids & set(re.findall(r"\d+", text)), f.path
+        words = re.findall(r"\w+", text)
+        grams = {" ".join(words[i:i + n]) for n in (3, 4, 5) for i in range(len(words))}
+        assert not names & grams, f.path
+
+
+def test_oracle_scale1(scale1: Truth) -> None:
+    kpis = expected_kpis(scale1)
+    targets = {t["kpi_code"]: t for t in scale1.targets}
+    assert len(targets) == 19
+    statuses = {}
+    for code, value in kpis.items():
+        t = targets[code]
+        statuses[code] = expected_status(value, t["comparator"], t["target_low"],
+                                         t["target_high"])
+        print(f"{code:22s} {value:12.4f} {statuses[code]}")
+        if code in SCALE1_RANGES:
+            lo, hi = SCALE1_RANGES[code]
+            assert lo <= value <= hi, (code, value)
+    assert {"met", "not_met"} <= set(statuses.values())
+
+
+def test_expected_status() -> None:
+    assert expected_status(None, "gt", 1) == "no_data"
+    assert expected_status(45.000001, "gt", 45) == "not_met"
+    assert expected_status(45.006, "gt", 45) == "met"
+    assert expected_status(0.0, "gte", 0.25) == "not_met"
+    assert expected_status(9.1, "between", 7, 8) == "met"
+    assert expected_status(6.999, "between", 7, 8) == "met"
+    assert expected_status(6.99, "between", 7, 8) == "not_met"

@@ -1,0 +1,225 @@
+"""Each reading rule of sources.md ("What every file may look like") on its own small file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import unicodedata
+
+import openpyxl
+import pytest
+
+from tests.helpers import (
+    ENTERPRISE_HEADERS,
+    enterprise_row,
+    ingest,
+    tax_code,
+    write_csv,
+    write_reference,
+)
+
+
+@pytest.fixture
+def raw(tmp_path):
+    write_reference(tmp_path / "raw")
+    return tmp_path / "raw"
+
+
+def _xlsx(path, rows, title=("BÁO CÁO TÌNH HÌNH SẢN XUẤT KINH DOANH", "Tháng 3 năm 2022",
+                             "Đơn vị tính: triệu đồng")):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in title:
+        ws.append([line])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_header_found_below_title_block_and_row_numbers_as_in_excel(raw, tmp_path):
+    header = ["STT", *ENTERPRISE_HEADERS]
+    rows = [[i, *enterprise_row(i).values()] for i in (1, 2)]
+    _xlsx(raw / "enterprise_reports/2022/kcn_03.xlsx", [header, *rows])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    loaded = result.rows("enterprise_reports")
+    assert [r["_source_row"] for r in loaded] == [5, 6]  # 3 title rows + header
+    assert loaded[0]["tax_code"] == tax_code(1)
+    assert loaded[0]["period"] == dt.date(2022, 3, 1)
+    assert loaded[0]["gross_output_current"] == 1200.5
+
+
+def test_headers_match_without_case_diacritics_breaks_or_units(raw, tmp_path):
+    headers = ["MA SO THUE", "Ten doanh nghiep / co so", "loại hình", "Xa, thi tran",
+               "Khu, cum cong nghiep", "Ma nganh VSIC", "KỲ BÁO CÁO", "Ngay lap bao cao",
+               "Giá trị sản xuất\ntheo giá hiện hành (triệu đồng)",
+               "Giá trị sản xuất theo giá so sánh 2010 (triệu đồng)", "Doanh thu (trđ)",
+               "Nộp ngân sách", "Vốn đầu tư thực hiện từ vốn tự có", "Tổng số lao động",
+               "Lao động qua đào tạo", "Thu nhập bình quân", "Ứng dụng máy móc thiết bị tiên tiến",
+               "Công nghiệp hỗ trợ", "Ghi chú"]
+    row = dict(zip(headers, enterprise_row(3).values(), strict=True))
+    write_csv(raw / "enterprise_reports/a.csv", headers, [row])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    assert result.outcomes[-1].status == "loaded", result.outcomes[-1].reason
+    assert result.rows("enterprise_reports")[0]["gross_output_current"] == 1200.5
+
+
+def test_nfd_text_is_stored_nfc(raw, tmp_path):
+    headers = [unicodedata.normalize("NFD", h) for h in ENTERPRISE_HEADERS]
+    values = {k: unicodedata.normalize("NFD", str(v)) for k, v in
+              enterprise_row(4, {"Tên doanh nghiệp / cơ sở": "Cơ sở Hồ Xá"}).items()}
+    write_csv(raw / "enterprise_reports/nfd.csv", headers,
+              [dict(zip(headers, values.values(), strict=True))])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    name = result.rows("enterprise_reports")[0]["unit_name"]
+    assert name == unicodedata.normalize("NFC", "Cơ sở Hồ Xá")
+    assert result.rows("enterprise_reports")[0]["commune_code"] == "19363"
+
+
+def test_total_row_excluded_and_checked(raw, tmp_path):
+    header = ["STT", *ENTERPRISE_HEADERS]
+    rows = [[i, *enterprise_row(i).values()] for i in (1, 2)]
+    total = ["", "Tổng cộng"] + [None] * 7 + [9999, 2000] + [None] * 10
+    _xlsx(raw / "enterprise_reports/t.xlsx", [header, *rows, total])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    assert len(result.rows("enterprise_reports")) == 2
+    # 2 × 1200.5 ≠ 9999 is reported; 2 × 1000 = 2000 is not.
+    assert result.rules() == {(7, "gross_output_current", "total_mismatch")}
+    assert result.outcomes[-1].rows_rejected == 0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.385,5", 1385.5), ("1,385.5", 1385.5), ("1385.5", 1385.5), ("1385", 1385.0),
+    ("1.250.000", 1250000.0), ("99,1", 99.1), ("1 385,5", 1385.5),
+])
+def test_number_text_styles(raw, tmp_path, text, expected):
+    row = enterprise_row(5, {"Doanh thu": text})
+    write_csv(raw / "enterprise_reports/n.csv", ENTERPRISE_HEADERS, [row], delimiter=";")
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    assert result.rows("enterprise_reports")[0]["revenue"] == expected
+
+
+def test_ambiguous_number_resolved_from_its_column_or_rejected(raw, tmp_path):
+    rows = [enterprise_row(6, {"Doanh thu": "1.110", "Nộp ngân sách": "1.110"}),
+            enterprise_row(7, {"Doanh thu": "2.385,5", "Nộp ngân sách": "12"})]
+    write_csv(raw / "enterprise_reports/amb.csv", ENTERPRISE_HEADERS, rows, delimiter=";")
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    # Revenue: the column also holds "2.385,5" (Vietnamese style) → 1110.
+    # Taxes: no evidence in the column → row 2 rejected, never guessed.
+    assert result.rules() == {(2, "taxes_paid", "number_ambiguous")}
+    assert [r["revenue"] for r in result.rows("enterprise_reports")] == [2385.5]
+
+
+def test_dates_periods_and_yes_no_in_every_accepted_form(raw, tmp_path):
+    forms = [("08/04/2022", "03/2022", "Có", "x"), ("8/4/2022", "3/2022", "x", "1"),
+             ("2022-04-08", "2022-03", "1", "Yes"), ("08/04/2022", "Tháng 3/2022", "Yes", "")]
+    rows = [enterprise_row(10 + i, {"Ngày lập báo cáo": d, "Kỳ báo cáo": p,
+                                    "Ứng dụng máy móc thiết bị tiên tiến": yes,
+                                    "Công nghiệp hỗ trợ": other})
+            for i, (d, p, yes, other) in enumerate(forms)]
+    rows.append(enterprise_row(20, {"Ứng dụng máy móc thiết bị tiên tiến": "Không",
+                                    "Công nghiệp hỗ trợ": "0"}))
+    write_csv(raw / "enterprise_reports/d.csv", ENTERPRISE_HEADERS, rows)
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    loaded = result.rows("enterprise_reports")
+    assert len(loaded) == 5, result.rejections()
+    assert {r["report_date"] for r in loaded} == {dt.date(2022, 4, 8)}
+    assert {r["period"] for r in loaded} == {dt.date(2022, 3, 1)}
+    assert [r["advanced_machinery"] for r in loaded] == [True] * 4 + [False]
+    assert [r["supporting_industry"] for r in loaded] == [True, True, True, False, False]
+
+
+def test_real_date_cells_in_xlsx(raw, tmp_path):
+    row = enterprise_row(30)
+    row["Ngày lập báo cáo"] = dt.datetime(2022, 4, 8)
+    row["Kỳ báo cáo"] = dt.date(2022, 3, 1)
+    _xlsx(raw / "enterprise_reports/x.xlsx", [ENTERPRISE_HEADERS, list(row.values())], ())
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    loaded = result.rows("enterprise_reports")[0]
+    assert (loaded["report_date"], loaded["period"]) == (dt.date(2022, 4, 8), dt.date(2022, 3, 1))
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [
+    ("utf-8-sig", ","), ("utf-8", ";"), ("cp1258", ";"), ("cp1258", ","),
+])
+def test_csv_encodings_and_delimiters(raw, tmp_path, encoding, delimiter):
+    revenue = "1.385,5" if delimiter == ";" else "1385.5"
+    row = enterprise_row(40, {"Tên doanh nghiệp / cơ sở": "HTX Vĩnh Long",
+                              "Xã, thị trấn": "Vĩnh Long", "Doanh thu": revenue})
+    write_csv(raw / "enterprise_reports/e.csv", ENTERPRISE_HEADERS, [row], delimiter=delimiter,
+              encoding=encoding, title=["BÁO CÁO THÁNG 3/2022"])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    loaded = result.rows("enterprise_reports")
+    assert loaded[0]["unit_name"] == "HTX Vĩnh Long"
+    assert loaded[0]["commune_code"] == "19387"
+    assert loaded[0]["revenue"] == 1385.5
+
+
+def test_stt_blank_rows_and_extra_columns(raw, tmp_path):
+    header = ["STT", *ENTERPRISE_HEADERS, "Số điện thoại"]
+    rows = [[1, *enterprise_row(50).values(), "0912"], [], [2], [3, *enterprise_row(51).values(),
+                                                                 ""]]
+    _xlsx(raw / "enterprise_reports/s.xlsx", [header, *rows])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    loaded = result.rows("enterprise_reports")
+    assert [r["_source_row"] for r in loaded] == [5, 8]
+    assert '"Số điện thoại":"0912"' in loaded[0]["_extra"]
+    assert result.rejections() == []
+
+
+def test_communes_in_every_written_form(raw, tmp_path):
+    forms = ["Thị trấn Hồ Xá", "Hồ Xá", "TT. Hồ Xá", "TT Hồ Xá", "19363", "thi tran ho xa"]
+    rows = [enterprise_row(60 + i, {"Xã, thị trấn": c}) for i, c in enumerate(forms)]
+    rows.append(enterprise_row(70, {"Khu, cụm công nghiệp": "Khu công nghiệp Tây Bắc Hồ Xá"}))
+    rows.append(enterprise_row(71, {"Khu, cụm công nghiệp": "KCN Tây Bắc Hồ Xá"}))
+    write_csv(raw / "enterprise_reports/c.csv", ENTERPRISE_HEADERS, rows)
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    loaded = result.rows("enterprise_reports")
+    assert {r["commune_code"] for r in loaded} == {"19363"}
+    assert [r["zone_code"] for r in loaded[-2:]] == ["KCN_TBHX", "KCN_TBHX"]
+
+
+def test_reused_commune_code_resolved_by_period(raw, tmp_path):
+    rows = [enterprise_row(80, {"Xã, thị trấn": "19405"}),
+            enterprise_row(81, {"Xã, thị trấn": "Vĩnh Lâm", "Kỳ báo cáo": "08/2025",
+                                "Ngày lập báo cáo": "10/09/2025"})]
+    write_csv(raw / "enterprise_reports/r.csv", ENTERPRISE_HEADERS, rows)
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    # 19405 in 2022 is Vĩnh Lâm; "Vĩnh Lâm" no longer exists in 08/2025.
+    assert [r["commune_code"] for r in result.rows("enterprise_reports")] == ["19405"]
+    assert result.rules() == {(3, "commune", "commune")}
+
+
+def test_unreadable_file_rejected_whole_and_the_run_goes_on(raw, tmp_path):
+    (raw / "enterprise_reports").mkdir(parents=True)
+    (raw / "enterprise_reports/bao_cao.xlsx").write_text("<html>not a workbook</html>")
+    write_csv(raw / "enterprise_reports/ok.csv", ENTERPRISE_HEADERS, [enterprise_row(90)])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    by_name = {o.file_name: o for o in result.outcomes}
+    bad = by_name["enterprise_reports/bao_cao.xlsx"]
+    assert bad.status == "rejected" and "Không đọc được tệp" in bad.reason
+    assert "cannot be read" in bad.reason
+    assert by_name["enterprise_reports/ok.csv"].status == "loaded"
+
+
+def test_missing_required_column_names_it(raw, tmp_path):
+    headers = [h for h in ENTERPRISE_HEADERS if h != "Kỳ báo cáo"]
+    write_csv(raw / "enterprise_reports/m.csv", headers, [enterprise_row(91)])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    outcome = result.outcomes[-1]
+    assert outcome.status == "rejected"
+    assert "Kỳ báo cáo" in outcome.reason and "missing" in outcome.reason
+
+
+def test_same_content_loaded_once_even_renamed(raw, tmp_path):
+    first = write_csv(raw / "enterprise_reports/a.csv", ENTERPRISE_HEADERS, [enterprise_row(92)])
+    shutil.copy(first, raw / "enterprise_reports/a - copy.csv")
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    statuses = sorted(o.status for o in result.outcomes if o.source == "enterprise_reports")
+    assert statuses == ["loaded", "skipped"]
+    assert len(result.rows("enterprise_reports")) == 1
+    result.con.close()
+    again = ingest(raw, tmp_path / "wh", ["enterprise_reports"], run_id="second")
+    assert {o.status for o in again.outcomes} == {"skipped"}
+    assert len(again.rows("enterprise_reports")) == 1
