@@ -50,12 +50,7 @@ def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
     with duckdb.connect(str(paths.private_db)) as con:
         refs = load_references(con)
         outcomes: list[FileOutcome] = ingest_source(con, source, paths.raw_dir, run_id, refs,
-                                                    key)
-    logger = get_run_logger()
-    for o in outcomes:
-        if o.status != "skipped":
-            logger.info("%s: %s — %d rows loaded, %d rejected%s", o.file_name, o.status,
-                        o.rows_loaded, o.rows_rejected, f" ({o.reason})" if o.reason else "")
+                                                    key, get_run_logger())
     return [o.as_dict() for o in outcomes]
 
 

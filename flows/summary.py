@@ -31,11 +31,18 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _fmt_target(value: float | None) -> str:
+    """Targets as the plan writes them: 0.385 stays 0.385, 1110 stays 1,110."""
+    if value is None:
+        return "—"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
 def _target(row: dict) -> str:
     low, high = row.get("target_low"), row.get("target_high")
     if row.get("comparator") == "between":
-        return f"{_fmt(low)} – {_fmt(high)}"
-    return {"gt": "> ", "gte": "≥ "}.get(row.get("comparator"), "") + _fmt(low)
+        return f"{_fmt_target(low)} – {_fmt_target(high)}"
+    return {"gt": "> ", "gte": "≥ "}.get(row.get("comparator"), "") + _fmt_target(low)
 
 
 def scorecard_rows(result: RunResult) -> list[list[str]]:

@@ -129,3 +129,36 @@ def test_breakdown_marts_published(e2e):
             "fct_kc_disbursements", "rejected_rows", "file_outcomes"} <= tables
     rows = parquet(e2e["warehouse"], "kpi_by_month")
     assert rows
+
+
+def test_published_columns_are_described(e2e):
+    db = e2e["warehouse"] / "vinhlinh.duckdb"
+    undocumented = query(db, "select table_name, column_name from duckdb_columns() "
+                             "where schema_name = 'marts' and comment is null")
+    assert undocumented == []
+
+
+def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
+    """A bad value that slipped past validation (simulated by writing straight into the
+    private warehouse) must stop the run before anything is published."""
+    import shutil
+
+    from flows.nightly import nightly
+
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(e2e["warehouse"], warehouse, symlinks=True)
+    before = (warehouse / "published.json").read_text()
+    analyst_before = (warehouse / "vinhlinh.duckdb").read_bytes()
+    with duckdb.connect(str(warehouse / "private" / "pipeline.duckdb")) as con:
+        con.execute("""
+            insert into raw.enterprise_reports by name
+            select * replace (-1e12 as gross_output_current, 999999 as _source_row)
+            from raw.enterprise_reports
+            where period >= date '2022-01-01' limit 1""")
+    state = nightly(raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse), plan_id="VL-2022",
+                    return_state=True)
+    assert state.is_failed()
+    result = state.result(raise_on_failure=False)
+    assert "audit failed" in result.message and "money_actual" in result.message
+    assert (warehouse / "published.json").read_text() == before
+    assert (warehouse / "vinhlinh.duckdb").read_bytes() == analyst_before

@@ -68,14 +68,17 @@ def discover(raw_dir: Path, source: Source) -> Iterator[Path]:
 
 
 def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, run_id: str,
-                  refs: References, pii_key: bytes | None) -> list[FileOutcome]:
+                  refs: References, pii_key: bytes | None,
+                  logger: logging.Logger | logging.LoggerAdapter = log) -> list[FileOutcome]:
+    """Ingest every new file of a source, logging each outcome as it happens."""
     ledger.ensure_raw_table(con, source)
     outcomes = []
     for path in discover(raw_dir, source):
         outcome = ingest_file(con, source, raw_dir, path, run_id, refs, pii_key)
-        log.info("%s %s: %s (%d loaded, %d rejected)%s", source.name, outcome.file_name,
-                 outcome.status, outcome.rows_loaded, outcome.rows_rejected,
-                 f" — {outcome.reason}" if outcome.reason else "")
+        if outcome.status != "skipped":
+            logger.info("%s: %s — %d rows loaded, %d rejected%s", outcome.file_name,
+                        outcome.status, outcome.rows_loaded, outcome.rows_rejected,
+                        f" ({outcome.reason})" if outcome.reason else "")
         outcomes.append(outcome)
     return outcomes
 
