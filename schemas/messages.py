@@ -117,6 +117,24 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "Đã giải ngân nhưng thiếu ngày giải ngân.",
         "An amount was disbursed but the disbursement date is missing.",
     ),
+    "stars_score_mismatch": (
+        "Số sao {value} không khớp với điểm đánh giá (90–100: 5 sao, 70–89: 4, 50–69: 3, "
+        "30–49: 2, dưới 30: 1).",
+        "{value} stars do not match the score (90–100: 5 stars, 70–89: 4, 50–69: 3, 30–49: 2, "
+        "under 30: 1).",
+    ),
+    "industry_gt_total": (
+        "Số thu ngành Công nghiệp ({value}) lớn hơn tổng thu ngoài quốc doanh cùng tháng.",
+        "Industry revenue ({value}) exceeds the month's total non-state revenue.",
+    ),
+    "done_date_missing": (
+        "Nhiệm vụ đã hoàn thành nhưng thiếu ngày hoàn thành.",
+        "The task is done but its completion date is missing.",
+    ),
+    "done_not_100_percent": (
+        "Nhiệm vụ đã hoàn thành thì tỷ lệ hoàn thành phải là 100% (đang ghi {value}).",
+        "A task that is done must be 100 % complete (found {value}).",
+    ),
     "duplicate_in_file": (
         "Dòng trùng khóa ({detail}) với một dòng khác trong cùng tệp; cả hai dòng bị loại.",
         "Row repeats the key ({detail}) of another row in the same file; both are rejected.",

@@ -43,10 +43,50 @@ def kc_row(n: int, overrides: dict | None = None) -> dict:
     return row
 
 
+OCOP_HEADERS = ["Mã sản phẩm", "Tên sản phẩm", "Chủ thể", "Mã số thuế", "Xã, thị trấn",
+                "Nhóm sản phẩm", "Điểm", "Số sao", "Cấp công nhận", "Số quyết định",
+                "Ngày công nhận"]
+ECONOMY_HEADERS = ["Năm", "Quý", "Khu vực", "Giá trị tăng thêm theo giá hiện hành"]
+TASK_HEADERS = ["Mã nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
+                "Hạn hoàn thành", "Ngày báo cáo", "Tình trạng", "Tỷ lệ hoàn thành (%)",
+                "Ngày hoàn thành"]
+BUDGET_HEADERS = ["Kỳ", "Chỉ tiêu", "Số thu"]
+
+
+def ocop_row(n: int, overrides: dict | None = None) -> dict:
+    row = {"Mã sản phẩm": f"OCOP-{n:03d}", "Tên sản phẩm": f"Nước mắm {n}",
+           "Chủ thể": f"HTX {n}", "Mã số thuế": "", "Xã, thị trấn": "Vĩnh Long",
+           "Nhóm sản phẩm": "Thực phẩm", "Điểm": "72", "Số sao": "4", "Cấp công nhận": "Tỉnh",
+           "Số quyết định": f"{n}/QĐ-UBND", "Ngày công nhận": "10/11/2022"}
+    row.update(overrides or {})
+    return row
+
+
+def economy_row(n: int, overrides: dict | None = None) -> dict:
+    sectors = ["Công nghiệp", "Xây dựng", "Dịch vụ"]
+    row = {"Năm": "2022", "Quý": "", "Khu vực": sectors[n - 1],
+           "Giá trị tăng thêm theo giá hiện hành": "1.250.000"}
+    row.update(overrides or {})
+    return row
+
+
+def task_row(n: int, overrides: dict | None = None) -> dict:
+    row = {"Mã nhiệm vụ": f"NV-{n:02d}", "Nội dung nhiệm vụ": "Hỗ trợ nhà đầu tư KCN",
+           "Đơn vị chủ trì": "Phòng Kinh tế và Hạ tầng", "Đơn vị phối hợp": "",
+           "Hạn hoàn thành": "30/09/2022", "Ngày báo cáo": "15/10/2022",
+           "Tình trạng": "Hoàn thành", "Tỷ lệ hoàn thành (%)": "100%",
+           "Ngày hoàn thành": "20/09/2022"}
+    row.update(overrides or {})
+    return row
+
+
 SOURCES = {
     "enterprise_reports": ("enterprise_reports", ENTERPRISE_HEADERS, enterprise_row),
     "labour_spells": ("labour", LABOUR_HEADERS, labour_row),
     "khuyen_cong": ("khuyen_cong", KC_HEADERS, kc_row),
+    "ocop_ratings": ("ocop", OCOP_HEADERS, ocop_row),
+    "economic_accounts": ("economy", ECONOMY_HEADERS, economy_row),
+    "plan_tasks": ("plan_tasks", TASK_HEADERS, task_row),
 }
 
 CASES = [
@@ -88,6 +128,16 @@ CASES = [
     ("khuyen_cong", {"Nguồn kinh phí": "Ngân hàng"}, ("fund_source", "category")),
     ("khuyen_cong", {"Tổng kinh phí đề án": "0"}, ("scheme_cost", "min_exclusive"),
      ("approved_amount", "approved_gt_cost")),
+    ("ocop_ratings", {"Số sao": "3"}, ("stars", "stars_score_mismatch")),
+    ("ocop_ratings", {"Điểm": "101", "Số sao": "5"}, ("score", "max")),
+    ("ocop_ratings", {"Nhóm sản phẩm": "Điện tử"}, ("product_group", "category")),
+    ("ocop_ratings", {"Ngày công nhận": ""}, ("recognised_on", "required")),
+    ("economic_accounts", {"Quý": "5"}, ("quarter", "max")),
+    ("economic_accounts", {"Khu vực": "Khai khoáng vũ trụ"}, ("sector", "category")),
+    ("plan_tasks", {"Ngày hoàn thành": ""}, ("done_date", "done_date_missing")),
+    ("plan_tasks", {"Tỷ lệ hoàn thành (%)": "120"}, ("percent_done", "max"),
+     ("percent_done", "done_not_100_percent")),
+    ("plan_tasks", {"Đơn vị chủ trì": "Sở Ngoại giao"}, ("lead_unit", "lead_unit")),
 ]
 
 
@@ -106,6 +156,32 @@ def test_rule_rejects_only_the_bad_row(tmp_path, source, overrides, expected):
         (3, *e) for e in expected}
     assert all(r["message_vi"] and r["message_en"] for r in rejections)
     assert [r["_source_row"] for r in result.rows(source)] == [2, 4]
+
+
+def test_budget_industry_above_the_months_total_rejects_the_industry_row(tmp_path):
+    raw = tmp_path / "raw"
+    write_reference(raw)
+    rows = [{"Kỳ": "01/2022", "Chỉ tiêu": "Thu ngoài quốc doanh", "Số thu": "5.000,5"},
+            {"Kỳ": "01/2022", "Chỉ tiêu": "Trong đó: Công nghiệp", "Số thu": "3.100,0"},
+            {"Kỳ": "02/2022", "Chỉ tiêu": "Thu ngoài quốc doanh", "Số thu": "4.000,0"},
+            {"Kỳ": "02/2022", "Chỉ tiêu": "Trong đó Công nghiệp", "Số thu": "4.500,0"}]
+    write_csv(raw / "budget/t.csv", BUDGET_HEADERS, rows, delimiter=";")
+    result = ingest(raw, tmp_path / "wh", ["budget_revenue"])
+    assert result.rules() == {(5, "amount", "industry_gt_total")}
+    loaded = result.rows("budget_revenue")
+    assert [(r["item"], r["amount"]) for r in loaded] == [
+        ("Thu ngoài quốc doanh", 5000.5), ("Trong đó: Công nghiệp", 3100.0),
+        ("Thu ngoài quốc doanh", 4000.0)]
+
+
+def test_yearly_and_quarterly_economy_rows_are_distinct_keys(tmp_path):
+    raw = tmp_path / "raw"
+    write_reference(raw)
+    rows = [economy_row(1), economy_row(1, {"Quý": "1"}), economy_row(1, {"Quý": "2"})]
+    write_csv(raw / "economy/e.csv", ECONOMY_HEADERS, rows)
+    result = ingest(raw, tmp_path / "wh", ["economic_accounts"])
+    assert result.rejections() == []
+    assert [r["quarter"] for r in result.rows("economic_accounts")] == [None, 1, 2]
 
 
 def test_personal_data_never_stored_and_pseudonym_is_keyed(tmp_path):

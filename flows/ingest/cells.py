@@ -24,7 +24,8 @@ _COMMA_DECIMAL = r"^-?\d+,\d+$"  # 99,1
 
 
 def _strip_number(expr: pl.Expr) -> pl.Expr:
-    return expr.str.replace_all(r"[\s\u00a0\u2007\u202f']", "")
+    """Drop spaces (also non-breaking), apostrophes and a trailing percent sign."""
+    return expr.str.replace_all(r"[\s\u00a0\u2007\u202f']", "").str.replace(r"%$", "")
 
 
 def number_style(text: pl.Expr) -> pl.Expr:

@@ -44,7 +44,7 @@ class References:
                 "valid_to": pl.Date}))
     zones: dict[str, str] = field(default_factory=dict)  # folded name/code → zone_code
     industry_divisions: set[str] = field(default_factory=set)
-    lead_units: set[str] = field(default_factory=set)  # folded names and codes
+    lead_units: dict[str, str] = field(default_factory=dict)  # folded name/code → unit_code
 
 
 def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str) -> list[tuple]:
@@ -80,7 +80,7 @@ def load_references(con: duckdb.DuckDBPyConnection) -> References:
         for (d,) in _current(con, "vsic_industry", "division", "division")
     }
     for code, name in _current(con, "lead_units", "unit_code", "unit_code, unit_name"):
-        refs.lead_units.update({fold(code), fold(name)})
+        refs.lead_units.update({fold(code): code, fold(name): code})
     return refs
 
 

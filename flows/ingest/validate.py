@@ -38,6 +38,9 @@ def resolve_lookups(frame: pl.DataFrame, source: Source, refs: References) -> pl
         elif f.lookup is Lookup.ZONE:
             frame = frame.with_columns(zone_key_expr(pl.col(f.name)).replace_strict(
                 refs.zones, default=None, return_dtype=pl.Utf8).alias(f.resolved_as))
+        elif f.lookup is Lookup.LEAD_UNIT:
+            frame = frame.with_columns(fold_expr(pl.col(f.name)).replace_strict(
+                refs.lead_units, default=None, return_dtype=pl.Utf8).alias(f.resolved_as))
     return frame
 
 
@@ -64,11 +67,6 @@ def _lookup_check(f: Field, refs: References) -> pa.Check | None:
                 lambda d: d.lazyframe.select(
                     pl.col(d.key).str.contains(r"^\d{4,5}$")
                     & pl.col(d.key).str.slice(0, 2).is_in(divisions)),
-                name=name, error=name)
-        case Lookup.LEAD_UNIT:
-            units = sorted(refs.lead_units)
-            return pa.Check(
-                lambda d: d.lazyframe.select(fold_expr(pl.col(d.key)).is_in(units)),
                 name=name, error=name)
     return None
 
@@ -166,7 +164,8 @@ def _duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     key = [pii_key.get(k, k) for k in source.key]
     if not all(k in frame.columns for k in key) or frame.height == 0:
         return empty_errors()
-    dup = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+    required = [k for k in key if k in pii_key.values() or source.field(k).required]
+    dup = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in required)
                        & pl.struct(key).is_duplicated())
     if dup.height == 0:
         return empty_errors()
