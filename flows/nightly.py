@@ -38,6 +38,8 @@ class RunResult:
     audit: dict = field(default_factory=dict)
     published: dict = field(default_factory=dict)
     scorecard: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # reconciliation, by check and severity
+    completeness: list[dict] = field(default_factory=list)  # district reporting, latest months
     message: str = ""
 
 
@@ -81,12 +83,25 @@ def publish_task(paths: Paths, run_id: str) -> dict:
             "analyst_db": str(publication.analyst_db), "parquet": str(publication.parquet_dir)}
 
 
-def _scorecard(paths: Paths, plan_id: str) -> list[dict]:
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _read_outcome(paths: Paths, result: RunResult) -> None:
+    """What the run summary shows from the new build: scorecard, findings, completeness."""
     with duckdb.connect(str(paths.private_db), read_only=True) as con:
-        cur = con.execute(
-            "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code", [plan_id])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        result.scorecard = _records(
+            con, "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code",
+            [result.plan_id])
+        result.findings = _records(
+            con, "select check_name, severity, count(*) as findings "
+                 "from marts.reconciliation_findings group by all order by all")
+        result.completeness = _records(
+            con, "select period, expected_reports, received_reports, on_time_reports, "
+                 "completeness_pct, timeliness_pct from marts.reporting_completeness "
+                 "where breakdown = 'district' order by period desc limit 3")
 
 
 def _set_run_status(paths: Paths, run_id: str, status: str, message: str = "") -> None:
@@ -119,7 +134,7 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
             failure = _failure(result)
             if failure is None:
                 result.published = publish_task(paths, run_id)
-                result.scorecard = _scorecard(paths, plan_id)
+                _read_outcome(paths, result)
         except Exception as exc:
             _set_run_status(paths, run_id, "failed", f"{type(exc).__name__}: {exc}"[:2000])
             raise

@@ -68,6 +68,15 @@ def render_text(result: RunResult) -> str:
                      "(see marts.rejected_rows)")
     if result.message:
         lines.append(result.message)
+    if result.completeness:
+        lines.append("")
+        lines.append("Enterprise reports (latest months): " + "; ".join(
+            f"{c['period']:%m/%Y} {c['received_reports']}/{c['expected_reports']} received, "
+            f"{c['on_time_reports']} on time" for c in result.completeness))
+    if result.findings:
+        lines.append("Reconciliation findings: " + ", ".join(
+            f"{f['check_name']} {f['severity']}: {f['findings']}" for f in result.findings)
+            + " (see marts.reconciliation_findings)")
     if result.scorecard:
         table = [["KPI", "actual", "target", "unit", "status"], *scorecard_rows(result)]
         widths = [max(len(row[i]) for row in table) for i in range(5)]
@@ -97,7 +106,20 @@ def render_markdown(result: RunResult) -> str:
                f"{(o['reason'] or '').replace('|', '/')} |" for o in problems]
         md.append("")
     if result.audit:
-        md += [f"Audit: {result.audit}", ""]
+        md += [f"Audit: {'passed' if result.audit.get('success') else 'FAILED'}, "
+               f"{result.audit.get('expectations', 0)} expectations", ""]
+    if result.completeness:
+        md += ["## Enterprise reports received", "",
+               "| month | expected | received | on time |", "|---|---|---|---|"]
+        md += [f"| {c['period']:%m/%Y} | {c['expected_reports']} | {c['received_reports']} | "
+               f"{c['on_time_reports']} |" for c in result.completeness]
+        md.append("")
+    if result.findings:
+        md += ["## Reconciliation findings", "", "| check | severity | findings |",
+               "|---|---|---|"]
+        md += [f"| {f['check_name']} | {f['severity']} | {f['findings']} |"
+               for f in result.findings]
+        md.append("")
     if result.message:
         md += ["## Failure", "", "```", result.message, "```", ""]
     if result.published:

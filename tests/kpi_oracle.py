@@ -16,11 +16,16 @@ ORACLE_KPIS = (
     "SUPPORT_IND_ATTRACTED", "CAPITAL_OWN", "LAB_TRAINED_RATIO", "LAB_NEW_JOBS",
     "LAB_AVG_INCOME", "KC_SUPPORTED_UNITS", "KC_FUNDS_TOTAL", "KC_FUNDS_NATIONAL",
     "KC_FUNDS_PROVINCIAL", "KC_FUNDS_DISTRICT",
+    "IND_SHARE_ECONOMY", "IND_BUDGET_CONTRIB", "IND_BUDGET_SHARE", "OCOP_3_4_STAR",
+    "TASKS_ON_TIME",
 )
 KCN_TBHX = "KCN_TBHX"
 UNTRAINED = "Chưa qua đào tạo"
 FUNDS = {"KC_FUNDS_NATIONAL": "Quốc gia", "KC_FUNDS_PROVINCIAL": "Tỉnh",
          "KC_FUNDS_DISTRICT": "Huyện"}
+INDUSTRY_SECTOR = "Công nghiệp"
+BUDGET_TOTAL, BUDGET_INDUSTRY = "Thu ngoài quốc doanh", "Trong đó: Công nghiệp"
+DONE = "Hoàn thành"
 
 
 def is_industrial_vsic(vsic: str | None) -> bool:
@@ -110,13 +115,70 @@ def _khuyen_cong(schemes: list[dict], year: int) -> dict[str, float | None]:
     return out
 
 
+def _economy(rows: list[dict], year: int) -> float | None:
+    """IND_SHARE_ECONOMY: per (year, sector) the yearly row where there is one, otherwise the
+    sum of its quarters (never both); industry ÷ all sectors (product taxes included)."""
+    this = [r for r in rows if r["year"] == year]
+    by_sector: dict[str, float] = {}
+    for sector in {r["sector"] for r in this}:
+        mine = [r for r in this if r["sector"] == sector]
+        yearly = [r for r in mine if r["quarter"] is None]
+        by_sector[sector] = _sum(r["value_added_current"] for r in (yearly or mine))
+    gross = _sum(by_sector.values())
+    if not this or gross <= 0:
+        return None
+    return 100 * by_sector.get(INDUSTRY_SECTOR, 0.0) / gross
+
+
+def _budget(rows: list[dict], year: int) -> dict[str, float | None]:
+    """IND_BUDGET_CONTRIB (billion VND) and IND_BUDGET_SHARE (%), amounts in million VND."""
+    this = [r for r in rows if r["period"].year == year]
+    if not this:
+        return {"IND_BUDGET_CONTRIB": None, "IND_BUDGET_SHARE": None}
+    industry = _sum(r["amount"] for r in this if r["item"] == BUDGET_INDUSTRY)
+    total = _sum(r["amount"] for r in this if r["item"] == BUDGET_TOTAL)
+    return {"IND_BUDGET_CONTRIB": industry / 1000,
+            "IND_BUDGET_SHARE": 100 * industry / total if total > 0 else None}
+
+
+def _ocop(ratings: list[dict], year: int) -> float | None:
+    """Distinct product codes recognised in the year with 3 or 4 stars."""
+    this = [r for r in ratings if r["recognised_on"].year == year]
+    if not this:
+        return None
+    return float(len({r["product_code"] for r in this if r["stars"] in (3, 4)}))
+
+
+def _tasks(reports: list[dict], file_seq: dict[str, int], year: int) -> float | None:
+    """Tasks due in the year whose latest report (report date, then later file, then later
+    row) is 'Hoàn thành' with a done date on or before the due date ÷ tasks due × 100."""
+    latest: dict[str, dict] = {}
+    for r in reports:
+        rank = (r["report_date"], file_seq[r["file"]], r["row_number"])
+        cur = latest.get(r["task_code"])
+        if cur is None or rank > (cur["report_date"], file_seq[cur["file"]],
+                                  cur["row_number"]):
+            latest[r["task_code"]] = r
+    due = [r for r in latest.values() if r["due_date"].year == year]
+    if not due:
+        return None
+    on_time = [r for r in due if r["status"] == DONE and r["done_date"] is not None
+               and r["done_date"] <= r["due_date"]]
+    return 100 * len(on_time) / len(due)
+
+
 def expected_kpis(truth: Truth, year: int = 2022) -> dict[str, float | None]:
-    """The 14 KPIs measurable from the generated sources; None = no data."""
+    """The 19 KPIs measurable from the generated sources; None = no data."""
     industrial = {r["tax_code"] for r in truth.enterprise_reports
                   if is_industrial_vsic(r["vsic_code"])}
+    task_seq = {path: i for i, path in enumerate(truth.file_order("plan_tasks"))}
     values = {**_enterprise(truth.enterprise_reports, year),
               **_labour(truth.labour_spells, industrial, year),
-              **_khuyen_cong(truth.khuyen_cong, year)}
+              **_khuyen_cong(truth.khuyen_cong, year),
+              "IND_SHARE_ECONOMY": _economy(truth.economic_accounts, year),
+              **_budget(truth.budget_revenue, year),
+              "OCOP_3_4_STAR": _ocop(truth.ocop_ratings, year),
+              "TASKS_ON_TIME": _tasks(truth.plan_tasks, task_seq, year)}
     return {code: values[code] for code in ORACLE_KPIS}
 
 

@@ -42,12 +42,42 @@ HEADERS = {
         "Nguồn kinh phí": "fund_source", "Nội dung hỗ trợ": "support_type",
         "Tổng kinh phí đề án": "scheme_cost", "Kinh phí được duyệt": "approved_amount",
         "Kinh phí đã giải ngân": "disbursed_amount", "Ngày giải ngân": "disbursement_date"},
+    "ocop_ratings": {
+        "Mã sản phẩm": "product_code", "Tên sản phẩm": "product_name", "Chủ thể": "producer_name",
+        "Mã số thuế": "producer_tax_code", "Xã, thị trấn": "commune",
+        "Nhóm sản phẩm": "product_group", "Điểm": "score", "Số sao": "stars",
+        "Cấp công nhận": "level", "Số quyết định": "decision_no",
+        "Ngày công nhận": "recognised_on"},
+    "budget_revenue": {"Kỳ": "period", "Chỉ tiêu": "item", "Số thu": "amount"},
+    "economic_accounts": {
+        "Năm": "year", "Quý": "quarter", "Khu vực": "sector",
+        "Giá trị tăng thêm theo giá hiện hành": "value_added_current"},
+    "plan_tasks": {
+        "Mã nhiệm vụ": "task_code", "Nội dung nhiệm vụ": "task_name",
+        "Đơn vị chủ trì": "lead_unit", "Đơn vị phối hợp": "partner_units",
+        "Hạn hoàn thành": "due_date", "Ngày báo cáo": "report_date", "Tình trạng": "status",
+        "Tỷ lệ hoàn thành": "percent_done", "Ngày hoàn thành": "done_date"},
 }
 NUMERIC = {"gross_output_current", "gross_output_const2010", "revenue", "taxes_paid",
            "own_capital_invested", "avg_monthly_income", "monthly_wage", "scheme_cost",
-           "approved_amount", "disbursed_amount"}
-INTEGER = {"employees", "trained_employees", "birth_year"}
-DATES = {"report_date", "start_date", "end_date", "decision_date", "disbursement_date"}
+           "approved_amount", "disbursed_amount", "amount", "value_added_current",
+           "percent_done"}
+INTEGER = {"employees", "trained_employees", "birth_year", "score", "stars", "year", "quarter"}
+DATES = {"report_date", "start_date", "end_date", "decision_date", "disbursement_date",
+         "recognised_on", "due_date", "done_date"}
+OCOP_GROUPS = {"Thực phẩm", "Đồ uống", "Thảo dược", "Thủ công mỹ nghệ", "Sinh vật cảnh",
+               "Dịch vụ du lịch"}
+OCOP_LEVELS = {"Huyện", "Tỉnh", "Trung ương"}
+BUDGET_ITEMS = ("Thu ngoài quốc doanh", "Trong đó: Công nghiệp")
+SECTORS = {"Nông, lâm nghiệp và thủy sản", "Công nghiệp", "Xây dựng", "Dịch vụ",
+           "Thuế sản phẩm"}
+TASK_STATUSES = {"Chưa triển khai", "Đang thực hiện", "Hoàn thành", "Tạm dừng"}
+LEAD_UNITS = {
+    "Phòng Kinh tế và Hạ tầng", "Phòng Tài chính - Kế hoạch", "Phòng Tài nguyên và Môi trường",
+    "Phòng Nông nghiệp và PTNT", "Phòng Văn hóa và Thông tin (với Trung tâm VHTT và TDTT)",
+    "Thanh tra huyện", "Phòng Lao động - Thương binh và Xã hội",
+    "Trung tâm phát triển cụm công nghiệp, khuyến công và dịch vụ du lịch biển",
+    "Ban QLDA Đầu tư - Xây dựng và Phát triển quỹ đất", "UBND các xã, thị trấn"}
 BOOLS = {"advanced_machinery", "supporting_industry"}
 COMMUNES = {"19363": "Hồ Xá", "19366": "Bến Quan", "19414": "Cửa Tùng", "19369": "Vĩnh Thái",
             "19372": "Vĩnh Tú", "19375": "Vĩnh Chấp", "19378": "Trung Nam",
@@ -81,8 +111,17 @@ def commune_code(text: str) -> str | None:
     return next((c for c, n in COMMUNES.items() if n == t), None)
 
 
+def _find_header(rows: list[list], keys: dict[str, str]) -> tuple[int, dict[int, str]]:
+    for h, row in enumerate(rows):
+        mapped = {i: keys[_header_key(c)] for i, c in enumerate(row) if _header_key(c) in keys}
+        if len(mapped) >= 3:
+            return h, mapped
+    return -1, {}
+
+
 def read_table(path: Path, source: str) -> list[tuple[int, dict[str, object]]]:
     """(row_number, {canonical: raw cell}) for every data row of the file."""
+    keys = {_header_key(k): v for k, v in HEADERS[source].items()}
     if path.suffix == ".csv":
         raw = path.read_bytes()
         if raw.startswith(b"\xef\xbb\xbf"):
@@ -93,15 +132,15 @@ def read_table(path: Path, source: str) -> list[tuple[int, dict[str, object]]]:
             except UnicodeDecodeError:
                 text = raw.decode("cp1258")
         text = unicodedata.normalize("NFC", text)
-        delim = ";" if text.count(";") > text.count(",") / 3 else ","
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        # the delimiter whose header row maps the most columns (';' may sit inside fields)
+        h, mapped, rows = max(
+            (_find_header(rows, keys) + (rows,) for rows in (
+                list(csv.reader(io.StringIO(text, newline=""), delimiter=d)) for d in ",;")),
+            key=lambda t: len(t[1]))
     else:
         wb = openpyxl.load_workbook(path)
         rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    keys = {_header_key(k): v for k, v in HEADERS[source].items()}
-    h, mapped = next((h, m) for h, m in (
-        (h, {i: keys[_header_key(c)] for i, c in enumerate(row) if _header_key(c) in keys})
-        for h, row in enumerate(rows)) if len(m) >= 3)
+        h, mapped = _find_header(rows, keys)
     out = []
     for n, row in enumerate(rows[h + 1:], start=h + 2):
         cells = [c for c in row if c not in (None, "")]
@@ -193,13 +232,20 @@ def read_file(path: Path, source: str) -> list[tuple[int, dict, list[str]]]:
                 rec[c] = None if v in (None, "") else str(v).strip()
         errors += _rules(source, rec)
         out.append((n, rec, errors))
+    if source == "budget_revenue":   # industry ≤ total for the same month in the same file
+        totals = {r["period"]: r["amount"] for _, r, _ in out if r["item"] == BUDGET_ITEMS[0]}
+        for _, r, errors in out:
+            total = totals.get(r["period"])
+            if r["item"] == BUDGET_ITEMS[1] and total is not None and r["amount"] > total:
+                errors.append("amount")
     return out
 
 
 def _rules(source: str, r: dict) -> list[str]:
     bad = []
-    for c in ("tax_code", "employer_tax_code", "beneficiary_tax_code"):
-        if c in r and not mst.is_valid(str(r[c])):
+    for c in ("tax_code", "employer_tax_code", "beneficiary_tax_code", "producer_tax_code"):
+        blank_ok = c == "producer_tax_code"     # optional for households
+        if c in r and (not mst.is_valid(str(r[c])) if r[c] is not None else not blank_ok):
             bad.append(c)
     if source == "enterprise_reports":
         if commune_code(r["commune"]) is None:
@@ -223,4 +269,48 @@ def _rules(source: str, r: dict) -> list[str]:
             bad.append("disbursed_amount")
         if r["disbursement_date"] is not None and r["disbursement_date"] < r["decision_date"]:
             bad.append("disbursement_date")
+    elif source == "ocop_ratings":
+        if commune_code(r["commune"]) is None:
+            bad.append("commune")
+        if r["product_group"] not in OCOP_GROUPS:
+            bad.append("product_group")
+        if r["level"] not in OCOP_LEVELS:
+            bad.append("level")
+        if not 0 <= r["score"] <= 100:
+            bad.append("score")    # consistency is only judged on a valid score
+        elif r["stars"] != _stars(r["score"]):
+            bad.append("stars")
+        if not (r["product_code"] and r["product_name"] and r["producer_name"]
+                and r["decision_no"] and r["recognised_on"]):
+            bad.append("required")
+    elif source == "budget_revenue":
+        if r["item"] not in BUDGET_ITEMS:
+            bad.append("item")
+        if r["amount"] is None or r["amount"] < 0:
+            bad.append("amount")
+    elif source == "economic_accounts":
+        if r["quarter"] is not None and not 1 <= r["quarter"] <= 4:
+            bad.append("quarter")
+        if r["sector"] not in SECTORS:
+            bad.append("sector")
+        if r["value_added_current"] is None or r["value_added_current"] < 0:
+            bad.append("value_added_current")
+    elif source == "plan_tasks":
+        if r["lead_unit"] not in LEAD_UNITS:
+            bad.append("lead_unit")
+        if r["status"] not in TASK_STATUSES:
+            bad.append("status")
+        done = r["status"] == "Hoàn thành"
+        if not 0 <= r["percent_done"] <= 100 or (done and r["percent_done"] != 100):
+            bad.append("percent_done")
+        if r["status"] == "Hoàn thành" and r["done_date"] is None:
+            bad.append("done_date")
+        if not (r["task_code"] and r["task_name"] and r["due_date"] and r["report_date"]):
+            bad.append("required")
     return bad
+
+
+def _stars(score: int) -> int:
+    """domain.md: 90–100 ★5, 70–89 ★4, 50–69 ★3, 30–49 ★2, under 30 ★1."""
+    return next(stars for low, stars in ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1))
+                if score >= low)

@@ -6,11 +6,12 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from flows.generator import Truth, generate
+from flows.generator import FileInfo, Truth, generate
 from tests.kpi_oracle import expected_kpis, expected_status
 from tests.roundtrip_reader import commune_code, read_file
 
@@ -21,8 +22,11 @@ SCALE1_RANGES = {
     "LAB_AVG_INCOME": (70, 90), "TECH_ADVANCED_SHARE": (80, 90),
     "SUPPORT_IND_ATTRACTED": (3, 5), "KC_SUPPORTED_UNITS": (17, 21),
     "KC_FUNDS_PROVINCIAL": (0.45, 0.55), "KC_FUNDS_DISTRICT": (0.33, 0.38),
-    "KC_FUNDS_NATIONAL": (0, 0),
+    "KC_FUNDS_NATIONAL": (0, 0), "IND_SHARE_ECONOMY": (12, 15),
+    "IND_BUDGET_CONTRIB": (40, 50), "IND_BUDGET_SHARE": (55, 65), "OCOP_3_4_STAR": (4, 6),
+    "TASKS_ON_TIME": (40, 80),
 }
+NEW_SOURCES = ("ocop_ratings", "budget_revenue", "economic_accounts", "plan_tasks")
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +64,12 @@ def test_arrival_order(scale1: Truth) -> None:
     assert len({f.mtime for f in scale1.files}) == len(scale1.files)
     # where no report date decides, name order = arrival order too (git keeps no mtimes)
     assert original.rsplit("/", 1)[-1] < resub.rsplit("/", 1)[-1]
-    for source in ("labour", "khuyen_cong"):
+    for source in ("labour", "khuyen_cong", "ocop_ratings", "budget_revenue",
+                   "economic_accounts"):
         names = [p.rsplit("/", 1)[-1] for p in scale1.file_order(source)]
         assert names == sorted(names), source
+        paths = scale1.file_order(source)
+        assert paths == sorted(paths), source
     for rec in scale1.resubmissions:
         eff = next(r for r in scale1.enterprise_reports
                    if (r["tax_code"], r["period"]) == (rec["tax_code"], rec["period"]))
@@ -94,7 +101,9 @@ def test_files_read_back_to_truth(small: Truth) -> None:
     """Every written value reads back (sources.md rules) to the Truth; bad rows break a rule."""
     bad = {(b.file, b.row_number): b.column for b in small.bad_rows}
     history = {(r["file"], r["row_number"]): r for r in small.enterprise_history}
-    latest = {(r["file"], r["row_number"]): r for r in small.labour_spells + small.khuyen_cong}
+    latest = {(r["file"], r["row_number"]): r for r in (
+        small.labour_spells + small.khuyen_cong + small.ocop_ratings + small.budget_revenue
+        + small.economic_accounts + small.plan_tasks)}
     seen = set()
     for f in small.files:
         if f.source == "reference" or f.path in small.unreadable_files:
@@ -123,6 +132,105 @@ def test_files_read_back_to_truth(small: Truth) -> None:
                     assert value == want, (key, col, value, want)
     assert set(bad) <= seen
     assert set(history) <= seen and set(latest) <= seen
+
+
+def test_new_sources_features(small: Truth) -> None:
+    """Issue 3 sources: every quirk the oracle must get right is present."""
+    rules = Counter((b.source, b.column) for b in small.bad_rows if b.source in NEW_SOURCES)
+    assert set(rules) == {
+        ("ocop_ratings", "stars"), ("ocop_ratings", "score"), ("ocop_ratings", "product_group"),
+        ("budget_revenue", "amount"), ("economic_accounts", "quarter"),
+        ("economic_accounts", "sector"), ("plan_tasks", "done_date"),
+        ("plan_tasks", "percent_done"), ("plan_tasks", "lead_unit")}
+    assert all(n <= 2 for n in rules.values())
+    # OCOP: households without tax code; 3★ district, 4★ province; a product rated twice in 2022
+    ocop = small.ocop_ratings
+    assert any(r["producer_tax_code"] is None for r in ocop)
+    assert all(r["level"] == {3: "Huyện", 4: "Tỉnh"}[r["stars"]] for r in ocop
+               if r["stars"] in (3, 4))
+    rated22 = Counter(r["product_code"] for r in ocop if r["recognised_on"].year == 2022)
+    assert max(rated22.values()) == 2
+    # budget: the corrected month comes from the later file; the bad month has no industry row
+    budget = small.budget_revenue
+    assert sum(r["file"].endswith("_dieu_chinh.csv") for r in budget) == 2
+    months22 = Counter(r["period"] for r in budget if r["period"].year == 2022)
+    assert sorted(months22.values()) == [1] + [2] * 11
+    # economy: industry 2022 has a yearly row and quarterly rows, the yearly one is larger
+    ind22 = [r for r in small.economic_accounts
+             if r["year"] == 2022 and r["sector"] == "Công nghiệp"]
+    yearly = [r["value_added_current"] for r in ind22 if r["quarter"] is None]
+    quarters = sum(r["value_added_current"] for r in ind22 if r["quarter"] is not None)
+    assert len(yearly) == 1 and len(ind22) == 5 and yearly[0] > quarters
+    assert {r["quarter"] for r in small.economic_accounts if r["year"] == 2021} == {None}
+    # plan tasks: 2–4 reports per task, every status, done late, overdue, due 2023
+    bad_tasks = Counter(b.file for b in small.bad_rows if b.source == "plan_tasks")
+    per_task = Counter(r["task_code"] for r in small.plan_tasks)
+    assert 15 <= len(per_task) <= 25
+    assert all(1 <= n <= 4 for n in per_task.values()) and sum(bad_tasks.values()) == 3
+    latest = {}
+    for r in sorted(small.plan_tasks, key=lambda r: r["report_date"]):
+        latest[r["task_code"]] = r
+    assert {r["status"] for r in small.plan_tasks} == {
+        "Chưa triển khai", "Đang thực hiện", "Hoàn thành", "Tạm dừng"}
+    assert all(r["percent_done"] == 100 and r["done_date"] <= r["report_date"]
+               for r in small.plan_tasks if r["status"] == "Hoàn thành")
+    late = [r for r in latest.values() if r["done_date"] and r["done_date"] > r["due_date"]]
+    overdue = [r for r in latest.values() if r["status"] != "Hoàn thành"
+               and r["due_date"] < r["report_date"]]
+    on_due = [r for r in latest.values() if r["done_date"] == r["due_date"]]
+    assert late and overdue and on_due
+    assert any(r["due_date"].year == 2023 for r in latest.values())
+    kpis = expected_kpis(small)
+    assert all(kpis[c] is not None for c in ("IND_SHARE_ECONOMY", "IND_BUDGET_CONTRIB",
+                                              "IND_BUDGET_SHARE", "OCOP_3_4_STAR",
+                                              "TASKS_ON_TIME"))
+
+
+def test_oracle_new_kpis_on_hand_made_records(tmp_path: Path) -> None:
+    """The five issue-3 KPIs on a few records worked out by hand."""
+    d = date
+    truth = Truth(seed=0, scale=1, out_dir=tmp_path)
+    truth.files = [FileInfo("plan_tasks/a.csv", "plan_tasks", "csv", datetime(2022, 7, 1), 0, ""),
+                   FileInfo("plan_tasks/b.csv", "plan_tasks", "csv", datetime(2022, 7, 2), 0, "")]
+    econ = [(2022, None, "Công nghiệp", 100.0), (2022, 1, "Công nghiệp", 30.0),
+            (2022, 2, "Công nghiệp", 30.0), (2022, 1, "Dịch vụ", 400.0),
+            (2022, 3, "Dịch vụ", 300.0), (2022, None, "Thuế sản phẩm", 200.0),
+            (2021, None, "Công nghiệp", 1e6)]
+    truth.economic_accounts = [dict(zip(("year", "quarter", "sector", "value_added_current"),
+                                        r, strict=True)) for r in econ]
+    truth.budget_revenue = [
+        {"period": d(2022, m, 1), "item": item, "amount": amount}
+        for m, item, amount in ((1, "Thu ngoài quốc doanh", 10_000.0),
+                                (1, "Trong đó: Công nghiệp", 6_000.0),
+                                (2, "Thu ngoài quốc doanh", 10_000.0),
+                                (12, "Trong đó: Công nghiệp", 5_000.0))]
+    truth.ocop_ratings = [
+        {"product_code": c, "stars": s, "recognised_on": d(y, 6, 1)}
+        for c, s, y in (("A", 3, 2022), ("A", 4, 2022), ("B", 4, 2022), ("C", 5, 2022),
+                        ("D", 2, 2022), ("E", 3, 2021))]
+
+    def task(code, file, row, reported, status, done, due=None):
+        return {"task_code": code, "file": f"plan_tasks/{file}.csv", "row_number": row,
+                "report_date": reported, "status": status, "done_date": done,
+                "due_date": due or d(2022, 9, 30)}
+    truth.plan_tasks = [
+        task("T1", "a", 2, d(2022, 10, 5), "Hoàn thành", d(2022, 9, 30)),       # on time
+        task("T2", "a", 3, d(2022, 10, 5), "Hoàn thành", d(2022, 10, 1)),       # late
+        task("T3", "b", 2, d(2022, 7, 1), "Hoàn thành", d(2022, 6, 30)),
+        task("T3", "a", 4, d(2022, 10, 5), "Đang thực hiện", None),            # reopened
+        task("T4", "a", 5, d(2022, 10, 5), "Đang thực hiện", None),
+        task("T4", "b", 3, d(2022, 10, 5), "Hoàn thành", d(2022, 9, 1)),       # later file
+        task("T5", "a", 6, d(2022, 10, 5), "Đang thực hiện", None, d(2023, 3, 31)),
+    ]
+    kpis = expected_kpis(truth)
+    assert kpis["IND_SHARE_ECONOMY"] == pytest.approx(100 * 100 / (100 + 700 + 200))
+    assert kpis["IND_BUDGET_CONTRIB"] == pytest.approx(11.0)
+    assert kpis["IND_BUDGET_SHARE"] == pytest.approx(55.0)
+    assert kpis["OCOP_3_4_STAR"] == 2.0
+    assert kpis["TASKS_ON_TIME"] == pytest.approx(50.0)
+    assert expected_kpis(truth, 2020)["IND_SHARE_ECONOMY"] is None
+    assert expected_kpis(truth, 2021)["OCOP_3_4_STAR"] == 1.0
+    assert expected_kpis(truth, 2023)["TASKS_ON_TIME"] == 100 * 0 / 1
 
 
 def _texts(path: Path, fmt: str) -> str:

@@ -7,6 +7,8 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+from .budget import write_budget
+from .economy import write_economy
 from .enterprise_files import AMBIGUOUS_MONTH, EnterpriseWriter
 from .enterprise_files import SOURCE as ENTERPRISE
 from .enterprises import Unit, build_other_employers, build_reports, build_units
@@ -14,11 +16,16 @@ from .formats import fmt_number
 from .khuyen_cong import build_schemes, write_khuyen_cong
 from .labour import build_spells, write_labour
 from .names import TRADE_NAMES, make_tax_code
+from .ocop import write_ocop
 from .output import Output
+from .plan_tasks import write_plan_tasks
 from .reference import reference_tables, target_rows
 from .truth import Truth
 
 SOURCES = ("enterprise_reports", "labour", "khuyen_cong", "reference")
+# issue 3 sources: folders, each written from its own random stream (f"{seed}:{folder}") so
+# that adding them left every earlier file byte-identical
+NEW_FOLDERS = ("ocop", "budget", "economy", "plan_tasks")
 REFERENCE_ARRIVAL = {
     "vsic_industry": datetime(2022, 1, 5, 8, 30), "plan_targets": datetime(2022, 2, 18, 9, 0),
     "lead_units": datetime(2022, 2, 18, 9, 10), "zones": datetime(2022, 5, 25, 14, 0),
@@ -71,12 +78,12 @@ def _effective_reports(truth: Truth) -> list[dict]:
 def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0) -> Truth:
     """Write the dataset (one subfolder per source) into out_dir and return its Truth.
 
-    The four source subfolders are emptied first; anything else in out_dir is left alone.
+    The source subfolders are emptied first; anything else in out_dir is left alone.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
     out_dir = Path(out_dir)
-    for sub in SOURCES:
+    for sub in SOURCES + NEW_FOLDERS:
         shutil.rmtree(out_dir / sub, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -100,5 +107,9 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0) -> Truth:
     write_labour(out, rng, spells)
     write_khuyen_cong(out, rng, schemes)
     truth.units = [u.record() for u in units + employers + households]
+    write_ocop(out, random.Random(f"{seed}:ocop"), scale)
+    write_budget(out, random.Random(f"{seed}:budget"))
+    write_economy(out, random.Random(f"{seed}:economy"))
+    write_plan_tasks(out, random.Random(f"{seed}:plan_tasks"))
     truth.files.sort(key=lambda f: f.path)
     return truth

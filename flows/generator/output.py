@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .files import Cell, csv_bytes, set_mtime, write_xlsx
@@ -24,6 +24,9 @@ class Output:
 
     def _record(self, rel: str, source: str, fmt: str, mtime: datetime, rows: int,
                 quirks: str) -> None:
+        used = {f.mtime for f in self.truth.files}
+        while mtime in used:     # arrival times are distinct (no file ties another)
+            mtime += timedelta(seconds=1)
         set_mtime(self.root / rel, mtime)
         self.truth.files.append(FileInfo(rel, source, fmt, mtime, rows, quirks))
 

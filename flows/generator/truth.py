@@ -22,7 +22,10 @@ class FileInfo(NamedTuple):
     """A file written by the generator."""
 
     path: str          # relative to the output directory, '/' separated
-    source: str        # enterprise_reports | labour | khuyen_cong | reference
+    source: str        # enterprise_reports | labour | khuyen_cong | reference | ocop_ratings |
+    #                    budget_revenue | economic_accounts | plan_tasks (the four new sources
+    #                    are named like their warehouse tables; folders ocop/, budget/,
+    #                    economy/, plan_tasks/)
     format: str        # xlsx | csv | html
     mtime: datetime    # Vietnam local wall-clock time of arrival
     data_rows: int     # data rows written (title, header and total rows excluded)
@@ -51,6 +54,12 @@ class Truth:
     targets: list[dict] = field(default_factory=list)
     resubmissions: list[dict] = field(default_factory=list)
     reference: dict[str, list[dict]] = field(default_factory=dict)
+    # issue 3: effective records ("latest file wins", bad rows excluded) ...
+    ocop_ratings: list[dict] = field(default_factory=list)
+    budget_revenue: list[dict] = field(default_factory=list)
+    economic_accounts: list[dict] = field(default_factory=list)
+    # ... and every valid progress report (the latest per task is the oracle's business)
+    plan_tasks: list[dict] = field(default_factory=list)
 
     def file_order(self, source: str) -> list[str]:
         """Files of a source in arrival order (mtime, then name), as ingestion sees them."""
@@ -62,5 +71,8 @@ class Truth:
         return (f"seed={self.seed} scale={self.scale:g}: {len(self.files)} files, "
                 f"{len(self.units)} units, {len(self.enterprise_reports)} enterprise reports "
                 f"({len(self.enterprise_history)} submitted), {len(self.labour_spells)} spells, "
-                f"{len(self.khuyen_cong)} khuyến công schemes, {len(self.bad_rows)} bad rows, "
+                f"{len(self.khuyen_cong)} khuyến công schemes, {len(self.ocop_ratings)} OCOP "
+                f"ratings, {len(self.budget_revenue)} budget rows, "
+                f"{len(self.economic_accounts)} economic-account rows, {len(self.plan_tasks)} "
+                f"task reports, {len(self.bad_rows)} bad rows, "
                 f"{len(self.unreadable_files)} unreadable file(s) -> {self.out_dir}")

@@ -29,9 +29,10 @@ def fold(text: str | None) -> str:
 
 
 def fold_expr(expr: pl.Expr) -> pl.Expr:
-    """The vectorised twin of :func:`fold` for a column of values (brackets kept)."""
+    """The vectorised twin of :func:`fold` for a column of values."""
     return (
         expr.str.normalize("NFC")
+        .str.replace_all(r"\([^)]*\)|\[[^\]]*\]", " ")
         .str.replace_all("đ", "d")
         .str.replace_all("Đ", "D")
         .str.normalize("NFD")

@@ -1,6 +1,21 @@
 -- The breakdown marts must add up to the district KPIs they explain, for every year measured:
--- December year-to-date of kpi_by_month, and the sums over kpi_by_commune and kpi_by_zone.
--- Returns the (year, kpi_code, mart) combinations that disagree.
+-- December year-to-date of kpi_by_month and budget_by_month, industry's share in
+-- economy_by_year, and the sums over kpi_by_commune and kpi_by_zone.
+-- Returns the (mart, year, kpi_code) combinations that disagree.
+
+{%- set december_ytd = [
+    ('kpi_by_month', 'IND_GO_CURRENT', 'gross_output_current_ytd_bn_vnd'),
+    ('kpi_by_month', 'IND_GO_CONST2010', 'gross_output_const2010_ytd_bn_vnd'),
+    ('kpi_by_month', 'KC_FUNDS_TOTAL', 'kc_disbursed_ytd_bn_vnd'),
+    ('budget_by_month', 'IND_BUDGET_CONTRIB', 'industry_revenue_ytd_bn_vnd'),
+    ('budget_by_month', 'IND_BUDGET_SHARE', 'industry_share_ytd_pct'),
+] %}
+{%- set summed_over_places = {
+    'IND_GO_CURRENT': 'gross_output_current_bn_vnd',
+    'IND_GO_CONST2010': 'gross_output_const2010_bn_vnd',
+    'CAPITAL_OWN': 'own_capital_bn_vnd',
+    'KC_FUNDS_TOTAL': 'kc_disbursed_bn_vnd',
+} %}
 
 with
 
@@ -8,52 +23,43 @@ actuals as (
 
     select year, kpi_code, actual
     from {{ ref('int_kpi_actuals') }}
-    where kpi_code in ('IND_GO_CURRENT', 'IND_GO_CONST2010', 'CAPITAL_OWN', 'KC_FUNDS_TOTAL')
 
 ),
 
-by_month as (
+breakdowns as (
 
-    select year, 'IND_GO_CURRENT' as kpi_code, gross_output_current_ytd_bn_vnd as value
-    from {{ ref('kpi_by_month') }} where month = 12
+    {%- for mart, kpi_code, column in december_ytd %}
+    select '{{ mart }}' as mart, year, '{{ kpi_code }}' as kpi_code, {{ column }} as value
+    from {{ ref(mart) }} where month = 12
     union all
-    select year, 'IND_GO_CONST2010', gross_output_const2010_ytd_bn_vnd
-    from {{ ref('kpi_by_month') }} where month = 12
+    {%- endfor %}
+
+    {%- for mart in ['kpi_by_commune', 'kpi_by_zone'] %}
+    {%- for kpi_code, column in summed_over_places.items() %}
+    select '{{ mart }}', year, '{{ kpi_code }}', sum({{ column }})
+    from {{ ref(mart) }} group by year
     union all
-    select year, 'KC_FUNDS_TOTAL', kc_disbursed_ytd_bn_vnd
-    from {{ ref('kpi_by_month') }} where month = 12
+    {%- endfor %}
+    {%- endfor %}
+
+    -- a year with figures but none for industry has no industry row: its KPI is 0
+    select
+        'economy_by_year', years.year, 'IND_SHARE_ECONOMY',
+        coalesce(economy.share_of_gross_product_pct, 0)
+    from (select distinct year from {{ ref('economy_by_year') }}) as years
+    left join {{ ref('economy_by_year') }} as economy
+        on years.year = economy.year
+        and economy.sector = '{{ var("economy_industry_sector") }}'
 
 ),
-
-{% for mart in ['kpi_by_commune', 'kpi_by_zone'] %}
-by_{{ mart }} as (
-
-    select year, 'IND_GO_CURRENT' as kpi_code, sum(gross_output_current_bn_vnd) as value
-    from {{ ref(mart) }} group by year
-    union all
-    select year, 'IND_GO_CONST2010', sum(gross_output_const2010_bn_vnd)
-    from {{ ref(mart) }} group by year
-    union all
-    select year, 'CAPITAL_OWN', sum(own_capital_bn_vnd)
-    from {{ ref(mart) }} group by year
-    union all
-    select year, 'KC_FUNDS_TOTAL', sum(kc_disbursed_bn_vnd)
-    from {{ ref(mart) }} group by year
-
-),
-{% endfor %}
 
 compared as (
 
-    select 'kpi_by_month' as mart, by_month.year, by_month.kpi_code, by_month.value, actuals.actual
-    from by_month
-    inner join actuals on by_month.year = actuals.year and by_month.kpi_code = actuals.kpi_code
-    {% for mart in ['kpi_by_commune', 'kpi_by_zone'] %}
-    union all
-    select '{{ mart }}', b.year, b.kpi_code, b.value, actuals.actual
-    from by_{{ mart }} as b
-    inner join actuals on b.year = actuals.year and b.kpi_code = actuals.kpi_code
-    {% endfor %}
+    select breakdowns.mart, breakdowns.year, breakdowns.kpi_code, breakdowns.value, actuals.actual
+    from breakdowns
+    inner join actuals
+        on breakdowns.year = actuals.year
+        and breakdowns.kpi_code = actuals.kpi_code
 
 )
 

@@ -52,25 +52,19 @@ resolved as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by tax_code, period
-            order by
-                report_date desc,
-                file_seq desc,
-                source_row desc,
-                source_sheet desc nulls last
-        ) as submission_rank,
-        count(*) over (partition by tax_code, period) as submission_count,
-        -- every period has exactly one current submission, so the latest period among all
-        -- submissions of the year is the latest among the current ones
-        period = max(period) over (partition by tax_code, year) as is_last_period_of_year
-    from resolved
+    {{ ranked_versions(
+        'resolved',
+        ['tax_code', 'period'],
+        order_by='report_date desc, ' ~ version_order(),
+        rank_column='submission_rank',
+        count_column='submission_count'
+    ) }}
 
 )
 
 select
     *,
-    submission_rank = 1 as is_current
+    -- every period has exactly one current submission, so the latest period among all
+    -- submissions of the year is the latest among the current ones
+    period = max(period) over (partition by tax_code, year) as is_last_period_of_year
 from ranked

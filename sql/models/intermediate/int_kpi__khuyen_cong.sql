@@ -15,9 +15,7 @@ schemes as (
 
 years as (
 
-    select decision_year as year from schemes where decision_year is not null
-    union
-    select disbursement_year as year from schemes where disbursement_year is not null
+    select year from {{ ref('int_source_years') }} where source = 'khuyen_cong'
 
 ),
 

@@ -1,13 +1,17 @@
 {{ config(materialized='table') }}
 
 -- Actual value of every measured KPI for every year its source has data for:
--- one row per (year, kpi_code). Adding a KPI family (economy, budget, ocop, plan_tasks) is
--- one more int_kpi__<family> model returning (year, kpi_code, actual) added to this list.
+-- one row per (year, kpi_code). Adding a KPI family is one more int_kpi__<family> model
+-- returning (year, kpi_code, actual) added to this list (and its codes to seeds/kpi_catalog.csv).
 
 {%- set families = [
     'int_kpi__enterprise',
     'int_kpi__labour',
     'int_kpi__khuyen_cong',
+    'int_kpi__economy',
+    'int_kpi__budget',
+    'int_kpi__ocop',
+    'int_kpi__plan_tasks',
 ] %}
 
 with

@@ -1,5 +1,6 @@
 -- Month calendar covering the data: whole calendar years from the earliest to the latest
--- year among enterprise-report periods, khuyến công decision/disbursement dates and plan years.
+-- year among enterprise-report periods, khuyến công decision/disbursement dates, budget-revenue
+-- periods and plan years.
 
 with
 
@@ -14,6 +15,11 @@ bounds as (
         min(least(decision_date, coalesce(disbursement_date, decision_date))),
         max(greatest(decision_date, coalesce(disbursement_date, decision_date)))
     from {{ ref('int_khuyen_cong__current') }}
+
+    union all
+
+    select min(period), max(period)
+    from {{ ref('int_budget_revenue__current') }}
 
     union all
 

@@ -1,24 +1,4 @@
-with
+-- One row per reporting unit: int_units (a table, read by the labour KPIs and the zone
+-- breakdown) published as is; its columns are listed, in order, in int_units.sql.
 
-units as (
-
-    select * from {{ ref('int_units') }}
-
-)
-
-select
-    tax_code,
-    unit_name,
-    ownership,
-    vsic_code,
-    division,
-    is_industrial,
-    commune_code,
-    commune_valid_from,
-    zone_code,
-    supporting_industry,
-    first_period,
-    last_period,
-    periods_reported,
-    last_report_date
-from units
+select * from {{ ref('int_units') }}

@@ -22,9 +22,5 @@ select
     residence_commune,
     employer_is_industrial,
     version_count,
-    file_id,
-    file_seq,
-    source_row,
-    source_sheet,
-    run_id
+    {{ lineage_columns() }}
 from spells

@@ -29,9 +29,5 @@ select
     machinery_cap_vnd,
     over_machinery_cap,
     version_count,
-    file_id,
-    file_seq,
-    source_row,
-    source_sheet,
-    run_id
+    {{ lineage_columns() }}
 from schemes

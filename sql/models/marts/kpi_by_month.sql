@@ -42,9 +42,7 @@ monthly_reports as (
 
 kc_years as (
 
-    select decision_year as year from schemes where decision_year is not null
-    union
-    select disbursement_year from schemes where disbursement_year is not null
+    select year from {{ ref('int_source_years') }} where source = 'khuyen_cong'
 
 ),
 

@@ -28,12 +28,7 @@ renamed as (
         cast(disbursed_amount as decimal(38, 6)) as disbursed_amount_vnd,
         cast(disbursement_date as date) as disbursement_date,
 
-        -- lineage
-        cast(_file_id as bigint) as file_id,
-        cast(_file_seq as bigint) as file_seq,
-        cast(_source_row as integer) as source_row,
-        cast(_sheet as varchar) as source_sheet,
-        cast(_run_id as varchar) as run_id
+        {{ stage_lineage() }}
 
     from source
 

@@ -22,12 +22,7 @@ renamed as (
         cast(monthly_wage as decimal(38, 6)) as monthly_wage_vnd,
         cast(residence_commune as varchar) as residence_commune,
 
-        -- lineage
-        cast(_file_id as bigint) as file_id,
-        cast(_file_seq as bigint) as file_seq,
-        cast(_source_row as integer) as source_row,
-        cast(_sheet as varchar) as source_sheet,
-        cast(_run_id as varchar) as run_id
+        {{ stage_lineage() }}
 
     from source
 

@@ -19,12 +19,7 @@ renamed as (
         cast(target_high as double) as target_high,
         cast(lead_unit as varchar) as lead_unit,
 
-        -- lineage
-        cast(_file_id as bigint) as file_id,
-        cast(_file_seq as bigint) as file_seq,
-        cast(_source_row as integer) as source_row,
-        cast(_sheet as varchar) as source_sheet,
-        cast(_run_id as varchar) as run_id
+        {{ stage_lineage() }}
 
     from source
 

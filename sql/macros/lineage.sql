@@ -1,0 +1,22 @@
+{#
+  Lineage columns every raw.* table carries (ops.files id, arrival order, row as the sender
+  sees it, sheet, run), as staging names them: the leading underscore dropped.
+    stage_lineage()        the casts, for the select list of a stg_raw__* model
+    lineage_columns(rel)   the staged names, for a select list downstream (rel = optional
+                           relation / CTE name to qualify them with)
+#}
+{% macro stage_lineage() -%}
+        -- lineage
+        cast(_file_id as bigint) as file_id,
+        cast(_file_seq as bigint) as file_seq,
+        cast(_source_row as integer) as source_row,
+        cast(_sheet as varchar) as source_sheet,
+        cast(_run_id as varchar) as run_id
+{%- endmacro %}
+
+{% macro lineage_columns(relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    {%- for column in ['file_id', 'file_seq', 'source_row', 'source_sheet', 'run_id'] -%}
+    {{ prefix ~ column }}{{ ',\n    ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -1,0 +1,15 @@
+-- Current version of every monthly budget figure: key (period, item), the latest file wins.
+-- Million VND.
+
+with
+
+revenue as (
+
+    {{ latest_version(ref('stg_raw__budget_revenue'), ['period', 'item']) }}
+
+)
+
+select
+    *,
+    cast(year(period) as integer) as year
+from revenue

@@ -1,0 +1,123 @@
+-- Cross-source reconciliation: where two sources disagree beyond a tolerance, one finding
+-- each, with a severity ('high' beyond 3× the tolerance, else 'medium'; 'low' for register
+-- gaps). Tolerances are dbt vars (dbt_project.yml).
+
+with
+
+reports as (
+
+    select tax_code, period, employees, taxes_paid_mvnd, is_industrial
+    from {{ ref('int_enterprise_reports__current') }}
+
+),
+
+spells as (
+
+    select employer_tax_code, start_date, end_date
+    from {{ ref('int_labour_spells__current') }}
+
+),
+
+units as (
+
+    select tax_code from {{ ref('int_units') }}
+
+),
+
+labour_coverage as (
+
+    -- the labour lists say nothing about months after the latest date they mention
+    select max(greatest(start_date, coalesce(end_date, start_date))) as covered_until
+    from spells
+
+),
+
+employer_months as (
+
+    select reports.tax_code, reports.period, reports.employees, last_day(reports.period) as month_end
+    from reports
+    cross join labour_coverage
+    where reports.tax_code in (select employer_tax_code from spells)
+        and last_day(reports.period) <= labour_coverage.covered_until
+
+),
+
+headcount as (
+
+    select
+        employer_months.tax_code,
+        employer_months.period,
+        any_value(employer_months.employees) as employees,
+        count(spells.employer_tax_code) as headcount
+    from employer_months
+    left join spells
+        on spells.employer_tax_code = employer_months.tax_code
+        and spells.start_date <= employer_months.month_end
+        and (spells.end_date is null or spells.end_date >= employer_months.month_end)
+    group by employer_months.tax_code, employer_months.period
+
+),
+
+employees_vs_labour as (
+
+    select
+        'employees_vs_labour_headcount' as check_name,
+        period,
+        tax_code as entity,
+        cast(employees as double) as value_reported,
+        cast(headcount as double) as value_compared,
+        greatest(
+            {{ var('recon_employees_tolerance_abs') }},
+            {{ var('recon_employees_tolerance_pct') }} / 100.0 * employees
+        ) as tolerance
+    from headcount
+
+),
+
+kc_unknown as (
+
+    select distinct
+        'khuyen_cong_beneficiary_not_in_register' as check_name,
+        cast(date_trunc('month', decision_date) as date) as period,
+        beneficiary_tax_code as entity,
+        null::double as value_reported,
+        null::double as value_compared,
+        null::double as tolerance
+    from {{ ref('int_khuyen_cong__current') }}
+    where beneficiary_tax_code not in (select tax_code from units)
+
+),
+
+measured as (
+
+    select
+        *,
+        abs(value_reported - value_compared) as difference
+    from employees_vs_labour
+    where abs(value_reported - value_compared) > tolerance
+
+)
+
+select
+    check_name,
+    case when difference > 3 * tolerance then 'high' else 'medium' end as severity,
+    period,
+    entity,
+    value_reported,
+    value_compared,
+    difference,
+    tolerance
+from measured
+
+union all
+
+select
+    check_name,
+    'low' as severity,
+    period,
+    entity,
+    value_reported,
+    value_compared,
+    null::double as difference,
+    tolerance
+from kc_unknown

@@ -1,0 +1,14 @@
+{{ config(severity='warn') }}
+
+-- Reconciliation (sources.md §5): in every month, the budget revenue collected from industry
+-- cannot exceed the month's total non-state-sector revenue it is part of. Ingestion checks it
+-- within a file; figures of one month sent in different files are only compared here.
+-- A warning, not a build blocker: the office takes it up with the tax office.
+-- Returns the months where industry > total.
+
+select
+    period,
+    industry_revenue_bn_vnd,
+    non_state_revenue_bn_vnd
+from {{ ref('budget_by_month') }}
+where industry_revenue_bn_vnd > non_state_revenue_bn_vnd

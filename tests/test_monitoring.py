@@ -1,0 +1,69 @@
+"""Reporting completeness and reconciliation marts, checked against the generator's records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from tests.published import query
+
+DUE_DAY = 12
+SILENT_MONTHS_BEFORE_CLOSED = 3
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _expected_completeness(truth) -> dict[dt.date, tuple[int, int, int]]:
+    """(expected, received, on time) per month, from every valid submission in the records."""
+    first_report: dict[tuple[str, dt.date], dt.date] = {}
+    for r in truth.enterprise_history:
+        key = (r["tax_code"], r["period"])
+        first_report[key] = min(first_report.get(key, r["report_date"]), r["report_date"])
+    periods = defaultdict(list)
+    for tax_code, period in first_report:
+        periods[tax_code].append(period)
+    last_month = max(p for _, p in first_report)
+    counts: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for tax_code, months in periods.items():
+        month = min(months)
+        until = min(last_month, _add_months(max(months), SILENT_MONTHS_BEFORE_CLOSED))
+        while month <= until:
+            c = counts[month]
+            c[0] += 1
+            if (tax_code, month) in first_report:
+                c[1] += 1
+                due = _add_months(month, 1).replace(day=DUE_DAY)
+                c[2] += first_report[(tax_code, month)] <= due
+            month = _add_months(month, 1)
+    return {m: tuple(c) for m, c in counts.items()}
+
+
+def test_district_completeness_matches_the_records(e2e):
+    expected = _expected_completeness(e2e["truth"])
+    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
+                 "select period, expected_reports, received_reports, on_time_reports "
+                 "from marts.reporting_completeness where breakdown = 'district'")
+    got = {r["period"]: (r["expected_reports"], r["received_reports"], r["on_time_reports"])
+           for r in rows}
+    assert got == expected
+
+
+def test_commune_and_zone_breakdowns_add_up_to_the_district(e2e):
+    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
+                 "select breakdown, period, sum(expected_reports) as n "
+                 "from marts.reporting_completeness group by all")
+    by = defaultdict(dict)
+    for r in rows:
+        by[r["breakdown"]][r["period"]] = r["n"]
+    assert by["commune"] == by["district"] == by["zone"]
+
+
+def test_missing_reports_list_the_gaps(e2e):
+    db = e2e["warehouse"] / "vinhlinh.duckdb"
+    missing = query(db, "select count(*) as n from marts.missing_reports")[0]["n"]
+    gaps = query(db, "select sum(missing_reports) as n from marts.reporting_completeness "
+                     "where breakdown = 'district'")[0]["n"]
+    assert missing == gaps
