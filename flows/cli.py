@@ -18,7 +18,7 @@ def _run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         state = nightly(raw_dir=args.raw_dir, warehouse_dir=args.warehouse_dir,
-                        plan_id=args.plan, return_state=True)
+                        plan_id=args.plan, as_of=args.as_of, return_state=True)
         result = state.result(raise_on_failure=False)
     except RunLocked as exc:
         print(exc, file=sys.stderr)
@@ -54,6 +54,16 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _month(text: str) -> str:
+    from flows.months import month_end
+
+    try:
+        month_end(text)
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {text!r}") from None
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vlpipe", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -62,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--raw-dir", default="raw")
         p.add_argument("--warehouse-dir", default="warehouse")
-        p.add_argument("--plan", default="VL-2022", help="plan id of the targets (VL-2022)")
+        p.add_argument("--plan", default="VL-2022",
+                       help="plan id whose scorecard the summary shows (default VL-2022)")
+        if name == "run":
+            p.add_argument("--as-of", metavar="YYYY-MM", type=_month, default=None,
+                           help="compute the scorecard with data up to the end of this month")
     gen = sub.add_parser("generate", help="write a synthetic dataset")
     gen.add_argument("--out", required=True)
     gen.add_argument("--seed", type=int, default=2022)

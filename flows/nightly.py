@@ -7,6 +7,7 @@ lock); the private DuckDB file is opened by one stage at a time.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from flows.ingest import ledger
 from flows.ingest.pipeline import FileOutcome, ingest_source
 from flows.ingest.references import load_references
 from flows.lock import run_lock
+from flows.months import month_end
 from flows.publish import publish
 from flows.transform import column_descriptions, run_dbt
 from schemas.registry import SOURCES, get_source
@@ -57,9 +59,10 @@ def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
 
 
 @task(name="transform", cache_policy=NO_CACHE)
-def transform_task(paths: Paths, plan_id: str) -> dict:
+def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
     """dbt build: models and their tests, in the private warehouse."""
-    result = run_dbt("build", paths, variables={"plan_id": plan_id})
+    variables = {"as_of": as_of.isoformat()} if as_of else None
+    result = run_dbt("build", paths, variables=variables)
     if not result.success:
         get_run_logger().error("dbt build failed:\n  %s", "\n  ".join(result.failures))
     return {"success": result.success, "models": result.models, "tests": result.tests,
@@ -111,14 +114,18 @@ def _set_run_status(paths: Paths, run_id: str, status: str, message: str = "") -
 
 @flow(name="nightly", log_prints=True)
 def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
-            plan_id: str = "VL-2022") -> RunResult | State:
+            plan_id: str = "VL-2022", as_of: str | None = None) -> RunResult | State:
     """Ingest new files, rebuild the models, audit, publish; returns the run's result.
+
+    ``as_of`` ("2022-06") computes the scorecard with data up to the end of that month, with
+    year-end projections; by default the latest month loaded.
 
     A build that fails its dbt tests or its audit publishes nothing and ends the flow run in
     a Failed state carrying the RunResult (no traceback: it is an outcome, not a crash).
     """
     paths = Paths.of(raw_dir, warehouse_dir)
     paths.ensure()
+    as_of_date = month_end(as_of) if as_of else None
     run_id = str(flow_run.get_id() or uuid.uuid4())
     result = RunResult(run_id=run_id, plan_id=plan_id)
     with run_lock(paths):
@@ -128,7 +135,7 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
         try:
             for source in SOURCES:
                 result.outcomes += ingest_task(source.name, paths, run_id)
-            result.dbt = transform_task(paths, plan_id)
+            result.dbt = transform_task(paths, as_of_date)
             if result.dbt["success"]:
                 result.audit = audit_task(paths)
             failure = _failure(result)

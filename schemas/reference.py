@@ -25,6 +25,7 @@ PLAN_TARGETS = Source(
               aliases=("Mục tiêu thấp", "Chỉ tiêu")),
         Field("target_high", "Mục tiêu cao", Kind.NUMBER),
         Field("lead_unit", "Đơn vị chủ trì", Kind.TEXT),
+        Field("note", "Ghi chú", Kind.TEXT),  # e.g. "sample targets" for a plan not adopted
     ),
     key=("plan_id", "kpi_code"),
     reference=True,
