@@ -36,17 +36,30 @@ class AuditResult:
         return "\n".join(lines)
 
 
-def expected_status(frame: pd.DataFrame) -> pd.Series:
-    """Status from actual, targets and comparator, at the two decimals a KPI is shown with."""
-    actual = frame["actual"].astype(float).round(2)
+def _meets(value: pd.Series, frame: pd.DataFrame) -> np.ndarray:
+    """Whether each value meets its row's target, at the two decimals a KPI is shown with."""
+    value = value.astype(float).round(2)
     low = frame["target_low"].astype(float)
-    met = np.select(
+    return np.select(
         [frame["comparator"] == "gt", frame["comparator"] == "gte",
          frame["comparator"] == "between"],
-        [actual > low, actual >= low, actual >= low],
+        [value > low, value >= low, value >= low],
         default=False,
     )
-    status = np.where(met, "met", "not_met")
+
+
+def expected_status(frame: pd.DataFrame) -> pd.Series:
+    """Status recomputed from actual, projection, targets and comparator.
+
+    A complete year is judged on its actual (met / not_met). A year in progress is judged on
+    the year-end projection of a flow KPI (its year to date when last year gives no seasonal
+    pattern) or on the latest value of a stock KPI (on_track / at_risk). No actual: no_data.
+    """
+    actual = frame["actual"].astype(float)
+    complete = frame["is_year_complete"].fillna(True).astype(bool)
+    judged = frame["projected"].astype(float).fillna(actual).where(~complete, actual)
+    status = np.where(complete, np.where(_meets(actual, frame), "met", "not_met"),
+                      np.where(_meets(judged, frame), "on_track", "at_risk"))
     return pd.Series(np.where(actual.isna(), "no_data", status), index=frame.index)
 
 
@@ -59,10 +72,9 @@ def _dates_as_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _scorecard_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    frame = con.execute("select * from marts.kpi_scorecard").df()
-    final = frame["status"].isin(["met", "not_met", "no_data"])
-    frame["status_consistent"] = ~final | (frame["status"] == expected_status(frame))
+def _scorecard_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    frame = con.execute(f"select * from marts.{table}").df()
+    frame["status_consistent"] = frame["status"] == expected_status(frame)
     frame["plan_kpi"] = frame["plan_id"] + "/" + frame["kpi_code"]
     percent = frame["unit"].astype(str).str.strip() == "%"
     frame["percent_actual"] = frame["actual"].where(percent)
@@ -77,8 +89,16 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
     e = gx.expectations
     plan_kpis = [f"{p}/{k}" for p, k in con.execute(
         "select distinct plan_id, kpi_code from raw.plan_targets").fetchall()]
-    scorecard = _scorecard_frame(con)
+    scorecard = _scorecard_frame(con, "kpi_scorecard")
+    history = _scorecard_frame(con, "kpi_scorecard_history")
     suites = {
+        "kpi_scorecard_history": (_dates_as_datetimes(history), [
+            e.ExpectCompoundColumnsToBeUnique(column_list=["plan_id", "kpi_code", "as_of_date"]),
+            e.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
+            e.ExpectColumnValuesToBeInSet(column="status_consistent", value_set=[True]),
+            e.ExpectColumnValuesToBeBetween(column="percent_actual", min_value=PERCENT_BOUNDS[0],
+                                            max_value=PERCENT_BOUNDS[1]),
+        ]),
         "kpi_scorecard": (scorecard, [
             e.ExpectCompoundColumnsToBeUnique(column_list=["plan_id", "kpi_code"]),
             *[e.ExpectColumnValuesToNotBeNull(column=c)

@@ -1,13 +1,26 @@
 """Independent KPI oracle: what each plan KPI should be, from the generator's Truth only.
 
-Plain Python, written from plan-2022-targets.md without sharing code with the pipeline.
+Plain Python, written from plan-2022-targets.md and the issue's in-year monitoring rules,
+without sharing code with the pipeline.
+
+In-year monitoring (as_of): only data dated on or before as_of counts — enterprise and
+budget periods, khuyến công decision and disbursement dates, OCOP recognition dates, the
+days labour headcounts are taken on, plan-task report dates, the quarter ends of the economic
+accounts (a yearly row is dated 31/12). Flow KPIs (FLOW_KPIS, sums over the year) are then
+year-to-date sums, every other KPI its latest value: shares and counts over the months so
+far, headcounts on as_of, growth against the same months of the year before. A flow KPI is
+projected to the year end with the previous year's seasonal pattern:
+YTD(Y) × full year(Y−1) ÷ the same months of Y−1. Without as_of, as_of is the last day of the
+latest enterprise-report period in the records (the contract's default), so a past year is
+measured in full.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from flows.generator import Truth
 
@@ -19,6 +32,8 @@ ORACLE_KPIS = (
     "IND_SHARE_ECONOMY", "IND_BUDGET_CONTRIB", "IND_BUDGET_SHARE", "OCOP_3_4_STAR",
     "TASKS_ON_TIME",
 )
+FLOW_KPIS = ("IND_GO_CONST2010", "IND_GO_CURRENT", "CAPITAL_OWN", "IND_BUDGET_CONTRIB",
+             "KC_FUNDS_TOTAL", "KC_FUNDS_NATIONAL", "KC_FUNDS_PROVINCIAL", "KC_FUNDS_DISTRICT")
 KCN_TBHX = "KCN_TBHX"
 UNTRAINED = "Chưa qua đào tạo"
 FUNDS = {"KC_FUNDS_NATIONAL": "Quốc gia", "KC_FUNDS_PROVINCIAL": "Tỉnh",
@@ -42,10 +57,15 @@ def _sum(values: Iterable[float]) -> float:
     return float(sum(values))
 
 
-def _enterprise(reports: list[dict], year: int) -> dict[str, float | None]:
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _enterprise(reports: list[dict], year: int, end: date) -> dict[str, float | None]:
+    """Periods of the year up to end; growth against the same months of the year before."""
     ind = [r for r in reports if is_industrial_vsic(r["vsic_code"])]
-    this = [r for r in ind if r["period"].year == year]
-    prev = [r for r in ind if r["period"].year == year - 1]
+    this = [r for r in ind if r["period"].year == year and r["period"] <= end]
+    prev = [r for r in ind if r["period"].year == year - 1 and r["period"].month <= end.month]
     out: dict[str, float | None] = dict.fromkeys(
         ("IND_GO_GROWTH", "IND_GO_CONST2010", "IND_GO_CURRENT", "TECH_ADVANCED_SHARE",
          "SUPPORT_IND_ATTRACTED", "CAPITAL_OWN"))
@@ -70,18 +90,21 @@ def _enterprise(reports: list[dict], year: int) -> dict[str, float | None]:
                      if r["supporting_industry"] and r["zone_code"] == KCN_TBHX
                      and first[r["tax_code"]].year == year}
         out["SUPPORT_IND_ATTRACTED"] = float(len(attracted))
-    year_rows = [r for r in reports if r["period"].year == year]
+    year_rows = [r for r in reports if r["period"].year == year and r["period"] <= end]
     if year_rows:
         out["CAPITAL_OWN"] = _sum(r["own_capital_invested"] or 0.0 for r in year_rows) / 1000
     return out
 
 
-def _labour(spells: list[dict], industrial: set[str], year: int) -> dict[str, float | None]:
+def _labour(spells: list[dict], industrial: set[str], year: int,
+            end: date) -> dict[str, float | None]:
+    """Headcounts on end (31/12 for a whole year) against 31/12 of the year before; income
+    over the worker-months of the year whose last day is on or before end."""
     out: dict[str, float | None] = dict.fromkeys(
         ("LAB_TRAINED_RATIO", "LAB_NEW_JOBS", "LAB_AVG_INCOME"))
     at_ind = [s for s in spells if s["employer_tax_code"] in industrial]
-    end_y, end_prev = date(year, 12, 31), date(year - 1, 12, 31)
-    active = [s for s in at_ind if _active(s, end_y)]
+    end_prev = date(year - 1, 12, 31)
+    active = [s for s in at_ind if _active(s, end)]
     if active:
         trained = sum(s["training_level"] != UNTRAINED for s in active)
         out["LAB_TRAINED_RATIO"] = 100 * trained / len(active)
@@ -89,7 +112,9 @@ def _labour(spells: list[dict], industrial: set[str], year: int) -> dict[str, fl
         out["LAB_NEW_JOBS"] = float(len(active) - sum(_active(s, end_prev) for s in at_ind))
     wages, months = 0.0, 0
     for m in range(1, 13):
-        last_day = date(year, m, calendar.monthrange(year, m)[1])
+        last_day = _month_end(year, m)
+        if last_day > end:
+            break
         for s in spells:
             if _active(s, last_day):
                 wages += s["monthly_wage"]
@@ -99,15 +124,18 @@ def _labour(spells: list[dict], industrial: set[str], year: int) -> dict[str, fl
     return out
 
 
-def _khuyen_cong(schemes: list[dict], year: int) -> dict[str, float | None]:
+def _khuyen_cong(schemes: list[dict], year: int, end: date) -> dict[str, float | None]:
+    """Disbursements dated in the year up to end; no data without any decision or
+    disbursement dated in the year up to end."""
     out: dict[str, float | None] = dict.fromkeys(("KC_SUPPORTED_UNITS", "KC_FUNDS_TOTAL",
                                                   *FUNDS))
-    in_year = [s for s in schemes if s["decision_date"].year == year
-               or (s["disbursement_date"] is not None and s["disbursement_date"].year == year)]
-    if not in_year:
+
+    def in_year(d: date | None) -> bool:
+        return d is not None and d.year == year and d <= end
+
+    if not any(in_year(s["decision_date"]) or in_year(s["disbursement_date"]) for s in schemes):
         return out
-    paid = [s for s in schemes if s["disbursement_date"] is not None
-            and s["disbursement_date"].year == year and s["disbursed_amount"] > 0]
+    paid = [s for s in schemes if in_year(s["disbursement_date"]) and s["disbursed_amount"] > 0]
     out["KC_SUPPORTED_UNITS"] = float(len({s["beneficiary_tax_code"] for s in paid}))
     out["KC_FUNDS_TOTAL"] = _sum(s["disbursed_amount"] for s in paid) / 1e9
     for code, fund in FUNDS.items():
@@ -115,10 +143,12 @@ def _khuyen_cong(schemes: list[dict], year: int) -> dict[str, float | None]:
     return out
 
 
-def _economy(rows: list[dict], year: int) -> float | None:
+def _economy(rows: list[dict], year: int, end: date) -> float | None:
     """IND_SHARE_ECONOMY: per (year, sector) the yearly row where there is one, otherwise the
-    sum of its quarters (never both); industry ÷ all sectors (product taxes included)."""
-    this = [r for r in rows if r["year"] == year]
+    sum of its quarters (never both); industry ÷ all sectors (product taxes included). A row
+    is dated at the end of its quarter (a yearly row on 31/12): only rows up to end count."""
+    this = [r for r in rows if r["year"] == year
+            and _month_end(year, 3 * (r["quarter"] or 4)) <= end]
     by_sector: dict[str, float] = {}
     for sector in {r["sector"] for r in this}:
         mine = [r for r in this if r["sector"] == sector]
@@ -130,9 +160,10 @@ def _economy(rows: list[dict], year: int) -> float | None:
     return 100 * by_sector.get(INDUSTRY_SECTOR, 0.0) / gross
 
 
-def _budget(rows: list[dict], year: int) -> dict[str, float | None]:
-    """IND_BUDGET_CONTRIB (billion VND) and IND_BUDGET_SHARE (%), amounts in million VND."""
-    this = [r for r in rows if r["period"].year == year]
+def _budget(rows: list[dict], year: int, end: date) -> dict[str, float | None]:
+    """IND_BUDGET_CONTRIB (billion VND) and IND_BUDGET_SHARE (%), amounts in million VND,
+    months of the year up to end."""
+    this = [r for r in rows if r["period"].year == year and r["period"] <= end]
     if not this:
         return {"IND_BUDGET_CONTRIB": None, "IND_BUDGET_SHARE": None}
     industry = _sum(r["amount"] for r in this if r["item"] == BUDGET_INDUSTRY)
@@ -141,25 +172,34 @@ def _budget(rows: list[dict], year: int) -> dict[str, float | None]:
             "IND_BUDGET_SHARE": 100 * industry / total if total > 0 else None}
 
 
-def _ocop(ratings: list[dict], year: int) -> float | None:
-    """Distinct product codes recognised in the year with 3 or 4 stars."""
-    this = [r for r in ratings if r["recognised_on"].year == year]
+def _ocop(ratings: list[dict], year: int, end: date) -> float | None:
+    """Distinct product codes recognised in the year (up to end) with 3 or 4 stars."""
+    this = [r for r in ratings if r["recognised_on"].year == year and r["recognised_on"] <= end]
     if not this:
         return None
     return float(len({r["product_code"] for r in this if r["stars"] in (3, 4)}))
 
 
-def _tasks(reports: list[dict], file_seq: dict[str, int], year: int) -> float | None:
-    """Tasks due in the year whose latest report (report date, then later file, then later
-    row) is 'Hoàn thành' with a done date on or before the due date ÷ tasks due × 100."""
+def _tasks(reports: list[dict], file_seq: dict[str, int], year: int, as_of: date | None,
+           due_by_as_of: bool = False, grace_days: int = 0) -> float | None:
+    """Tasks due in the year whose latest report dated on or before as_of (report date, then
+    later file, then later row) is 'Hoàn thành' with a done date on or before the due date
+    ÷ tasks due in the year × 100. Reports made after the year count (January's report is
+    how a task due in December is known to be done), those after as_of do not.
+    The other reading (the SQL's, see the report): due_by_as_of counts only the tasks due on
+    or before as_of, grace_days accepts reports up to that many days after as_of."""
     latest: dict[str, dict] = {}
+    cutoff = None if as_of is None else as_of + timedelta(days=grace_days)
     for r in reports:
+        if cutoff is not None and r["report_date"] > cutoff:
+            continue
         rank = (r["report_date"], file_seq[r["file"]], r["row_number"])
         cur = latest.get(r["task_code"])
         if cur is None or rank > (cur["report_date"], file_seq[cur["file"]],
                                   cur["row_number"]):
             latest[r["task_code"]] = r
-    due = [r for r in latest.values() if r["due_date"].year == year]
+    due = [r for r in latest.values() if r["due_date"].year == year
+           and not (due_by_as_of and as_of is not None and r["due_date"] > as_of)]
     if not due:
         return None
     on_time = [r for r in due if r["status"] == DONE and r["done_date"] is not None
@@ -167,19 +207,108 @@ def _tasks(reports: list[dict], file_seq: dict[str, int], year: int) -> float | 
     return 100 * len(on_time) / len(due)
 
 
-def expected_kpis(truth: Truth, year: int = 2022) -> dict[str, float | None]:
-    """The 19 KPIs measurable from the generated sources; None = no data."""
+def default_as_of(truth: Truth) -> date | None:
+    """The last day of the latest enterprise-report period in the records (None if none)."""
+    if not truth.enterprise_reports:
+        return None
+    p = max(r["period"] for r in truth.enterprise_reports)
+    return _month_end(p.year, p.month)
+
+
+def _year_end(year: int, as_of: date | None) -> date:
+    return date(year, 12, 31) if as_of is None else min(as_of, date(year, 12, 31))
+
+
+def expected_kpis(truth: Truth, year: int = 2022, as_of: date | None = None, *,
+                  tasks_due_by_as_of: bool = True,
+                  task_grace_days: int = 0) -> dict[str, float | None]:
+    """The 19 KPIs measurable from the generated sources, as of a date (default:
+    default_as_of); None = no data. Flow KPIs are sums from January to as_of. In a year in
+    progress TASKS_ON_TIME counts the tasks due by as_of (the project's chosen reading: a
+    task due in December cannot be late in June); tasks_due_by_as_of=False counts every
+    task due in the year (see _tasks). Both readings agree for a complete year."""
+    as_of = as_of or default_as_of(truth)
+    end = _year_end(year, as_of)
+    if end < date(year, 1, 1):
+        return dict.fromkeys(ORACLE_KPIS)
     industrial = {r["tax_code"] for r in truth.enterprise_reports
                   if is_industrial_vsic(r["vsic_code"])}
     task_seq = {path: i for i, path in enumerate(truth.file_order("plan_tasks"))}
-    values = {**_enterprise(truth.enterprise_reports, year),
-              **_labour(truth.labour_spells, industrial, year),
-              **_khuyen_cong(truth.khuyen_cong, year),
-              "IND_SHARE_ECONOMY": _economy(truth.economic_accounts, year),
-              **_budget(truth.budget_revenue, year),
-              "OCOP_3_4_STAR": _ocop(truth.ocop_ratings, year),
-              "TASKS_ON_TIME": _tasks(truth.plan_tasks, task_seq, year)}
+    values = {**_enterprise(truth.enterprise_reports, year, end),
+              **_labour(truth.labour_spells, industrial, year, end),
+              **_khuyen_cong(truth.khuyen_cong, year, end),
+              "IND_SHARE_ECONOMY": _economy(truth.economic_accounts, year, end),
+              **_budget(truth.budget_revenue, year, end),
+              "OCOP_3_4_STAR": _ocop(truth.ocop_ratings, year, end),
+              "TASKS_ON_TIME": _tasks(truth.plan_tasks, task_seq, year, as_of,
+                                      tasks_due_by_as_of, task_grace_days)}
     return {code: values[code] for code in ORACLE_KPIS}
+
+
+def expected_projection(truth: Truth, year: int,
+                        as_of: date | None = None) -> dict[str, float | None]:
+    """Year-end projection of each flow KPI: YTD(Y) × full year(Y−1) ÷ the same months of
+    Y−1 (January to as_of's month). None where Y has no data so far, or Y−1 has no data (or
+    sums to 0) in those months. For a year complete by as_of it is the actual value."""
+    as_of = as_of or default_as_of(truth)
+    end = _year_end(year, as_of)
+    if end < date(year, 1, 1):
+        return dict.fromkeys(FLOW_KPIS)
+    ytd = expected_kpis(truth, year, as_of)
+    full_prev = expected_kpis(truth, year - 1, as_of)
+    same_prev = expected_kpis(truth, year - 1, _month_end(year - 1, end.month))
+    out: dict[str, float | None] = {}
+    for code in FLOW_KPIS:
+        a, b, c = ytd[code], full_prev[code], same_prev[code]
+        out[code] = None if a is None or b is None or not c else a * b / c
+    return out
+
+
+def expected_findings(truth: Truth, employees_tolerance: tuple[float, float] = (10, 5),
+                      taxes_tolerance: float = 15) -> set[tuple[str, date, str | None]]:
+    """Cross-source findings as (check_name, period, entity) from the records:
+    - employees_vs_labour_headcount: an employer in both sources whose reported employees
+      differ from its labour headcount at the month end by more than max(pct % of the
+      reported, persons) — months up to the date of the latest labour list;
+    - taxes_vs_tax_office (entity None): taxes paid in all reports of a month against the
+      tax office's industry revenue of the month, beyond ±pct %;
+    - khuyen_cong_beneficiary_not_in_register (month of the decision) and
+      ocop_producer_not_in_register (month of the recognition): a tax code that never
+      appears in the enterprise reports."""
+    pct, persons = employees_tolerance
+    out: set[tuple[str, date, str | None]] = set()
+    lists = [f.path for f in truth.files if f.source == "labour"]
+    stamps = [m[1] for p in lists if (m := re.search(r"(\d{8})\.\w+$", p))]
+    covered = max(date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in stamps) if stamps \
+        else None
+    by_employer: dict[str, list[dict]] = {}
+    for sp in truth.labour_spells:
+        by_employer.setdefault(sp["employer_tax_code"], []).append(sp)
+    for r in truth.enterprise_reports:
+        spells = by_employer.get(r["tax_code"])
+        month_end = _month_end(r["period"].year, r["period"].month)
+        if spells is None or covered is None or month_end > covered:
+            continue
+        headcount = sum(_active(sp, month_end) for sp in spells)
+        if abs(r["employees"] - headcount) > max(persons, pct / 100 * r["employees"]):
+            out.add(("employees_vs_labour_headcount", r["period"], r["tax_code"]))
+    taxes: dict[date, float] = {}
+    for r in truth.enterprise_reports:
+        taxes[r["period"]] = taxes.get(r["period"], 0.0) + r["taxes_paid"]
+    for b in truth.budget_revenue:
+        if b["item"] == BUDGET_INDUSTRY and b["period"] in taxes \
+                and abs(taxes[b["period"]] - b["amount"]) > taxes_tolerance / 100 * b["amount"]:
+            out.add(("taxes_vs_tax_office", b["period"], None))
+    register = {r["tax_code"] for r in truth.enterprise_reports}
+    for k in truth.khuyen_cong:
+        if k["beneficiary_tax_code"] not in register:
+            out.add(("khuyen_cong_beneficiary_not_in_register",
+                     k["decision_date"].replace(day=1), k["beneficiary_tax_code"]))
+    for o in truth.ocop_ratings:
+        if o["producer_tax_code"] is not None and o["producer_tax_code"] not in register:
+            out.add(("ocop_producer_not_in_register", o["recognised_on"].replace(day=1),
+                     o["producer_tax_code"]))
+    return out
 
 
 def expected_status(value: float | None, comparator: str, low: float | None,

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from flows.generator import FileInfo, Truth, generate
-from tests.kpi_oracle import expected_kpis, expected_status
+from tests.kpi_oracle import (
+    FLOW_KPIS,
+    ORACLE_KPIS,
+    expected_findings,
+    expected_kpis,
+    expected_projection,
+    expected_status,
+)
 from tests.roundtrip_reader import commune_code, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,7 +173,7 @@ def test_new_sources_features(small: Truth) -> None:
     bad_tasks = Counter(b.file for b in small.bad_rows if b.source == "plan_tasks")
     per_task = Counter(r["task_code"] for r in small.plan_tasks)
     assert 15 <= len(per_task) <= 25
-    assert all(1 <= n <= 4 for n in per_task.values()) and sum(bad_tasks.values()) == 3
+    assert all(1 <= n <= 6 for n in per_task.values()) and sum(bad_tasks.values()) == 3
     latest = {}
     for r in sorted(small.plan_tasks, key=lambda r: r["report_date"]):
         latest[r["task_code"]] = r
@@ -257,7 +264,13 @@ def test_no_pii_outside_labour(small: Truth) -> None:
 
 def test_oracle_scale1(scale1: Truth) -> None:
     kpis = expected_kpis(scale1)
-    targets = {t["kpi_code"]: t for t in scale1.targets}
+    # 2023 data changes nothing of 2022, except that tasks are known done from the reports
+    # of January 2023 (not counted as of 31/12/2022)
+    at_year_end = expected_kpis(scale1, 2022, date(2022, 12, 31))
+    assert {k: v for k, v in kpis.items() if k != "TASKS_ON_TIME"} == {
+        k: v for k, v in at_year_end.items() if k != "TASKS_ON_TIME"}
+    assert at_year_end["TASKS_ON_TIME"] < kpis["TASKS_ON_TIME"]
+    targets = {t["kpi_code"]: t for t in scale1.targets if t["plan_id"] == "VL-2022"}
     assert len(targets) == 19
     statuses = {}
     for code, value in kpis.items():
@@ -279,3 +292,142 @@ def test_expected_status() -> None:
     assert expected_status(9.1, "between", 7, 8) == "met"
     assert expected_status(6.999, "between", 7, 8) == "met"
     assert expected_status(6.99, "between", 7, 8) == "not_met"
+
+
+def test_partial_2023(small: Truth) -> None:
+    """January–June 2023 in every source, and the VL-2023 sample targets."""
+    months = {r["period"] for r in small.enterprise_reports if r["period"].year == 2023}
+    assert months == {date(2023, m, 1) for m in range(1, 7)}
+    assert {r["period"] for r in small.budget_revenue if r["period"].year == 2023} == months
+    assert {r["quarter"] for r in small.economic_accounts if r["year"] == 2023} == {1, 2}
+    assert max(s["start_date"] for s in small.labour_spells) <= date(2023, 6, 30)
+    assert any(s["end_date"] and s["end_date"].year == 2023 for s in small.labour_spells)
+    assert any(f.path.startswith("labour/2023/") for f in small.files)
+    kc23 = [k for k in small.khuyen_cong if k["decision_date"].year == 2023]
+    assert kc23 and all(k["disbursement_date"] is None or k["disbursement_date"]
+                        <= date(2023, 6, 30) for k in small.khuyen_cong)
+    assert any(o["recognised_on"].year == 2023 for o in small.ocop_ratings)
+    assert max(o["recognised_on"] for o in small.ocop_ratings) <= date(2023, 6, 30)
+    assert any(t["report_date"].year == 2023 and t["report_date"] > date(2023, 6, 30)
+               for t in small.plan_tasks)          # the July round, after the as-of date
+    units = {u["tax_code"]: u for u in small.units}
+    assert any(u["first_period"] and u["first_period"].year == 2023 and u["supporting_industry"]
+               and u["zone_code"] == "KCN_TBHX" for u in units.values())
+    plans = Counter(t["plan_id"] for t in small.targets)
+    assert plans == {"VL-2022": 19, "VL-2023": 19}
+    assert {t["note"] for t in small.targets if t["plan_id"] == "VL-2022"} == {None}
+    assert all("sample targets" in t["note"] for t in small.targets if t["plan_id"] == "VL-2023")
+    assert {t["kpi_code"] for t in small.targets if t["plan_id"] == "VL-2023"} == set(ORACLE_KPIS)
+
+
+def test_planted_findings_are_the_only_findings(small: Truth, scale1: Truth) -> None:
+    """Labour headcounts follow the reported employees and the enterprises' taxes follow the
+    tax office's figures, except what was planted (tolerances 10 % or 5 persons, ±15 %)."""
+    for truth in (small, scale1):
+        planted = {(f["check_name"], f["period"], f["entity"]) for f in truth.planted_findings}
+        assert expected_findings(truth) == planted
+        checks = Counter(c for c, _, _ in planted)
+        assert 3 <= checks["employees_vs_labour_headcount"] <= 5
+        assert checks["taxes_vs_tax_office"] == 1
+        assert checks["khuyen_cong_beneficiary_not_in_register"] >= 2
+        assert checks["ocop_producer_not_in_register"] >= 1
+        assert all(e is None for c, _, e in planted if c == "taxes_vs_tax_office")
+        # the planted employees are twice the headcount; tighter tolerances still hold
+        loose = expected_findings(truth, employees_tolerance=(40, 5), taxes_tolerance=50)
+        assert loose == planted
+    assert len(scale1.planted_findings) >= 7
+
+
+def test_oracle_2023_as_of(scale1: Truth) -> None:
+    """VL-2023 as of 30/06/2023: year-to-date flows, latest stocks, projections."""
+    as_of = date(2023, 6, 30)
+    ytd = expected_kpis(scale1, 2023, as_of)
+    assert ytd == expected_kpis(scale1, 2023)          # the default as-of date
+    assert all(ytd[k] is not None for k in ORACLE_KPIS)
+    full22 = expected_kpis(scale1, 2022)
+    for k in ("IND_GO_CONST2010", "IND_GO_CURRENT", "CAPITAL_OWN", "IND_BUDGET_CONTRIB"):
+        assert 0.3 * full22[k] < ytd[k] < 0.75 * full22[k], k
+    assert 3 <= ytd["IND_GO_GROWTH"] <= 15
+    assert ytd["TASKS_ON_TIME"] == 0.0                 # KH24-03 is reported done in July
+    assert expected_kpis(scale1, 2023, date(2023, 7, 31))["TASKS_ON_TIME"] > 0
+    projection = expected_projection(scale1, 2023, as_of)
+    assert set(projection) == set(FLOW_KPIS)
+    for k in ("IND_GO_CONST2010", "IND_GO_CURRENT", "CAPITAL_OWN", "IND_BUDGET_CONTRIB"):
+        assert 0.9 * full22[k] < projection[k] < 1.4 * full22[k], k
+    # a complete year projects to itself
+    assert expected_projection(scale1, 2022) == {k: pytest.approx(full22[k]) for k in FLOW_KPIS}
+
+
+def test_oracle_as_of_on_hand_made_records(tmp_path: Path) -> None:
+    """As-of filtering and the seasonal projection, worked out by hand."""
+    d = date
+    truth = Truth(seed=0, scale=1, out_dir=tmp_path)
+
+    def report(tax, period, const, capital=0.0, adv=False):
+        return {"tax_code": tax, "vsic_code": "1610", "period": period, "zone_code": None,
+                "gross_output_const2010": const, "gross_output_current": 2 * const,
+                "own_capital_invested": capital, "advanced_machinery": adv,
+                "supporting_industry": False, "employees": 10, "taxes_paid": 1.0}
+    truth.enterprise_reports = [
+        report("A", d(2022, 1, 1), 100.0, 10.0), report("A", d(2022, 2, 1), 100.0),
+        report("A", d(2022, 3, 1), 200.0, 30.0), report("A", d(2022, 12, 1), 600.0),
+        report("A", d(2023, 1, 1), 150.0, 20.0, adv=True), report("A", d(2023, 2, 1), 90.0),
+        report("B", d(2023, 2, 1), 60.0), report("A", d(2023, 3, 1), 500.0)]
+    truth.budget_revenue = [
+        {"period": d(y, m, 1), "item": item, "amount": amount}
+        for y, m, item, amount in ((2022, 1, "Trong đó: Công nghiệp", 1000.0),
+                                   (2022, 5, "Trong đó: Công nghiệp", 3000.0),
+                                   (2023, 1, "Trong đó: Công nghiệp", 2000.0),
+                                   (2023, 1, "Thu ngoài quốc doanh", 4000.0),
+                                   (2023, 3, "Trong đó: Công nghiệp", 9.0))]
+    truth.khuyen_cong = [
+        {"decision_date": d(2022, 3, 1), "disbursement_date": d(2022, 12, 20),
+         "disbursed_amount": 4e8, "fund_source": "Tỉnh", "beneficiary_tax_code": "A"},
+        {"decision_date": d(2022, 12, 1), "disbursement_date": d(2023, 2, 1),
+         "disbursed_amount": 1e8, "fund_source": "Huyện", "beneficiary_tax_code": "B"}]
+    truth.labour_spells = [
+        {"employer_tax_code": "A", "start_date": d(2020, 5, 1), "end_date": None,
+         "training_level": "Sơ cấp", "monthly_wage": 6e6},
+        {"employer_tax_code": "A", "start_date": d(2023, 2, 10), "end_date": d(2023, 3, 20),
+         "training_level": "Chưa qua đào tạo", "monthly_wage": 4e6}]
+    as_of = d(2023, 2, 28)
+    k = expected_kpis(truth, 2023, as_of)
+    assert k["IND_GO_CONST2010"] == pytest.approx(0.3)          # 150 + 90 + 60, not March
+    assert k["IND_GO_GROWTH"] == pytest.approx((300 / 200 - 1) * 100)   # vs Jan–Feb 2022
+    assert k["CAPITAL_OWN"] == pytest.approx(0.02)
+    assert k["TECH_ADVANCED_SHARE"] == pytest.approx(0.0)       # latest by Feb: none
+    assert k["IND_BUDGET_CONTRIB"] == pytest.approx(2.0)
+    assert k["IND_BUDGET_SHARE"] == pytest.approx(50.0)
+    assert k["KC_FUNDS_TOTAL"] == pytest.approx(0.1) and k["KC_FUNDS_PROVINCIAL"] == 0.0
+    assert k["LAB_NEW_JOBS"] == 1.0 and k["LAB_TRAINED_RATIO"] == pytest.approx(50.0)
+    assert k["LAB_AVG_INCOME"] == pytest.approx((6e6 + 6e6 + 4e6) / 3 * 12 / 1e6)
+    p = expected_projection(truth, 2023, as_of)
+    # YTD × full 2022 ÷ Jan–Feb 2022
+    assert p["IND_GO_CONST2010"] == pytest.approx(0.3 * 1.0 / 0.2)
+    assert p["CAPITAL_OWN"] == pytest.approx(0.02 * 0.04 / 0.01)
+    assert p["IND_BUDGET_CONTRIB"] == pytest.approx(2.0 * 4.0 / 1.0)
+    assert p["KC_FUNDS_TOTAL"] is None        # nothing disbursed in Jan–Feb 2022
+    k3 = expected_kpis(truth, 2023, d(2023, 3, 31))
+    assert k3["TECH_ADVANCED_SHARE"] == pytest.approx(0.0)       # A's March report
+    assert k3["LAB_NEW_JOBS"] == 0.0
+    assert expected_kpis(truth, 2023, d(2022, 12, 31)) == dict.fromkeys(ORACLE_KPIS)
+    # tasks: reports dated up to as_of, every task due in the year (default reading), or only
+    # the tasks due by as_of with reports up to 12 days later (the SQL's reading)
+    truth.files = [FileInfo("plan_tasks/a.csv", "plan_tasks", "csv", datetime(2023, 1, 6), 0, ""),
+                   FileInfo("plan_tasks/b.csv", "plan_tasks", "csv", datetime(2023, 4, 6), 0, "")]
+    truth.plan_tasks = [
+        {"task_code": c, "file": f"plan_tasks/{f}.csv", "row_number": 2, "report_date": r,
+         "status": st, "done_date": done, "due_date": due}
+        for c, f, r, st, done, due in (
+            ("T1", "a", d(2023, 1, 5), "Đang thực hiện", None, d(2023, 3, 31)),
+            ("T1", "b", d(2023, 4, 5), "Hoàn thành", d(2023, 3, 20), d(2023, 3, 31)),
+            ("T2", "a", d(2023, 1, 5), "Đang thực hiện", None, d(2023, 9, 30)))]
+    march = d(2023, 3, 31)
+    # Default reading: tasks due by the as-of date (T2, due in September, is not yet judged).
+    assert expected_kpis(truth, 2023, march)["TASKS_ON_TIME"] == 0.0
+    assert expected_kpis(truth, 2023, d(2023, 4, 30))["TASKS_ON_TIME"] == 100.0
+    # The other reading: every task due in the year.
+    assert expected_kpis(truth, 2023, d(2023, 4, 30),
+                         tasks_due_by_as_of=False)["TASKS_ON_TIME"] == 50.0
+    assert expected_kpis(truth, 2023, march, tasks_due_by_as_of=True,
+                         task_grace_days=12)["TASKS_ON_TIME"] == 100.0

@@ -67,3 +67,39 @@ def test_missing_reports_list_the_gaps(e2e):
     gaps = query(db, "select sum(missing_reports) as n from marts.reporting_completeness "
                      "where breakdown = 'district'")[0]["n"]
     assert missing == gaps
+
+
+def test_communes_roll_up_to_the_2025_units(e2e):
+    """2022 data keep their 2022 communes; the 2025 mart sums them under today's units."""
+    db = e2e["warehouse"] / "vinhlinh.duckdb"
+    current = {r["commune_code"] for r in query(
+        db, "select commune_code from marts.dim_communes where valid_to is null")}
+    by_year_2025 = query(db, "select year, commune_code, gross_output_current_bn_vnd as go "
+                             "from marts.kpi_by_commune_2025 where commune_code is not null")
+    assert {r["commune_code"] for r in by_year_2025} <= current
+    old = query(db, "select year, sum(gross_output_current_bn_vnd) as go "
+                    "from marts.kpi_by_commune group by year")
+    rolled = defaultdict(float)
+    for r in query(db, "select year, gross_output_current_bn_vnd as go "
+                       "from marts.kpi_by_commune_2025"):
+        rolled[r["year"]] += r["go"] or 0
+    for r in old:
+        assert abs(rolled[r["year"]] - (r["go"] or 0)) < 1e-6
+    # The 2022 breakdown itself uses the communes valid in 2022 only.
+    codes_2022 = {r["commune_code"] for r in query(
+        db, "select distinct k.commune_code from marts.kpi_by_commune k join marts.dim_communes "
+            "d on k.commune_code = d.commune_code and k.commune_valid_from = d.valid_from "
+            "where k.year = 2022 and d.valid_from < date '2025-07-01'")}
+    assert codes_2022 and "19363" in codes_2022
+
+
+def test_reconciliation_finds_exactly_the_planted_discrepancies(e2e):
+    from tests.kpi_oracle import expected_findings
+
+    expected = expected_findings(e2e["truth"])
+    assert expected, "the sample plants findings"
+    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
+                 "select check_name, period, entity, severity from marts.reconciliation_findings")
+    assert {(r["check_name"], r["period"], r["entity"]) for r in rows} == expected
+    assert {r["severity"] for r in rows} <= {"high", "medium", "low"}
+    assert e2e["first"].findings, "the run summary carries the findings"

@@ -1,4 +1,5 @@
-"""Seeded sample-data generator for vlpipe (Vĩnh Linh 2021–2022) and its ground truth."""
+"""Seeded sample-data generator for vlpipe (Vĩnh Linh 2021–2022 and January–June 2023) and
+its ground truth."""
 
 from .core import generate
 from .truth import BadRow, FileInfo, Truth

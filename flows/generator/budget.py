@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from .enterprise_files import header
@@ -57,12 +59,44 @@ def build_amounts(rng: random.Random, bad_month: int) -> dict[date, tuple[float,
     return out
 
 
-def write_budget(out: Output, rng: random.Random) -> None:
-    """2021: one workbook per quarter; 2022: one CSV per month, June sent again corrected
-    (the later file wins), October with industry typed ten times too large (rejected)."""
+@dataclass
+class BudgetPlan:
+    """The months whose files go wrong, and the true amounts (total, industry) per month."""
+
+    bad_month: int
+    fix_month: int
+    amounts: dict[date, tuple[float, float]]
+
+
+def plan_budget(rng: random.Random) -> BudgetPlan:
+    """2021–2022: which 2022 month is sent with a slipped digit, which one is corrected
+    later, and the amounts (drawn first: enterprise taxes are calibrated on them)."""
     bad_month = rng.choice((9, 10, 11))
     fix_month = rng.choice((5, 6, 7))
-    amounts = build_amounts(rng, bad_month)
+    return BudgetPlan(bad_month, fix_month, build_amounts(rng, bad_month))
+
+
+def plan_budget_2023(rng: random.Random, plan: BudgetPlan) -> None:
+    """Add January–June 2023 to the plan: industry grows 4–10 % on 2022 with its own month
+    pattern, and makes 58–64 % of the half year's non-state revenue."""
+    ind22 = sum(plan.amounts[date(2022, m, 1)][1] for m in range(1, 13))
+    w = _month_weights(rng)
+    growth, share = rng.uniform(1.04, 1.10), rng.uniform(0.58, 0.64)
+    ind = [ind22 * growth * x / sum(w) for x in w[:6]]
+    tot = [i / rng.uniform(0.5, 0.72) for i in ind]
+    k = sum(ind) / share / sum(tot)
+    for m in range(1, 7):
+        t, i = round(tot[m - 1] * k, 1), round(ind[m - 1], 1)
+        assert i <= t
+        plan.amounts[date(2023, m, 1)] = (t, i)
+
+
+def write_budget(out: Output, rng: random.Random, plan: BudgetPlan,
+                 rng23: random.Random) -> None:
+    """2021: one workbook per quarter; 2022: one CSV per month, June sent again corrected
+    (the later file wins), October with industry typed ten times too large (rejected);
+    2023: one CSV per month, January to June (rng23)."""
+    amounts = plan.amounts
     effective: dict[tuple[date, str], dict] = {}
 
     def keep(rel: str, row_number: int, period: date, item: str, amount: float) -> None:
@@ -100,47 +134,57 @@ def write_budget(out: Output, rng: random.Random) -> None:
         quirks += ", second sheet of notes (no header)" if q == 3 else ""
         out.xlsx(rel, SOURCE, sheets, mtime=arrived, data_rows=6, quirks=quirks)
 
-    # 2022 monthly CSV exports
+    # 2022 and 2023 monthly CSV exports
     for p in MONTHS[12:]:
-        first_arrival = datetime.combine(
-            date(2022 + (p.month == 12), p.month % 12 + 1, rng.randint(8, 14)),
-            time(10, rng.randint(0, 59), 22))
-        for fixed in (False, True) if p.month == fix_month else (False,):
-            enc, delim, numbers, pstyle, heads, titled, stt, qname = CSV_STYLES[p.month % 4]
-            total, ind = amounts[p]
-            bad = p.month == bad_month and not fixed
-            if p.month == fix_month and not fixed:   # first figures, corrected later
-                total = round(total * rng.uniform(0.93, 0.98), 1)
-                ind = round(min(ind * rng.uniform(0.9, 0.97), total), 1)
-            written_ind = round(ind * 10 + 0.3, 1) if bad else ind   # a slipped digit
-            rel = f"{FOLDER}/2022/thu_ngan_sach_2022-{p.month:02d}" + \
-                ("_dieu_chinh" if fixed else "") + ".csv"
-            lines: list[list[str]] = []
-            if titled:
-                lines += [[f"BÁO CÁO THU NGÂN SÁCH NGOÀI QUỐC DOANH THÁNG {p.month:02d}/2022"],
-                          ["Đơn vị tính: triệu đồng"]]
-            head = [header(c, n, u, heads) for c, n, u in COLUMNS]
-            lines.append((["STT"] if stt else []) + head + (["Ghi chú"] if fixed else []))
-            cells = resolve_column([fmt_number(v, numbers, 1) for v in (total, written_ind)],
-                                   [total, written_ind], numbers, 1, trusted=[True, not bad])
-            for k, (item, amount) in enumerate(((TOTAL, total), (INDUSTRY, ind))):
-                lines.append(([str(k + 1)] if stt else []) + [fmt_period(p, pstyle), item,
-                                                               cells[k]]
-                             + (["Điều chỉnh theo số liệu đối chiếu với Kho bạc"] if fixed
-                                else []))
-                if bad and item == INDUSTRY:
-                    out.bad(SOURCE, rel, len(lines), *BAD_RULE)
-                else:
-                    keep(rel, len(lines), p, item, amount)
-            arrived = first_arrival + timedelta(days=rng.randint(10, 16), hours=5) if fixed \
-                else first_arrival
-            quirks = f"{qname}, period as '{fmt_period(p, pstyle)}'"
-            if fixed:
-                quirks += f"; RESUBMISSION of {p:%m/%Y} with corrected amounts (later file wins)" \
-                          ", extra column 'Ghi chú'"
-            if bad:
-                quirks += "; industry typed ten times too large (above the total): rejected"
-            out.csv(rel, SOURCE, lines, delimiter=delim, encoding=enc, mtime=arrived,
-                    data_rows=2, quirks=quirks)
+        _monthly_csv(out, rng, p, plan, keep)
+    for p in (date(2023, m, 1) for m in range(1, 7)):
+        _monthly_csv(out, rng23, p, plan, keep)
     out.truth.budget_revenue = sorted(effective.values(),
                                       key=lambda r: (r["period"], r["item"] != TOTAL))
+
+
+def _monthly_csv(out: Output, rng: random.Random, p: date, plan: BudgetPlan,
+                 keep: Callable[[str, int, date, str, float], None]) -> None:
+    """The tax office's CSV export of month p (2022: the corrected and the bad month)."""
+    bad_month = plan.bad_month if p.year == 2022 else None
+    fix_month = plan.fix_month if p.year == 2022 else None
+    first_arrival = datetime.combine(
+        date(p.year + (p.month == 12), p.month % 12 + 1, rng.randint(8, 14)),
+        time(10, rng.randint(0, 59), 22))
+    for fixed in (False, True) if p.month == fix_month else (False,):
+        enc, delim, numbers, pstyle, heads, titled, stt, qname = CSV_STYLES[p.month % 4]
+        total, ind = plan.amounts[p]
+        bad = p.month == bad_month and not fixed
+        if p.month == fix_month and not fixed:   # first figures, corrected later
+            total = round(total * rng.uniform(0.93, 0.98), 1)
+            ind = round(min(ind * rng.uniform(0.9, 0.97), total), 1)
+        written_ind = round(ind * 10 + 0.3, 1) if bad else ind   # a slipped digit
+        rel = f"{FOLDER}/{p.year}/thu_ngan_sach_{p.year}-{p.month:02d}" + \
+            ("_dieu_chinh" if fixed else "") + ".csv"
+        lines: list[list[str]] = []
+        if titled:
+            lines += [[f"BÁO CÁO THU NGÂN SÁCH NGOÀI QUỐC DOANH THÁNG {p.month:02d}/{p.year}"],
+                      ["Đơn vị tính: triệu đồng"]]
+        head = [header(c, n, u, heads) for c, n, u in COLUMNS]
+        lines.append((["STT"] if stt else []) + head + (["Ghi chú"] if fixed else []))
+        cells = resolve_column([fmt_number(v, numbers, 1) for v in (total, written_ind)],
+                               [total, written_ind], numbers, 1, trusted=[True, not bad])
+        for k, (item, amount) in enumerate(((TOTAL, total), (INDUSTRY, ind))):
+            lines.append(([str(k + 1)] if stt else []) + [fmt_period(p, pstyle), item,
+                                                           cells[k]]
+                         + (["Điều chỉnh theo số liệu đối chiếu với Kho bạc"] if fixed
+                            else []))
+            if bad and item == INDUSTRY:
+                out.bad(SOURCE, rel, len(lines), *BAD_RULE)
+            else:
+                keep(rel, len(lines), p, item, amount)
+        arrived = first_arrival + timedelta(days=rng.randint(10, 16), hours=5) if fixed \
+            else first_arrival
+        quirks = f"{qname}, period as '{fmt_period(p, pstyle)}'"
+        if fixed:
+            quirks += f"; RESUBMISSION of {p:%m/%Y} with corrected amounts (later file wins)" \
+                      ", extra column 'Ghi chú'"
+        if bad:
+            quirks += "; industry typed ten times too large (above the total): rejected"
+        out.csv(rel, SOURCE, lines, delimiter=delim, encoding=enc, mtime=arrived,
+                data_rows=2, quirks=quirks)

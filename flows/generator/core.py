@@ -1,4 +1,5 @@
-"""generate(): write a seeded Vĩnh Linh 2021–2022 sample dataset and return its Truth."""
+"""generate(): write a seeded Vĩnh Linh sample dataset (2021, 2022 and January–June 2023)
+and return its Truth."""
 
 from __future__ import annotations
 
@@ -7,18 +8,34 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-from .budget import write_budget
+from .budget import plan_budget, plan_budget_2023, write_budget
 from .economy import write_economy
-from .enterprise_files import AMBIGUOUS_MONTH, EnterpriseWriter
+from .enterprise_files import AMBIGUOUS_MONTH, RESUB_MONTH, EnterpriseWriter
 from .enterprise_files import SOURCE as ENTERPRISE
-from .enterprises import Unit, build_other_employers, build_reports, build_units
+from .enterprises import (
+    FINAL,
+    MONTHS,
+    N_MONTHS,
+    Unit,
+    build_other_employers,
+    build_reports,
+    build_units,
+    extend_2023,
+)
 from .formats import fmt_number
-from .khuyen_cong import build_schemes, write_khuyen_cong
-from .labour import build_spells, write_labour
+from .khuyen_cong import build_schemes, build_schemes_2023, write_khuyen_cong
+from .labour import build_spells, choose_employers, track_spells, write_labour
 from .names import TRADE_NAMES, make_tax_code
 from .ocop import write_ocop
 from .output import Output
 from .plan_tasks import write_plan_tasks
+from .reconciliation import (
+    EMPLOYEES_CHECK,
+    calibrate_taxes,
+    plant_employees,
+    plant_taxes_month,
+    planted_register_findings,
+)
 from .reference import reference_tables, target_rows
 from .truth import Truth
 
@@ -27,7 +44,7 @@ SOURCES = ("enterprise_reports", "labour", "khuyen_cong", "reference")
 # that adding them left every earlier file byte-identical
 NEW_FOLDERS = ("ocop", "budget", "economy", "plan_tasks")
 REFERENCE_ARRIVAL = {
-    "vsic_industry": datetime(2022, 1, 5, 8, 30), "plan_targets": datetime(2022, 2, 18, 9, 0),
+    "vsic_industry": datetime(2022, 1, 5, 8, 30), "plan_targets": datetime(2023, 1, 16, 9, 0),
     "lead_units": datetime(2022, 2, 18, 9, 10), "zones": datetime(2022, 5, 25, 14, 0),
     "communes": datetime(2025, 7, 3, 8, 0),
 }
@@ -91,25 +108,67 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0) -> Truth:
     out = Output(out_dir, truth)
     used_tax: set[str] = set()
 
+    # the main stream: drawn in this order since the first sample, never re-ordered
     units = build_units(rng, scale, used_tax)
-    reports = build_reports(rng, units, scale, blank_capital_month=AMBIGUOUS_MONTH)
+    reports, model = build_reports(rng, units, scale, blank_capital_month=AMBIGUOUS_MONTH)
     employers = build_other_employers(rng, scale, used_tax)
     households = _kc_households(rng, scale, used_tax)
-    spells = build_spells(rng, units, employers, scale)
+    draft = build_spells(rng, units, employers, scale)
     schemes = build_schemes(rng, units, households, scale)
-
     _write_reference(out)
     writer = EnterpriseWriter(out, rng, units, reports)
     writer.choose_bad_rows()
+    rejected = set(writer.bad)
+
+    # January–June 2023, and the consistency between sources (streams of their own)
+    reports23 = extend_2023(random.Random(f"{seed}:2023"), units, model, scale, used_tax)
+    budget_rng = random.Random(f"{seed}:budget")
+    budget = plan_budget(budget_rng)
+    plan_budget_2023(random.Random(f"{seed}:budget:2023"), budget)
+    industry_revenue = {p: ind for p, (_, ind) in budget.amounts.items()}
+    recon = random.Random(f"{seed}:reconciliation")
+    everything = reports + reports23
+    calibrate_taxes(recon, everything, rejected, industry_revenue)
+    taxes_months = [MONTHS[t] for t in range(15, 20)
+                    if MONTHS[t].month not in (budget.fix_month, budget.bad_month)]
+    planted = [plant_taxes_month(recon, everything, rejected, industry_revenue, taxes_months)]
+    labour_rng = random.Random(f"{seed}:labour")
+    clean = {(r["tax_code"], MONTHS.index(r["period"])): r["employees"] for r in everything}
+    covered = choose_employers(labour_rng, units, clean, scale)
+    doubled = plant_employees(recon, everything, rejected, covered, units,
+                              {MONTHS[RESUB_MONTH]})
+    planted += [{"check_name": EMPLOYEES_CHECK, "period": period, "entity": tax,
+                 "detail": f"report {2 * n} employees, labour records about {n}"}
+                for (tax, period), n in sorted(doubled.items(), key=lambda x: x[0][::-1])]
+
     writer.write_all()
-    truth.enterprise_history = writer.history
+    writer23 = EnterpriseWriter(out, random.Random(f"{seed}:2023:files"), units, reports23)
+    writer23.write_all(months=range(N_MONTHS, FINAL + 1), extras=False)
+    truth.enterprise_history = writer.history + writer23.history
     truth.enterprise_reports = _effective_reports(truth)
-    write_labour(out, rng, spells)
-    write_khuyen_cong(out, rng, schemes)
+
+    # labour follows the employees as loaded (resubmissions included), not the doubled ones
+    staff = dict(clean)
+    staff.update({(r["tax_code"], MONTHS.index(r["period"])): r["employees"]
+                  for r in truth.enterprise_reports})
+    staff.update({(tax, MONTHS.index(period)): n for (tax, period), n in doubled.items()})
+    others = [sp for sp in draft if not sp.employer.industrial]
+    tracked = track_spells(labour_rng, units, covered, staff,
+                           {sp.citizen_id for sp in draft})
+    write_labour(out, labour_rng, tracked + others)
+
+    schemes23 = build_schemes_2023(random.Random(f"{seed}:khuyen_cong:2023"), schemes, units,
+                                   households, scale)
+    write_khuyen_cong(out, random.Random(f"{seed}:khuyen_cong"), schemes + schemes23,
+                      random.Random(f"{seed}:khuyen_cong:2023:files"))
     truth.units = [u.record() for u in units + employers + households]
-    write_ocop(out, random.Random(f"{seed}:ocop"), scale)
-    write_budget(out, random.Random(f"{seed}:budget"))
-    write_economy(out, random.Random(f"{seed}:economy"))
-    write_plan_tasks(out, random.Random(f"{seed}:plan_tasks"))
+    write_ocop(out, random.Random(f"{seed}:ocop"), scale, units,
+               random.Random(f"{seed}:ocop:2023"))
+    write_budget(out, budget_rng, budget, random.Random(f"{seed}:budget:2023:files"))
+    write_economy(out, random.Random(f"{seed}:economy"), random.Random(f"{seed}:economy:2023"))
+    write_plan_tasks(out, random.Random(f"{seed}:plan_tasks"),
+                     random.Random(f"{seed}:plan_tasks:2023"))
+    truth.planted_findings = planted + planted_register_findings(
+        truth.enterprise_reports, truth.khuyen_cong, truth.ocop_ratings)
     truth.files.sort(key=lambda f: f.path)
     return truth

@@ -53,9 +53,10 @@ def build_accounts(rng: random.Random) -> tuple[dict[str, float], dict[str, list
     return {s: y21[s] for s in SECTORS}, {s: q22[s] for s in SECTORS}, ind_year
 
 
-def write_economy(out: Output, rng: random.Random) -> None:
+def write_economy(out: Output, rng: random.Random, rng23: random.Random) -> None:
     """2021 yearly workbook; 2022 one file per quarter (the Q2 file revises Q1: later file
-    wins), and the official 2022 yearly figure of industry on top of its quarterly rows."""
+    wins), and the official 2022 yearly figure of industry on top of its quarterly rows;
+    2023 Q1 and Q2 (the Q2 file revises Q1), from rng23."""
     y21, q22, ind_year = build_accounts(rng)
     effective: dict[tuple[int, int | None, str], dict] = {}
     text_col = len(COLUMNS)   # position of the value cell in an xlsx row with STT
@@ -106,30 +107,36 @@ def write_economy(out: Output, rng: random.Random) -> None:
          "UTF-8, ';', headers without diacritics, numbers '98.765,4', an extra row for a "
          "sector that is not one of the five"),
     )
-    for k, (name, enc, delim, numbers, heads, rows, quirks) in enumerate(csvs):
-        rel = f"{FOLDER}/2022/{name}"
-        has_note = any(r[3] for r in rows)
-        written: list[tuple[str, str, float, str | None, str | None]] = []
-        for quarter, sector, value, note in rows:
-            bad = "quarter" if k == 0 and sector == bad_quarter else None
-            written.append(("5" if bad else str(quarter), sector, value, note, bad))
-        if k == 2:   # mining split out of industry by mistake
-            written.insert(2, ("3", "Khai khoáng", round(q22[INDUSTRY][2] * 0.06, 1), None,
-                               "sector"))
-        values = [w[2] for w in written]
-        cells = resolve_column([fmt_number(v, numbers, 1) for v in values], values, numbers, 1,
-                               trusted=[w[4] is None for w in written])
-        lines: list[list[str]] = [[header(c, n, u, heads) for c, n, u in COLUMNS]
-                                  + (["Ghi chú"] if has_note else [])]
-        for w, cell in zip(written, cells, strict=True):
-            lines.append(["2022", w[0], w[1], cell] + ([w[3] or ""] if has_note else []))
-            if w[4]:
-                out.bad(SOURCE, rel, len(lines), *BAD_RULES[w[4]])
-            else:
-                keep(rel, len(lines), 2022, int(w[0]), w[1], w[2])
-        arrived = datetime(2022, 3 * k + 4, rng.randint(12, 20), 8, rng.randint(0, 59), 33)
-        out.csv(rel, SOURCE, lines, delimiter=delim, encoding=enc, mtime=arrived,
-                data_rows=len(written), quirks=quirks)
+    def quarter_csvs(year: int, csvs: tuple, rng: random.Random, bad_quarter: str | None,
+                     mining_quarter: int | None) -> None:
+        """One CSV export per quarter; optionally a bad quarter number and a mining row."""
+        for k, (name, enc, delim, numbers, heads, rows, quirks) in enumerate(csvs):
+            rel = f"{FOLDER}/{year}/{name}"
+            has_note = any(r[3] for r in rows)
+            written: list[tuple[str, str, float, str | None, str | None]] = []
+            for quarter, sector, value, note in rows:
+                bad = "quarter" if k == 0 and sector == bad_quarter else None
+                written.append(("5" if bad else str(quarter), sector, value, note, bad))
+            if k == mining_quarter:   # mining split out of industry by mistake
+                written.insert(2, (str(k + 1), "Khai khoáng",
+                                   round(q22[INDUSTRY][2] * 0.06, 1), None, "sector"))
+            values = [w[2] for w in written]
+            cells = resolve_column([fmt_number(v, numbers, 1) for v in values], values,
+                                   numbers, 1, trusted=[w[4] is None for w in written])
+            lines: list[list[str]] = [[header(c, n, u, heads) for c, n, u in COLUMNS]
+                                      + (["Ghi chú"] if has_note else [])]
+            for w, cell in zip(written, cells, strict=True):
+                lines.append([str(year), w[0], w[1], cell] + ([w[3] or ""] if has_note
+                                                               else []))
+                if w[4]:
+                    out.bad(SOURCE, rel, len(lines), *BAD_RULES[w[4]])
+                else:
+                    keep(rel, len(lines), year, int(w[0]), w[1], w[2])
+            arrived = datetime(year, 3 * k + 4, rng.randint(12, 20), 8, rng.randint(0, 59), 33)
+            out.csv(rel, SOURCE, lines, delimiter=delim, encoding=enc, mtime=arrived,
+                    data_rows=len(written), quirks=quirks)
+
+    quarter_csvs(2022, csvs, rng, bad_quarter, 2)
 
     workbook(f"{FOLDER}/2022/GTTT_2022_Q4.xlsx",
              [[OFFICE], ["GIÁ TRỊ TĂNG THÊM THEO GIÁ HIỆN HÀNH QUÝ IV NĂM 2022"],
@@ -144,6 +151,20 @@ def write_economy(out: Output, rng: random.Random) -> None:
              datetime(2023, 1, rng.randint(20, 27), 15, rng.randint(0, 59), 33),
              "one yearly row for industry 2022 (quarter blank) while its four quarterly rows "
              "are loaded too: the yearly row is used, never both")
+    # 2023: Q1 (preliminary) and Q2 (revising Q1), as in 2022, from their own stream
+    q23 = {s: [round(v * g, 1) for v in q22[s][:2]] for s, g in
+           ((s, rng23.uniform(1.07, 1.13) if s == INDUSTRY else rng23.uniform(1.05, 1.10))
+            for s in SECTORS)}
+    pre23 = {s: round(q23[s][0] * rng23.uniform(0.97, 0.995), 1) for s in SECTORS}
+    quarter_csvs(2023, (
+        ("GTTT_2023_Q1.csv", "cp1258", ";", "vn", "vi", [(1, s, pre23[s], None) for s in SECTORS],
+         "Windows-1258, ';', numbers '98.765,4', preliminary Q1 (revised in the Q2 file)"),
+        ("GTTT_2023_Q2.csv", "utf-8-sig", ",", "plain", "vi",
+         [(1, s, q23[s][0], "Số điều chỉnh") for s in SECTORS]
+         + [(2, s, q23[s][1], None) for s in SECTORS],
+         "UTF-8 BOM, ',', plain numbers, revised Q1 rows repeated (later file wins), extra "
+         "column 'Ghi chú'"),
+    ), rng23, None, None)
     out.truth.economic_accounts = sorted(
         effective.values(), key=lambda r: (r["year"], r["quarter"] or 0, SECTORS.index(
             r["sector"])))

@@ -176,21 +176,23 @@ class EnterpriseWriter:
         return rec
 
     # ---------------------------------------------------------------- writing
-    def write_all(self) -> None:
-        """Every monthly file, the resubmission and the unreadable file."""
-        by_month: dict[int, tuple[list[dict], list[dict]]] = {t: ([], []) for t in
-                                                               range(N_MONTHS)}
+    def write_all(self, months: range = range(N_MONTHS), extras: bool = True) -> None:
+        """Every monthly file of the months; with extras, the resubmission and the
+        unreadable file."""
+        by_month: dict[int, tuple[list[dict], list[dict]]] = {t: ([], []) for t in months}
         for rec in self.reports:
             t = MONTHS.index(rec["period"])
             by_month[t][0 if rec["zone_code"] else 1].append(rec)
-        for t in range(N_MONTHS):
+        for t in months:
             zone, commune = by_month[t]
             zone.sort(key=lambda r: (r["zone_code"], r["tax_code"]))
             commune.sort(key=lambda r: r["tax_code"])
             arrived = self._zone_workbook(t, zone)
-            if t == RESUB_MONTH:
+            if t == RESUB_MONTH and extras:
                 self._resubmission(t, zone, arrived)
             self._commune_csv(t, commune)
+        if not extras:
+            return
         html = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Lỗi</title></head>"
                 "<body><h1>Phiên làm việc đã hết hạn</h1><p>Vui lòng đăng nhập lại để tải báo "
                 "cáo.</p></body></html>\n")

@@ -10,12 +10,13 @@ from datetime import date, timedelta
 from .names import FOREIGN_TRADE, TRADE_NAMES, make_tax_code
 from .reference import COMMUNE_BY_CODE, COMMUNES
 
-N_MONTHS = 24
-MONTHS = [date(2021 + i // 12, i % 12 + 1, 1) for i in range(N_MONTHS)]
+N_MONTHS = 24       # the base span 01/2021–12/2022, drawn from the main random stream
+FINAL = 29          # 06/2023: the last month of the partial 2023 data (its own stream)
+MONTHS = [date(2021 + i // 12, i % 12 + 1, 1) for i in range(FINAL + 1)]
 
 
 def month_index(p: date) -> int:
-    """0 for 01/2021 … 23 for 12/2022."""
+    """0 for 01/2021 … 23 for 12/2022 … 29 for 06/2023."""
     return (p.year - 2021) * 12 + p.month - 1
 
 
@@ -177,6 +178,40 @@ def unit_plan(rng: random.Random, scale: float) -> UnitPlan:
     return UnitPlan(**fixed, commune_regular=max(10, total - sum(fixed.values())))
 
 
+def _new_unit(rng: random.Random, names: NameBook, used_tax: set[str], category: str,
+              zone: str | None, supporting: bool, first: int) -> Unit:
+    """A new reporting unit: commune, activity, ownership, tax code, size, parameters."""
+    if zone == "KCN_TBHX":
+        commune = rng.choice(("19387", "19375"))
+    elif zone == "CCN_CUA_TUNG":
+        commune = rng.choices(("19414", "19423"), weights=(4, 1))[0]
+    else:
+        commune = _pick_commune(rng)
+    acts = SUPPORTING_ACTS if supporting else (ZONE_ACTS if zone else ACTIVITIES)
+    act = rng.choice(acts)
+    if zone:
+        ownership = rng.choices(("Ngoài nhà nước", "FDI", "DNNN", "HTX"),
+                                weights=(72, 14, 6, 8))[0]
+    elif act[5]:
+        ownership = rng.choices(("Hộ cá thể", "Ngoài nhà nước", "HTX"),
+                                weights=(55, 33, 12))[0]
+    else:
+        ownership = rng.choices(("Ngoài nhà nước", "DNNN", "HTX"), weights=(80, 12, 8))[0]
+    tax = make_tax_code(rng, used_tax)
+    if ownership != "Hộ cá thể" and rng.random() < 0.04:
+        tax += f"-{rng.randint(1, 3):03d}"  # branch of a company based elsewhere
+    size = (math.exp(rng.gauss(5.4, 0.9)) * act[2] * OWNERSHIP_MULT[ownership]
+            * (1.6 if zone else 1.0))
+    return Unit(
+        tax_code=tax, name=names.make(ownership, act[1], commune), ownership=ownership,
+        vsic_code=_vsic(rng, act[0]), commune_code=commune, zone_code=zone,
+        supporting=supporting, category=category, first=first, size=size,
+        trend=rng.gauss(0.05, 0.06), season=rng.uniform(0.0, 0.15),
+        productivity=act[3] * rng.uniform(0.75, 1.3),
+        trained_share=rng.uniform(0.55, 0.98), income=rng.uniform(4.6, 8.8),
+        tax_rate=rng.uniform(0.02, 0.08), deflator_bias=rng.uniform(-0.04, 0.04))
+
+
 def build_units(rng: random.Random, scale: float, used_tax: set[str]) -> list[Unit]:
     """The reporting units with their timelines and size parameters."""
     plan = unit_plan(rng, scale)
@@ -184,36 +219,7 @@ def build_units(rng: random.Random, scale: float, used_tax: set[str]) -> list[Un
     units: list[Unit] = []
 
     def add(category: str, zone: str | None, supporting: bool, first: int) -> None:
-        if zone == "KCN_TBHX":
-            commune = rng.choice(("19387", "19375"))
-        elif zone == "CCN_CUA_TUNG":
-            commune = rng.choices(("19414", "19423"), weights=(4, 1))[0]
-        else:
-            commune = _pick_commune(rng)
-        acts = SUPPORTING_ACTS if supporting else (ZONE_ACTS if zone else ACTIVITIES)
-        act = rng.choice(acts)
-        if zone:
-            ownership = rng.choices(("Ngoài nhà nước", "FDI", "DNNN", "HTX"),
-                                    weights=(72, 14, 6, 8))[0]
-        elif act[5]:
-            ownership = rng.choices(("Hộ cá thể", "Ngoài nhà nước", "HTX"),
-                                    weights=(55, 33, 12))[0]
-        else:
-            ownership = rng.choices(("Ngoài nhà nước", "DNNN", "HTX"), weights=(80, 12, 8))[0]
-        tax = make_tax_code(rng, used_tax)
-        if ownership != "Hộ cá thể" and rng.random() < 0.04:
-            tax += f"-{rng.randint(1, 3):03d}"  # branch of a company based elsewhere
-        size = (math.exp(rng.gauss(5.4, 0.9)) * act[2] * OWNERSHIP_MULT[ownership]
-                * (1.6 if zone else 1.0))
-        unit = Unit(
-            tax_code=tax, name=names.make(ownership, act[1], commune), ownership=ownership,
-            vsic_code=_vsic(rng, act[0]), commune_code=commune, zone_code=zone,
-            supporting=supporting, category=category, first=first, size=size,
-            trend=rng.gauss(0.05, 0.06), season=rng.uniform(0.0, 0.15),
-            productivity=act[3] * rng.uniform(0.75, 1.3),
-            trained_share=rng.uniform(0.55, 0.98), income=rng.uniform(4.6, 8.8),
-            tax_rate=rng.uniform(0.02, 0.08), deflator_bias=rng.uniform(-0.04, 0.04))
-        units.append(unit)
+        units.append(_new_unit(rng, names, used_tax, category, zone, supporting, first))
 
     for _ in range(plan.kcn_new_support):
         add("kcn_new_support", "KCN_TBHX", True, rng.randint(17, 20))
@@ -275,18 +281,35 @@ def _plan_capital(rng: random.Random, units: list[Unit], scale: float,
                     u.capital[t] = round(u.capital[t] * factor, 1)
 
 
+def _shape(rng: random.Random, u: Unit, t: int) -> float:
+    """Constant-price output of month t before scaling: size, trend, season, Tết, ramp-up."""
+    season = 1 + u.season * math.sin(2 * math.pi * (t % 12 - 2) / 12)
+    tet = 0.78 if t % 12 == 1 else 1.0
+    ramp = (0.4, 0.7)[t - u.first] if u.first > 0 and t - u.first < 2 else 1.0
+    return u.size * (1 + u.trend) ** (t / 12) * season * tet * ramp * rng.uniform(0.93, 1.07)
+
+
+@dataclass(frozen=True)
+class OutputModel:
+    """Scaling of the raw output shapes: output(t) = shape(t) × amp × e^(k·t)."""
+
+    k: float
+    amp: float
+
+    def factor(self, t: int) -> float:
+        """Scale of month index t."""
+        return self.amp * math.exp(self.k * t)
+
+
 def build_reports(rng: random.Random, units: list[Unit], scale: float,
-                  blank_capital_month: int | None) -> list[dict]:
-    """Monthly reports (clean canonical values) for every unit and active month."""
+                  blank_capital_month: int | None) -> tuple[list[dict], OutputModel]:
+    """Monthly reports 2021–2022 (clean canonical values) for every unit and active month,
+    and the output model (2023 continues it)."""
     # raw constant-price output with seasonality, ramp-up and noise
     raw: dict[tuple[int, int], float] = {}
     for i, u in enumerate(units):
         for t in range(u.first, u.last + 1):
-            season = 1 + u.season * math.sin(2 * math.pi * (t % 12 - 2) / 12)
-            tet = 0.78 if t % 12 == 1 else 1.0
-            ramp = (0.4, 0.7)[t - u.first] if u.first > 0 and t - u.first < 2 else 1.0
-            raw[i, t] = (u.size * (1 + u.trend) ** (t / 12) * season * tet * ramp
-                         * rng.uniform(0.93, 1.07))
+            raw[i, t] = _shape(rng, u, t)
     totals = [0.0] * N_MONTHS
     for (_, t), v in raw.items():
         totals[t] += v
@@ -294,6 +317,7 @@ def build_reports(rng: random.Random, units: list[Unit], scale: float,
     k = _fit_trend(totals, growth)
     target22 = rng.uniform(1_078_000, 1_125_000) * scale
     amp = target22 / sum(totals[t] * math.exp(k * t) for t in range(12, 24))
+    model = OutputModel(k, amp)
     for key in raw:
         raw[key] *= amp * math.exp(k * key[1])
 
@@ -316,10 +340,11 @@ def build_reports(rng: random.Random, units: list[Unit], scale: float,
         u.employees = max(2, round(mean_const / u.productivity))
         for t in range(u.first, u.last + 1):
             reports.append(_report(rng, u, t, raw[i, t]))
-    return reports
+    return reports, model
 
 
-def _report(rng: random.Random, u: Unit, t: int, const: float) -> dict:
+def _report(rng: random.Random, u: Unit, t: int, const: float,
+            final: int = N_MONTHS - 1) -> dict:
     period = MONTHS[t]
     stopped = u.ownership == "Hộ cá thể" and rng.random() < 0.02
     const = 0.0 if stopped else round(const, 1)
@@ -334,7 +359,7 @@ def _report(rng: random.Random, u: Unit, t: int, const: float) -> dict:
         note = "Tạm nghỉ sản xuất"
     elif t == u.first and u.first > 0:
         note = "Đi vào hoạt động"
-    elif t == u.last and u.last < N_MONTHS - 1:
+    elif t == u.last and u.last < final:
         note = "Ngừng hoạt động từ tháng sau"
     elif rng.random() < 0.03:
         note = "Số liệu ước tính"
@@ -376,3 +401,55 @@ def build_other_employers(rng: random.Random, scale: float, used_tax: set[str]) 
                         zone_code=None, supporting=False, category="non_industrial",
                         industrial=False, employees=rng.randint(5, 40)))
     return out
+
+
+def extend_2023(rng: random.Random, units: list[Unit], model: OutputModel, scale: float,
+                used_tax: set[str]) -> list[dict]:
+    """January–June 2023 (its own random stream): units still reporting at the end of 2022
+    go on (a few close), supporting-industry newcomers open in KCN Tây Bắc Hồ Xá and a
+    couple of small ones elsewhere; output continues the 2021–2022 model, 3–7 % slower (a
+    weak year for exports); own-capital investment of the half year 0–25 % above January–June
+    2022's; a few more units adopt advanced machinery. Returns the clean 2023 reports (units
+    are updated in place)."""
+    names = NameBook(rng)
+    names.used = {u.name for u in units}
+    capital_h1 = sum(v for u in units for t, v in u.capital.items() if 12 <= t < 18)
+    for u in units:
+        if u.industrial and u.last == N_MONTHS - 1:
+            closing = u.category.endswith("regular") and rng.random() < 0.03
+            u.last = rng.randint(N_MONTHS, FINAL - 1) if closing else FINAL
+    new: list[Unit] = []
+    for _ in range(max(1, round(rng.choice((2, 3)) * scale))):
+        new.append(_new_unit(rng, names, used_tax, "kcn_new_support_2023", "KCN_TBHX", True,
+                             rng.randint(N_MONTHS + 1, FINAL - 1)))
+    for _ in range(max(1, round(2 * scale))):
+        new.append(_new_unit(rng, names, used_tax, "commune_new_2023", None, False,
+                             rng.randint(N_MONTHS, FINAL - 1)))
+    for u in new:
+        u.last = FINAL
+        u.advanced_from = u.first if rng.random() < 0.85 else None
+    units.extend(new)
+    active = [u for u in units if u.industrial and u.last >= N_MONTHS]
+    for u in active:
+        if u.advanced_from is None and rng.random() < 0.15:
+            u.advanced_from = rng.randint(max(N_MONTHS, u.first), FINAL)
+    slower = rng.uniform(0.93, 0.97)
+    raw = {id(u): {t: _shape(rng, u, t) * model.factor(t) * slower
+                   for t in range(max(N_MONTHS, u.first), u.last + 1)} for u in active}
+    opened = {id(u) for u in new}
+    for u in new:
+        u.employees = max(2, round(sum(raw[id(u)].values()) / len(raw[id(u)])
+                                   / u.productivity))
+    # own capital: a few investment months per unit, rescaled on January–June 2022
+    for u in active:
+        if rng.random() < (0.4 if u.zone_code else 0.15) or id(u) in opened:
+            months = list(raw[id(u)])
+            for t in rng.sample(months, min(len(months), rng.randint(1, 2))):
+                u.capital[t] = u.size * rng.uniform(0.5, 6.0)
+    target = capital_h1 * rng.uniform(1.0, 1.25)
+    total = sum(v for u in active for t, v in u.capital.items() if t >= N_MONTHS)
+    for u in active:
+        for t in [t for t in u.capital if t >= N_MONTHS]:
+            u.capital[t] = round(u.capital[t] * target / total, 1)
+    return [_report(rng, u, t, raw[id(u)][t], final=FINAL) for u in active
+            for t in sorted(raw[id(u)])]

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from .enterprises import ACTIVITIES, Unit
+from .enterprises import ACTIVITIES, FINAL, Unit
 from .formats import fmt_commune, fmt_date, fmt_number, nfc
 from .names import break_check_digit
 from .output import Output
@@ -193,20 +193,83 @@ def build_schemes(rng: random.Random, units: list[Unit], extra: list[Unit],
     return out
 
 
-def write_khuyen_cong(out: Output, rng: random.Random, schemes: list[Scheme]) -> None:
-    """One workbook per year; later file wins per (decision_no, beneficiary_tax_code)."""
+def build_schemes_2023(rng: random.Random, schemes: list[Scheme], units: list[Unit],
+                       households: list[Unit], scale: float) -> list[Scheme]:
+    """January–June 2023 (the 2023 file): the decisions of late 2022 paid in February–March
+    (one of them national), a provincial and a district batch decided in February–May and
+    paid 25–90 days later when that is before 30/06/2023 (else approved, nothing paid), and
+    two household establishments that never report among the district beneficiaries."""
+    numbers = {s.decision_no for s in schemes}
+    out: list[Scheme] = []
+    for s in schemes:
+        if s.year_file == 2022 and s.paid_on is None and not s.bad \
+                and s.decision_date >= date(2022, 11, 1):
+            out.append(replace(s, disbursed=s.approved, year_file=2023,
+                               paid_on=date(2023, rng.randint(2, 3), rng.randint(1, 28))))
+    supported = {s.unit.tax_code for s in schemes if s.decision_date.year == 2022}
+    pool = [u for u in units if u.industrial and u.first <= 26 and u.last == FINAL
+            and u.tax_code not in supported and "-" not in u.tax_code]
+    rng.shuffle(pool)
+    per_day = {"UBND": 8.0, "SCT": 3.5}
+
+    def decision(suffix: str, day: date) -> str:
+        base = int(day.timetuple().tm_yday * per_day[suffix])
+        while True:
+            no = f"{base + rng.randint(0, 9)}/QĐ-{suffix}"
+            if no not in numbers:
+                numbers.add(no)
+                return no
+
+    def scheme(fund: str, suffix: str, supports: tuple[str, ...], approved: int, unit: Unit,
+               dec: str, dec_date: date) -> None:
+        support = rng.choice(supports)
+        share = rng.uniform(0.36, 0.5) if support == MACHINERY else rng.uniform(0.5, 1.0)
+        step = 1_000_000 if support == MACHINERY else 100_000
+        cost = math.ceil(approved / share / step) * step
+        paid_on = dec_date + timedelta(days=rng.randint(40, 150))
+        paid = paid_on <= date(2023, 6, 28)
+        disbursed = approved if rng.random() < 0.8 else round(
+            approved * rng.uniform(0.8, 0.95) / 1e5) * 100_000
+        out.append(Scheme(dec, dec_date, _name(support, unit, 2023), unit, fund, support, cost,
+                          approved, disbursed if paid else 0, paid_on if paid else None, 2023))
+
+    n_prov, n_dist = max(1, round(3 * scale)), max(2, round(6 * scale))
+    dec_date = date(2023, rng.randint(2, 4), rng.randint(1, 28))
+    dec = decision("SCT", dec_date)
+    for _ in range(min(n_prov, len(pool))):
+        scheme("Tỉnh", "SCT", (MACHINERY, MACHINERY, "Mô hình trình diễn"),
+               rng.randint(60, 110) * 10**6, pool.pop(), dec, dec_date)
+    beneficiaries = [pool.pop() for _ in range(min(n_dist, len(pool)))] + households[:2]
+    for i, unit in enumerate(beneficiaries):
+        if i % 3 == 0:
+            dec_date = date(2023, rng.randint(2, 5), rng.randint(1, 28))
+            dec = decision("UBND", dec_date)
+        scheme("Huyện", "UBND", (MACHINERY, "Đào tạo nghề", "Hội chợ triển lãm",
+                                 "Thông tin tuyên truyền"),
+               rng.randint(40, 70) * 500_000, unit, dec, dec_date)
+    return out
+
+
+def write_khuyen_cong(out: Output, rng: random.Random, schemes: list[Scheme],
+                      rng23: random.Random) -> None:
+    """One workbook per year (2023: the first half, from rng23); later file wins per
+    (decision_no, beneficiary_tax_code)."""
     effective: dict[tuple[str, str], dict] = {}
-    for year in (2021, 2022):
+    for year in (2021, 2022, 2023):
+        if year == 2023:
+            rng = rng23
         rows = sorted((s for s in schemes if s.year_file == year),
                       key=lambda s: (s.decision_date, s.decision_no, s.unit.tax_code))
-        rel = f"{SOURCE}/khuyen_cong_{year}.xlsx"
+        rel = f"{SOURCE}/khuyen_cong_{year}.xlsx" if year < 2023 else \
+            f"{SOURCE}/khuyen_cong_2023_6_thang.xlsx"
+        span = f"NĂM {year}" if year < 2023 else "6 THÁNG ĐẦU NĂM 2023 (ĐẾN 30/6/2023)"
         title = [["TRUNG TÂM PHÁT TRIỂN CỤM CÔNG NGHIỆP, KHUYẾN CÔNG VÀ DỊCH VỤ DU LỊCH BIỂN"],
-                 [f"DANH SÁCH ĐỀ ÁN KHUYẾN CÔNG ĐƯỢC PHÊ DUYỆT VÀ GIẢI NGÂN NĂM {year}"],
+                 [f"DANH SÁCH ĐỀ ÁN KHUYẾN CÔNG ĐƯỢC PHÊ DUYỆT VÀ GIẢI NGÂN {span}"],
                  ["Đơn vị tính: đồng"]]
         table: list[list] = [*title, ["STT"] + [f"{n}\n({u})" if u else n
                                                for _, n, u in COLUMNS]]
         sums = dict.fromkeys(MONEY, 0)
-        text_rows = set(rng.sample(range(len(rows)), min(2, len(rows)))) if year == 2022 \
+        text_rows = set(rng.sample(range(len(rows)), min(2, len(rows)))) if year >= 2022 \
             else set()
         for i, s in enumerate(rows):
             tax = break_check_digit(s.unit.tax_code) if s.bad == "tax_check" else s.unit.tax_code
@@ -241,13 +304,17 @@ def write_khuyen_cong(out: Output, rng: random.Random, schemes: list[Scheme]) ->
         for c in MONEY:
             total[1 + [x[0] for x in COLUMNS].index(c)] = sums[c]
         table.append(total)
-        arrived = datetime(year + 1, 1, 6 + rng.randint(0, 4), 10, rng.randint(0, 59))
+        arrived = datetime(year + 1, 1, 6 + rng.randint(0, 4), 10, rng.randint(0, 59)) \
+            if year < 2023 else datetime(2023, 7, 6 + rng.randint(0, 4), 10, rng.randint(0, 59))
         quirks = ("title block 3 rows, STT, 'Cộng' total row, amounts in VND, a decision shared "
                   "by several beneficiaries, approved-not-disbursed rows (0, blank date)")
         quirks += (", one decision of 12/2021 repeated with its January 2022 disbursement, "
                    "two rows with amounts typed as text '150.000.000'" if year == 2022 else
                    ", one national machinery scheme over the legal cap, some decision dates "
-                   "typed as text")
+                   "typed as text" if year == 2021 else
+                   ", first half of 2023 only, decisions of late 2022 repeated with their 2023 "
+                   "disbursement, two household beneficiaries that never report, two rows with "
+                   "amounts typed as text")
         out.xlsx(rel, SOURCE, [(f"Nam {year}", table, len(title))], mtime=arrived,
                  data_rows=len(rows), quirks=quirks)
     out.truth.khuyen_cong = list(effective.values())

@@ -1,4 +1,10 @@
-"""Labour-office employment spells and the district lists sent about twice a year."""
+"""Labour-office employment spells and the district lists sent about twice a year.
+
+The labour office lists the workers of most reporting units (choose_employers); at each month
+end their headcount follows the employees the unit reports (track_spells: hires, leavers and
+a little turnover, never more than 5 % or 1 person off). The former spell model
+(build_spells) still runs on the main random stream, so that everything drawn after it keeps
+its values; only its spells at employers that never report are kept."""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .enterprises import MONTHS, Unit
+from .enterprises import FINAL, MONTHS, N_MONTHS, Unit, next_month
 from .files import Cell
 from .formats import fmt_commune, fmt_date, fmt_number, nfc, strip_diacritics
 from .names import break_check_digit, full_name, make_citizen_id
@@ -19,7 +25,8 @@ SOURCE = "labour"
 LEVELS = ("Chưa qua đào tạo", "Sơ cấp", "Trung cấp", "Cao đẳng", "Đại học trở lên")
 WAGE_BASE = {"Chưa qua đào tạo": 4.8, "Sơ cấp": 5.9, "Trung cấp": 6.5, "Cao đẳng": 7.2,
              "Đại học trở lên": 8.8}
-AS_OF = (date(2021, 6, 30), date(2021, 12, 31), date(2022, 6, 30), date(2022, 12, 31))
+AS_OF = (date(2021, 6, 30), date(2021, 12, 31), date(2022, 6, 30), date(2022, 12, 31),
+         date(2023, 6, 30))
 XLSX_MAX_ROWS = 20_000
 Y21_END, Y22_START = date(2021, 12, 31), date(2022, 1, 1)
 
@@ -56,6 +63,7 @@ class Spell:
     wage22: int
     residence: str | None
     bad: str | None = None
+    wage23: int | None = None    # None: as in 2022
 
 
 def _day(rng: random.Random, lo: date, hi: date) -> date:
@@ -72,13 +80,13 @@ class _Pools:
 
     def __init__(self, units: list[Unit], boost_new: bool) -> None:
         self.by_month = []
-        for t in range(len(MONTHS)):
-            pool = [u for u in units if u.first <= t and u.last == len(MONTHS) - 1]
+        for t in range(N_MONTHS):
+            pool = [u for u in units if u.first <= t and u.last == N_MONTHS - 1]
             weights = [u.employees * (3 if boost_new and u.first >= 12 else 1) for u in pool]
             self.by_month.append((pool, list(itertools.accumulate(weights))))
 
     def pick(self, rng: random.Random, start: date) -> Unit:
-        t = 0 if start < MONTHS[0] else min(len(MONTHS) - 1, (start.year - 2021) * 12
+        t = 0 if start < MONTHS[0] else min(N_MONTHS - 1, (start.year - 2021) * 12
                                              + start.month - 1)
         pool, cum = self.by_month[t]
         return pool[bisect.bisect(cum, rng.random() * cum[-1])]
@@ -86,7 +94,8 @@ class _Pools:
 
 def build_spells(rng: random.Random, units: list[Unit], others: list[Unit],
                  scale: float) -> list[Spell]:
-    """~3,000 × scale spells: industrial headcount grows by LAB_NEW_JOBS ≈ 400–600 in 2022."""
+    """The former model: ~3,000 × scale spells drawn from employer pools. Kept for its draws
+    on the main stream and for its spells at employers that never report (10 %)."""
     n = max(300, round(3000 * scale))
     n_other = max(20, round(0.1 * n))
     n_ind = n - n_other
@@ -160,6 +169,119 @@ def build_spells(rng: random.Random, units: list[Unit], others: list[Unit],
     return spells
 
 
+def _month_end(t: int) -> date:
+    return next_month(MONTHS[t]) - timedelta(days=1)
+
+
+def choose_employers(rng: random.Random, units: list[Unit], employees: dict[tuple[str, int], int],
+                     scale: float) -> set[str]:
+    """Tax codes of the reporting units the labour office lists: every unit but most
+    household establishments; of the units that opened in 2022, largest first, those that
+    bring the headcount growth of 2022 (LAB_NEW_JOBS) closer to a target of 420–600 × scale
+    (the others' workers are registered elsewhere, e.g. with a parent company)."""
+    covered: set[str] = set()
+    opened_2022 = []
+    for u in units:
+        if not u.industrial or (u.ownership == "Hộ cá thể" and rng.random() >= 0.25):
+            continue
+        if 12 <= u.first < N_MONTHS:
+            opened_2022.append(u)
+        else:
+            covered.add(u.tax_code)
+    jobs = rng.uniform(420, 600) * scale
+    growth = sum(employees.get((t, 23), 0) - employees.get((t, 11), 0) for t in covered)
+    for u in sorted(opened_2022, key=lambda u: (-employees[u.tax_code, 23]
+                                                if (u.tax_code, 23) in employees else 0,
+                                                u.tax_code)):
+        d = employees.get((u.tax_code, 23), 0)
+        if abs(growth + d - jobs) < abs(growth - jobs):
+            covered.add(u.tax_code)
+            growth += d
+    return covered
+
+
+class _People:
+    """Workers hired by the tracked employers: new people, or (5 %) someone whose earlier
+    job ended at least a fortnight before."""
+
+    def __init__(self, rng: random.Random, used_ids: set[str]) -> None:
+        self.rng, self.used = rng, used_ids
+        self.untrained = rng.uniform(0.085, 0.125)
+        self.free: list[Spell] = []       # ended spells whose person may be hired again
+        self.spells: list[Spell] = []     # every spell, in hiring order
+
+    def hire(self, employer: Unit, start: date) -> Spell:
+        rng = self.rng
+        prev = None
+        if self.free and rng.random() < 0.05:
+            i = rng.randrange(len(self.free))
+            if self.free[i].end is not None and self.free[i].end < start - timedelta(days=14) \
+                    and self.free[i].employer is not employer:
+                prev = self.free.pop(i)
+        if prev is not None:
+            cid, name, birth, female = prev.citizen_id, prev.full_name, prev.birth_year, \
+                prev.female
+        else:
+            female = rng.random() < 0.48
+            birth = start.year - rng.randint(18, 55)
+            cid, name = make_citizen_id(rng, self.used, birth, female), full_name(rng, female)
+        level = LEVELS[0] if rng.random() < self.untrained else rng.choices(
+            LEVELS[1:], weights=(38, 27, 20, 15))[0]
+        wage22 = max(3_250_000, round(WAGE_BASE[level] * 1e6 * rng.lognormvariate(0, 0.15)
+                                      / 50_000) * 50_000)
+        wage21 = wage22 if rng.random() < 0.7 else round(wage22 * 0.95 / 50_000) * 50_000
+        wage23 = wage22 if rng.random() < 0.65 else round(wage22 * 1.06 / 50_000) * 50_000
+        residence = None if rng.random() < 0.08 else rng.choice(list(COMMUNE_BY_CODE))
+        sp = Spell(cid, name, birth, female, employer, start, None, level,
+                   max(3_100_000, wage21), wage22, residence, wage23=wage23)
+        self.spells.append(sp)
+        return sp
+
+    def leave(self, sp: Spell, end: date) -> None:
+        sp.end = end
+        self.free.append(sp)
+
+
+def track_spells(rng: random.Random, units: list[Unit], covered: set[str],
+                 employees: dict[tuple[str, int], int], used_ids: set[str]) -> list[Spell]:
+    """Spells at the covered units whose headcount at every month end stays within
+    max(1, 5 %) of the employees reported (hysteresis: it only moves when the report moves
+    further), with ~11 % yearly turnover; a closing unit's staff leave the month after its
+    last report; spells still open on 30/06/2023 have no end date."""
+    people = _People(rng, used_ids)
+    for u in units:
+        if u.tax_code not in covered:
+            continue
+        staff: list[Spell] = []
+        level = None
+        for t in range(u.first, u.last + 1):
+            reported = employees[u.tax_code, t]
+            band = max(1, int(0.05 * reported))
+            if level is None or abs(level - reported) > band:
+                level = max(1, reported + rng.randint(-(band // 2), band // 2))
+            first_day, last_day = MONTHS[t], _month_end(t)
+            if t == u.first:
+                for _ in range(level):
+                    start = _old_start(rng) if t == 0 and rng.random() < 0.85 else \
+                        _day(rng, first_day, last_day)
+                    staff.append(people.hire(u, start))
+                continue
+            leaving = {id(sp) for sp in staff if rng.random() < 0.009}
+            stay = [sp for sp in staff if id(sp) not in leaving]
+            if len(stay) > level:
+                leaving |= {id(sp) for sp in rng.sample(stay, len(stay) - level)}
+            for sp in staff:
+                if id(sp) in leaving:
+                    people.leave(sp, _day(rng, first_day, last_day - timedelta(days=1)))
+            staff = [sp for sp in staff if id(sp) not in leaving]
+            staff += [people.hire(u, _day(rng, first_day, last_day))
+                      for _ in range(level - len(staff))]
+        if u.last < FINAL:       # closed: everyone leaves the month after the last report
+            t = u.last + 1
+            for sp in staff:
+                people.leave(sp, _day(rng, MONTHS[t], _month_end(t) - timedelta(days=1)))
+    return people.spells
+
 def _bad_spells(rng: random.Random, spells: list[Spell], count: int) -> list[Spell]:
     """Extra spells, each breaking one rule, to be placed in a single file each."""
     used = {s.citizen_id for s in spells}
@@ -213,6 +335,13 @@ def _layouts(n_rows: list[int]) -> list[_Layout]:
     if big[2]:
         third = _Layout(third.rel.replace(".xlsx", ".csv"), "csv", "utf-8-sig", ",", "plain",
                         "dmy", "vi", (), False, "CSV instead of xlsx (too many rows)")
+    fifth = _Layout("labour/2023/ds_lao_dong_20230630.xlsx", "xlsx", "", "", "", "", "xlsx",
+                    (t, "(Tính đến ngày 30/06/2023)"), False,
+                    "xlsx, 2-row title block, no STT, date cells, wages as numbers, end dates "
+                    "of earlier spells now filled in")
+    if big[4]:
+        fifth = _Layout(fifth.rel.replace(".xlsx", ".csv"), "csv", "utf-8-sig", ",", "plain",
+                        "dmy", "vi", (), False, "CSV instead of xlsx (too many rows)")
     return [
         first,
         _Layout("labour/2021/ds_lao_dong_20211231.csv", "csv", "utf-8-sig", ";", "vn", "dmy",
@@ -224,11 +353,13 @@ def _layouts(n_rows: list[int]) -> list[_Layout]:
                 "ascii", (), False,
                 "Windows-1258, ',', headers without diacritics, ISO dates, plain wages, end "
                 "dates of earlier spells now filled in"),
+        fifth,
     ]
 
 
 def write_labour(out: Output, rng: random.Random, spells: list[Spell]) -> None:
-    """Write the four district lists, with bad rows, and record Truth spells."""
+    """Write the district lists (one per AS_OF date), with bad rows, and record Truth
+    spells."""
     files: list[list[Spell]] = []
     for k, as_of in enumerate(AS_OF):
         prev = AS_OF[k - 1] if k else date(2020, 12, 31)
@@ -237,7 +368,7 @@ def write_labour(out: Output, rng: random.Random, spells: list[Spell]) -> None:
         files.append(rows)
     n_bad = max(len(BAD_RULES), round(0.01 * sum(len(f) for f in files)))
     for i, sp in enumerate(_bad_spells(rng, spells, n_bad)):
-        k = i % 4 if i < 4 else rng.randrange(4)
+        k = i % len(AS_OF) if i < len(AS_OF) else rng.randrange(len(AS_OF))
         sp.start = min(sp.start, AS_OF[k])
         if sp.bad == "end_before_start":
             sp.end = sp.start - timedelta(days=rng.randint(10, 200))
@@ -255,7 +386,8 @@ def write_labour(out: Output, rng: random.Random, spells: list[Spell]) -> None:
         table.append((["STT"] if layout.stt else []) + names)
         for i, sp in enumerate(rows):
             end = sp.end if sp.end is not None and (sp.bad or sp.end <= as_of) else None
-            wage = sp.wage21 if as_of.year == 2021 else sp.wage22
+            wage = sp.wage21 if as_of.year == 2021 else sp.wage22 \
+                if as_of.year == 2022 or sp.wage23 is None else sp.wage23
             residence = None if sp.residence is None else fmt_commune(
                 sp.residence, rng.choice(("full", "bare", "abbr")))
             tax = break_check_digit(sp.employer.tax_code) if sp.bad == "tax_check" \

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from .enterprise_files import header
+from .enterprises import Unit
 from .formats import fmt_commune, fmt_date, nfc
 from .names import make_tax_code
 from .output import Output
@@ -108,11 +109,12 @@ def _score(rng: random.Random, stars: int) -> int:
     return {2: rng.randint(38, 49), 3: rng.randint(52, 69), 4: rng.randint(70, 84)}[stars]
 
 
-def build_ratings(rng: random.Random, scale: float) -> list[Rating]:
+def build_ratings(rng: random.Random, scale: float) -> tuple[list[Rating], list[Product]]:
     """2021 and 2022 ratings. District councils certify 3 stars (Huyện), the province 4 stars
     (Tỉnh); a product under 50 points is rated 2 stars and not certified. In 2022 one product
     is certified twice (3★ by the district, then 4★ by the province) and some 2021 products
-    are re-rated to 4★; three bad rows, each breaking one rule."""
+    are re-rated to 4★; three bad rows, each breaking one rule. Also returns the products
+    never rated (2023 draws from them)."""
     pool = _products(rng)
     numbers: set[str] = set()
 
@@ -182,26 +184,123 @@ def build_ratings(rng: random.Random, scale: float) -> list[Rating]:
             r.product = Product(p.code, p.name, "Thủy sản" if fish else "Nông sản", p.producer,
                                 p.tax_code, p.commune_code)
         r.bad = rule
+    return out, pool
+
+
+# The producer that never sends an industrial report although it has a valid tax code:
+# the finding 'ocop_producer_not_in_register' the reconciliation must raise.
+PLANTED_PRODUCT = "Tinh dầu tràm Vĩnh Linh"
+# Producers with a tax code are register units of a fitting activity (VSIC, preferred first)
+VSIC_HINTS = {
+    "Hồ tiêu Vĩnh Linh": ("1079", "1061"), "Khoai deo Vĩnh Linh": ("1074", "1079", "1061"),
+    "Gạo hữu cơ Vĩnh Thủy": ("1061", "1074"), "Mật ong rừng Vĩnh Ô": ("1079",),
+    "Trà thảo mộc Bến Hải": ("1104", "1079"), "Cà phê hạt rang Vĩnh Hà": ("1079", "1061"),
+    "Trà túi lọc cà gai leo": ("1079", "1104"), "Mây tre đan Hiền Thành": ("3290", "3100"),
+    "Du lịch cộng đồng làng biển Cửa Tùng": ("1020", "1079"),
+    "Nước uống đóng chai Hiền Lương": ("1104",), "Nấm linh chi Vĩnh Linh": ("1079", "1020"),
+}
+
+
+def link_producers(products: list[Product], units: list[Unit]) -> None:
+    """Give each producer with a tax code (a cooperative or a company) the identity of an
+    industrial reporting unit that reported by 2022 and still reports: its tax code, name and
+    commune. Preferred: an activity of VSIC_HINTS, else food, drinks, furniture or other
+    manufacturing (divisions 10, 11, 31, 32), else any; then local (not FDI/state-owned),
+    the same commune, cooperative ↔ HTX, the order of the hints. The planted producer keeps its own
+    (valid) tax code and never appears in the register."""
+    used: set[str] = set()
+    register = [u for u in units if u.industrial and u.first <= 12 and u.last >= 23
+                and u.ownership not in ("Hộ cá thể", "FDI") and "-" not in u.tax_code]
+    by_code: dict[str, list[Product]] = {}
+    for prod in products:
+        by_code.setdefault(prod.code, []).append(prod)
+    for code in sorted(by_code):
+        first = by_code[code][0]
+        if first.tax_code is None or first.name == PLANTED_PRODUCT:
+            continue
+        hints = VSIC_HINTS.get(first.name, ())
+        coop = first.producer.startswith("HTX")
+
+        def rank(u: Unit, hints: tuple[str, ...] = hints, coop: bool = coop,
+                 commune: str = first.commune_code) -> tuple:
+            vsic = u.vsic_code[:4]
+            tier = 0 if vsic in hints else 1 if vsic[:2] in ("10", "11", "31", "32") else 2
+            return (tier, u.ownership in ("FDI", "DNNN"), u.commune_code != commune,
+                    (u.ownership == "HTX") != coop, hints.index(vsic) if tier == 0 else 0,
+                    u.tax_code)
+        candidates = sorted((u for u in register if u.tax_code not in used), key=rank)
+        if not candidates:
+            continue
+        unit = candidates[0]
+        used.add(unit.tax_code)
+        for prod in by_code[code]:
+            prod.producer, prod.tax_code, prod.commune_code = (unit.name, unit.tax_code,
+                                                               unit.commune_code)
+
+
+def build_ratings_2023(rng: random.Random, ratings: list[Rating], pool: list[Product],
+                       scale: float) -> list[Rating]:
+    """The first 2023 round: a district batch in May (3★) and a provincial decision in June
+    re-rating a 2022 3★ product to 4★. The planted producer's product is among the new ones
+    unless it already holds a valid rating."""
+    numbers = {r.decision_no for r in ratings}
+
+    def decision(day: date, provincial: bool) -> str:
+        base = day.timetuple().tm_yday * (9 if provincial else 4)
+        while True:
+            no = f"{base + rng.randint(0, 30)}/QĐ-UBND"
+            if no not in numbers:
+                numbers.add(no)
+                return no
+
+    district = date(2023, 5, rng.randint(5, 25))
+    provincial = date(2023, 6, rng.randint(5, 26))
+    dec_d, dec_p = decision(district, False), decision(provincial, True)
+    rated = {r.product.name for r in ratings if not r.bad}
+    new = [pool.pop() for _ in range(min(len(pool), max(2, round(3 * scale))))]
+    planted: list[Product] = []
+    if PLANTED_PRODUCT not in rated and all(q.name != PLANTED_PRODUCT for q in new):
+        # still in the pool, or its only rating so far was a bad row
+        planted = [q for q in pool + [r.product for r in ratings]
+                   if q.name == PLANTED_PRODUCT][:1]
+        if planted and planted[0] in pool:
+            pool.remove(planted[0])
+    out = [Rating(q, _score(rng, 3), 3, "Huyện", dec_d, district) for q in new + planted]
+    upgradable = sorted({r.product.code: r.product for r in ratings if not r.bad
+                         and r.stars == 3 and r.recognised_on.year == 2022
+                         and not any(x.product.code == r.product.code and x.stars == 4
+                                     for x in ratings)}.values(), key=lambda q: q.code)
+    for q in upgradable[:1]:
+        out.append(Rating(q, _score(rng, 4), 4, "Tỉnh", dec_p, provincial, "Nâng hạng từ 3 sao"))
     return out
 
 
-def write_ocop(out: Output, rng: random.Random, scale: float) -> None:
+def write_ocop(out: Output, rng: random.Random, scale: float, units: list[Unit],
+               rng23: random.Random) -> None:
     """ocop/ocop_2021.xlsx (title block, STT, canonical headers, date cells) and
     ocop/ocop_2022.xlsx (headers without diacritics, columns reordered, no STT, some dates
-    typed as text, an extra 'Ghi chú' column)."""
-    ratings = build_ratings(rng, scale)
+    typed as text, an extra 'Ghi chú' column); ocop/ocop_2023_dot_1.xlsx (the first half of
+    2023, same layout as 2022, from rng23). Producers with a tax code are units of the
+    enterprise-report register, except the planted one (PLANTED_PRODUCT)."""
+    ratings, pool = build_ratings(rng, scale)
+    link_producers([r.product for r in ratings] + pool, units)
+    ratings += build_ratings_2023(rng23, ratings, pool, scale)
     effective: dict[tuple[str, str], dict] = {}
-    for year in (2021, 2022):
+    for year in (2021, 2022, 2023):
+        if year == 2023:
+            rng = rng23
         rows = sorted((r for r in ratings if r.recognised_on.year == year),
                       key=lambda r: (r.recognised_on, r.product.code))
-        rel = f"{FOLDER}/ocop_{year}.xlsx"
+        rel = f"{FOLDER}/ocop_{year}.xlsx" if year < 2023 else f"{FOLDER}/ocop_2023_dot_1.xlsx"
         if year == 2021:
             title = [["UBND HUYỆN VĨNH LINH"], ["PHÒNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN"],
                      ["DANH SÁCH SẢN PHẨM ĐÁNH GIÁ, PHÂN HẠNG OCOP NĂM 2021"], []]
             cols = list(COLUMNS)
             head = ["STT"] + [header(c, n, u, "xlsx") for c, n, u in cols]
         else:
-            title = [["KẾT QUẢ ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP HUYỆN VĨNH LINH NĂM 2022"],
+            title = [["KẾT QUẢ ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP HUYỆN VĨNH LINH NĂM 2022"
+                      if year == 2022 else "KẾT QUẢ ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP HUYỆN "
+                      "VĨNH LINH 6 THÁNG ĐẦU NĂM 2023 (ĐỢT 1)"],
                      ["(Kèm theo báo cáo của Phòng Nông nghiệp và PTNT)"]]
             order = ("product_code", "product_name", "product_group", "producer_name",
                      "producer_tax_code", "commune", "score", "stars", "level", "decision_no",
@@ -209,8 +308,8 @@ def write_ocop(out: Output, rng: random.Random, scale: float) -> None:
             cols = [next(c for c in COLUMNS if c[0] == k) for k in order]
             head = [header(c, n, u, "ascii") for c, n, u in cols] + ["Ghi chú"]
         table: list[list] = [*title, head]
-        text_dates = set(rng.sample(range(len(rows)), min(3, len(rows)))) if year == 2022 \
-            else set()
+        text_dates = set(rng.sample(range(len(rows)), min(3 if year == 2022 else 1, len(rows)))) \
+            if year > 2021 else set()
         for i, r in enumerate(rows):
             p = r.product
             commune = fmt_commune(p.commune_code, rng.choice(("full", "full", "bare", "abbr",
@@ -232,14 +331,18 @@ def write_ocop(out: Output, rng: random.Random, scale: float) -> None:
                        commune=nfc(commune), commune_code=p.commune_code, file=rel,
                        row_number=row_number)
             effective[p.code, r.decision_no] = rec
-        arrived = datetime.combine(date(year + 1, 1, 9 + rng.randint(0, 5)),
+        arrived = datetime.combine(date(year + 1, 1, 9 + rng.randint(0, 5)) if year < 2023
+                                   else date(2023, 7, 5 + rng.randint(0, 5)),
                                    time(15, rng.randint(0, 59), 11))
         quirks = ("title block 4 rows, STT, multi-line header 'Điểm (thang điểm 100)', tax code "
                   "blank for households and cooperative groups, one 2-star (not certified) "
                   "product, date cells" if year == 2021 else
                   "title block 2 rows, headers without diacritics, columns reordered, no STT, "
                   "extra column 'Ghi chú', three dates typed as text, one product certified "
-                  "twice (3★ district then 4★ province), 2021 products re-rated 4★, 3 bad rows")
+                  "twice (3★ district then 4★ province), 2021 products re-rated 4★, 3 bad rows"
+                  if year == 2022 else
+                  "first round of 2023 (partial year), same layout as 2022: headers without "
+                  "diacritics, columns reordered, no STT, 'Ghi chú', one date typed as text")
         out.xlsx(rel, SOURCE, [(f"OCOP {year}", table, len(title))], mtime=arrived,
                  data_rows=len(rows), quirks=quirks)
     out.truth.ocop_ratings = sorted(effective.values(),

@@ -91,8 +91,12 @@ TASKS: tuple[tuple[str, str, str, tuple[str, ...], date, str, int], ...] = (
 # bad rows: (task, round) -> rule
 BAD_REPORTS = {("KH24-23", 3): "no_done_date", ("KH24-11", 1): "percent",
                ("KH24-08", 1): "lead_unit"}
-ROUND_WINDOWS = (date(2022, 4, 4), date(2022, 7, 4), date(2022, 10, 3), date(2023, 1, 4))
-ROUND_NAMES = ("Quý I/2022", "6 tháng đầu năm 2022", "9 tháng năm 2022", "năm 2022")
+ROUND_WINDOWS = (date(2022, 4, 4), date(2022, 7, 4), date(2022, 10, 3), date(2023, 1, 4),
+                 date(2023, 4, 3), date(2023, 7, 3))
+ROUND_NAMES = ("Quý I/2022", "6 tháng đầu năm 2022", "9 tháng năm 2022", "năm 2022",
+               "Quý I/2023", "6 tháng đầu năm 2023")
+ROUND_FOLDERS = ("2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4", "2023-Q1", "2023-Q2")
+ROUNDS_2022, ROUNDS_2023 = range(4), range(4, 6)
 OWN_FILES = ("TTCCN", "NNPTNT", "BQLDA")   # units that send their own CSV; others via KTHT
 NOTES = {PAUSED: "Nhà đầu tư tạm dừng, chờ điều chỉnh chủ trương đầu tư",
          NOT_STARTED: "Chờ bố trí kinh phí"}
@@ -166,6 +170,49 @@ def build_reports(rng: random.Random) -> list[Report]:
     return out
 
 
+def build_reports_2023(rng: random.Random, reports: list[Report]) -> list[Report]:
+    """The two 2023 rounds (Quý I and 6 tháng đầu năm 2023), continuing each task from its
+    latest 2022 report: a task done in the last 2022 round is reported once more; an open
+    task progresses (an overdue one may be finished, late); the one due mid-2023 ('future')
+    is finished on time in late June, which only the July round reports. Tasks whose latest
+    2022 row was rejected are not reported again (their 2022 result stays as it was)."""
+    unit_dates = {(u, k): ROUND_WINDOWS[k] + timedelta(days=rng.randint(0, 8))
+                  for u in UNIT for k in ROUNDS_2023}
+    out: list[Report] = []
+    for task in TASKS:
+        code, _, unit, _, due, outcome, _ = task
+        mine = sorted((r for r in reports if r.task[0] == code), key=lambda r: r.round)
+        last = mine[-1]
+        if last.bad:
+            continue
+        if last.status == DONE:
+            if sum(r.status == DONE for r in mine) == 1 and last.round == ROUNDS_2022[-1]:
+                k = ROUNDS_2023[0]
+                out.append(Report(task, k, unit_dates[unit, k], DONE, 100.0, last.done_date))
+            continue
+        status, pct, done = last.status, last.percent, None
+        for k in ROUNDS_2023:
+            day = unit_dates[unit, k]
+            previous = unit_dates[unit, k - 1] if k > ROUNDS_2023[0] else last.report_date
+            if done is not None:          # reported once more, then dropped
+                out.append(Report(task, k, day, DONE, 100.0, done))
+                break
+            if outcome == "paused":
+                status = PAUSED
+            elif outcome == "future" and due <= day:
+                done = due - timedelta(days=rng.randint(3, 15))
+            elif outcome == "overdue" and rng.random() < 0.4:
+                done = previous + timedelta(days=rng.randint(5, max(6, (day - previous).days - 5)))
+            else:
+                status = ONGOING
+                pct = float(min(95, pct + rng.choice((10, 15, 20, 25))))
+            if done is not None:
+                out.append(Report(task, k, day, DONE, 100.0, done))
+            else:
+                out.append(Report(task, k, day, status, pct, None))
+    return out
+
+
 @dataclass(frozen=True)
 class _Layout:
     fmt: str           # xlsx | csv
@@ -192,75 +239,85 @@ QUIRKS = {
 }
 
 
-def write_plan_tasks(out: Output, rng: random.Random) -> None:
+def write_plan_tasks(out: Output, rng: random.Random, rng23: random.Random) -> None:
     """Per reporting round: Phòng KT&HT's compiled workbook, and the CSV of the units that
-    report directly."""
+    report directly; the two 2023 rounds (April and July 2023) from rng23."""
     reports = build_reports(rng)
     history: list[dict] = []
-    for k in range(4):
-        folder = f"{FOLDER}/2022-Q{k + 1}"
-        for sender in ("TTCCN", "NNPTNT", "BQLDA", "KTHT"):
-            rows = [r for r in reports if r.round == k and (
-                r.task[2] == sender if sender in OWN_FILES else r.task[2] not in OWN_FILES)]
-            if not rows:
-                continue
-            rows.sort(key=lambda r: r.task[0])
-            layout = LAYOUTS[sender]
-            sent = max(r.report_date for r in rows)
-            if sender == "KTHT":
-                sent += timedelta(days=2)
-                rel = f"{folder}/TH_tien_do_KH24_{sent:%Y%m%d}.xlsx"
-            else:
-                rel = f"{folder}/{sender}_bao_cao_tien_do_KH24_{sent:%Y%m%d}.csv"
-            table: list[list] = []
-            if sender == "KTHT":
-                table += [["UBND HUYỆN VĨNH LINH"], ["PHÒNG KINH TẾ VÀ HẠ TẦNG"],
-                          ["TỔNG HỢP TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ KẾ HOẠCH SỐ 24/KH-UBND"],
-                          [f"Kỳ báo cáo: {ROUND_NAMES[k]}"]]
-            elif sender == "NNPTNT":
-                table.append([f"BÁO CÁO TIẾN ĐỘ NHIỆM VỤ KẾ HOẠCH 24/KH-UBND - {ROUND_NAMES[k]}"])
-            n_title = len(table)
-            head = [header(c, n, u, layout.headers) for c, n, u in COLUMNS]
-            table.append(["STT", *head, "Khó khăn, vướng mắc"] if sender == "KTHT" else head)
-            pcts = [r.percent for r in rows]
-            pct_cells = resolve_column([fmt_number(p, layout.numbers or "plain", 1)
-                                        for p in pcts], pcts, layout.numbers or "plain", 1)
-            for i, r in enumerate(rows):
-                code, name, unit, partners, due = r.task[:5]
-                lead = KKT if r.bad == "lead_unit" else UNIT[unit]
-                rec = {"task_code": code, "task_name": name, "lead_unit": lead,
-                       "partner_units": _partners(partners), "due_date": due,
-                       "report_date": r.report_date, "status": r.status,
-                       "percent_done": r.percent, "done_date": r.done_date}
-                if layout.fmt == "xlsx":
-                    cells: list = [rec[c] if c != "percent_done" else
-                                   (int(r.percent) if r.percent.is_integer() else r.percent)
-                                   for c, _, _ in COLUMNS]
-                    note = NOTES.get(r.status)
-                    if r.status == ONGOING and r.report_date > due:
-                        note = "Chậm so với kế hoạch, đang tháo gỡ vướng mắc"
-                    table.append([i + 1, *cells, note])
-                else:
-                    table.append([fmt_date(v, layout.dates) if c.endswith("_date")
-                                  else pct_cells[i] if c == "percent_done"
-                                  else v for c, v in rec.items()])
-                row_number = len(table)
-                if r.bad:
-                    out.bad(SOURCE, rel, row_number, *BAD_RULES[r.bad])
-                    continue
-                rec.update(task_name=nfc(name), lead_unit=nfc(lead),
-                           partner_units=nfc(rec["partner_units"]), lead_unit_code=unit,
-                           file=rel, row_number=row_number)
-                history.append(rec)
-            arrived = datetime.combine(sent, time(16, rng.randint(0, 59), 44))
-            quirks = QUIRKS[sender] + f"; round '{ROUND_NAMES[k]}'"
-            if any(r.bad for r in rows):
-                quirks += "; " + ", ".join(BAD_RULES[r.bad][1] for r in rows if r.bad)
-            if layout.fmt == "xlsx":
-                out.xlsx(rel, SOURCE, [("Tien do", table, n_title)], mtime=arrived,
-                         data_rows=len(rows), quirks=quirks)
-            else:
-                out.csv(rel, SOURCE, table, delimiter=layout.delimiter,
-                        encoding=layout.encoding, mtime=arrived, data_rows=len(rows),
-                        quirks=quirks)
+    for k in ROUNDS_2022:
+        _write_round(out, rng, k, reports, history)
+    reports23 = build_reports_2023(rng23, reports)
+    for k in ROUNDS_2023:
+        _write_round(out, rng23, k, reports23, history)
     out.truth.plan_tasks = sorted(history, key=lambda r: (r["task_code"], r["report_date"]))
+
+
+def _write_round(out: Output, rng: random.Random, k: int, reports: list[Report],
+                 history: list[dict]) -> None:
+    """Round k: Phòng KT&HT's compiled workbook and the CSVs of the units reporting directly
+    (folder of the quarter reported on, e.g. 2022-Q4 for the reports of January 2023)."""
+    folder = f"{FOLDER}/{ROUND_FOLDERS[k]}"
+    for sender in ("TTCCN", "NNPTNT", "BQLDA", "KTHT"):
+        rows = [r for r in reports if r.round == k and (
+            r.task[2] == sender if sender in OWN_FILES else r.task[2] not in OWN_FILES)]
+        if not rows:
+            continue
+        rows.sort(key=lambda r: r.task[0])
+        layout = LAYOUTS[sender]
+        sent = max(r.report_date for r in rows)
+        if sender == "KTHT":
+            sent += timedelta(days=2)
+            rel = f"{folder}/TH_tien_do_KH24_{sent:%Y%m%d}.xlsx"
+        else:
+            rel = f"{folder}/{sender}_bao_cao_tien_do_KH24_{sent:%Y%m%d}.csv"
+        table: list[list] = []
+        if sender == "KTHT":
+            table += [["UBND HUYỆN VĨNH LINH"], ["PHÒNG KINH TẾ VÀ HẠ TẦNG"],
+                      ["TỔNG HỢP TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ KẾ HOẠCH SỐ 24/KH-UBND"],
+                      [f"Kỳ báo cáo: {ROUND_NAMES[k]}"]]
+        elif sender == "NNPTNT":
+            table.append([f"BÁO CÁO TIẾN ĐỘ NHIỆM VỤ KẾ HOẠCH 24/KH-UBND - {ROUND_NAMES[k]}"])
+        n_title = len(table)
+        head = [header(c, n, u, layout.headers) for c, n, u in COLUMNS]
+        table.append(["STT", *head, "Khó khăn, vướng mắc"] if sender == "KTHT" else head)
+        pcts = [r.percent for r in rows]
+        pct_cells = resolve_column([fmt_number(p, layout.numbers or "plain", 1)
+                                    for p in pcts], pcts, layout.numbers or "plain", 1)
+        for i, r in enumerate(rows):
+            code, name, unit, partners, due = r.task[:5]
+            lead = KKT if r.bad == "lead_unit" else UNIT[unit]
+            rec = {"task_code": code, "task_name": name, "lead_unit": lead,
+                   "partner_units": _partners(partners), "due_date": due,
+                   "report_date": r.report_date, "status": r.status,
+                   "percent_done": r.percent, "done_date": r.done_date}
+            if layout.fmt == "xlsx":
+                cells: list = [rec[c] if c != "percent_done" else
+                               (int(r.percent) if r.percent.is_integer() else r.percent)
+                               for c, _, _ in COLUMNS]
+                note = NOTES.get(r.status)
+                if r.status == ONGOING and r.report_date > due:
+                    note = "Chậm so với kế hoạch, đang tháo gỡ vướng mắc"
+                table.append([i + 1, *cells, note])
+            else:
+                table.append([fmt_date(v, layout.dates) if c.endswith("_date")
+                              else pct_cells[i] if c == "percent_done"
+                              else v for c, v in rec.items()])
+            row_number = len(table)
+            if r.bad:
+                out.bad(SOURCE, rel, row_number, *BAD_RULES[r.bad])
+                continue
+            rec.update(task_name=nfc(name), lead_unit=nfc(lead),
+                       partner_units=nfc(rec["partner_units"]), lead_unit_code=unit,
+                       file=rel, row_number=row_number)
+            history.append(rec)
+        arrived = datetime.combine(sent, time(16, rng.randint(0, 59), 44))
+        quirks = QUIRKS[sender] + f"; round '{ROUND_NAMES[k]}'"
+        if any(r.bad for r in rows):
+            quirks += "; " + ", ".join(BAD_RULES[r.bad][1] for r in rows if r.bad)
+        if layout.fmt == "xlsx":
+            out.xlsx(rel, SOURCE, [("Tien do", table, n_title)], mtime=arrived,
+                     data_rows=len(rows), quirks=quirks)
+        else:
+            out.csv(rel, SOURCE, table, delimiter=layout.delimiter,
+                    encoding=layout.encoding, mtime=arrived, data_rows=len(rows),
+                    quirks=quirks)

@@ -126,14 +126,35 @@ def commune_name(code: str) -> str:
     return f"{kind} {name}"
 
 
+# VL-2023: sample targets for a 2023 plan (not an adopted plan): a little above 2022's
+SAMPLE_NOTE = "Chỉ tiêu mẫu, chưa ban hành / sample targets, not an adopted plan"
+TARGETS_2023: dict[str, tuple[float, float | None]] = {
+    "IND_GO_GROWTH": (7, 8), "IND_GO_CONST2010": (1195, None), "IND_GO_CURRENT": (1500, None),
+    "IND_SHARE_ECONOMY": (14, None), "IND_BUDGET_CONTRIB": (48, None),
+    "IND_BUDGET_SHARE": (60, None), "LAB_TRAINED_RATIO": (91, None),
+    "LAB_NEW_JOBS": (500, None), "LAB_AVG_INCOME": (85, None),
+    "TECH_ADVANCED_SHARE": (87, None), "KC_SUPPORTED_UNITS": (15, None),
+    "KC_FUNDS_TOTAL": (1.0, None), "KC_FUNDS_NATIONAL": (0.25, None),
+    "KC_FUNDS_PROVINCIAL": (0.35, None), "KC_FUNDS_DISTRICT": (0.4, None),
+    "OCOP_3_4_STAR": (4, None), "SUPPORT_IND_ATTRACTED": (2, 4), "CAPITAL_OWN": (320, None),
+    "TASKS_ON_TIME": (100, None),
+}
+
+
 def target_rows() -> list[dict]:
-    """The 2022 plan as canonical reference records."""
-    return [
-        {"plan_id": "VL-2022", "year": 2022, "kpi_code": code, "kpi_name_vi": name, "unit": unit,
-         "comparator": comp, "target_low": float(low),
-         "target_high": None if high is None else float(high), "lead_unit": lead}
-        for code, name, unit, comp, low, high, lead in PLAN_TARGETS
-    ]
+    """The 2022 plan (adopted) and the 2023 sample plan as canonical reference records."""
+    rows = []
+    for plan_id, year in (("VL-2022", 2022), ("VL-2023", 2023)):
+        for code, name, unit, comp, low, high, lead in PLAN_TARGETS:
+            if year == 2023:
+                low, high = TARGETS_2023[code]
+                name = name.replace("năm 2022", "năm 2023")
+            rows.append({"plan_id": plan_id, "year": year, "kpi_code": code,
+                         "kpi_name_vi": name, "unit": unit, "comparator": comp,
+                         "target_low": float(low),
+                         "target_high": None if high is None else float(high),
+                         "lead_unit": lead, "note": SAMPLE_NOTE if year == 2023 else None})
+    return rows
 
 
 def reference_tables() -> dict[str, tuple[list[str], list[list[object]]]]:
@@ -141,12 +162,11 @@ def reference_tables() -> dict[str, tuple[list[str], list[list[object]]]]:
     communes = [[c, f"{kind} {name}", kind, OLD_VALID[0], OLD_VALID[1], succ]
                 for c, name, kind, succ in COMMUNES]
     communes += [[c, f"Xã {name}", "Xã", NEW_VALID_FROM, None, None] for c, name in NEW_COMMUNES]
-    targets = [[r["plan_id"], r["year"], r["kpi_code"], r["kpi_name_vi"], r["unit"],
-                r["comparator"], r["target_low"], r["target_high"], r["lead_unit"]]
-               for r in target_rows()]
+    head = ["plan_id", "year", "kpi_code", "kpi_name_vi", "unit", "comparator", "target_low",
+            "target_high", "lead_unit", "note"]
+    targets = [[r[c] for c in head] for r in target_rows()]
     return {
-        "plan_targets": (["plan_id", "year", "kpi_code", "kpi_name_vi", "unit", "comparator",
-                          "target_low", "target_high", "lead_unit"], targets),
+        "plan_targets": (head, targets),
         "communes": (["commune_code", "commune_name", "commune_type", "valid_from", "valid_to",
                       "successor_code"], communes),
         "zones": (["zone_code", "zone_name", "zone_type", "full_name"],

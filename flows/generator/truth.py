@@ -60,6 +60,12 @@ class Truth:
     economic_accounts: list[dict] = field(default_factory=list)
     # ... and every valid progress report (the latest per task is the oracle's business)
     plan_tasks: list[dict] = field(default_factory=list)
+    # issue 3 (reconciliation): the findings the sample holds on purpose, as
+    # {"check_name", "period" (first of the month), "entity" (tax code, None for a month-level
+    # check), "detail" (text, for people)}; check names: employees_vs_labour_headcount,
+    # taxes_vs_tax_office, khuyen_cong_beneficiary_not_in_register,
+    # ocop_producer_not_in_register
+    planted_findings: list[dict] = field(default_factory=list)
 
     def file_order(self, source: str) -> list[str]:
         """Files of a source in arrival order (mtime, then name), as ingestion sees them."""

@@ -1,4 +1,5 @@
--- The breakdown marts must add up to the district KPIs they explain, for every year measured:
+-- The breakdown marts must add up to the district KPIs they explain (their December values),
+-- for every year measured:
 -- December year-to-date of kpi_by_month and budget_by_month, industry's share in
 -- economy_by_year, and the sums over kpi_by_commune and kpi_by_zone.
 -- Returns the (mart, year, kpi_code) combinations that disagree.
@@ -21,8 +22,10 @@ with
 
 actuals as (
 
+    -- the year's value: as of December
     select year, kpi_code, actual
     from {{ ref('int_kpi_actuals') }}
+    where month = 12
 
 ),
 

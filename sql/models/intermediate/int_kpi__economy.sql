@@ -1,18 +1,50 @@
--- KPI measured from the economic accounts (current version of each figure), for every year
--- the source has figures for:
+-- KPI measured from the economic accounts (current version of each figure), per plan year Y
+-- and as-of month end M of Y, for every (Y, M) with a figure dated on or before M: a quarter's
+-- figure is dated at the end of the quarter, a whole-year row at 31 December.
 --   IND_SHARE_ECONOMY  value added of sector var('economy_industry_sector') ('Công nghiệp')
---                      ÷ the district's gross product (the sum over every sector row, product
---                      taxes 'Thuế sản phẩm' included) × 100, current prices, year Y.
---                      Per (year, sector): the yearly row if there is one, else the sum of its
---                      quarters, never both (int_economic_accounts__yearly).
---                      0 when Y has figures but none for industry; NULL when Y has no figures
---                      (no row) or a zero gross product.
+--                      ÷ the district's gross product (the sum over every sector, product
+--                      taxes 'Thuế sản phẩm' included) × 100, current prices, the quarters of
+--                      Y ended by M (a year-to-date ratio). At M = December, per sector: the
+--                      yearly row if there is one, else the sum of its quarters, never both
+--                      (the rule of int_economic_accounts__yearly); during the year only
+--                      quarters can be dated on or before M.
+--                      0 when there are figures but none for industry; NULL (no row) when no
+--                      figure is dated on or before M, or a zero gross product.
+-- The source is small (≤ 25 rows a year): every (year, sector) is crossed with the 12 months.
 
 with
 
-sectors as (
+accounts as (
 
-    select * from {{ ref('int_economic_accounts__yearly') }}
+    select * from {{ ref('int_economic_accounts__current') }}
+
+),
+
+months as (
+
+    select cast(unnest(range(1, 13)) as integer) as month
+
+),
+
+sector_months as (
+
+    select
+        accounts.year,
+        months.month,
+        accounts.sector,
+        case
+            when months.month = 12 and count(*) filter (where accounts.quarter is null) > 0
+                then sum(accounts.value_added_current_mvnd) filter (where accounts.quarter is null)
+            else sum(accounts.value_added_current_mvnd)
+                filter (where accounts.quarter <= months.month // 3)
+        end as value_added_current_mvnd,
+        count(*) filter (
+            where accounts.quarter <= months.month // 3
+                or (accounts.quarter is null and months.month = 12)
+        ) as figures
+    from accounts
+    cross join months
+    group by accounts.year, months.month, accounts.sector
 
 ),
 
@@ -20,13 +52,15 @@ measured as (
 
     select
         year,
+        month,
         coalesce(
             sum(value_added_current_mvnd)
                 filter (where sector = '{{ var("economy_industry_sector") }}'),
             0
         ) * 100 / nullif(sum(value_added_current_mvnd), 0) as ind_share_economy
-    from sectors
-    group by year
+    from sector_months
+    where figures > 0
+    group by year, month
 
 )
 

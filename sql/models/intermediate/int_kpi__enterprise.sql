@@ -1,14 +1,27 @@
--- KPIs measured from enterprise reports, for every year with at least one (current) report:
---   IND_GO_CONST2010, IND_GO_CURRENT  Σ gross output of industrial units, billion VND
---   IND_GO_GROWTH                     (Σ const-2010 output Y ÷ same Y-1 − 1) × 100; NULL when
---                                     Y-1 has no reports or a zero total
---   CAPITAL_OWN                       Σ own-capital investment of all reporting units, billion VND
---   TECH_ADVANCED_SHARE               among industrial units, in each unit's report for its last
---                                     period of Y: % flagged advanced_machinery
+-- KPIs measured from enterprise reports, per plan year Y and as-of month M of Y (the value
+-- with the reports whose period is in Y and not after M), for every (Y, M) with at least one
+-- (current) report of Y up to M. At M = December they are the year's values:
+--   IND_GO_CONST2010, IND_GO_CURRENT  Σ gross output of industrial units, billion VND (flow)
+--   IND_GO_GROWTH                     (Σ const-2010 output Y up to M ÷ same for the same
+--                                     months of Y-1 − 1) × 100; NULL when Y-1 has no reports
+--                                     in those months or a zero total
+--   CAPITAL_OWN                       Σ own-capital investment of all reporting units, billion
+--                                     VND (flow)
+--   TECH_ADVANCED_SHARE               among industrial units, in each unit's report for its
+--                                     last period of Y up to M: % flagged advanced_machinery
 --   SUPPORT_IND_ATTRACTED             distinct industrial units flagged supporting_industry in
---                                     zone var('support_ind_zone_code') in a report of Y, whose
---                                     first period ever (all years loaded) is in Y
--- Only the current submission of each (tax_code, period) counts. Money: million VND → ÷ 1000.
+--                                     zone var('support_ind_zone_code') in a report of Y up to
+--                                     M, whose first period ever (all years loaded) is in Y
+-- Only the current submission of each (tax_code, period) counts (a resubmission dated after M
+-- still replaces the figure of its period: periods, not report dates, are what is "up to M").
+-- Money: million VND → ÷ 1000.
+--
+-- Scales with the number of reports, never with reports × months: figures are summed per
+-- (year, month), then running sums over the twelve months give every month's year to date.
+-- "Each unit's latest report up to M" is the same kind of running sum: a report enters the
+-- count in its month and takes its unit's previous report of the year out (lag over the unit's
+-- periods). A unit's first period ever is not after any of its reports, so taking it over all
+-- years loaded is the same as taking it over the periods up to M.
 
 with
 
@@ -20,72 +33,140 @@ reports as (
 
 first_periods as (
 
-    -- a unit's first report: its earliest period across all years loaded
     select tax_code, first_period from {{ ref('int_units') }}
 
 ),
 
-yearly as (
+monthly as (
 
     select
         year,
+        cast(month(period) as integer) as month,
+        count(*) as reports,
         coalesce(sum(gross_output_const2010_mvnd) filter (where is_industrial), 0)
             as go_const2010_mvnd,
         coalesce(sum(gross_output_current_mvnd) filter (where is_industrial), 0)
             as go_current_mvnd,
         coalesce(sum(own_capital_invested_mvnd), 0) as own_capital_mvnd
     from reports
-    group by year
+    group by all
 
 ),
 
-tech as (
+latest_report_changes as (
 
+    -- +1 when a unit's report becomes its latest of the year, −1 for the one it replaces
     select
         year,
-        count(*) filter (where is_industrial) as industrial_units,
-        count(*) filter (where is_industrial and advanced_machinery) as advanced_units
-    from reports
-    where is_last_period_of_year
-    group by year
+        cast(month(period) as integer) as month,
+        sum(industrial - coalesce(previous_industrial, 0)) as industrial_units_delta,
+        sum(advanced - coalesce(previous_advanced, 0)) as advanced_units_delta
+    from (
+        select
+            year,
+            period,
+            industrial,
+            advanced,
+            lag(industrial) over unit_year as previous_industrial,
+            lag(advanced) over unit_year as previous_advanced
+        from (
+            select
+                tax_code,
+                year,
+                period,
+                case when is_industrial then 1 else 0 end as industrial,
+                case when is_industrial and advanced_machinery then 1 else 0 end as advanced
+            from reports
+        )
+        window unit_year as (partition by tax_code, year order by period)
+    )
+    group by all
 
 ),
 
 attracted as (
 
+    -- each attracted unit counts from the first month of Y it qualifies in
+    select year, month, count(*) as units
+    from (
+        select
+            reports.year,
+            reports.tax_code,
+            cast(min(month(reports.period)) as integer) as month
+        from reports
+        inner join first_periods
+            on reports.tax_code = first_periods.tax_code
+        where reports.is_industrial
+            and reports.supporting_industry
+            and reports.zone_code = '{{ var("support_ind_zone_code") }}'
+            and year(first_periods.first_period) = reports.year
+        group by reports.year, reports.tax_code
+    )
+    group by all
+
+),
+
+years as (
+
+    select distinct year from monthly
+
+),
+
+grid as (
+
+    {{ year_months('years') }}
+
+),
+
+year_to_date as (
+
     select
-        reports.year,
-        count(distinct reports.tax_code) as units
-    from reports
-    inner join first_periods
-        on reports.tax_code = first_periods.tax_code
-    where reports.is_industrial
-        and reports.supporting_industry
-        and reports.zone_code = '{{ var("support_ind_zone_code") }}'
-        and year(first_periods.first_period) = reports.year
-    group by reports.year
+        grid.year,
+        grid.month,
+        sum(coalesce(monthly.reports, 0)) over ytd as reports,
+        sum(coalesce(monthly.go_const2010_mvnd, 0)) over ytd as go_const2010_mvnd,
+        sum(coalesce(monthly.go_current_mvnd, 0)) over ytd as go_current_mvnd,
+        sum(coalesce(monthly.own_capital_mvnd, 0)) over ytd as own_capital_mvnd,
+        sum(coalesce(latest_report_changes.industrial_units_delta, 0)) over ytd
+            as industrial_units,
+        sum(coalesce(latest_report_changes.advanced_units_delta, 0)) over ytd
+            as advanced_units,
+        sum(coalesce(attracted.units, 0)) over ytd as attracted_units
+
+    from grid
+    left join monthly
+        on grid.year = monthly.year
+        and grid.month = monthly.month
+    left join latest_report_changes
+        on grid.year = latest_report_changes.year
+        and grid.month = latest_report_changes.month
+    left join attracted
+        on grid.year = attracted.year
+        and grid.month = attracted.month
+    window ytd as ({{ ytd_window('grid') }})
 
 ),
 
 measured as (
 
     select
-        yearly.year,
-        (yearly.go_const2010_mvnd / nullif(previous.go_const2010_mvnd, 0) - 1) * 100
+        current_year.year,
+        current_year.month,
+        (current_year.go_const2010_mvnd / nullif(previous_year.go_const2010_mvnd, 0) - 1) * 100
             as ind_go_growth,
-        yearly.go_const2010_mvnd / 1000 as ind_go_const2010,
-        yearly.go_current_mvnd / 1000 as ind_go_current,
-        tech.advanced_units * 100.0 / nullif(tech.industrial_units, 0) as tech_advanced_share,
-        coalesce(attracted.units, 0) as support_ind_attracted,
-        yearly.own_capital_mvnd / 1000 as capital_own
+        current_year.go_const2010_mvnd / 1000 as ind_go_const2010,
+        current_year.go_current_mvnd / 1000 as ind_go_current,
+        current_year.advanced_units * 100.0 / nullif(current_year.industrial_units, 0)
+            as tech_advanced_share,
+        current_year.attracted_units as support_ind_attracted,
+        current_year.own_capital_mvnd / 1000 as capital_own
 
-    from yearly
-    left join yearly as previous
-        on previous.year = yearly.year - 1
-    left join tech
-        on yearly.year = tech.year
-    left join attracted
-        on yearly.year = attracted.year
+    from year_to_date as current_year
+    left join year_to_date as previous_year
+        on previous_year.year = current_year.year - 1
+        and previous_year.month = current_year.month
+        and previous_year.reports > 0
+    where current_year.reports > 0
 
 )
 

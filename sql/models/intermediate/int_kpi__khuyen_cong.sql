@@ -1,9 +1,12 @@
--- KPIs measured from khuyến công schemes (current version), for every year the source has
--- records for (a scheme with decision_date or disbursement_date in the year). A fund source
--- that paid nothing in such a year is 0, not "no data". VND → billion VND (÷ 10^9).
---   KC_SUPPORTED_UNITS   distinct beneficiary tax codes with a disbursement > 0 dated in Y
---   KC_FUNDS_TOTAL       Σ disbursed with a disbursement date in Y, all fund sources
+-- KPIs measured from khuyến công schemes (current version), per plan year Y and as-of month
+-- end M of Y, for every (Y, M) the source has records for: a scheme with a decision date or a
+-- disbursement date within [1 January Y, M]. A fund source that paid nothing is 0, not
+-- "no data". VND → billion VND (÷ 10^9). At M = 31 December they are the year's values:
+--   KC_SUPPORTED_UNITS   distinct beneficiary tax codes with a disbursement > 0 dated in Y, ≤ M
+--   KC_FUNDS_TOTAL       Σ disbursed with a disbursement date in Y, ≤ M, all fund sources (flow)
 --   KC_FUNDS_NATIONAL / _PROVINCIAL / _DISTRICT   same, fund source Quốc gia / Tỉnh / Huyện
+-- Monthly sums, then running sums over the months of the year; a beneficiary counts from the
+-- first month of Y it was paid in.
 
 with
 
@@ -13,9 +16,20 @@ schemes as (
 
 ),
 
-years as (
+dated as (
 
-    select year from {{ ref('int_source_years') }} where source = 'khuyen_cong'
+    -- what the source says about each month: decisions and disbursements
+    select year, month, count(*) as records
+    from (
+        select decision_year as year, cast(month(decision_date) as integer) as month
+        from schemes
+        where decision_date is not null
+        union all
+        select disbursement_year, cast(month(disbursement_date) as integer)
+        from schemes
+        where disbursement_date is not null
+    )
+    group by all
 
 ),
 
@@ -23,31 +37,85 @@ paid as (
 
     select
         disbursement_year as year,
-        count(distinct beneficiary_tax_code) filter (where disbursed_amount_vnd > 0)
-            as supported_units,
+        cast(month(disbursement_date) as integer) as month,
         sum(disbursed_amount_vnd) as total_vnd,
         sum(disbursed_amount_vnd) filter (where fund_source = 'Quốc gia') as national_vnd,
         sum(disbursed_amount_vnd) filter (where fund_source = 'Tỉnh') as provincial_vnd,
         sum(disbursed_amount_vnd) filter (where fund_source = 'Huyện') as district_vnd
     from schemes
-    where disbursement_year is not null
-    group by disbursement_year
+    where disbursement_date is not null
+    group by all
+
+),
+
+newly_supported as (
+
+    select year, month, count(*) as units
+    from (
+        select
+            disbursement_year as year,
+            beneficiary_tax_code,
+            cast(min(month(disbursement_date)) as integer) as month
+        from schemes
+        where disbursement_date is not null
+            and disbursed_amount_vnd > 0
+            and beneficiary_tax_code is not null
+        group by all
+    )
+    group by all
+
+),
+
+years as (
+
+    select distinct year from dated
+
+),
+
+grid as (
+
+    {{ year_months('years') }}
+
+),
+
+year_to_date as (
+
+    select
+        grid.year,
+        grid.month,
+        sum(coalesce(dated.records, 0)) over ytd as records,
+        sum(coalesce(newly_supported.units, 0)) over ytd as supported_units,
+        sum(coalesce(paid.total_vnd, 0)) over ytd as total_vnd,
+        sum(coalesce(paid.national_vnd, 0)) over ytd as national_vnd,
+        sum(coalesce(paid.provincial_vnd, 0)) over ytd as provincial_vnd,
+        sum(coalesce(paid.district_vnd, 0)) over ytd as district_vnd
+
+    from grid
+    left join dated
+        on grid.year = dated.year
+        and grid.month = dated.month
+    left join paid
+        on grid.year = paid.year
+        and grid.month = paid.month
+    left join newly_supported
+        on grid.year = newly_supported.year
+        and grid.month = newly_supported.month
+    window ytd as ({{ ytd_window('grid') }})
 
 ),
 
 measured as (
 
     select
-        years.year,
-        coalesce(paid.supported_units, 0) as kc_supported_units,
-        coalesce(paid.total_vnd, 0) / 1e9 as kc_funds_total,
-        coalesce(paid.national_vnd, 0) / 1e9 as kc_funds_national,
-        coalesce(paid.provincial_vnd, 0) / 1e9 as kc_funds_provincial,
-        coalesce(paid.district_vnd, 0) / 1e9 as kc_funds_district
-
-    from years
-    left join paid
-        on years.year = paid.year
+        year,
+        month,
+        supported_units as kc_supported_units,
+        total_vnd / 1e9 as kc_funds_total,
+        national_vnd / 1e9 as kc_funds_national,
+        provincial_vnd / 1e9 as kc_funds_provincial,
+        district_vnd / 1e9 as kc_funds_district
+    from year_to_date
+    where records > 0
 
 )
 

@@ -1,23 +1,21 @@
--- KPIs measured from the labour source (current version of each spell), for every year the
--- source has records for: at least one spell overlaps the year, and the year is not after the
--- latest date (start or end) the source holds, so open spells are not carried into years no
--- file has spoken about yet.
---   LAB_TRAINED_RATIO  among spells at industrial employers active on 31/12/Y, % trained
---   LAB_NEW_JOBS       headcount at industrial employers on 31/12/Y − same on 31/12/Y-1
+-- KPIs measured from the labour source (current version of each spell), per plan year Y and
+-- as-of month end M of Y, for every (Y, M) the source has records for: at least one spell
+-- starts or ends within [1 January Y, M] (so open spells are not carried into months no file
+-- has spoken about yet). At M = 31 December they are the year's values:
+--   LAB_TRAINED_RATIO  among spells at industrial employers active on M, % trained
+--   LAB_NEW_JOBS       headcount at industrial employers on M − same on 31/12/Y-1
 --                      (NULL when Y-1 has no records)
---   LAB_AVG_INCOME     Σ monthly wage over worker-months of Y ÷ worker-months × 12 ÷ 10^6,
---                      all spells; a worker-month = a month whose last day lies in
+--   LAB_AVG_INCOME     Σ monthly wage over worker-months of Y up to M ÷ worker-months × 12
+--                      ÷ 10^6, all spells; a worker-month = a month whose last day lies in
 --                      [start_date, coalesce(end_date, ∞)]; spells without a wage are left out
--- Active on d: start_date ≤ d and (end_date is null or end_date ≥ d).
+-- Active on d: start_date ≤ d and (end_date is null or end_date ≥ d). A spell that ends after M
+-- is active on M: only what happened up to M counts.
 --
 -- Scales with the number of spells, never with spells × months: each spell only contributes
--- "enters / leaves" deltas at a year (or month) index; running sums of the deltas over the
--- short year and month series give, for every year/month, how many spells (or how much wage)
--- are active. For a spell:
---   active on 31/12/Y   ⇔  year(start_date) ≤ Y < year(end_date + 1)
---   overlaps year Y     ⇔  year(start_date) ≤ Y < year(end_date) + 1
---   month m counted     ⇔  month_index(start_date) ≤ m < month_index(end_date + 1)
--- (end_date NULL = never leaves).
+-- "enters / leaves" deltas at a month index; running sums of the deltas over the short month
+-- series give, for every month end, how many spells (or how much wage) are active. For a spell
+-- (month index = year × 12 + month − 1, end_date NULL = never leaves):
+--   active on the last day of month m  ⇔  month_index(start_date) ≤ m < month_index(end_date + 1)
 
 with
 
@@ -28,11 +26,10 @@ spells as (
         is_trained,
         cast(monthly_wage_vnd as decimal(38, 2)) as monthly_wage_vnd,
         end_date is not null as has_ended,
-        cast(year(start_date) as integer) as start_year,
-        cast(year(end_date) + 1 as integer) as overlap_exit_year,
-        cast(year(end_date + 1) as integer) as year_end_exit_year,
         year(start_date) * 12 + month(start_date) - 1 as start_month_index,
+        year(end_date) * 12 + month(end_date) - 1 as end_month_index,
         year(end_date + 1) * 12 + month(end_date + 1) - 1 as exit_month_index,
+        cast(year(start_date) as integer) as start_year,
         greatest(start_date, coalesce(end_date, start_date)) as latest_date
     from {{ ref('int_labour_spells__current') }}
 
@@ -47,53 +44,10 @@ bounds as (
 
 ),
 
-years as (
-
-    select cast(unnest(range(first_year, last_year + 1)) as integer) as year
-    from bounds
-
-),
-
 months as (
 
     select unnest(range(first_year * 12, (last_year + 1) * 12)) as month_index
     from bounds
-
-),
-
-year_deltas as (
-
-    select
-        year,
-        sum(overlapping) as overlapping_delta,
-        sum(industrial) as industrial_delta,
-        sum(industrial_trained) as industrial_trained_delta
-    from (
-        select
-            start_year as year,
-            1 as overlapping,
-            case when employer_is_industrial then 1 else 0 end as industrial,
-            case when employer_is_industrial and is_trained then 1 else 0 end
-                as industrial_trained
-        from spells
-
-        union all
-
-        select overlap_exit_year, -1, 0, 0
-        from spells
-        where has_ended
-
-        union all
-
-        select
-            year_end_exit_year,
-            0,
-            -1,
-            case when is_trained then -1 else 0 end
-        from spells
-        where has_ended and employer_is_industrial
-    )
-    group by year
 
 ),
 
@@ -102,43 +56,57 @@ month_deltas as (
     select
         month_index,
         sum(wage) as wage_delta,
-        sum(workers) as workers_delta
+        sum(workers) as workers_delta,
+        sum(industrial) as industrial_delta,
+        sum(industrial_trained) as industrial_trained_delta,
+        sum(dated_events) as dated_events
     from (
-        select start_month_index as month_index, monthly_wage_vnd as wage, 1 as workers
+        -- a spell enters at its start month ...
+        select
+            start_month_index as month_index,
+            monthly_wage_vnd as wage,
+            case when monthly_wage_vnd is not null then 1 else 0 end as workers,
+            case when employer_is_industrial then 1 else 0 end as industrial,
+            case when employer_is_industrial and is_trained then 1 else 0 end
+                as industrial_trained,
+            1 as dated_events
         from spells
-        where monthly_wage_vnd is not null
 
         union all
 
-        select exit_month_index, -monthly_wage_vnd, -1
+        -- ... leaves after the month of its end date ...
+        select
+            exit_month_index,
+            -monthly_wage_vnd,
+            case when monthly_wage_vnd is not null then -1 else 0 end,
+            case when employer_is_industrial then -1 else 0 end,
+            case when employer_is_industrial and is_trained then -1 else 0 end,
+            0
         from spells
-        where monthly_wage_vnd is not null and has_ended
+        where has_ended
+
+        union all
+
+        -- ... and its end date is something the source said about that month
+        select end_month_index, null, 0, 0, 0, 1
+        from spells
+        where has_ended
     )
     group by month_index
-
-),
-
-yearly_stocks as (
-
-    select
-        years.year,
-        sum(coalesce(year_deltas.overlapping_delta, 0)) over running as spells_overlapping,
-        sum(coalesce(year_deltas.industrial_delta, 0)) over running as industrial_headcount,
-        sum(coalesce(year_deltas.industrial_trained_delta, 0)) over running
-            as industrial_trained
-    from years
-    left join year_deltas
-        on years.year = year_deltas.year
-    window running as (order by years.year rows between unbounded preceding and current row)
 
 ),
 
 monthly_stocks as (
 
     select
-        months.month_index,
+        cast(months.month_index // 12 as integer) as year,
+        cast(months.month_index % 12 + 1 as integer) as month,
         sum(coalesce(month_deltas.wage_delta, 0)) over running as wage_in_month,
-        sum(coalesce(month_deltas.workers_delta, 0)) over running as workers_in_month
+        sum(coalesce(month_deltas.workers_delta, 0)) over running as workers_in_month,
+        sum(coalesce(month_deltas.industrial_delta, 0)) over running as industrial_headcount,
+        sum(coalesce(month_deltas.industrial_trained_delta, 0)) over running
+            as industrial_trained,
+        coalesce(month_deltas.dated_events, 0) as dated_events
     from months
     left join month_deltas
         on months.month_index = month_deltas.month_index
@@ -148,41 +116,39 @@ monthly_stocks as (
 
 ),
 
-yearly_wages as (
+year_to_date as (
 
     select
-        cast(month_index // 12 as integer) as year,
-        sum(wage_in_month) as wage_sum_vnd,
-        sum(workers_in_month) as worker_months
+        year,
+        month,
+        industrial_headcount,
+        industrial_trained,
+        sum(wage_in_month) over ytd as wage_sum_vnd,
+        sum(workers_in_month) over ytd as worker_months,
+        sum(dated_events) over ytd as dated_events
     from monthly_stocks
-    group by 1
-
-),
-
-yearly as (
-
-    -- years the source has records for
-    select yearly_stocks.*, yearly_wages.wage_sum_vnd, yearly_wages.worker_months
-    from yearly_stocks
-    left join yearly_wages
-        on yearly_stocks.year = yearly_wages.year
-    where yearly_stocks.spells_overlapping > 0
+    window ytd as ({{ ytd_window() }})
 
 ),
 
 measured as (
 
     select
-        yearly.year,
-        yearly.industrial_trained * 100.0 / nullif(yearly.industrial_headcount, 0)
+        current_year.year,
+        current_year.month,
+        current_year.industrial_trained * 100.0 / nullif(current_year.industrial_headcount, 0)
             as lab_trained_ratio,
-        yearly.industrial_headcount - previous.industrial_headcount as lab_new_jobs,
-        cast(yearly.wage_sum_vnd as double) / nullif(yearly.worker_months, 0) * 12 / 1e6
-            as lab_avg_income
+        current_year.industrial_headcount - previous_year_end.industrial_headcount
+            as lab_new_jobs,
+        cast(current_year.wage_sum_vnd as double) / nullif(current_year.worker_months, 0)
+            * 12 / 1e6 as lab_avg_income
 
-    from yearly
-    left join yearly as previous
-        on previous.year = yearly.year - 1
+    from year_to_date as current_year
+    left join year_to_date as previous_year_end
+        on previous_year_end.year = current_year.year - 1
+        and previous_year_end.month = 12
+        and previous_year_end.dated_events > 0
+    where current_year.dated_events > 0
 
 )
 

@@ -1,27 +1,80 @@
--- KPI measured from OCOP ratings (current version of each rating), for every year the source
--- has ratings recognised in:
---   OCOP_3_4_STAR  distinct product_code with a rating recognised in Y (recognised_on) with
---                  stars in var('ocop_counted_stars') (3 or 4); 0 when Y has ratings but none
---                  with those stars; NULL (no row) when Y has no ratings at all.
+-- KPI measured from OCOP ratings (current version of each rating), per plan year Y and as-of
+-- month end M of Y, for every (Y, M) with a rating recognised within [1 January Y, M]:
+--   OCOP_3_4_STAR  distinct product_code with a rating recognised in Y, on or before M, with
+--                  stars in var('ocop_counted_stars') (3 or 4); 0 when there are ratings but
+--                  none with those stars; no row (no data) when there are none at all.
+-- A product counts from the first month of Y it got such a rating in (running sums).
 
 with
 
 ratings as (
 
-    select * from {{ ref('int_ocop_ratings__current') }}
+    select
+        recognised_year as year,
+        cast(month(recognised_on) as integer) as month,
+        product_code,
+        stars in ({{ var('ocop_counted_stars') | join(', ') }}) as is_counted
+    from {{ ref('int_ocop_ratings__current') }}
+    where recognised_on is not null
+
+),
+
+dated as (
+
+    select year, month, count(*) as ratings
+    from ratings
+    group by all
+
+),
+
+newly_counted as (
+
+    select year, month, count(*) as products
+    from (
+        select year, product_code, min(month) as month
+        from ratings
+        where is_counted and product_code is not null
+        group by all
+    )
+    group by all
+
+),
+
+years as (
+
+    select distinct year from dated
+
+),
+
+grid as (
+
+    {{ year_months('years') }}
+
+),
+
+year_to_date as (
+
+    select
+        grid.year,
+        grid.month,
+        sum(coalesce(dated.ratings, 0)) over ytd as ratings,
+        sum(coalesce(newly_counted.products, 0)) over ytd as counted_products
+    from grid
+    left join dated
+        on grid.year = dated.year
+        and grid.month = dated.month
+    left join newly_counted
+        on grid.year = newly_counted.year
+        and grid.month = newly_counted.month
+    window ytd as ({{ ytd_window('grid') }})
 
 ),
 
 measured as (
 
-    select
-        recognised_year as year,
-        count(distinct product_code)
-            filter (where stars in ({{ var('ocop_counted_stars') | join(', ') }}))
-            as ocop_3_4_star
-    from ratings
-    where recognised_year is not null
-    group by recognised_year
+    select year, month, counted_products as ocop_3_4_star
+    from year_to_date
+    where ratings > 0
 
 )
 

@@ -1,8 +1,13 @@
 {{ config(materialized='table') }}
 
--- Actual value of every measured KPI for every year its source has data for:
--- one row per (year, kpi_code). Adding a KPI family is one more int_kpi__<family> model
--- returning (year, kpi_code, actual) added to this list (and its codes to seeds/kpi_catalog.csv).
+-- Value of every measured KPI for plan year `year` as of the end of each month of that year:
+-- one row per (year, month, kpi_code) the KPI's source has data for, with data dated on or
+-- before as_of_date only (year to date for sums, latest value for levels and ratios; see each
+-- int_kpi__<family> model; plan-task progress reports count when dated on or before the
+-- effective as-of date, int_as_of). The December row is the year's value.
+-- kpi_scorecard_history picks the months up to the effective as-of date.
+-- Adding a KPI family is one more int_kpi__<family> model returning
+-- (year, month, kpi_code, actual) added to this list (and its codes to seeds/kpi_catalog.csv).
 
 {%- set families = [
     'int_kpi__enterprise',
@@ -19,7 +24,7 @@ with
 unioned as (
 
     {%- for family in families %}
-    select year, kpi_code, actual, '{{ family }}' as computed_by
+    select year, month, kpi_code, actual, '{{ family }}' as computed_by
     from {{ ref(family) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -28,9 +33,9 @@ unioned as (
 
 select
     cast(year as integer) as year,
+    cast(month as integer) as month,
+    cast(last_day(make_date(year, month, 1)) as date) as as_of_date,
     kpi_code,
     cast(actual as double) as actual,
-    -- share of expected inputs received; not measured yet
-    cast(null as double) as input_completeness,
     computed_by
 from unioned

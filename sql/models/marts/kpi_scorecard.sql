@@ -1,17 +1,20 @@
--- One row per (plan_id, kpi_code) of the current plan targets: actual against target.
--- Status compares the actual rounded to 2 decimals (the precision KPIs are shown with).
+-- One row per (plan_id, kpi_code) of the current plan targets: the latest state, i.e. the
+-- kpi_scorecard_history row as of the effective as-of date (int_as_of), or as of the plan
+-- year's December when the as-of date is later (a complete year: met / not_met). A plan year
+-- that starts after the as-of date has no history yet: actual NULL, status no_data.
+-- Status compares the value rounded to 2 decimals (the precision KPIs are shown with).
 
 with
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of') }}
+
+),
 
 targets as (
 
     select * from {{ ref('int_plan_targets__current') }}
-
-),
-
-actuals as (
-
-    select * from {{ ref('int_kpi_actuals') }}
 
 ),
 
@@ -21,54 +24,47 @@ catalog as (
 
 ),
 
-joined as (
+history as (
+
+    select * from {{ ref('kpi_scorecard_history') }}
+
+),
+
+latest as (
 
     select
-        targets.plan_id,
-        targets.year,
-        targets.kpi_code,
-        targets.kpi_name_vi,
-        targets.unit,
-        targets.comparator,
-        targets.target_low,
-        targets.target_high,
-        actuals.actual,
-        round(actuals.actual, 2) as actual_rounded,
-        targets.lead_unit,
-        catalog.source,
-        actuals.input_completeness
-
+        targets.*,
+        cast(least(as_of.as_of_date, make_date(targets.year, 12, 31)) as date) as as_of_date
     from targets
-    left join actuals
-        on targets.year = actuals.year
-        and targets.kpi_code = actuals.kpi_code
-    left join catalog
-        on targets.kpi_code = catalog.kpi_code
+    cross join as_of
 
 )
 
 select
-    plan_id,
-    year,
-    kpi_code,
-    kpi_name_vi,
-    unit,
-    comparator,
-    target_low,
-    target_high,
-    actual,
-    case
-        when actual is null then 'no_data'
-        when comparator = 'gt' and actual_rounded > target_low then 'met'
-        when comparator = 'gte' and actual_rounded >= target_low then 'met'
-        when comparator = 'between' and actual_rounded >= target_low then 'met'
-        else 'not_met'
-    end as status,
-    coalesce(
-        comparator = 'between' and actual_rounded > target_high,
-        false
-    ) as exceeded,
-    lead_unit,
-    source,
-    input_completeness
-from joined
+    latest.plan_id,
+    latest.year,
+    latest.kpi_code,
+    latest.kpi_name_vi,
+    latest.unit,
+    latest.comparator,
+    latest.target_low,
+    latest.target_high,
+    history.actual,
+    coalesce(history.status, 'no_data') as status,
+    coalesce(history.exceeded, false) as exceeded,
+    latest.lead_unit,
+    catalog.source,
+    history.input_completeness,
+    latest.as_of_date,
+    coalesce(history.is_year_complete, false) as is_year_complete,
+    history.projected,
+    catalog.kind,
+    latest.note
+
+from latest
+left join history
+    on latest.plan_id = history.plan_id
+    and latest.kpi_code = history.kpi_code
+    and latest.as_of_date = history.as_of_date
+left join catalog
+    on latest.kpi_code = catalog.kpi_code

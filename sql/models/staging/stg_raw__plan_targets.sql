@@ -1,3 +1,15 @@
+{#-
+  raw.plan_targets gained a nullable `note` column (contract, Addendum 2). Ingestion creates
+  the table with `create table if not exists`, so a private warehouse created before that
+  still lacks it: the column is then staged as NULL.
+-#}
+{%- set has_note = false -%}
+{%- if execute -%}
+    {%- set raw_columns = adapter.get_columns_in_relation(source('raw', 'plan_targets'))
+        | map(attribute='name') | map('lower') | list -%}
+    {%- set has_note = 'note' in raw_columns -%}
+{%- endif %}
+
 with
 
 source as (
@@ -18,6 +30,11 @@ renamed as (
         cast(target_low as double) as target_low,
         cast(target_high as double) as target_high,
         cast(lead_unit as varchar) as lead_unit,
+        {% if has_note -%}
+        cast(note as varchar) as note,
+        {%- else -%}
+        cast(null as varchar) as note,
+        {%- endif %}
 
         {{ stage_lineage() }}
 

@@ -74,17 +74,52 @@ employees_vs_labour as (
 
 ),
 
-kc_unknown as (
+taxes_vs_tax_office as (
+
+    -- taxes paid as the industrial units report them vs the tax office's industry revenue
+    select
+        'taxes_vs_tax_office' as check_name,
+        budget.period,
+        null::varchar as entity,
+        cast(sum(reports.taxes_paid_mvnd) as double) as value_reported,
+        cast(any_value(budget.industry_mvnd) as double) as value_compared,
+        {{ var('recon_taxes_tolerance_pct') }} / 100.0
+            * cast(any_value(budget.industry_mvnd) as double) as tolerance
+    from {{ ref('int_budget_revenue__monthly') }} as budget
+    inner join reports
+        on reports.period = budget.period
+        and reports.is_industrial
+    where budget.industry_mvnd is not null
+    group by budget.period
+
+),
+
+register_gaps as (
 
     select distinct
         'khuyen_cong_beneficiary_not_in_register' as check_name,
         cast(date_trunc('month', decision_date) as date) as period,
-        beneficiary_tax_code as entity,
-        null::double as value_reported,
-        null::double as value_compared,
-        null::double as tolerance
+        beneficiary_tax_code as entity
     from {{ ref('int_khuyen_cong__current') }}
     where beneficiary_tax_code not in (select tax_code from units)
+
+    union all
+
+    select distinct
+        'ocop_producer_not_in_register' as check_name,
+        cast(date_trunc('month', recognised_on) as date) as period,
+        producer_tax_code as entity
+    from {{ ref('int_ocop_ratings__current') }}
+    where producer_tax_code is not null
+        and producer_tax_code not in (select tax_code from units)
+
+),
+
+compared as (
+
+    select * from employees_vs_labour
+    union all
+    select * from taxes_vs_tax_office
 
 ),
 
@@ -93,7 +128,7 @@ measured as (
     select
         *,
         abs(value_reported - value_compared) as difference
-    from employees_vs_labour
+    from compared
     where abs(value_reported - value_compared) > tolerance
 
 )
@@ -116,8 +151,8 @@ select
     'low' as severity,
     period,
     entity,
-    value_reported,
-    value_compared,
+    null::double as value_reported,
+    null::double as value_compared,
     null::double as difference,
-    tolerance
-from kc_unknown
+    null::double as tolerance
+from register_gaps
