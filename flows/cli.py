@@ -23,6 +23,9 @@ def _run(args: argparse.Namespace) -> int:
     except RunLocked as exc:
         print(exc, file=sys.stderr)
         return 3
+    if isinstance(result, RunLocked):  # Prefect hands the flow's exception back in the state
+        print(result, file=sys.stderr)
+        return 3
     if isinstance(result, BaseException):
         print(f"Run failed, nothing new was published / Lần chạy thất bại: {result}",
               file=sys.stderr)

@@ -45,9 +45,30 @@ def _target(row: dict) -> str:
     return {"gt": "> ", "gte": "≥ "}.get(row.get("comparator"), "") + _fmt_target(low)
 
 
+def _in_progress(result: RunResult) -> bool:
+    return any(r.get("is_year_complete") is False for r in result.scorecard)
+
+
 def scorecard_rows(result: RunResult) -> list[list[str]]:
-    return [[r["kpi_code"], _fmt(r["actual"]), _target(r), str(r.get("unit") or ""),
-             f"{r['status']} ({STATUS_VI.get(r['status'], '')})"] for r in result.scorecard]
+    """KPI, actual, [projected,] target, unit, status — projected only for a year in progress."""
+    rows = []
+    for r in result.scorecard:
+        row = [r["kpi_code"], _fmt(r["actual"])]
+        if _in_progress(result):
+            row.append(_fmt(r.get("projected")) if r.get("kind") == "flow" else "")
+        row += [_target(r), str(r.get("unit") or ""),
+                f"{r['status']} ({STATUS_VI.get(r['status'], '')})"]
+        rows.append(row)
+    return rows
+
+
+def _scorecard_title(result: RunResult) -> str:
+    first = result.scorecard[0]
+    as_of = first.get("as_of_date")
+    when = f" as of {as_of:%d/%m/%Y}" if as_of else ""
+    state = " (year in progress: flow KPIs projected to year end)" if _in_progress(
+        result) else ""
+    return f"Scorecard {result.plan_id}{when}{state}"
 
 
 def render_text(result: RunResult) -> str:
@@ -78,9 +99,12 @@ def render_text(result: RunResult) -> str:
             f"{f['check_name']} {f['severity']}: {f['findings']}" for f in result.findings)
             + " (see marts.reconciliation_findings)")
     if result.scorecard:
-        table = [["KPI", "actual", "target", "unit", "status"], *scorecard_rows(result)]
-        widths = [max(len(row[i]) for row in table) for i in range(5)]
+        header = ["KPI", "actual", *(["projected"] if _in_progress(result) else []),
+                  "target", "unit", "status"]
+        table = [header, *scorecard_rows(result)]
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
         lines.append("")
+        lines.append(_scorecard_title(result))
         for row in table:
             lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
     if result.published:
@@ -135,7 +159,9 @@ def publish_artifacts(result: RunResult) -> None:
     create_markdown_artifact(markdown=render_markdown(result), key="nightly-summary",
                              description="Nightly run summary")
     if result.scorecard:
-        table = [{"kpi_code": r["kpi_code"], "actual": r["actual"], "target": _target(r),
-                  "unit": r.get("unit"), "status": r["status"]} for r in result.scorecard]
+        table = [{"kpi_code": r["kpi_code"], "actual": r["actual"],
+                  "projected": r.get("projected"), "target": _target(r),
+                  "unit": r.get("unit"), "status": r["status"],
+                  "as_of": str(r.get("as_of_date") or "")} for r in result.scorecard]
         create_table_artifact(table=table, key="kpi-scorecard",
                               description=f"KPI scorecard, plan {result.plan_id}")

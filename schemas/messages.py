@@ -15,6 +15,10 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "Cột '{header}': '{value}' không phải là một số hợp lệ.",
         "Column '{header}': '{value}' is not a valid number.",
     ),
+    "out_of_range": (
+        "Cột '{header}': '{value}' quá lớn hoặc không phải số hữu hạn.",
+        "Column '{header}': '{value}' is too large or not a finite number.",
+    ),
     "number_ambiguous": (
         "Cột '{header}': không rõ '{value}' dùng dấu chấm/phẩy phân cách hàng nghìn hay thập "
         "phân; hãy ghi rõ, ví dụ 1.110,0 hoặc 1110.",
@@ -174,6 +178,22 @@ FILE_RULES: dict[str, tuple[str, str]] = {
     "empty": (
         "Tệp không có dòng dữ liệu nào.",
         "The file has no data rows.",
+    ),
+    "internal_error": (
+        "Lỗi khi xử lý tệp ({detail}); tệp sẽ được xử lý lại ở lần chạy sau. Hãy báo cho "
+        "người bảo trì hệ thống.",
+        "Internal error while processing the file ({detail}); it will be tried again in the "
+        "next run. Please tell the maintainers.",
+    ),
+    "pii_key_changed": (
+        "Khóa bảo vệ dữ liệu cá nhân khác với khóa đã dùng cho kho dữ liệu này; nguồn này chưa "
+        "được nạp để tránh một người có hai mã ẩn danh.",
+        "The personal-data key differs from the one this warehouse was built with; this "
+        "source was not loaded (a person would get a second pseudonym).",
+    ),
+    "optional_columns_missing": (
+        "Đã nạp; tệp thiếu các cột không bắt buộc: {detail} (để trống).",
+        "Loaded; the file lacks the optional columns: {detail} (left empty).",
     ),
     "no_pii_key": (
         "Chưa cấu hình khóa bảo vệ dữ liệu cá nhân (VLPIPE_PII_KEY); nguồn này chưa được nạp.",

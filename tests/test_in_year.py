@@ -50,7 +50,7 @@ def test_as_of_june_actuals_use_data_up_to_june(e2e, as_of_june):
 def test_as_of_june_flow_kpis_projected_with_last_years_pattern(e2e, as_of_june):
     _, card, _ = as_of_june
     projected = expected_projection(e2e["truth"], 2022, as_of=AS_OF)
-    assert projected, "the oracle projects the flow KPIs"
+    assert any(v is not None for v in projected.values()), "the oracle projects flow KPIs"
     wrong = {k: (card[k]["projected"], v) for k, v in projected.items()
              if not _close(card[k]["projected"], v)}
     assert not wrong, wrong

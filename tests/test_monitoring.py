@@ -103,3 +103,31 @@ def test_reconciliation_finds_exactly_the_planted_discrepancies(e2e):
     assert {(r["check_name"], r["period"], r["entity"]) for r in rows} == expected
     assert {r["severity"] for r in rows} <= {"high", "medium", "low"}
     assert e2e["first"].findings, "the run summary carries the findings"
+
+
+def test_plan_task_status_overdue_and_days_late(e2e):
+    """Each task's latest report, overdue flag and days late, from the records."""
+    latest: dict[str, dict] = {}
+    seq = {path: i for i, path in enumerate(e2e["truth"].file_order("plan_tasks"))}
+    for r in e2e["truth"].plan_tasks:
+        key = (r["report_date"], seq[r["file"]], r["row_number"])
+        if r["task_code"] not in latest or key > latest[r["task_code"]]["_key"]:
+            latest[r["task_code"]] = {**r, "_key": key}
+    as_of = max(r["report_date"] for r in e2e["truth"].plan_tasks)
+    expected = {}
+    for code, r in latest.items():
+        done = r["status"] == "Hoàn thành"
+        if done:
+            late = max((r["done_date"] - r["due_date"]).days, 0)
+        else:
+            late = max((as_of - r["due_date"]).days, 0)
+        expected[code] = (r["status"], late > 0, late)
+    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
+                 "select task_code, status, is_overdue, days_late from marts.plan_task_status")
+    assert {r["task_code"]: (r["status"], r["is_overdue"], r["days_late"]) for r in rows} == \
+        expected
+    by_unit = query(e2e["warehouse"] / "vinhlinh.duckdb",
+                    "select sum(tasks) as n, sum(tasks_overdue) as late "
+                    "from marts.plan_tasks_by_lead_unit")[0]
+    assert (by_unit["n"], by_unit["late"]) == (
+        len(expected), sum(1 for v in expected.values() if v[1]))

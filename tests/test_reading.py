@@ -101,14 +101,26 @@ def test_number_text_styles(raw, tmp_path, text, expected):
 
 
 def test_ambiguous_number_resolved_from_its_column_or_rejected(raw, tmp_path):
-    rows = [enterprise_row(6, {"Doanh thu": "1.110", "Nộp ngân sách": "1.110"}),
-            enterprise_row(7, {"Doanh thu": "2.385,5", "Nộp ngân sách": "12"})]
+    rows = [enterprise_row(6, {"Doanh thu": "1.110"}),
+            enterprise_row(7, {"Doanh thu": "2.385,5"}),
+            enterprise_row(8, {"Nộp ngân sách": "1.110"})]
     write_csv(raw / "enterprise_reports/amb.csv", ENTERPRISE_HEADERS, rows, delimiter=";")
     result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
-    # Revenue: the column also holds "2.385,5" (Vietnamese style) → 1110.
-    # Taxes: no evidence in the column → row 2 rejected, never guessed.
-    assert result.rules() == {(2, "taxes_paid", "number_ambiguous")}
-    assert [r["revenue"] for r in result.rows("enterprise_reports")] == [2385.5]
+    # Revenue: the column also holds "2.385,5" (Vietnamese style) → "1.110" is 1110.
+    # Taxes: no evidence in the column → row 4 rejected, never guessed.
+    assert result.rules() == {(4, "taxes_paid", "number_ambiguous")}
+    assert [r["revenue"] for r in result.rows("enterprise_reports")] == [1110.0, 2385.5]
+
+
+def test_numeric_cells_are_not_evidence_for_ambiguous_text(raw, tmp_path):
+    """In a workbook, real number cells say nothing about how the sender writes separators."""
+    rows = [enterprise_row(9, {"Doanh thu": 2500.75}), enterprise_row(10, {"Doanh thu": 1830.5}),
+            enterprise_row(11, {"Doanh thu": "1.250"})]
+    table = [ENTERPRISE_HEADERS, *[list(r.values()) for r in rows]]
+    _xlsx(raw / "enterprise_reports/n.xlsx", table, ())
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    assert result.rules() == {(4, "revenue", "number_ambiguous")}
+    assert [r["revenue"] for r in result.rows("enterprise_reports")] == [2500.75, 1830.5]
 
 
 def test_dates_periods_and_yes_no_in_every_accepted_form(raw, tmp_path):
@@ -223,3 +235,59 @@ def test_same_content_loaded_once_even_renamed(raw, tmp_path):
     again = ingest(raw, tmp_path / "wh", ["enterprise_reports"], run_id="second")
     assert {o.status for o in again.outcomes} == {"skipped"}
     assert len(again.rows("enterprise_reports")) == 1
+
+
+def test_absent_optional_columns_are_empty_not_zero_and_noted(raw, tmp_path):
+    dropped = ["Ứng dụng máy móc thiết bị tiên tiến", "Vốn đầu tư thực hiện từ vốn tự có"]
+    headers = [h for h in ENTERPRISE_HEADERS if h not in dropped]
+    write_csv(raw / "enterprise_reports/o.csv", headers, [enterprise_row(93)])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    row = result.rows("enterprise_reports")[0]
+    assert row["advanced_machinery"] is None and row["own_capital_invested"] is None
+    outcome = result.outcomes[-1]
+    assert outcome.status == "loaded" and all(h in outcome.reason for h in dropped)
+
+
+def test_keys_are_stored_in_one_spelling(raw, tmp_path):
+    branch = tax_code(94) + "-001"
+    rows = [enterprise_row(94, {"Mã số thuế": branch.replace("-", "")}),
+            enterprise_row(94, {"Mã số thuế": branch, "Kỳ báo cáo": "02/2022"})]
+    write_csv(raw / "enterprise_reports/k.csv", ENTERPRISE_HEADERS, rows)
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    assert {r["tax_code"] for r in result.rows("enterprise_reports")} == {branch}
+
+
+def test_odd_input_never_stops_the_run(raw, tmp_path):
+    folder = raw / "enterprise_reports"
+    write_csv(folder / "a_huge.csv", ENTERPRISE_HEADERS,
+              [enterprise_row(95, {"Tổng số lao động": "1" * 25, "Doanh thu": "9" * 400})])
+    headers = [*ENTERPRISE_HEADERS, "Điện thoại", "Điện thoại"]
+    write_csv(folder / "b_twice.csv", headers, [enterprise_row(96)])
+    (folder / "c_folder.csv").mkdir()
+    (folder / "d_broken.csv").symlink_to(folder / "nowhere.csv")
+    write_csv(folder / "e_ok.csv", ENTERPRISE_HEADERS, [enterprise_row(97)])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    by_name = {o.file_name.rsplit("/", 1)[-1]: o for o in result.outcomes}
+    assert by_name["a_huge.csv"].status == "loaded"
+    assert {(r["column_name"], r["rule"]) for r in result.rejections()} == {
+        ("employees", "out_of_range"), ("revenue", "out_of_range")}
+    assert by_name["b_twice.csv"].status == "loaded"
+    assert by_name["d_broken.csv"].status == "rejected"
+    assert by_name["e_ok.csv"].status == "loaded"
+
+
+def test_a_warehouse_from_an_older_declaration_gains_new_columns(raw, tmp_path):
+    import duckdb
+
+    from flows.config import Paths
+    paths = Paths.of(raw, tmp_path / "wh")
+    paths.ensure()
+    with duckdb.connect(str(paths.private_db)) as con:
+        con.execute("create schema raw; create table raw.plan_targets (plan_id varchar, "
+                    "year bigint, kpi_code varchar, kpi_name_vi varchar, unit varchar, "
+                    "comparator varchar, target_low double, target_high double, "
+                    "lead_unit varchar, _extra varchar, _file_id bigint, _file_seq bigint, "
+                    "_source_row integer, _sheet varchar, _run_id varchar)")
+    result = ingest(raw, tmp_path / "wh", [])
+    assert {o.status for o in result.outcomes} == {"loaded"}
+    assert "note" in result.rows("plan_targets")[0]

@@ -28,11 +28,13 @@ def _strip_number(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(r"[\s\u00a0\u2007\u202f']", "").str.replace(r"%$", "")
 
 
-def number_style(text: pl.Expr) -> pl.Expr:
-    """Classify number text: 'int', 'vn', 'en', 'ambig_dot', 'ambig_comma' or 'bad'."""
+def number_style(text: pl.Expr, numeric_cell: pl.Expr) -> pl.Expr:
+    """Classify number text: 'cell' (a workbook's numeric cell), 'int', 'vn', 'en',
+    'ambig_dot', 'ambig_comma' or 'bad'."""
     s = _strip_number(text)
     return (
-        pl.when(s.str.contains(_INT)).then(pl.lit("int"))
+        pl.when(numeric_cell).then(pl.lit("cell"))
+        .when(s.str.contains(_INT)).then(pl.lit("int"))
         .when(s.str.contains(_AMBIG_DOT)).then(pl.lit("ambig_dot"))
         .when(s.str.contains(_AMBIG_COMMA)).then(pl.lit("ambig_comma"))
         .when(s.str.contains(_VN_GROUPED) | s.str.contains(_COMMA_DECIMAL)).then(pl.lit("vn"))
@@ -52,7 +54,7 @@ def parse_number(text: pl.Expr, style: pl.Expr, ambiguous_as: pl.Expr) -> pl.Exp
     en = s.str.replace_all(",", "", literal=True)
     ambiguous = style.is_in(["ambig_dot", "ambig_comma"])
     chosen = (
-        pl.when(style == "int").then(s)
+        pl.when(style.is_in(["int", "cell"])).then(s)
         .when(style == "vn").then(vn)
         .when(style == "en").then(en)
         .when(ambiguous & (ambiguous_as == "vn")).then(vn)
@@ -83,7 +85,8 @@ def parse_date(text: pl.Expr) -> pl.Expr:
     """dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd[ hh:mm:ss], Excel serial."""
     s = text.str.strip_chars()
     dmy = s.str.extract_groups(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-    ymd = s.str.extract_groups(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
+    ymd = s.str.extract_groups(
+        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
     serial = s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
     return pl.coalesce(
         _padded_date(dmy.struct.field("3"), dmy.struct.field("2"), dmy.struct.field("1")),

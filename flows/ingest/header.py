@@ -78,7 +78,10 @@ def _map_columns(grid: Grid, header_index: int, index: dict[str, str],
         if name is None and folded in ROW_NUMBER_HEADERS and row_number_column is None:
             row_number_column = column
         elif name is None:
-            extras[column] = " ".join(str(text).split())
+            label = " ".join(str(text).split())
+            while label in extras.values():  # two unknown columns with one header
+                label += " (2)"
+            extras[column] = label
         elif name in written:
             duplicates.append(" ".join(str(text).split()))
         else:

@@ -8,6 +8,9 @@ file is called. ``ops.file_events`` records what happened to every file seen in 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import duckdb
 
 from schemas.base import Kind, Source
@@ -37,6 +40,8 @@ create table if not exists ops.files (
 create table if not exists ops.file_events (
     run_id varchar, source varchar, file_name varchar, sha256 varchar, status varchar,
     rows_loaded bigint, rows_rejected bigint, reason varchar, recorded_at timestamp);
+create table if not exists ops.pii_key (
+    fingerprint varchar, first_used_at timestamp);
 create table if not exists ops.rejections (
     run_id varchar, file_id bigint, source varchar, file_name varchar, sheet varchar,
     row_number integer, column_name varchar, value varchar, rule varchar,
@@ -57,7 +62,25 @@ def raw_table_ddl(source: Source) -> str:
 
 
 def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Create the source's raw table, or add the columns a newer declaration has."""
     con.execute(raw_table_ddl(source))
+    for name, kind in source.output_columns:
+        con.execute(f"alter table raw.{source.table} add column if not exists {name} "
+                    f"{SQL_TYPES[kind]}")
+
+
+def pii_key_matches(con: duckdb.DuckDBPyConnection, key: bytes) -> bool:
+    """True if ``key`` is the key this warehouse's pseudonyms were made with (or the first).
+
+    Only an HMAC fingerprint of the key is stored. Loading with another key would give the
+    same person a second pseudonym, and every spell would count twice.
+    """
+    fingerprint = hmac.new(key, b"vlpipe pseudonym key check", hashlib.sha256).hexdigest()
+    stored = con.execute("select fingerprint from ops.pii_key").fetchone()
+    if stored is None:
+        con.execute("insert into ops.pii_key values (?, current_timestamp)", [fingerprint])
+        return True
+    return hmac.compare_digest(stored[0], fingerprint)
 
 
 def known_file(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> tuple | None:

@@ -13,9 +13,15 @@ import polars as pl
 
 from flows.ingest import cells
 from flows.ingest.header import HeaderMatch
+from flows.ingest.readers import NUMERIC_MARK
 from flows.ingest.text import clean_text_expr, fold, fold_expr
 from schemas.base import Field, Kind, Source
+from schemas.messages import file_message
 
+MAX_NUMBER = 1e15  # beyond any amount a district reports, in any unit
+POLARS_TYPES = {Kind.TEXT: pl.Utf8, Kind.CODE: pl.Utf8, Kind.CATEGORY: pl.Utf8,
+          Kind.NUMBER: pl.Float64, Kind.INTEGER: pl.Int64, Kind.DATE: pl.Date,
+          Kind.MONTH: pl.Date, Kind.BOOL: pl.Boolean}
 TOTAL_LABELS = ["tong cong", "cong", "tong", "tong so", "total", "cong tong", "tong cong chung"]
 ERROR_SCHEMA = {"_row": pl.Int32, "column": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8,
                 "detail": pl.Utf8}
@@ -26,7 +32,7 @@ class Parsed:
     frame: pl.DataFrame  # typed field columns + _row (+ _extra JSON when kept)
     text: pl.DataFrame  # the same rows as written: _row + field columns as text
     errors: pl.DataFrame  # ERROR_SCHEMA: one row per broken cell or rule
-    total_row: int | None
+    note: str | None = None  # a remark on the file (optional columns it lacks)
 
 
 def empty_errors() -> pl.DataFrame:
@@ -44,16 +50,24 @@ def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
     # Skip rows blank but for STT.
     text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
     text, total = _split_total_row(text, match)
+    # Which cells were a workbook's numeric cells (marked by the reader); then unmark.
+    numeric = text.select(pl.col(c).str.ends_with(NUMERIC_MARK).fill_null(False).alias(n)
+                          for c, n in match.fields.items())
+    text = text.with_columns(pl.col(c).str.strip_suffix(NUMERIC_MARK) for c in data_cols)
     named = text.select(
         pl.col("_row"),
         *[pl.col(c).alias(name) for c, name in match.fields.items()],
     )
     typed_cols: list[pl.Series] = [named["_row"]]
     errors: list[pl.DataFrame] = []
+    missing = []
     for f in source.fields:
-        raw = named[f.name] if f.name in named.columns else pl.Series(
-            f.name, [None] * named.height, dtype=pl.Utf8)
-        values, bad = _parse_field(f, raw, named["_row"])
+        if f.name not in named.columns:  # an optional column the file lacks: NULL, not 0
+            missing.append(f.header)
+            typed_cols.append(pl.Series(f.name, [None] * named.height,
+                                        dtype=POLARS_TYPES[f.kind]))
+            continue
+        values, bad = _parse_field(f, named[f.name], named["_row"], numeric[f.name])
         typed_cols.append(values.alias(f.name))
         if bad is not None and bad.height:
             errors.append(bad)
@@ -66,8 +80,8 @@ def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
     if total is not None:
         errors.append(_check_totals(total, typed, match, source))
     all_errors = pl.concat(errors, how="vertical") if errors else empty_errors()
-    total_row = int(total["_row"][0]) if total is not None else None
-    return Parsed(typed, named, all_errors, total_row)
+    note = file_message("optional_columns_missing", ", ".join(missing)) if missing else None
+    return Parsed(typed, named, all_errors, note)
 
 
 def _split_total_row(text: pl.DataFrame,
@@ -97,9 +111,9 @@ def _errors_where(mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field
     }, schema=ERROR_SCHEMA)
 
 
-def _parse_field(f: Field, raw: pl.Series,
-                 rows: pl.Series) -> tuple[pl.Series, pl.DataFrame | None]:
-    frame = pl.DataFrame({"t": raw})
+def _parse_field(f: Field, raw: pl.Series, rows: pl.Series,
+                 numeric: pl.Series) -> tuple[pl.Series, pl.DataFrame | None]:
+    frame = pl.DataFrame({"t": raw, "n": numeric})
     present = raw.is_not_null()
     if f.kind in (Kind.NUMBER, Kind.INTEGER):
         return _parse_number_field(f, frame, raw, rows)
@@ -128,8 +142,9 @@ def _parse_field(f: Field, raw: pl.Series,
 
 def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series,
                         rows: pl.Series) -> tuple[pl.Series, pl.DataFrame]:
-    styles = frame.select(cells.number_style(pl.col("t")).alias("t"))["t"].zip_with(
-        raw.is_not_null(), pl.Series([None] * raw.len(), dtype=pl.Utf8))
+    numeric = frame["n"] if "n" in frame.columns else pl.Series([False] * raw.len())
+    styles = frame.select(cells.number_style(pl.col("t"), pl.lit(numeric)).alias("t"))[
+        "t"].zip_with(raw.is_not_null(), pl.Series([None] * raw.len(), dtype=pl.Utf8))
     resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
     values = frame.with_columns(s=styles).select(
         cells.parse_number(pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8)).alias("t")
@@ -137,15 +152,18 @@ def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series,
     present = raw.is_not_null()
     ambiguous = present & values.is_null() & styles.is_in(["ambig_dot", "ambig_comma"])
     bad = present & values.is_null() & ~ambiguous
+    huge = values.is_not_null() & (~values.is_finite() | (values.abs() > MAX_NUMBER))
+    values = values.zip_with(~huge, pl.Series([None] * raw.len(), dtype=pl.Float64))
     errors = [
         _errors_where(bad, raw, rows, f, "number_format"),
         _errors_where(ambiguous, raw, rows, f, "number_ambiguous"),
+        _errors_where(huge, raw, rows, f, "out_of_range"),
     ]
     if f.kind is Kind.INTEGER:
         fractional = values.is_not_null() & (values != values.round(0))
         errors.append(_errors_where(fractional, raw, rows, f, "integer"))
         values = values.zip_with(~fractional, pl.Series([None] * raw.len(), dtype=pl.Float64))
-        values = values.cast(pl.Int64)
+        values = values.cast(pl.Int64, strict=False)
     if f.blank_as_zero:
         values = values.zip_with(present, pl.Series([0] * raw.len(), dtype=values.dtype))
     return values, pl.concat(errors)
@@ -161,8 +179,10 @@ def _check_totals(total: pl.DataFrame, typed: pl.DataFrame, match: HeaderMatch,
             continue
         if named[f.name][0] is None:
             continue
-        stated, _ = _parse_number_field(f, pl.DataFrame({"t": named[f.name]}), named[f.name],
-                                        named["_row"])
+        cell = named[f.name].str.strip_suffix(NUMERIC_MARK)
+        stated, _ = _parse_number_field(
+            f, pl.DataFrame({"t": cell, "n": named[f.name].str.ends_with(NUMERIC_MARK)}),
+            cell, named["_row"])
         if stated[0] is None:
             continue
         actual = float(typed[f.name].sum() or 0)

@@ -85,12 +85,36 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
 
 def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
                 run_id: str, refs: References, pii_key: bytes | None) -> FileOutcome:
+    """Load one file, or record why not; whatever is in the file, the run goes on."""
     rel = path.relative_to(raw_dir).as_posix()
-    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
-        reason = file_message("unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw")
-        outcome = FileOutcome(source.name, rel, None, "rejected", reason=reason)
+    try:
+        return _ingest_file(con, source, raw_dir, path, rel, run_id, refs, pii_key)
+    except Exception as exc:  # a bug or an input we did not foresee: never stop the run
+        # Only the exception's type is kept: its text could quote a cell (personal data).
+        # Not recorded in ops.files, so the file is tried again once the cause is fixed.
+        reason = file_message("internal_error", type(exc).__name__)
+        if not source.has_pii:  # the traceback helps a maintainer; it may quote a cell
+            log.exception("%s: %s", rel, type(exc).__name__)
         ledger.record_event(con, run_id, source.name, rel, None, "rejected", 0, 0, reason)
-        return outcome
+        return FileOutcome(source.name, rel, None, "rejected", reason=reason)
+
+
+def _not_recorded(con: duckdb.DuckDBPyConnection, source: Source, rel: str, digest: str | None,
+                  run_id: str, reason: str) -> FileOutcome:
+    """A rejection that must not stick to the content (retried in a later run)."""
+    ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
+    return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
+                 rel: str, run_id: str, refs: References,
+                 pii_key: bytes | None) -> FileOutcome:
+    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+        return _not_recorded(con, source, rel, None, run_id, file_message(
+            "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
+    if not path.is_file():
+        return _not_recorded(con, source, rel, None, run_id, file_message(
+            "unreadable", "không phải tệp thường / not a regular file"))
     digest = sha256_of(path)
     earlier = ledger.known_file(con, source.name, digest)
     if earlier is not None:
@@ -98,15 +122,15 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, p
         ledger.record_event(con, run_id, source.name, rel, digest, "skipped", 0, 0, reason)
         return FileOutcome(source.name, rel, digest, "skipped", reason=reason)
     if source.has_pii and pii_key is None:
-        reason = file_message("no_pii_key")  # not recorded in ops.files: retried once keyed
-        ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
-        return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
+        return _not_recorded(con, source, rel, digest, run_id, file_message("no_pii_key"))
+    if source.has_pii and not ledger.pii_key_matches(con, pii_key):
+        return _not_recorded(con, source, rel, digest, run_id, file_message("pii_key_changed"))
     try:
         grids = read_grids(path)
         match = locate_header(grids, source)
         parsed = parse_grid(match, source)
         frame = resolve_lookups(parsed.frame, source, refs)
-        checked = validate(frame, parsed.text, source, refs)
+        checked = validate(frame, parsed.text, source, refs, parsed.errors)
         # A cell that could not be parsed is NULL to the contract: report it once, as unparsed.
         checked = checked.join(parsed.errors.select("_row", "column").unique(),
                                on=["_row", "column"], how="anti")
@@ -120,8 +144,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, p
     errors = mask_personal_data(errors.unique(), source)
     good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
     messages = _render(errors, source, match.written, rel, match.grid.sheet)
-    return _commit(con, source, path, rel, digest, run_id, match.grid.sheet, good, messages,
-                   None, pii_key)
+    outcome = _commit(con, source, path, rel, digest, run_id, match.grid.sheet, good, messages,
+                      None, pii_key, note=parsed.note)
+    return outcome
 
 
 def _render(errors: pl.DataFrame, source: Source, written: dict[str, str], file_name: str,
@@ -155,7 +180,8 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, good: pl.DataFr
             selects.append(f.resolved_as)
     if source.keep_extra_columns:
         selects.append("_extra" if "_extra" in good.columns else "null::varchar as _extra")
-    selects += ["$file_id", "$file_id", "_row", "$sheet", "$run_id"]
+    selects += ["$file_id as _file_id", "$file_id as _file_seq", "_row as _source_row",
+                "$sheet as _sheet", "$run_id as _run_id"]
     params: dict[str, object] = {"file_id": file_id, "sheet": sheet, "run_id": run_id}
     if source.has_pii:
         block = pii_key.ljust(64, b"\0") if len(pii_key) <= 64 else hashlib.sha256(
@@ -163,8 +189,8 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, good: pl.DataFr
         params["ipad"] = bytes(b ^ 0x36 for b in block)
         params["opad"] = bytes(b ^ 0x5C for b in block)
     batch = good.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
-    con.execute(f"insert into raw.{source.table} select {', '.join(selects)} from batch",
-                params)
+    con.execute(f"insert into raw.{source.table} by name select {', '.join(selects)} "
+                "from batch", params)
 
 
 def _hmac_sql(column: str) -> str:
@@ -175,10 +201,15 @@ def _hmac_sql(column: str) -> str:
 def _commit(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str, digest: str,
             run_id: str, sheet: str | None, good: pl.DataFrame | None,
             messages: pl.DataFrame | None, reason: str | None,
-            pii_key: bytes | None) -> FileOutcome:
-    """Record the file and load its rows in one transaction."""
+            pii_key: bytes | None, note: str | None = None) -> FileOutcome:
+    """Record the file and load its rows in one transaction.
+
+    ``reason`` rejects the whole file; ``note`` is a remark on a loaded file (e.g. optional
+    columns it lacks), kept in the same place so the office sees it.
+    """
     stat = path.stat()
     status = "rejected" if reason else "loaded"
+    reason = reason or note
     rows_loaded = 0 if good is None else good.height
     rows_rejected = 0 if messages is None else messages.filter(
         pl.col("rule") != "total_mismatch")["row_number"].n_unique()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import polars as pl
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
-_AMBIGUOUS_DECIMAL = re.compile(r"^-?\d{1,3}\.\d{3}$")
+NUMERIC_MARK = "\u2063"  # appended to a workbook's numeric cells: never separator evidence
 
 
 class FileRejected(Exception):
@@ -59,17 +58,16 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        text = repr(value)
-        # A numeric cell is never ambiguous: keep "1.125" from reading as one thousand.
-        return text + "0" if _AMBIGUOUS_DECIMAL.match(text) else text
+        # A numeric cell is typed, not written in a locale: mark it so that it is neither
+        # ambiguous itself nor evidence for reading the column's text cells.
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        return text + NUMERIC_MARK
     if isinstance(value, int):
-        return str(value)
+        return str(value) + NUMERIC_MARK
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date().isoformat()
-        return value.isoformat(sep=" ")
+        return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -12,21 +12,35 @@ import polars as pl
 from pandera.errors import SchemaErrors
 from stdnum.vn import mst
 
-from flows.ingest.parse import ERROR_SCHEMA, empty_errors
+from flows.ingest.parse import ERROR_SCHEMA, POLARS_TYPES, empty_errors
 from flows.ingest.references import References, resolve_communes, zone_key_expr
 from flows.ingest.text import fold_expr
-from schemas.base import Field, Kind, Lookup, Pii, Source
+from schemas.base import Field, Lookup, Pii, Source
 
-DTYPES = {
-    Kind.TEXT: pl.Utf8, Kind.CODE: pl.Utf8, Kind.CATEGORY: pl.Utf8, Kind.NUMBER: pl.Float64,
-    Kind.INTEGER: pl.Int64, Kind.DATE: pl.Date, Kind.MONTH: pl.Date, Kind.BOOL: pl.Boolean,
-}
 DECISION_NO = r"^\d+[A-Za-z]?/(QĐ|QD|qđ|qd)-[0-9A-Za-zĐđ\-]+$"
 PII_MASK = "(ẩn – dữ liệu cá nhân / hidden – personal data)"
 
 
+def _canonical_tax_codes(values: pl.Series) -> pl.Series:
+    """One spelling per tax code (3200001006001 = 3200001006-001), so keys match across files;
+    invalid codes stay as written (they are rejected)."""
+    distinct = values.drop_nulls().unique().to_list()
+    mapping = {v: mst.format(v) for v in distinct if mst.is_valid(v)}
+    return values.replace(mapping)
+
+
+def canonical_decision_no(expr: pl.Expr) -> pl.Expr:
+    """'125/qd-ubnd' → '125/QĐ-UBND'."""
+    return expr.str.to_uppercase().str.replace(r"/QD-", "/QĐ-", literal=True)
+
+
 def resolve_lookups(frame: pl.DataFrame, source: Source, refs: References) -> pl.DataFrame:
-    """Add the columns lookups resolve to (commune_code, zone_code)."""
+    """Canonical spellings of keys; the columns lookups resolve to (commune_code, …)."""
+    for f in source.fields:
+        if f.lookup is Lookup.TAX_CODE:
+            frame = frame.with_columns(_canonical_tax_codes(frame[f.name]).alias(f.name))
+        elif f.lookup is Lookup.DECISION_NO:
+            frame = frame.with_columns(canonical_decision_no(pl.col(f.name)))
     for f in source.fields:
         if not f.resolved_as:
             continue
@@ -95,7 +109,7 @@ def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
             check = _lookup_check(f, refs)
             if check is not None:
                 checks.append(check)
-        columns[f.name] = pa.Column(DTYPES[f.kind], checks, nullable=not f.required)
+        columns[f.name] = pa.Column(POLARS_TYPES[f.kind], checks, nullable=not f.required)
     frame_checks = [_resolution_check(f) for f in source.fields if f.resolved_as]
     frame_checks += [
         pa.Check(lambda d, e=r.expr: d.lazyframe.select(e.fill_null(True)),
@@ -114,8 +128,8 @@ def _detail(source: Source, rule: str, column: str) -> str:
     return ""
 
 
-def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source,
-             refs: References) -> pl.DataFrame:
+def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source, refs: References,
+             parse_errors: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every rule broken by every row, as ERROR_SCHEMA rows (empty when all is well)."""
     schema = build_schema(source, refs)
     try:
@@ -123,7 +137,10 @@ def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source,
         failures = None
     except SchemaErrors as exc:
         failures = exc.failure_cases
-    errors = [_duplicate_keys(frame, source)]
+    unparsed = (parse_errors.filter(pl.col("column").is_in(list(source.key)))["_row"]
+                if parse_errors is not None else pl.Series([], dtype=pl.Int32))
+    errors = [_duplicate_keys(frame.filter(~pl.col("_row").is_in(unparsed.implode())),
+                              source)]
     if failures is not None and failures.height:
         errors.append(_to_errors(failures, frame, text, source))
     return pl.concat(errors, how="vertical")
@@ -173,7 +190,8 @@ def _duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     return dup.select(
         pl.col("_row"),
         pl.lit(key[0]).alias("column"),
-        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in shown], separator=" | ").alias("value"),
+        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in shown], separator=" | ",
+                      ignore_nulls=True).alias("value"),
         pl.lit("duplicate_in_file").alias("rule"),
         pl.lit(", ".join(source.field(k).header for k in key)).alias("detail"),
     )
