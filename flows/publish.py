@@ -1,7 +1,8 @@
 """Publish an audited build: the analysts' DuckDB file and the dashboards' Parquet datasets.
 
-Readers never see a half-written state. Each publication is built aside in
-``warehouse/.versions/<version>/`` and then switched in with atomic renames:
+Readers never see a half-written file. Each publication is built aside in
+``warehouse/.versions/<version>/`` and then switched in with atomic renames, one per output
+(a reader may see the new DuckDB file a moment before the new Parquet link, each complete):
 - ``warehouse/vinhlinh.duckdb`` is replaced by ``os.replace`` (a reader holding the old file
   keeps reading it; the next open gets the new one);
 - ``warehouse/parquet`` is a symbolic link to the version's ``parquet/`` folder, replaced
@@ -12,7 +13,6 @@ Readers never see a half-written state. Each publication is built aside in
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -124,11 +124,3 @@ def _prune(paths: Paths) -> None:
     for old in versions[:-KEEP_VERSIONS]:
         if old.name not in current:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

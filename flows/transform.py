@@ -1,4 +1,4 @@
-"""Build the SQL models (staging → intermediate → marts) with dbt, inside this process."""
+"""Build the SQL models (staging → intermediate → marts) with dbt, in a child process."""
 
 from __future__ import annotations
 

@@ -64,6 +64,11 @@ class Field:
     reference_date: str | None = None  # field giving the date a lookup applies at
 
 
+def pseudonym_column(name: str) -> str:
+    """Where a pseudonymised field is stored: citizen_id → citizen_pseudonym."""
+    return name.removesuffix("_id") + "_pseudonym"
+
+
 @dataclass(frozen=True)
 class RowRule:
     """A rule across columns of one row, written as a polars expression over typed columns.
@@ -114,7 +119,7 @@ class Source:
             if f.pii is Pii.DROP:
                 continue
             if f.pii is Pii.PSEUDONYMISE:
-                cols.append((f.name.removesuffix("_id") + "_pseudonym", Kind.CODE))
+                cols.append((pseudonym_column(f.name), Kind.CODE))
                 continue
             cols.append((f.name, f.kind))
             if f.resolved_as:

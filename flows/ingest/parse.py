@@ -1,7 +1,8 @@
 """Turn the text cells below a header into typed columns, recording every cell that fails.
 
 Blank rows and rows holding only an STT number are skipped; a total row ("Tổng cộng",
-"Cộng", "Tổng") is excluded and, where it carries sums, checked against the rows above. All
+"Cộng", "Tổng") is excluded and, where it carries sums, checked against the file's data rows
+(subtotals per group are not yet told apart from a grand total). All
 work is on whole columns; the only per-row Python is in rendering the (few) failures.
 """
 

@@ -23,7 +23,7 @@ from flows.ingest.parse import parse_grid
 from flows.ingest.readers import FileRejected, read_grids
 from flows.ingest.references import References
 from flows.ingest.validate import mask_personal_data, resolve_lookups, validate
-from schemas.base import Pii, Source
+from schemas.base import Pii, Source, pseudonym_column
 from schemas.messages import file_message, row_message
 
 log = logging.getLogger("vlpipe.ingest")
@@ -173,7 +173,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, good: pl.DataFr
         if f.pii is Pii.DROP:
             continue
         if f.pii is Pii.PSEUDONYMISE:
-            selects.append(f"{_hmac_sql(f.name)} as {f.name.removesuffix('_id')}_pseudonym")
+            selects.append(f"{_hmac_sql(f.name)} as {pseudonym_column(f.name)}")
             continue
         selects.append(f.name)
         if f.resolved_as:

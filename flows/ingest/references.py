@@ -1,7 +1,7 @@
 """Reference data as lookups for validation: communes by date, zones, VSIC divisions, units.
 
-Built once per run from the reference tables already loaded in the private warehouse (the
-current version of each key), so the plan's lists are data, not code.
+Built before each source is ingested from the reference tables already loaded in the private
+warehouse (the current version of each key), so the plan's lists are data, not code.
 """
 
 from __future__ import annotations

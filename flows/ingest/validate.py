@@ -15,7 +15,7 @@ from stdnum.vn import mst
 from flows.ingest.parse import ERROR_SCHEMA, POLARS_TYPES, empty_errors
 from flows.ingest.references import References, resolve_communes, zone_key_expr
 from flows.ingest.text import fold_expr
-from schemas.base import Field, Lookup, Pii, Source
+from schemas.base import Field, Lookup, Pii, Source, pseudonym_column
 
 DECISION_NO = r"^\d+[A-Za-z]?/(QĐ|QD|qđ|qd)-[0-9A-Za-zĐđ\-]+$"
 PII_MASK = "(ẩn – dữ liệu cá nhân / hidden – personal data)"
@@ -176,7 +176,7 @@ def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
 
 def _duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     """Rows of one file sharing a natural key: both are rejected (no silent choice)."""
-    pii_key = {f.name.removesuffix("_id") + "_pseudonym": f.name
+    pii_key = {pseudonym_column(f.name): f.name
                for f in source.fields if f.pii is Pii.PSEUDONYMISE}
     key = [pii_key.get(k, k) for k in source.key]
     if not all(k in frame.columns for k in key) or frame.height == 0:
@@ -198,10 +198,11 @@ def _duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
 
 
 def mask_personal_data(errors: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """Rejected values of personal-data columns are never stored or logged in clear."""
+    """Rejected values are never stored or logged in clear when they are personal data: the
+    personal-data columns, and anything shaped like a citizen ID (since 2025 a household's
+    tax code may be its owner's 12-digit CCCD)."""
     pii = [f.name for f in source.fields if f.pii]
-    if not pii:
-        return errors
     return errors.with_columns(
-        pl.when(pl.col("column").is_in(pii) | (pl.col("rule") == "duplicate_in_file"))
+        pl.when(pl.col("column").is_in(pii)
+                | pl.col("value").str.contains(r"(^|\D)\d{12}(\D|$)").fill_null(False))
         .then(pl.lit(PII_MASK)).otherwise(pl.col("value")).alias("value"))
