@@ -20,6 +20,7 @@ from prefect.states import Failed, State
 from flows import summary
 from flows.audit import run_audit
 from flows.config import Paths, pii_key
+from flows.feedback import write_feedback
 from flows.ingest import ledger
 from flows.ingest.pipeline import FileOutcome, ingest_source
 from flows.ingest.references import load_references
@@ -40,6 +41,7 @@ class RunResult:
     audit: dict = field(default_factory=dict)
     published: dict = field(default_factory=dict)
     scorecard: list[dict] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)  # response workbooks written this run
     findings: list[dict] = field(default_factory=list)  # reconciliation, by check and severity
     completeness: list[dict] = field(default_factory=list)  # district reporting, latest months
     message: str = ""
@@ -56,6 +58,13 @@ def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
         outcomes: list[FileOutcome] = ingest_source(con, source, paths.raw_dir, run_id, refs,
                                                     key, get_run_logger())
     return [o.as_dict() for o in outcomes]
+
+
+@task(name="feedback", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def feedback_task(paths: Paths, run_id: str) -> list[str]:
+    """A response workbook (phiếu phản hồi) for every file with rejections in this run."""
+    out_dir = paths.warehouse_dir / "feedback" / f"{dt.date.today():%Y-%m-%d}_{run_id[:8]}"
+    return [str(p) for p in write_feedback(paths.private_db, paths.raw_dir, out_dir, run_id)]
 
 
 @task(name="transform", cache_policy=NO_CACHE)
@@ -135,6 +144,7 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
         try:
             for source in SOURCES:
                 result.outcomes += ingest_task(source.name, paths, run_id)
+            result.feedback = feedback_task(paths, run_id)
             result.dbt = transform_task(paths, as_of_date)
             if result.dbt["success"]:
                 result.audit = audit_task(paths)

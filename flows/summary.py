@@ -87,6 +87,10 @@ def render_text(result: RunResult) -> str:
     for o in partial:
         lines.append(f"  ! {o['file_name']}: {o['rows_rejected']} row(s) rejected "
                      "(see marts.rejected_rows)")
+    if result.feedback:
+        folder = result.feedback[0].rsplit("/", 1)[0]
+        lines.append(f"  → {len(result.feedback)} phiếu phản hồi (response workbooks) to send "
+                     f"back: {folder}/")
     if result.message:
         lines.append(result.message)
     if result.completeness:
@@ -129,6 +133,9 @@ def render_markdown(result: RunResult) -> str:
         md += [f"| {o['source']} | {o['file_name']} | {o['status']} | {o['rows_rejected']} | "
                f"{(o['reason'] or '').replace('|', '/')} |" for o in problems]
         md.append("")
+    if result.feedback:
+        md += [f"{len(result.feedback)} response workbooks (phiếu phản hồi) in "
+               f"`{result.feedback[0].rsplit('/', 1)[0]}/`", ""]
     if result.audit:
         md += [f"Audit: {'passed' if result.audit.get('success') else 'FAILED'}, "
                f"{result.audit.get('expectations', 0)} expectations", ""]

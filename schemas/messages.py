@@ -179,6 +179,12 @@ FILE_RULES: dict[str, tuple[str, str]] = {
         "Tệp không có dòng dữ liệu nào.",
         "The file has no data rows.",
     ),
+    "too_large": (
+        "Tệp quá lớn để xử lý ({detail}); hãy chia nhỏ tệp (giới hạn đặt bằng "
+        "VLPIPE_MAX_FILE_MB / VLPIPE_MAX_ROWS).",
+        "The file is too large to process ({detail}); split it (limits: VLPIPE_MAX_FILE_MB / "
+        "VLPIPE_MAX_ROWS).",
+    ),
     "internal_error": (
         "Lỗi khi xử lý tệp ({detail}); tệp sẽ được xử lý lại ở lần chạy sau. Hãy báo cho "
         "người bảo trì hệ thống.",

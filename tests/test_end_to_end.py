@@ -161,3 +161,12 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
     assert "audit failed" in result.message and "money_actual" in result.message
     assert (warehouse / "published.json").read_text() == before
     assert (warehouse / "vinhlinh.duckdb").read_bytes() == analyst_before
+
+
+def test_response_workbooks_for_files_with_rejections(e2e):
+    first = e2e["first"]
+    with_problems = {o["file_name"] for o in first.outcomes
+                     if o["status"] == "rejected" or o["rows_rejected"]}
+    assert first.feedback and len(first.feedback) <= len(with_problems)
+    assert all(p.endswith(".xlsx") for p in first.feedback)
+    assert e2e["second"].feedback == []

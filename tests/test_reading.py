@@ -291,3 +291,24 @@ def test_a_warehouse_from_an_older_declaration_gains_new_columns(raw, tmp_path):
     result = ingest(raw, tmp_path / "wh", [])
     assert {o.status for o in result.outcomes} == {"loaded"}
     assert "note" in result.rows("plan_targets")[0]
+
+
+@pytest.mark.parametrize(("title", "encoding"), [
+    ("B¸o c¸o t×nh h×nh s¶n xuÊt kinh doanh th¸ng 3 n¨m 2022", "TCVN3"),
+    ("Baùo caùo tình hình saûn xuaát kinh doanh thaùng 3 naêm 2022 ñôn vò", "VNI"),
+])
+def test_legacy_vietnamese_encodings_are_named_and_refused(raw, tmp_path, title, encoding):
+    write_csv(raw / "enterprise_reports/old.csv", ENTERPRISE_HEADERS, [enterprise_row(98)],
+              title=[title, title])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    outcome = result.outcomes[-1]
+    assert outcome.status == "rejected" and encoding in outcome.reason
+
+
+def test_file_over_the_size_limit_is_refused_not_read(raw, tmp_path, monkeypatch):
+    monkeypatch.setenv("VLPIPE_MAX_ROWS", "2")
+    write_csv(raw / "enterprise_reports/big.csv", ENTERPRISE_HEADERS,
+              [enterprise_row(i) for i in range(99, 103)])
+    result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    outcome = result.outcomes[-1]
+    assert outcome.status == "rejected" and "VLPIPE_MAX_ROWS" in outcome.reason

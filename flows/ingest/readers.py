@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,16 +37,53 @@ class Grid:
     frame: pl.DataFrame  # c0..cN (Utf8) and _row (Int32)
 
 
+MAX_FILE_MB_ENV = "VLPIPE_MAX_FILE_MB"
+MAX_ROWS_ENV = "VLPIPE_MAX_ROWS"
+# Characters that never occur in Vietnamese but fill text typed in the legacy 8-bit fonts
+# (.VnTime = TCVN3; VNI-Times = VNI) once read as Unicode: "B¸o c¸o" / "Baùo caùo saûn".
+_TCVN3_MARKS = set("¸µ¶·¹¨©ª«¬®°±²³´½¾§¦¢¤¥")
+_VNI_MARKS = set("äëïöüûøåæñÄËÏÖÜÛØÅÆÑ")
+
+
+def limits() -> tuple[int, int]:
+    """(bytes, rows) a single file may hold; beyond, it is rejected instead of read."""
+    megabytes = float(os.environ.get(MAX_FILE_MB_ENV, "512"))
+    return int(megabytes * 1024 * 1024), int(os.environ.get(MAX_ROWS_ENV, "5000000"))
+
+
 def read_grids(path: Path) -> list[Grid]:
     """Every candidate table of the file: each visible worksheet, or the CSV's one table."""
     suffix = path.suffix.lower()
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    max_bytes, max_rows = limits()
+    if size == 0:
         raise FileRejected("unreadable", "tệp rỗng, 0 byte / empty file, 0 bytes")
+    if size > max_bytes:
+        raise FileRejected("too_large", f"{size / 1048576:.0f} MB > {max_bytes / 1048576:.0f} MB")
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path)
-    if suffix in CSV_SUFFIXES:
-        return [_read_csv(path)]
-    raise FileRejected("unsupported_type", suffix or path.name)
+        grids = _read_xlsx(path, max_rows)
+    elif suffix in CSV_SUFFIXES:
+        grids = [_read_csv(path)]
+    else:
+        raise FileRejected("unsupported_type", suffix or path.name)
+    for grid in grids:
+        if grid.frame.height > max_rows:
+            raise FileRejected("too_large", f"> {max_rows:,} dòng / rows")
+    _refuse_legacy_encoding(grids)
+    return grids
+
+
+def _refuse_legacy_encoding(grids: list[Grid]) -> None:
+    """Text typed in TCVN3 or VNI fonts is garbage as Unicode: name the encoding, refuse it."""
+    sample = "".join(
+        "".join(v for v in row if isinstance(v, str))
+        for grid in grids for row in grid.frame.head(40).rows())
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    for name, marks in (("TCVN3 (ABC, phông .Vn…)", _TCVN3_MARKS),
+                        ("VNI (phông VNI-…)", _VNI_MARKS)):
+        found = sum(ch in marks for ch in sample)
+        if found >= 3 and found / letters > 0.003:
+            raise FileRejected("legacy_encoding", name)
 
 
 # --- xlsx -----------------------------------------------------------------------------------
@@ -73,7 +111,7 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> list[Grid]:
+def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
     import python_calamine
 
     try:
@@ -84,7 +122,8 @@ def _read_xlsx(path: Path) -> list[Grid]:
         ]
         grids = []
         for name in sheets:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
+                                                              nrows=max_rows + 1)
             grids.append(Grid(name, _rows_to_frame(rows)))
     except FileRejected:
         raise

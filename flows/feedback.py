@@ -1,0 +1,197 @@
+"""Response workbooks (phiếu phản hồi) for the people who sent files with problems.
+
+One xlsx per file that had rejected rows, or was rejected whole, in a run: sheet "Phản hồi"
+(title block, then row / column / value / reason in Vietnamese) and, when the original can
+still be read, sheet "Dòng gốc" (the header and the rejected rows as they were sent).
+Personal-data cells are never copied, and no cell of the sender's data can become a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+
+from flows.ingest.header import locate_header
+from flows.ingest.pipeline import sha256_of
+from flows.ingest.readers import NUMERIC_MARK, read_grids
+from schemas.base import Source
+from schemas.messages import FILE_RULES
+from schemas.registry import get_source
+
+HIDDEN = "(ẩn)"
+CITIZEN_ID_LIKE = re.compile(r"(^|\D)\d{12}(\D|$)")  # as flows.ingest.validate masks values
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+OFFICE_SIDE = ("no_pii_key", "pii_key_changed", "internal_error")  # not the sender's to fix
+INSTRUCTION = "Các dòng dưới đây chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
+WHOLE_FILE = "Tệp này chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
+
+
+def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) -> list[Path]:
+    """Write one phiếu phản hồi per file with rejections in ``run_id``; return their paths."""
+    with duckdb.connect(str(private_db), read_only=True) as con:
+        rejections = con.execute(
+            "select r.source, r.file_name, r.sheet, r.row_number, r.column_name, r.value, "
+            "r.message_vi, f.sha256 from ops.rejections r left join ops.files f using (file_id) "
+            "where r.run_id = ? order by r.source, r.file_name, r.row_number",
+            [run_id]).fetchall()
+        whole = con.execute(
+            "select source, file_name, reason from ops.file_events "
+            "where run_id = ? and status = 'rejected' order by source, file_name",
+            [run_id]).fetchall()
+        started = con.execute(
+            "select coalesce((select started_at from ops.runs where run_id = $r), "
+            "(select min(recorded_at) from ops.file_events where run_id = $r))",
+            {"r": run_id}).fetchone()[0]
+    run_date = (started or dt.datetime.now()).strftime("%d/%m/%Y")
+    files: dict[tuple[str, str], dict] = {}
+    for source, name, sheet, row, column, value, message, sha in rejections:
+        entry = files.setdefault((source, name), {"sheet": sheet, "sha": sha, "rows": []})
+        entry["rows"].append((row, column, value, message))
+    for source, name, reason in whole:
+        vi = _vietnamese(reason or "")
+        if not any(vi.startswith(FILE_RULES[r][0].split("{")[0]) for r in OFFICE_SIDE):
+            files.setdefault((source, name), {"sheet": None, "sha": None, "rows": []})["whole"] = vi
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, used = [], set()
+    for (source_name, file_name), entry in sorted(files.items()):
+        target = out_dir / _unique_name(file_name, used)
+        book = _workbook(get_source(source_name), raw_dir, file_name, entry, run_date)
+        _save_atomically(book, target)
+        written.append(target)
+    return written
+
+
+def _vietnamese(reason: str) -> str:
+    """The Vietnamese half of a "vi / en" reason (a detail may itself contain " / ")."""
+    starts = [en.split("{")[0] for _, en in FILE_RULES.values()]
+    for match in re.finditer(" / ", reason):
+        if any(reason[match.end():].startswith(s) for s in starts if s):
+            return reason[:match.start()]
+    return reason.split(" / ")[0]
+
+
+def _unique_name(file_name: str, used: set[str]) -> str:
+    stem = unicodedata.normalize("NFC", Path(file_name.replace("\\", "/")).stem)
+    safe = re.sub(r"[^\w.-]+", "_", stem).strip("._")  # \w keeps Vietnamese letters
+    safe = re.sub(r"\.{2,}", ".", safe)[:80] or "tep"
+    name, n = f"phieu_phan_hoi__{safe}.xlsx", 1
+    while name.lower() in used:
+        n += 1
+        name = f"phieu_phan_hoi__{safe}_{n}.xlsx"
+    used.add(name.lower())
+    return name
+
+
+def _workbook(source: Source, raw_dir: Path, file_name: str, entry: dict,
+              run_date: str) -> Workbook:
+    pii = {f.name for f in source.fields if f.pii}
+    original = _original_rows(source, raw_dir / file_name, entry, pii)
+    written = original[2] if original else {}
+    order = {f.name: i for i, f in enumerate(source.fields)}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Phản hồi"
+    sheet.append(["PHIẾU PHẢN HỒI DỮ LIỆU"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"Tệp: {Path(file_name).name}"])
+    sheet.append([f"Nguồn: {source.title_vi}"])
+    sheet.append([f"Ngày xử lý: {run_date}"])
+    sheet.append([WHOLE_FILE if "whole" in entry else INSTRUCTION])
+    if entry["rows"] and original is None:
+        sheet.append(["(Không đọc lại được tệp gốc: không có trang \"Dòng gốc\".)"])
+    sheet.append([])
+    table = [(None, None, None, entry["whole"])] if "whole" in entry else [
+        (row, written.get(col) or _header(source, col),
+         HIDDEN if col in pii else _clean(value), _text(msg))
+        for row, col, value, msg in sorted(entry["rows"],
+                                           key=lambda r: (r[0], order.get(r[1], 99)))]
+    _table(sheet, ["Dòng", "Cột", "Giá trị", "Lý do"], table, widths=(8, 25, 25, 80))
+    if original:
+        header, rows, _ = original
+        _table(book.create_sheet("Dòng gốc"), ["Dòng", *header], rows)
+    return book
+
+
+def _header(source: Source, column: str) -> str:
+    try:
+        return source.field(column).header
+    except KeyError:
+        return column
+
+
+def _original_rows(source: Source, path: Path, entry: dict, pii: set[str]):
+    """(header, [[row number, cells…]], field → header as written), or None if unreadable."""
+    if not entry["rows"]:
+        return None
+    try:
+        if entry["sha"] and sha256_of(path) != entry["sha"]:
+            return None  # the file was replaced since the run: its rows are not those rejected
+        grids = read_grids(path)
+        match = locate_header([g for g in grids if g.sheet == entry["sheet"]] or grids, source)
+    except Exception:  # gone, changed or unreadable: the "Phản hồi" sheet still goes out
+        return None
+    frame = match.grid.frame
+    columns = [c for c in frame.columns if c != "_row"]
+    hidden = {c for c, name in match.fields.items() if name in pii}
+    wanted = {r[0] for r in entry["rows"]}
+    header = [_clean(frame[c][match.header_index]) for c in columns]
+    rows = []
+    for record in frame.filter(frame["_row"].is_in(list(wanted))).iter_rows(named=True):
+        cells = [HIDDEN if c in hidden and record[c] else _clean(record[c]) for c in columns]
+        rows.append([record["_row"], *cells])
+    keep = max((i + 1 for line in [header, *[r[1:] for r in rows]]
+                for i, v in enumerate(line) if v), default=0)  # drop empty trailing columns
+    return header[:keep], [r[:keep + 1] for r in rows], match.written
+
+
+def _text(value) -> str | None:
+    """Cell text as the sender wrote it, minus the reader's marker and XML-illegal bytes."""
+    if value is None:
+        return None
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value).replace(NUMERIC_MARK, ""))[:32000]
+
+
+def _clean(value) -> str | None:
+    """A sender's cell: anything shaped like a citizen ID is hidden, whatever its column."""
+    text = _text(value)
+    return HIDDEN if text and CITIZEN_ID_LIKE.search(text) else text
+
+
+def _table(sheet, header: list, rows: list, widths: tuple[int, ...] = ()) -> None:
+    sheet.append(header)
+    top = sheet.max_row
+    for cell in sheet[top]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        sheet.append([None] * len(values))
+        for cell, value in zip(sheet[sheet.max_row], values, strict=False):
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl makes "=…" a formula; this keeps it text
+                cell.quotePrefix = value.startswith(FORMULA_START)  # Excel's leading "'"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = sheet.cell(top + 1, 1)
+    for i, column in enumerate(sheet.iter_cols(min_row=top), start=1):
+        longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        width = widths[i - 1] if i <= len(widths) else min(max(longest + 2, 8), 50)
+        sheet.column_dimensions[column[0].column_letter].width = width
+
+
+def _save_atomically(book: Workbook, target: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".phieu-", suffix=".tmp")
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
