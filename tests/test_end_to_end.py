@@ -170,3 +170,22 @@ def test_response_workbooks_for_files_with_rejections(e2e):
     assert first.feedback and len(first.feedback) <= len(with_problems)
     assert all(p.endswith(".xlsx") for p in first.feedback)
     assert e2e["second"].feedback == []
+
+
+def test_no_personal_data_in_prefect_logs_or_artifacts(e2e):
+    """Everything the Prefect UI shows of the two runs: logs, artifacts, task parameters."""
+    from prefect.client.orchestration import get_client
+
+    pii = {v for v in e2e["truth"].pii_values if v}
+    shown: list[str] = []
+    with get_client(sync_client=True) as client:
+        offset = 0
+        while batch := client.read_logs(limit=200, offset=offset):
+            shown += [log.message for log in batch]
+            offset += len(batch)
+        shown += [str(a.data) + str(a.description) for a in client.read_artifacts(limit=200)]
+        shown += [str(t.task_inputs) + t.name for t in client.read_task_runs(limit=200)]
+        shown += [str(f.parameters) for f in client.read_flow_runs(limit=50)]
+    assert len(shown) > 20, "the runs' logs were read"
+    text = "\n".join(shown)
+    assert not [v for v in pii if v in text]
