@@ -155,6 +155,12 @@ FILE_RULES: dict[str, tuple[str, str]] = {
         "Không đọc được tệp ({detail}). Hãy gửi lại tệp Excel (.xlsx) hoặc CSV.",
         "The file cannot be read ({detail}). Please resend it as Excel (.xlsx) or CSV.",
     ),
+    "protected_or_xls": (
+        "Bảng tính được đặt mật khẩu hoặc ở định dạng .xls cũ; hãy bỏ mật khẩu và lưu lại "
+        "dạng .xlsx rồi gửi lại.",
+        "The workbook is password-protected or in the old .xls format; remove the password, "
+        "save it as .xlsx and resend.",
+    ),
     "unsupported_type": (
         "Loại tệp '{detail}' không được hỗ trợ; hãy gửi .xlsx hoặc .csv.",
         "File type '{detail}' is not supported; send .xlsx or .csv.",

@@ -24,8 +24,10 @@ _COMMA_DECIMAL = r"^-?\d+,\d+$"  # 99,1
 
 
 def _strip_number(expr: pl.Expr) -> pl.Expr:
-    """Drop spaces (also non-breaking), apostrophes and a trailing percent sign."""
-    return expr.str.replace_all(r"[\s\u00a0\u2007\u202f']", "").str.replace(r"%$", "")
+    """Drop spaces (also non-breaking), apostrophes and a trailing percent sign; an
+    accountant's negative "(1.385,5)" becomes "-1.385,5"."""
+    return (expr.str.replace_all(r"[\s\u00a0\u2007\u202f']", "").str.replace(r"%$", "")
+            .str.replace(r"^\((.+)\)$", "-$1"))
 
 
 def number_style(text: pl.Expr, numeric_cell: pl.Expr) -> pl.Expr:

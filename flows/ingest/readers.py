@@ -37,6 +37,8 @@ class Grid:
     frame: pl.DataFrame  # c0..cN (Utf8) and _row (Int32)
 
 
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 MAX_FILE_MB_ENV = "VLPIPE_MAX_FILE_MB"
 MAX_ROWS_ENV = "VLPIPE_MAX_ROWS"
 # Characters that never occur in Vietnamese but fill text typed in the legacy 8-bit fonts
@@ -114,6 +116,10 @@ def _cell_text(value: object) -> str | None:
 def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
     import python_calamine
 
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic == OLE_MAGIC:  # an encrypted workbook, or an old .xls under an .xlsx name
+        raise FileRejected("protected_or_xls")
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = [
@@ -146,11 +152,17 @@ def _rows_to_frame(rows: list[list[object]]) -> pl.DataFrame:
 # --- CSV ------------------------------------------------------------------------------------
 
 def detect_encoding(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258."""
+    """UTF-8 (with or without BOM), UTF-16 (BOM, or the NUL bytes of ASCII text), else
+    Windows-1258."""
     if raw.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    head = raw[:4096]
+    if len(head) >= 8 and head[1::2].count(0) > len(head) // 4:
+        return "utf-16-le"
+    if len(head) >= 8 and head[0::2].count(0) > len(head) // 4:
+        return "utf-16-be"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -168,6 +180,9 @@ def _sniff_delimiter(sample: str) -> str:
 
 def _read_csv(path: Path) -> Grid:
     raw = path.read_bytes()
+    if raw.startswith(ZIP_MAGIC):
+        raise FileRejected("unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel "
+                                         "workbook under a .csv name")
     encoding = detect_encoding(raw)
     try:
         text = raw.decode(encoding)

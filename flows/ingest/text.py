@@ -44,9 +44,11 @@ def fold_expr(expr: pl.Expr) -> pl.Expr:
 
 
 def clean_text_expr(expr: pl.Expr) -> pl.Expr:
-    """NFC, non-breaking spaces as spaces, runs of whitespace collapsed, blanks → NULL."""
+    """NFC, control characters dropped, non-breaking spaces as spaces, runs of whitespace
+    collapsed, blanks → NULL."""
     cleaned = (
         expr.str.normalize("NFC")
+        .str.replace_all(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "")  # control characters
         .str.replace_all(r"[\u00a0\u2007\u202f\s]+", " ")
         .str.strip_chars()
     )
