@@ -1,0 +1,1 @@
+"""Benchmark-style harnesses (run by hand, not timed tests): ``python -m tests.harness.crash``."""
