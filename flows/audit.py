@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -124,13 +125,27 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
     return suites
 
 
-def run_audit(db_path: str) -> AuditResult:
-    """Run one GX checkpoint per audited mart; the build passes when every one passes."""
+def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
+    """Run one GX checkpoint per audited mart; the build passes when every one passes.
+
+    With ``docs_dir``, GX's Data Docs of this audit (suites and validation results) are built
+    there as a static site (``index.html``).
+    """
     import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    actions = []
+    if docs_dir is not None:
+        context.add_data_docs_site(site_name="audit", site_config={
+            "class_name": "SiteBuilder",
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir)},
+        })
+        actions = [UpdateDataDocsAction(name="data_docs", site_names=["audit"])]
     source = context.data_sources.add_pandas("warehouse")
     result = AuditResult(success=True)
     with duckdb.connect(db_path, read_only=True) as con:
@@ -141,7 +156,8 @@ def run_audit(db_path: str) -> AuditResult:
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(data=batch, suite=suite, name=table))
         checkpoint = context.checkpoints.add(
-            gx.Checkpoint(name=f"audit_{table}", validation_definitions=[definition]))
+            gx.Checkpoint(name=f"audit_{table}", validation_definitions=[definition],
+                          actions=actions))
         outcome = checkpoint.run(batch_parameters={"dataframe": frame})
         for run in outcome.run_results.values():
             for r in run.results:

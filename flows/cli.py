@@ -1,4 +1,5 @@
-"""`vlpipe`: run the nightly flow once, serve it on its schedule, or generate sample data."""
+"""`vlpipe`: run the nightly flow once, serve it on its schedule, show the status, write the
+Excel templates, or generate sample data."""
 
 from __future__ import annotations
 
@@ -57,6 +58,27 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _templates(args: argparse.Namespace) -> int:
+    from flows.templates import TemplateError, write_templates
+
+    try:
+        paths = write_templates(args.out, args.raw_dir)
+    except TemplateError as exc:
+        print(f"Không tạo được mẫu / no templates written: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    print(f"wrote {len(paths)} templates to {args.out}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from flows.status import render_status
+
+    print(render_status(args.warehouse_dir, args.plan))
+    return 0
+
+
 def _month(text: str) -> str:
     from flows.months import month_end
 
@@ -84,8 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--out", required=True)
     gen.add_argument("--seed", type=int, default=2022)
     gen.add_argument("--scale", type=float, default=1.0)
+    tpl = sub.add_parser("templates", help="write the Excel templates (mẫu) senders fill in")
+    tpl.add_argument("--out", required=True)
+    tpl.add_argument("--raw-dir", default="raw",
+                     help="folder whose reference/ files give the dropdown lists (default raw)")
+    status = sub.add_parser("status", help="last run, scorecard and follow-ups (runs nothing)")
+    status.add_argument("--warehouse-dir", default="warehouse")
+    status.add_argument("--plan", default=None, help="plan id (default: the first plan)")
     args = parser.parse_args(argv)
-    handler = {"run": _run, "serve": _serve, "generate": _generate}[args.command]
+    handler = {"run": _run, "serve": _serve, "generate": _generate,
+               "templates": _templates, "status": _status}[args.command]
     return handler(args)
 
 

@@ -72,6 +72,25 @@ class Paths:
     def versions_dir(self) -> Path:
         return self.warehouse_dir / ".versions"
 
+    @property
+    def current_link(self) -> Path:
+        """The one pointer to the published version: parquet/, reports/, docs/ and
+        published.json are fixed links through it."""
+        return self.warehouse_dir / "current"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.warehouse_dir / "reports"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.warehouse_dir / "docs"
+
+    @property
+    def docs_staging_dir(self) -> Path:
+        """Where the run builds its docs (dbt, great-expectations) before publication."""
+        return self.private_dir / "docs"
+
     def ensure(self) -> None:
         self.private_dir.mkdir(parents=True, exist_ok=True)
         self.versions_dir.mkdir(parents=True, exist_ok=True)

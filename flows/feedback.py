@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 
 from flows.ingest.header import locate_header
 from flows.ingest.pipeline import sha256_of
-from flows.ingest.readers import NUMERIC_MARK, read_grids
+from flows.ingest.readers import CELL_ERROR_MARK, NUMERIC_MARK, read_grids
 from schemas.base import Source
 from schemas.messages import FILE_RULES
 from schemas.registry import get_source
@@ -143,7 +143,7 @@ def _original_rows(source: Source, path: Path, entry: dict, pii: set[str]):
     columns = [c for c in frame.columns if c != "_row"]
     hidden = {c for c, name in match.fields.items() if name in pii}
     wanted = {r[0] for r in entry["rows"]}
-    header = [_clean(frame[c][match.header_index]) for c in columns]
+    header = [_clean((match.labels or {}).get(c)) for c in columns]
     rows = []
     for record in frame.filter(frame["_row"].is_in(list(wanted))).iter_rows(named=True):
         cells = [HIDDEN if c in hidden and record[c] else _clean(record[c]) for c in columns]
@@ -157,7 +157,8 @@ def _text(value) -> str | None:
     """Cell text as the sender wrote it, minus the reader's marker and XML-illegal bytes."""
     if value is None:
         return None
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value).replace(NUMERIC_MARK, ""))[:32000]
+    text = str(value).replace(NUMERIC_MARK, "").replace(CELL_ERROR_MARK, "")
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:32000]
 
 
 def _clean(value) -> str | None:

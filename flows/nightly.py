@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
-from flows import summary
+from flows import docs, summary
 from flows.audit import run_audit
 from flows.config import Paths, pii_key
 from flows.feedback import write_feedback
@@ -27,6 +27,7 @@ from flows.ingest.references import load_references
 from flows.lock import run_lock
 from flows.months import month_end
 from flows.publish import publish
+from flows.status import record_run
 from flows.transform import column_descriptions, run_dbt
 from schemas.registry import SOURCES, get_source
 
@@ -44,6 +45,7 @@ class RunResult:
     feedback: list[str] = field(default_factory=list)  # response workbooks written this run
     findings: list[dict] = field(default_factory=list)  # reconciliation, by check and severity
     completeness: list[dict] = field(default_factory=list)  # district reporting, latest months
+    rejections_by_rule: list[dict] = field(default_factory=list)  # this run's rejected rows
     message: str = ""
 
 
@@ -72,16 +74,21 @@ def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
     """dbt build: models and their tests, in the private warehouse."""
     variables = {"as_of": as_of.isoformat()} if as_of else None
     result = run_dbt("build", paths, variables=variables)
+    docs_error = None
     if not result.success:
         get_run_logger().error("dbt build failed:\n  %s", "\n  ".join(result.failures))
+    else:
+        docs_error = docs.build_dbt_docs(paths, variables)
+        if docs_error:  # documentation is not data: the run goes on without it
+            get_run_logger().warning("dbt docs not built: %s", docs_error)
     return {"success": result.success, "models": result.models, "tests": result.tests,
-            "failures": result.failures}
+            "failures": result.failures, "docs_error": docs_error}
 
 
 @task(name="audit", cache_policy=NO_CACHE)
 def audit_task(paths: Paths) -> dict:
     """great-expectations checkpoints over the new build, before anything is published."""
-    result = run_audit(str(paths.private_db))
+    result = run_audit(str(paths.private_db), docs_dir=docs.gx_docs_dir(paths))
     if not result.success:
         get_run_logger().error(result.summary())
     return {"success": result.success, "expectations": len(result.checks),
@@ -90,9 +97,19 @@ def audit_task(paths: Paths) -> dict:
 
 @task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def publish_task(paths: Paths, run_id: str) -> dict:
-    publication = publish(paths, run_id, column_descriptions(paths))
+    """Switch in the audited build: analyst file, Parquet, KPI report, data docs."""
+    docs.write_index(paths, run_id)
+    publication = publish(paths, run_id, column_descriptions(paths))  # the report: all plans
+    report = publication.report
+    if report.get("error"):
+        get_run_logger().error("KPI report not written: %s", report["error"])
+    elif report.get("pdf_skipped"):
+        get_run_logger().warning("KPI report PDF not written: %s", report["pdf_skipped"])
     return {"version": publication.version, "tables": publication.tables,
-            "analyst_db": str(publication.analyst_db), "parquet": str(publication.parquet_dir)}
+            "analyst_db": str(publication.analyst_db), "parquet": str(publication.parquet_dir),
+            "report": {k: str(paths.warehouse_dir / v) if v and k in ("html", "pdf") else v
+                       for k, v in report.items()},
+            "docs": str(paths.docs_dir / "index.html")}
 
 
 def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -110,6 +127,10 @@ def _read_outcome(paths: Paths, result: RunResult) -> None:
         result.findings = _records(
             con, "select check_name, severity, count(*) as findings "
                  "from marts.reconciliation_findings group by all order by all")
+        result.rejections_by_rule = _records(
+            con, "select rule, count(*) as rows, count(distinct file_name) as files "
+                 "from ops.rejections where run_id = ? group by rule order by rows desc, rule",
+            [result.run_id])
         result.completeness = _records(
             con, "select period, expected_reports, received_reports, on_time_reports, "
                  "completeness_pct, timeliness_pct from marts.reporting_completeness "
@@ -141,6 +162,10 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
         with duckdb.connect(str(paths.private_db)) as con:
             ledger.ensure_ops(con)
             ledger.start_run(con, run_id, plan_id)
+        started = dt.datetime.now().isoformat(timespec="seconds")
+        record_run(paths, {"run_id": run_id, "plan_id": plan_id, "status": "running",
+                           "started_at": started})
+        docs.reset(paths)
         try:
             for source in SOURCES:
                 result.outcomes += ingest_task(source.name, paths, run_id)
@@ -153,15 +178,27 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
                 result.published = publish_task(paths, run_id)
                 _read_outcome(paths, result)
         except Exception as exc:
-            _set_run_status(paths, run_id, "failed", f"{type(exc).__name__}: {exc}"[:2000])
+            message = f"{type(exc).__name__}: {exc}"[:2000]
+            _set_run_status(paths, run_id, "failed", message)
+            record_run(paths, {"run_id": run_id, "plan_id": plan_id, "status": "failed",
+                               "started_at": started, "finished_at": _now(),
+                               "message": message})
             raise
         result.status = "failed" if failure else "completed"
         result.message = failure or ""
         _set_run_status(paths, run_id, result.status, failure)
+        record_run(paths, {"run_id": run_id, "plan_id": plan_id, "status": result.status,
+                           "started_at": started, "finished_at": _now(),
+                           "counts": summary.counts(result), "message": result.message,
+                           "published": result.published.get("version")})
     summary.publish_artifacts(result)
     if failure:
         return Failed(message=failure, data=result)
     return result
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
 
 
 def _failure(result: RunResult) -> str | None:

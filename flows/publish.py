@@ -1,19 +1,24 @@
-"""Publish an audited build: the analysts' DuckDB file and the dashboards' Parquet datasets.
+"""Publish an audited build: the analysts' DuckDB file, the dashboards' Parquet datasets,
+the KPI report and the data docs.
 
-Readers never see a half-written file. Each publication is built aside in
-``warehouse/.versions/<version>/`` and then switched in with atomic renames, one per output
-(a reader may see the new DuckDB file a moment before the new Parquet link, each complete):
-- ``warehouse/vinhlinh.duckdb`` is replaced by ``os.replace`` (a reader holding the old file
-  keeps reading it; the next open gets the new one);
-- ``warehouse/parquet`` is a symbolic link to the version's ``parquet/`` folder, replaced
-  by renaming a new link over it, so every dataset switches at once.
-``warehouse/published.json`` records what was published (row counts, checksums).
+Readers never see a half-written file. Each publication is built whole in
+``warehouse/.versions/<version>/`` (DuckDB file, ``parquet/``, ``reports/``, ``docs/``,
+``manifest.json``) and then switched in by two atomic renames:
+1. ``warehouse/vinhlinh.duckdb`` is replaced by ``os.replace`` with a copy of the version's
+   file (a reader holding the old file keeps reading it; the next open gets the new one; an
+   analyst who opens it read-write changes only that copy);
+2. ``warehouse/current``, a symbolic link to the version folder, is replaced by renaming a
+   new link over it. ``parquet``, ``reports``, ``docs`` and ``published.json`` are fixed
+   links through ``current``, so they all switch at that one instant.
+A kill between 1 and 2 leaves the analyst file one version ahead of the rest, each complete;
+the next run publishes again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -22,6 +27,8 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Paths
+
+log = logging.getLogger(__name__)
 
 KEEP_VERSIONS = 3
 PARTITIONS = {"kpi_scorecard": "plan_id", "kpi_scorecard_history": "plan_id"}
@@ -33,6 +40,7 @@ class Publication:
     tables: dict[str, int]  # table → row count
     analyst_db: Path
     parquet_dir: Path
+    report: dict  # report files below the warehouse, or why there is none
 
 
 def _fsync_tree(path: Path) -> None:
@@ -48,7 +56,8 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(paths: Paths, run_id: str, descriptions: dict[str, dict]) -> Publication:
+def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
+            plan_id: str | None = None) -> Publication:
     version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + run_id[:8]
     stage = paths.versions_dir / version
     stage.mkdir(parents=True)
@@ -80,13 +89,15 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict]) -> Publica
             ).fetchone()[0]
         con.execute("detach pub")
         con.execute("detach src")
+    report = _write_report(staged_db, stage / "reports", plan_id)
+    _copy_docs(paths.docs_staging_dir, stage / "docs")
     _fsync_tree(stage)
     manifest = {"version": version, "run_id": run_id, "tables": tables, "checksums": checksums,
-                "published_at": dt.datetime.now(dt.UTC).isoformat()}
+                "published_at": dt.datetime.now(dt.UTC).isoformat(), "report": report}
     (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _switch(paths, stage, staged_db, manifest)
     _prune(paths)
-    return Publication(version, tables, paths.analyst_db, paths.parquet_dir)
+    return Publication(version, tables, paths.analyst_db, paths.parquet_dir, report)
 
 
 def _comment(con: duckdb.DuckDBPyConnection, table: str, doc: dict | None) -> None:
@@ -103,23 +114,66 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, doc: dict | None) -> No
             con.execute(f"comment on column pub.marts.{table}.{column} is {_quote(text)}")
 
 
+def _write_report(staged_db: Path, out_dir: Path, plan_id: str | None) -> dict:
+    """The leaders' KPI page (+ PDF). Its failure is logged and recorded; the data still go."""
+    from flows.report import write_report
+
+    try:
+        files = write_report(staged_db, out_dir, plan_id=plan_id)
+    except Exception as exc:  # a report bug must not hold back audited data
+        log.exception("KPI report not written")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return {"html": None, "pdf": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
+    return {"html": f"reports/{files.html.name}",
+            "pdf": f"reports/{files.pdf.name}" if files.pdf else None,
+            "pdf_skipped": files.pdf_skipped_reason}
+
+
+def _copy_docs(built: Path, out_dir: Path) -> None:
+    if built.is_dir():
+        shutil.copytree(built, out_dir)
+    else:
+        out_dir.mkdir(parents=True)
+
+
+def _replace_link(link: Path, target: Path, tmp_name: str) -> None:
+    """Point ``link`` at ``target`` in one rename (a plain file or folder there is replaced)."""
+    tmp = link.parent / tmp_name
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(target)
+    if link.exists() and not link.is_symlink() and link.is_dir():
+        shutil.rmtree(link)  # a plain folder from an older layout: replaced once
+    os.replace(tmp, link)
+
+
+FIXED_LINKS = {"parquet": Path("current/parquet"), "reports": Path("current/reports"),
+               "docs": Path("current/docs"), "published.json": Path("current/manifest.json")}
+
+
 def _switch(paths: Paths, stage: Path, staged_db: Path, manifest: dict) -> None:
-    """The only moments readers can notice: three atomic renames."""
+    """The only moments readers can notice: two atomic renames."""
+    _fix_links(paths, only_missing=True)  # first publication: links wait, dangling, for current
     analyst_copy = stage / (staged_db.name + ".publish")
     shutil.copyfile(staged_db, analyst_copy)  # the version folder keeps its own copy
     os.replace(analyst_copy, paths.analyst_db)
-    link_tmp = paths.warehouse_dir / f".parquet-{manifest['version']}"
-    link_tmp.symlink_to(Path(".versions") / stage.name / "parquet", target_is_directory=True)
-    if paths.parquet_dir.exists() and not paths.parquet_dir.is_symlink():
-        shutil.rmtree(paths.parquet_dir)  # a plain folder left by hand: replace it once
-    os.replace(link_tmp, paths.parquet_dir)
-    record = paths.warehouse_dir / ".published.json.tmp"
-    record.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    os.replace(record, paths.warehouse_dir / "published.json")
+    _replace_link(paths.current_link, Path(".versions") / stage.name,
+                  f".current-{manifest['version']}")
+    _fix_links(paths, only_missing=False)  # a warehouse of an older layout, once
+
+
+def _fix_links(paths: Paths, only_missing: bool) -> None:
+    for name, target in FIXED_LINKS.items():
+        link = paths.warehouse_dir / name
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            continue
+        if only_missing and (link.is_symlink() or link.exists()):
+            continue
+        _replace_link(link, target, f".{name}-link")
 
 
 def _prune(paths: Paths) -> None:
-    current = os.readlink(paths.parquet_dir) if paths.parquet_dir.is_symlink() else ""
+    current = os.readlink(paths.current_link) if paths.current_link.is_symlink() else ""
     versions = sorted(p for p in paths.versions_dir.iterdir() if p.is_dir())
     for old in versions[:-KEEP_VERSIONS]:
         if old.name not in current:

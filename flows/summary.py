@@ -45,16 +45,16 @@ def _target(row: dict) -> str:
     return {"gt": "> ", "gte": "≥ "}.get(row.get("comparator"), "") + _fmt_target(low)
 
 
-def _in_progress(result: RunResult) -> bool:
-    return any(r.get("is_year_complete") is False for r in result.scorecard)
+def _in_progress(scorecard: list[dict]) -> bool:
+    return any(r.get("is_year_complete") is False for r in scorecard)
 
 
-def scorecard_rows(result: RunResult) -> list[list[str]]:
+def scorecard_rows(scorecard: list[dict]) -> list[list[str]]:
     """KPI, actual, [projected,] target, unit, status — projected only for a year in progress."""
     rows = []
-    for r in result.scorecard:
+    for r in scorecard:
         row = [r["kpi_code"], _fmt(r["actual"])]
-        if _in_progress(result):
+        if _in_progress(scorecard):
             row.append(_fmt(r.get("projected")) if r.get("kind") == "flow" else "")
         row += [_target(r), str(r.get("unit") or ""),
                 f"{r['status']} ({STATUS_VI.get(r['status'], '')})"]
@@ -62,13 +62,22 @@ def scorecard_rows(result: RunResult) -> list[list[str]]:
     return rows
 
 
-def _scorecard_title(result: RunResult) -> str:
-    first = result.scorecard[0]
+def scorecard_lines(scorecard: list[dict], plan_id: str) -> list[str]:
+    """The scorecard as an aligned text table under its title."""
+    if not scorecard:
+        return [f"Scorecard {plan_id}: no KPI rows / chưa có chỉ tiêu"]
+    first = scorecard[0]
     as_of = first.get("as_of_date")
     when = f" as of {as_of:%d/%m/%Y}" if as_of else ""
     state = " (year in progress: flow KPIs projected to year end)" if _in_progress(
-        result) else ""
-    return f"Scorecard {result.plan_id}{when}{state}"
+        scorecard) else ""
+    header = ["KPI", "actual", *(["projected"] if _in_progress(scorecard) else []),
+              "target", "unit", "status"]
+    table = [header, *scorecard_rows(scorecard)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    return [f"Scorecard {plan_id}{when}{state}",
+            *["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+              for row in table]]
 
 
 def render_text(result: RunResult) -> str:
@@ -102,20 +111,32 @@ def render_text(result: RunResult) -> str:
         lines.append("Reconciliation findings: " + ", ".join(
             f"{f['check_name']} {f['severity']}: {f['findings']}" for f in result.findings)
             + " (see marts.reconciliation_findings)")
+    if result.rejections_by_rule:
+        lines.append("Rows rejected by rule: " + ", ".join(
+            f"{r['rule']} {r['rows']}" for r in result.rejections_by_rule))
     if result.scorecard:
-        header = ["KPI", "actual", *(["projected"] if _in_progress(result) else []),
-                  "target", "unit", "status"]
-        table = [header, *scorecard_rows(result)]
-        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
         lines.append("")
-        lines.append(_scorecard_title(result))
-        for row in table:
-            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+        lines += scorecard_lines(result.scorecard, result.plan_id)
     if result.published:
         lines.append("")
         lines.append(f"Published: {result.published['analyst_db']} and "
                      f"{result.published['parquet']}/ (version {result.published['version']})")
+        lines += _report_lines(result.published)
     return "\n".join(lines)
+
+
+def _report_lines(published: dict) -> list[str]:
+    report = published.get("report") or {}
+    lines = []
+    if report.get("html"):
+        pdf = f" (PDF: {report['pdf']})" if report.get("pdf") else (
+            f" (no PDF: {report['pdf_skipped']})" if report.get("pdf_skipped") else "")
+        lines.append(f"KPI report / Báo cáo chỉ tiêu: {report['html']}{pdf}")
+    elif report.get("error"):
+        lines.append(f"KPI report NOT written: {report['error']}")
+    if published.get("docs"):
+        lines.append(f"Data docs / Tài liệu dữ liệu: {published['docs']}")
+    return lines
 
 
 def render_markdown(result: RunResult) -> str:
@@ -136,9 +157,19 @@ def render_markdown(result: RunResult) -> str:
     if result.feedback:
         md += [f"{len(result.feedback)} response workbooks (phiếu phản hồi) in "
                f"`{result.feedback[0].rsplit('/', 1)[0]}/`", ""]
+    if result.rejections_by_rule:
+        md += ["## Rows rejected by rule", "", "| rule | rows | files |", "|---|---|---|"]
+        md += [f"| {r['rule']} | {r['rows']} | {r['files']} |" for r in result.rejections_by_rule]
+        md.append("")
+    if result.dbt:
+        md += [f"dbt build: {'passed' if result.dbt.get('success') else 'FAILED'}, "
+               f"{result.dbt.get('models', 0)} models, {result.dbt.get('tests', 0)} tests", ""]
     if result.audit:
-        md += [f"Audit: {'passed' if result.audit.get('success') else 'FAILED'}, "
+        verdict = "passed" if result.audit.get("success") else "FAILED"
+        md += [f"Audit (great-expectations): {verdict}, "
                f"{result.audit.get('expectations', 0)} expectations", ""]
+        md += [f"- ✗ {f['table']}: {f['expectation']} {f['column'] or ''} {f['detail']}"
+               for f in result.audit.get("failed", [])]
     if result.completeness:
         md += ["## Enterprise reports received", "",
                "| month | expected | received | on time |", "|---|---|---|---|"]
@@ -155,7 +186,8 @@ def render_markdown(result: RunResult) -> str:
         md += ["## Failure", "", "```", result.message, "```", ""]
     if result.published:
         md += [f"Published version `{result.published['version']}`: "
-               f"`{result.published['analyst_db']}`, `{result.published['parquet']}/`"]
+               f"`{result.published['analyst_db']}`, `{result.published['parquet']}/`", ""]
+        md += [f"- {line}" for line in _report_lines(result.published)]
     return "\n".join(md)
 
 

@@ -22,7 +22,7 @@ class DbtResult:
 
 def dbt_args(command: str, paths: Paths, *extra: str) -> list[str]:
     target = paths.private_dir / "dbt"
-    return [command, "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
+    return [*command.split(), "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
             "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
             "--quiet", *extra]
 

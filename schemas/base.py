@@ -62,6 +62,12 @@ class Field:
     pii: Pii | None = None
     resolved_as: str | None = None  # name of the column a lookup writes (commune → commune_code)
     reference_date: str | None = None  # field giving the date a lookup applies at
+    # For the people who fill the Excel templates (flows/templates) only; never read when a
+    # file is ingested. The unit the value is written in ("triệu đồng", "người"), and what
+    # the column means where its header does not say it, in Vietnamese and English.
+    unit: str = ""
+    description_vi: str = ""
+    description_en: str = ""
 
 
 def pseudonym_column(name: str) -> str:

@@ -19,7 +19,7 @@ BUDGET = Source(
               choice_aliases={"Thu từ khu vực ngoài quốc doanh": TOTAL,
                               "Thu khu vực ngoài quốc doanh": TOTAL,
                               "Công nghiệp": INDUSTRY, "Trong đó: ngành Công nghiệp": INDUSTRY}),
-        Field("amount", "Số thu", Kind.NUMBER, required=True, ge=0,
+        Field("amount", "Số thu", Kind.NUMBER, unit="triệu đồng", required=True, ge=0,
               aliases=("Số tiền", "Thực thu")),
     ),
     key=("period", "item"),

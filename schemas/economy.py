@@ -19,6 +19,7 @@ ECONOMY = Source(
                               "Công nghiệp - xây dựng: Công nghiệp": "Công nghiệp",
                               "Thuế sản phẩm trừ trợ cấp sản phẩm": "Thuế sản phẩm"}),
         Field("value_added_current", "Giá trị tăng thêm theo giá hiện hành", Kind.NUMBER,
+              unit="triệu đồng",
               required=True, ge=0, aliases=("GTTT giá hiện hành", "Giá trị tăng thêm")),
     ),
     key=("year", "quarter", "sector"),

@@ -27,7 +27,7 @@ LABOUR = Source(
               choices=TRAINING_LEVELS, aliases=("Trình độ CMKT", "Trình độ"),
               choice_aliases={"Chưa đào tạo": "Chưa qua đào tạo", "Đại học": "Đại học trở lên",
                               "Trên đại học": "Đại học trở lên"}),
-        Field("monthly_wage", "Tiền lương tháng", Kind.NUMBER, gt=0,
+        Field("monthly_wage", "Tiền lương tháng", Kind.NUMBER, unit="đồng", gt=0,
               aliases=("Lương tháng", "Tiền lương")),
         Field("residence_commune", "Xã nơi cư trú", Kind.TEXT, aliases=("Nơi cư trú",)),
     ),

@@ -25,6 +25,20 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "Column '{header}': '{value}' is ambiguous (thousands or decimal separator?); "
         "write it unambiguously, e.g. 1.110,0 or 1110.",
     ),
+    "excel_error": (
+        "Cột '{header}': ô báo lỗi Excel '{value}' (công thức hỏng hoặc tham chiếu sai); hãy sửa "
+        "công thức hoặc nhập giá trị.",
+        "Column '{header}': the cell shows the Excel error '{value}' (a broken formula or "
+        "reference); fix the formula or type the value.",
+    ),
+    "formula_no_value": (
+        "Cột '{header}': ô chứa công thức '{value}' nhưng chưa có giá trị tính sẵn (tệp chưa "
+        "từng được mở và lưu bằng Excel); hãy mở tệp bằng Excel, lưu lại rồi gửi, hoặc nhập giá "
+        "trị.",
+        "Column '{header}': the cell holds the formula '{value}' with no calculated value (the "
+        "file was never opened and saved in Excel); open and save it in Excel, or type the "
+        "value.",
+    ),
     "integer": (
         "Cột '{header}': '{value}' phải là số nguyên.",
         "Column '{header}': '{value}' must be a whole number.",
@@ -155,11 +169,11 @@ FILE_RULES: dict[str, tuple[str, str]] = {
         "Không đọc được tệp ({detail}). Hãy gửi lại tệp Excel (.xlsx) hoặc CSV.",
         "The file cannot be read ({detail}). Please resend it as Excel (.xlsx) or CSV.",
     ),
-    "protected_or_xls": (
-        "Bảng tính được đặt mật khẩu hoặc ở định dạng .xls cũ; hãy bỏ mật khẩu và lưu lại "
-        "dạng .xlsx rồi gửi lại.",
-        "The workbook is password-protected or in the old .xls format; remove the password, "
-        "save it as .xlsx and resend.",
+    "password_protected": (
+        "Bảng tính được đặt mật khẩu nên không đọc được; hãy bỏ mật khẩu (Tệp > Thông tin > "
+        "Bảo vệ sổ làm việc), lưu lại rồi gửi lại.",
+        "The workbook is password-protected and cannot be read; remove the password (File > "
+        "Info > Protect Workbook), save it and send it again.",
     ),
     "unsupported_type": (
         "Loại tệp '{detail}' không được hỗ trợ; hãy gửi .xlsx hoặc .csv.",
@@ -206,6 +220,10 @@ FILE_RULES: dict[str, tuple[str, str]] = {
     "optional_columns_missing": (
         "Đã nạp; tệp thiếu các cột không bắt buộc: {detail} (để trống).",
         "Loaded; the file lacks the optional columns: {detail} (left empty).",
+    ),
+    "subtotal_rows_skipped": (
+        "Bỏ qua {detail} dòng cộng nhóm (tổng phụ), không phải số liệu.",
+        "Skipped {detail} subtotal rows (not data).",
     ),
     "no_pii_key": (
         "Chưa cấu hình khóa bảo vệ dữ liệu cá nhân (VLPIPE_PII_KEY); nguồn này chưa được nạp.",

@@ -24,7 +24,7 @@ PLAN_TASKS = Source(
               aliases=("Trạng thái", "Tiến độ"),
               choice_aliases={"Chưa thực hiện": "Chưa triển khai", "Đã hoàn thành": DONE,
                               "Đang triển khai": "Đang thực hiện"}),
-        Field("percent_done", "Tỷ lệ hoàn thành", Kind.NUMBER, ge=0, le=100,
+        Field("percent_done", "Tỷ lệ hoàn thành", Kind.NUMBER, unit="%", ge=0, le=100,
               aliases=("Tỷ lệ hoàn thành (%)", "Phần trăm hoàn thành")),
         Field("done_date", "Ngày hoàn thành", Kind.DATE),
     ),

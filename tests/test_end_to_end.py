@@ -96,8 +96,8 @@ def test_second_run_loads_nothing_and_publishes_the_same(e2e):
 
 
 def test_no_personal_data_in_any_output(e2e):
-    """Every text value of both DuckDB files and every Parquet file, against the input's
-    citizen IDs and names."""
+    """Every text value of both DuckDB files, every Parquet file, the KPI report and the data
+    docs, against the input's citizen IDs and names."""
     pii = {v for v in e2e["truth"].pii_values if v}
     assert pii, "the sample must contain personal data for this test to mean anything"
     warehouse = e2e["warehouse"]
@@ -116,6 +116,10 @@ def test_no_personal_data_in_any_output(e2e):
             rel = con.execute(f"select * from read_parquet('{f}')")
             for row in rel.fetchall():
                 seen.update(str(v) for v in row if isinstance(v, str))
+    pages = [*(warehouse / "reports").rglob("*.html"), *(warehouse / "docs").rglob("*.html"),
+             *(warehouse / "docs").rglob("*.json"), warehouse / "private" / "last_run.json"]
+    assert len(pages) > 5, "the report and data docs were published"
+    seen.update(p.read_text("utf-8", errors="replace") for p in pages)
     text = "\n".join(seen)
     leaked = [v for v in pii if v in text]
     assert not leaked, f"{len(leaked)} personal values found, e.g. {leaked[:1]}"

@@ -129,3 +129,14 @@ def parse_bool(text: pl.Expr) -> pl.Expr:
 def parse_code(text: pl.Expr) -> pl.Expr:
     """Identifiers typed in cells: spaces removed; a numeric cell's '.0' dropped."""
     return text.str.replace_all(r"[\s\u00a0]", "").str.replace(r"\.0+$", "")
+
+
+def restore_leading_zeros(code: pl.Expr, numeric_cell: pl.Expr, width: int) -> pl.Expr:
+    """A code Excel stored as a number has lost its leading zeros (045… → 45…): a numeric
+    cell of digits shorter than the code's fixed width is zero-padded back. Typed text is
+    left as written: there a short code is the sender's mistake, reported as such."""
+    return (
+        pl.when(numeric_cell & code.str.contains(r"^\d+$") & (code.str.len_chars() < width))
+        .then(code.str.zfill(width))
+        .otherwise(code)
+    )

@@ -2,8 +2,11 @@
 
 The header is the row, among the first rows of a sheet, whose cells match most of the
 source's headers and aliases (compared folded: no case, diacritics, line breaks or units in
-brackets). Title blocks above it are ignored; an "STT" column is recognised and dropped;
-unknown columns are kept aside as extras.
+brackets). A two-row header — a group label merged over several columns ("Giá trị sản
+xuất") with its parts in the row below ("theo giá hiện hành") — is read as one, the group
+label joined to each part, whenever that matches more fields than the upper row alone.
+Title blocks above it are ignored; an "STT" column is recognised and dropped; unknown
+columns are kept aside as extras.
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ ROW_NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no"}
 @dataclass
 class HeaderMatch:
     grid: Grid
-    header_index: int  # position of the header row in grid.frame
+    header_index: int  # position of the (first) header row in grid.frame
     fields: dict[str, str]  # grid column → field name
     written: dict[str, str]  # field name → header as written in the file
     extras: dict[str, str]  # grid column → header as written (unknown columns)
     row_number_column: str | None  # the "STT" column, if any
+    header_rows: int = 1  # 2 for a group label row above its parts
+    labels: dict[str, str | None] | None = None  # grid column → header text as read
+
+    @property
+    def data_start(self) -> int:
+        """Position in grid.frame of the first row below the header."""
+        return self.header_index + self.header_rows
 
 
 def alias_index(source: Source) -> dict[str, str]:
@@ -41,37 +51,58 @@ def _score(cells: list[str | None], index: dict[str, str]) -> int:
     return len({index[k] for k in (fold(c) for c in cells if c) if k in index})
 
 
+def _two_row_labels(upper: list[str | None], lower: list[str | None]) -> list[str | None]:
+    """Each part below joined to the group label above it (merged cells read blank but for
+    their first cell, so the label carries right until the next one)."""
+    labels, group = [], None
+    for top, part in zip(upper, lower, strict=True):
+        if top is not None and str(top).strip():
+            group = str(top)
+        if part is not None and str(part).strip():
+            labels.append(f"{group} {part}" if group else str(part))
+        else:
+            labels.append(top)
+    return labels
+
+
 def locate_header(grids: list[Grid], source: Source) -> HeaderMatch:
     """The first grid (sheet) with a recognisable header, mapped to the source's fields."""
     index = alias_index(source)
     needed = min(3, len(source.fields))
-    best: tuple[int, Grid, int] | None = None
+    best: tuple[int, Grid, int, int, list[str | None]] | None = None
     for grid in grids:
         data_cols = [c for c in grid.frame.columns if c != "_row"]
-        head = grid.frame.head(SCAN_ROWS).select(data_cols).rows()
-        for i, cells in enumerate(head):
-            score = _score(list(cells), index)
-            if score >= needed and (best is None or score > best[0]):
-                best = (score, grid, i)
+        head = [list(r) for r in grid.frame.head(SCAN_ROWS + 1).select(data_cols).rows()]
+        for i, cells in enumerate(head[:SCAN_ROWS]):
+            options = [(1, cells)]
+            if i + 1 < len(head):
+                options.append((2, _two_row_labels(cells, head[i + 1])))
+            for rows, labels in options:
+                score = _score(labels, index)
+                if score >= needed and (best is None or score > best[0]):
+                    best = (score, grid, i, rows, labels)
         if best is not None:
             break  # the first sheet with a header wins; later sheets are notes or pivots
     if best is None:
         expected = ", ".join(f.header for f in source.fields if f.required)
         raise FileRejected("no_header", expected)
-    _, grid, header_index = best
-    return _map_columns(grid, header_index, index, source)
+    _, grid, header_index, rows, labels = best
+    columns = [c for c in grid.frame.columns if c != "_row"]
+    match = _map_columns(grid, header_index, dict(zip(columns, labels, strict=True)), index,
+                         source)
+    match.header_rows = rows
+    return match
 
 
-def _map_columns(grid: Grid, header_index: int, index: dict[str, str],
-                 source: Source) -> HeaderMatch:
-    header_cells = grid.frame.row(header_index, named=True)
+def _map_columns(grid: Grid, header_index: int, header_cells: dict[str, str | None],
+                 index: dict[str, str], source: Source) -> HeaderMatch:
     fields: dict[str, str] = {}
     written: dict[str, str] = {}
     extras: dict[str, str] = {}
     row_number_column = None
     duplicates = []
     for column, text in header_cells.items():
-        if column == "_row" or text is None or not str(text).strip():
+        if text is None or not str(text).strip():
             continue
         folded = fold(text)
         name = index.get(folded)
@@ -92,4 +123,5 @@ def _map_columns(grid: Grid, header_index: int, index: dict[str, str],
     missing = [f.header for f in source.fields if f.required and f.name not in written]
     if missing:
         raise FileRejected("missing_columns", ", ".join(missing))
-    return HeaderMatch(grid, header_index, fields, written, extras, row_number_column)
+    return HeaderMatch(grid, header_index, fields, written, extras, row_number_column,
+                       labels=header_cells)

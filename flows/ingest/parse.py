@@ -1,8 +1,8 @@
 """Turn the text cells below a header into typed columns, recording every cell that fails.
 
 Blank rows and rows holding only an STT number are skipped; a total row ("Tổng cộng",
-"Cộng", "Tổng") is excluded and, where it carries sums, checked against the file's data rows
-(subtotals per group are not yet told apart from a grand total). All
+"Cộng", "Tổng") is excluded and, where it carries sums, checked against the file's data rows;
+subtotal rows ("Cộng khu công nghiệp …", with no key) are set aside and counted. All
 work is on whole columns; the only per-row Python is in rendering the (few) failures.
 """
 
@@ -14,15 +14,17 @@ import polars as pl
 
 from flows.ingest import cells
 from flows.ingest.header import HeaderMatch
-from flows.ingest.readers import NUMERIC_MARK
+from flows.ingest.readers import CELL_ERROR_MARK, NUMERIC_MARK
 from flows.ingest.text import clean_text_expr, fold, fold_expr
-from schemas.base import Field, Kind, Source
+from schemas.base import Field, Kind, Lookup, Source, pseudonym_column
 from schemas.messages import file_message
 
 MAX_NUMBER = 1e15  # beyond any amount a district reports, in any unit
 POLARS_TYPES = {Kind.TEXT: pl.Utf8, Kind.CODE: pl.Utf8, Kind.CATEGORY: pl.Utf8,
           Kind.NUMBER: pl.Float64, Kind.INTEGER: pl.Int64, Kind.DATE: pl.Date,
           Kind.MONTH: pl.Date, Kind.BOOL: pl.Boolean}
+CODE_WIDTHS = {Lookup.TAX_CODE: 10, Lookup.CITIZEN_ID: 12}  # digits, leading zeros included
+SUBTOTAL_PATTERN = r"^\s*(cộng|tổng cộng|tổng số|tổng|trong đó|subtotal|total)(\W|$)"
 TOTAL_LABELS = ["tong cong", "cong", "tong", "tong so", "total", "cong tong", "tong cong chung"]
 ERROR_SCHEMA = {"_row": pl.Int32, "column": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8,
                 "detail": pl.Utf8}
@@ -41,7 +43,7 @@ def empty_errors() -> pl.DataFrame:
 
 
 def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
-    frame = match.grid.frame.slice(match.header_index + 1)
+    frame = match.grid.frame.slice(match.data_start)
     data_cols = list(match.fields) + list(match.extras)
     text = frame.select(
         pl.col("_row"),
@@ -50,15 +52,24 @@ def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
     )
     # Skip rows blank but for STT.
     text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
-    text, total = _split_total_row(text, match)
+    text, total, subtotals = _split_total_row(text, match, source)
     # Which cells were a workbook's numeric cells (marked by the reader); then unmark.
     numeric = text.select(pl.col(c).str.ends_with(NUMERIC_MARK).fill_null(False).alias(n)
                           for c, n in match.fields.items())
     text = text.with_columns(pl.col(c).str.strip_suffix(NUMERIC_MARK) for c in data_cols)
+    valueless = _valueless_cell_errors(text, match)
+    text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK) for c in data_cols)
     named = text.select(
         pl.col("_row"),
         *[pl.col(c).alias(name) for c, name in match.fields.items()],
     )
+    as_written = named
+    if valueless.height:  # the error text is shown to the sender, never parsed as a value
+        named = named.with_columns(
+            pl.when(pl.col("_row").is_in(valueless.filter(pl.col("column") == name)["_row"]
+                                         .implode()))
+            .then(None).otherwise(pl.col(name)).alias(name)
+            for name in valueless["column"].unique())
     typed_cols: list[pl.Series] = [named["_row"]]
     errors: list[pl.DataFrame] = []
     missing = []
@@ -73,6 +84,8 @@ def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
         if bad is not None and bad.height:
             errors.append(bad)
     typed = pl.DataFrame(typed_cols)
+    if valueless.height:
+        errors.append(valueless)
     if match.extras and source.keep_extra_columns:
         extra = text.select(pl.struct(
             [pl.col(c).alias(h) for c, h in match.extras.items()]
@@ -81,24 +94,64 @@ def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
     if total is not None:
         errors.append(_check_totals(total, typed, match, source))
     all_errors = pl.concat(errors, how="vertical") if errors else empty_errors()
-    note = file_message("optional_columns_missing", ", ".join(missing)) if missing else None
-    return Parsed(typed, named, all_errors, note)
+    notes = [file_message("optional_columns_missing", ", ".join(missing))] if missing else []
+    if subtotals:
+        notes.append(file_message("subtotal_rows_skipped", str(subtotals)))
+    note = " ".join(notes) or None
+    return Parsed(typed, as_written, all_errors, note)
 
 
-def _split_total_row(text: pl.DataFrame,
-                     match: HeaderMatch) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+def _valueless_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
+    """An Excel error (#REF!) or an uncalculated formula in a field's cell rejects the row."""
+    found = []
+    for column, name in match.fields.items():
+        marked = text.filter(pl.col(column).str.starts_with(CELL_ERROR_MARK))
+        if marked.height == 0:
+            continue
+        value = marked[column].str.strip_prefix(CELL_ERROR_MARK)
+        found.append(pl.DataFrame({
+            "_row": marked["_row"], "column": [name] * marked.height, "value": value,
+            "rule": ["formula_no_value" if v.startswith("=") else "excel_error"
+                     for v in value.to_list()],  # few cells: errors are rare
+            "detail": [""] * marked.height,
+        }, schema=ERROR_SCHEMA))
+    return pl.concat(found) if found else empty_errors()
+
+
+def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
+                     source: Source) -> tuple[pl.DataFrame, pl.DataFrame | None, int]:
+    """(data rows, the grand total row or None, how many subtotal rows were set aside).
+
+    The grand total is a row labelled exactly "Tổng cộng", "Cộng", … A subtotal ("Cộng khu
+    công nghiệp", "Tổng số xã Vĩnh Long", "Trong đó: …") starts with those words, written
+    with their diacritics so that "Công ty …" never matches, and has no key (no tax code):
+    it is not data and is left out.
+    """
     label_cols = [c for c in text.columns if c != "_row"][:3]
     if match.row_number_column:
         label_cols = [match.row_number_column, *label_cols]
     is_total = pl.any_horizontal(fold_expr(pl.col(c)).is_in(TOTAL_LABELS) for c in label_cols)
-    flagged = text.with_columns(_is_total=is_total.fill_null(False))
+    by_name = {n: c for c, n in match.fields.items()}
+    keys = [by_name[f.name] for f in source.fields if f.name in by_name
+            and (f.name in source.key or pseudonym_column(f.name) in source.key)]
+    starts_like_total = pl.any_horizontal(
+        pl.col(c).str.to_lowercase().str.contains(SUBTOTAL_PATTERN) for c in label_cols)
+    no_key = pl.all_horizontal(pl.col(c).is_null() for c in keys) if keys else pl.lit(False)
+    flagged = text.with_columns(
+        _is_total=is_total.fill_null(False),
+        _is_subtotal=(~is_total.fill_null(False) & starts_like_total.fill_null(False)
+                      & no_key),
+    )
+    subtotals = int(flagged["_is_subtotal"].sum())
     totals = flagged.filter(pl.col("_is_total"))
+    rest = flagged.filter(~pl.col("_is_total") & ~pl.col("_is_subtotal")).drop(
+        "_is_total", "_is_subtotal")
     if totals.height == 0:
-        return text, None
+        return rest, None, subtotals
+    # Rows after the total row are still data (reported if broken), only the totals go.
     first_total = totals["_row"][0]
-    # Rows after the total row are still data (reported if broken), only the total goes.
-    rest = flagged.filter(~pl.col("_is_total")).drop("_is_total")
-    return rest, totals.filter(pl.col("_row") == first_total).drop("_is_total")
+    return rest, totals.filter(pl.col("_row") == first_total).drop(
+        "_is_total", "_is_subtotal"), subtotals
 
 
 def _errors_where(mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field, rule: str,
@@ -121,7 +174,10 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series,
     if f.kind is Kind.TEXT:
         return raw, None
     if f.kind is Kind.CODE:
-        return frame.select(cells.parse_code(pl.col("t")).alias("t"))["t"], None
+        code = cells.parse_code(pl.col("t"))
+        if f.lookup in CODE_WIDTHS:
+            code = cells.restore_leading_zeros(code, pl.col("n"), CODE_WIDTHS[f.lookup])
+        return frame.select(code.alias("t"))["t"], None
     if f.kind is Kind.CATEGORY:
         lookup = {fold(c): c for c in f.choices}
         lookup.update({fold(a): c for a, c in f.choice_aliases.items()})

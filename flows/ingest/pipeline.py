@@ -73,13 +73,17 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     """Ingest every new file of a source, logging each outcome as it happens."""
     ledger.ensure_raw_table(con, source)
     outcomes = []
-    for path in discover(raw_dir, source):
+    paths = list(discover(raw_dir, source))
+    for i, path in enumerate(paths, 1):
         outcome = ingest_file(con, source, raw_dir, path, run_id, refs, pii_key)
         if outcome.status != "skipped":
-            logger.info("%s: %s — %d rows loaded, %d rejected%s", outcome.file_name,
-                        outcome.status, outcome.rows_loaded, outcome.rows_rejected,
-                        f" ({outcome.reason})" if outcome.reason else "")
+            logger.info("[%d/%d] %s: %s — %d rows loaded, %d rejected%s", i, len(paths),
+                        outcome.file_name, outcome.status, outcome.rows_loaded,
+                        outcome.rows_rejected, f" ({outcome.reason})" if outcome.reason else "")
         outcomes.append(outcome)
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    if skipped:
+        logger.info("%d of %d files already loaded (skipped)", skipped, len(paths))
     return outcomes
 
 

@@ -17,9 +17,13 @@ from pathlib import Path
 
 import polars as pl
 
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+from flows.ingest.xlsx_cells import valueless_cells
+
+XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls"}  # .xls: Excel 97–2003 (BIFF), read by calamine
 CSV_SUFFIXES = {".csv", ".txt"}
 NUMERIC_MARK = "\u2063"  # appended to a workbook's numeric cells: never separator evidence
+# Prefixes a cell that holds no value: an Excel error (#REF!) or a formula never calculated.
+CELL_ERROR_MARK = "\u2064"
 
 
 class FileRejected(Exception):
@@ -118,10 +122,14 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
 
     with path.open("rb") as fh:
         magic = fh.read(8)
-    if magic == OLE_MAGIC:  # an encrypted workbook, or an old .xls under an .xlsx name
-        raise FileRejected("protected_or_xls")
+    legacy = magic == OLE_MAGIC  # an Excel 97–2003 .xls, or an encrypted workbook
+    if legacy and _is_encrypted(path):
+        raise FileRejected("password_protected")
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        # Formula and error cells are found in the xlsx XML; an .xls shows their cached value.
+        valueless = {} if legacy else valueless_cells(path)
+        with path.open("rb") as fh:  # from a file object calamine detects the format itself
+            workbook = python_calamine.CalamineWorkbook.from_filelike(fh)
         sheets = [
             m.name for m in workbook.sheets_metadata
             if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
@@ -130,14 +138,35 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
         for name in sheets:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
                                                               nrows=max_rows + 1)
-            grids.append(Grid(name, _rows_to_frame(rows)))
+            frame = _rows_to_frame(rows)
+            grids.append(Grid(name, _mark_valueless_cells(frame, valueless.get(name, {}))))
     except FileRejected:
         raise
     except Exception as exc:  # calamine raises several types for corrupt or foreign files
-        raise FileRejected("unreadable", f"{type(exc).__name__}: {exc}"[:300]) from exc
+        kind = "tệp .xls hỏng / corrupt .xls: " if legacy else ""
+        raise FileRejected("unreadable", f"{kind}{type(exc).__name__}: {exc}"[:300]) from exc
     if not grids:
         raise FileRejected("unreadable", "không có trang tính / no worksheet")
     return grids
+
+
+def _mark_valueless_cells(frame: pl.DataFrame,
+                          cells: dict[tuple[int, int], str]) -> pl.DataFrame:
+    """Put each error or uncalculated formula (read as blank by calamine) back, marked."""
+    if not cells:
+        return frame
+    columns = {c: frame[c].to_list() for c in frame.columns if c != "_row"}
+    for (row, col), text in cells.items():
+        if row < frame.height and f"c{col}" in columns:
+            columns[f"c{col}"][row] = CELL_ERROR_MARK + text
+    return frame.with_columns(pl.Series(c, v, dtype=pl.Utf8) for c, v in columns.items())
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An Office file with a password is an OLE container holding an "EncryptedPackage"."""
+    with path.open("rb") as fh:
+        head = fh.read(64 * 1024 * 1024)
+    return b"EncryptedPackage" in head or "EncryptedPackage".encode("utf-16-le") in head
 
 
 def _rows_to_frame(rows: list[list[object]]) -> pl.DataFrame:

@@ -196,11 +196,46 @@ def _(path, n):
     path.write_bytes(OLE_MAGIC + b"\x00" * 504 + b"EncryptedPackage" * 64)
 
 
-@case("legacy_xls",
-      "A legacy .xls (OLE/CFB magic + junk, no .xls writer is installed): refused by type with "
-      "a request for .xlsx.", "legacy.xls", status="rejected", reason=(".xls", ".xlsx"))
+@case("corrupt_xls",
+      "An .xls that is not one (OLE/CFB magic + junk): rejected as a corrupt .xls with a "
+      "request for .xlsx.", "legacy.xls", status="rejected", reason=(".xls", ".xlsx"))
 def _(path, n):
     path.write_bytes(OLE_MAGIC + b"\x00" * 504 + b"Workbook" * 64)
+
+
+def _xls(path: Path, table: list[list], title: tuple[str, ...] = ()) -> None:
+    """A real Excel 97–2003 workbook (BIFF8), numbers as numeric cells, as Excel saves it."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Báo cáo")
+    for i, row in enumerate([[line] for line in title] + table):
+        for j, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            number = value if isinstance(value, int | float) else _number_or_none(value)
+            sheet.write(i, j, number if number is not None else value)
+    book.save(str(path))
+
+
+def _number_or_none(text: str) -> float | None:
+    try:
+        return float(text) if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) < 9 else None
+    except ValueError:
+        return None
+
+
+@case("legacy_xls", "A real Excel 97–2003 .xls (written by xlwt, numbers as numeric cells, a "
+      "title row): read like an .xlsx.", "legacy_real.xls", source_rows=(3, 4),
+      values={"revenue": (1300.0, 1300.0)})
+def _(path, n):
+    _xls(path, _er_table(n, count=2), title=("BÁO CÁO THÁNG 3/2022",))
+
+
+@case("xls_under_xlsx_name", "A real .xls saved under an .xlsx name: recognised by its content "
+      "and read.", "xls_named_xlsx.xlsx", source_rows=(2,), values={"revenue": (1300.0,)})
+def _(path, n):
+    _xls(path, _er_table(n))
 
 
 @case("pdf", "A PDF under its own name.", "bao_cao.pdf", status="rejected",
@@ -332,11 +367,7 @@ def _(path, n):
 @case("merged_group_header", "A two-row header: 'Giá trị sản xuất' merged over two columns, "
       "its parts ('theo giá hiện hành', 'theo giá so sánh 2010') in the row below.",
       "merged_group_header.xlsx", source_rows=(4,),
-      values={"gross_output_current": (1200.5,), "gross_output_const2010": (1000.0,)},
-      xfail="the upper header row wins and 'Giá trị sản xuất' matches no field: both output "
-            "columns are dropped (file loaded with the note 'thiếu các cột không bắt buộc: Giá "
-            "trị sản xuất theo giá hiện hành, …', values NULL) and the sub-header row 3 is "
-            "read as data, rejected 4× 'required'")
+      values={"gross_output_current": (1200.5,), "gross_output_const2010": (1000.0,)})
 def _(path, n):
     i, j = _col("Giá trị sản xuất theo giá hiện hành"), _col(
         "Giá trị sản xuất theo giá so sánh 2010")
@@ -352,6 +383,24 @@ def _(path, n):
             if k not in (i, j):
                 ws.merge_cells(start_row=2, start_column=k, end_row=3, end_column=k)
     _xlsx(path, [upper, lower, *_er_table(n)[1:]], title=("BÁO CÁO THÁNG 3/2022",), edit=edit)
+
+
+@case("subtotal_rows", "Two groups, each closed by a subtotal row ('Cộng khu công nghiệp …', "
+      "no tax code), and a grand total that matches: subtotals are set aside, the total is "
+      "checked, a company named 'Công ty Cộng Hòa' is data.", "subtotals.xlsx",
+      source_rows=(2, 3, 5), values={"gross_output_current": (1200.5, 1200.5, 1200.5)})
+def _(path, n):
+    table = _er_table(n, count=3)
+    go = _col("Giá trị sản xuất theo giá hiện hành") - 1
+    table[2][1] = "Công ty Cộng Hòa"
+
+    def label_row(label: str, amount: float) -> list:
+        row = [None] * len(ENTERPRISE_HEADERS)
+        row[1], row[go] = label, amount
+        return row
+    _xlsx(path, [table[0], table[1], table[2], label_row("Cộng khu công nghiệp Tây Bắc Hồ Xá",
+                                                         2401.0),
+                 table[3], label_row("Cộng các xã", 1200.5), label_row("Tổng cộng", 3601.5)])
 
 
 @case("header_on_row_7", "Six title rows above the header (header on Excel row 7).",
@@ -382,18 +431,15 @@ def _(path, n):
 
 @case("formula_not_cached", "'Doanh thu' is a formula with no cached value (written by a "
       "program, never opened in Excel): that row is rejected.", "formula_no_cache.xlsx",
-      rules=None, cells=frozenset({(2, "revenue")}),
-      xfail="the formula cell reads as blank: the row loads with revenue NULL, no rejection")
+      rules=frozenset({(2, "revenue", "formula_no_value")}))
 def _(path, n):
     _xlsx(path, _er_table(n, {"Doanh thu": "=1000+300"}))
 
 
 def _error_cell_case(code: str, slug: str) -> None:
     @case(f"error_cell_{slug}", f"'Doanh thu' holds the error cell {code}: that row is rejected "
-          "naming the error.", f"error_{slug}.xlsx", rules=None,
-          cells=frozenset({(2, "revenue")}),
-          xfail=f"calamine reads {code} as a blank cell: the row loads with revenue NULL, "
-                "no rejection")
+          "naming the error.", f"error_{slug}.xlsx",
+          rules=frozenset({(2, "revenue", "excel_error")}))
     def _(path, n):
         _xlsx(path, _er_table(n, {"Doanh thu": code}))  # openpyxl stores it as an error cell
 
@@ -506,11 +552,26 @@ def _(path, n):
     _xlsx(path, [LABOUR_HEADERS, _labour_row(245190001234, n)])
 
 
-@case("citizen_id_leading_zero_lost", "Citizen ID 038095000123 stored as a number (leading zero "
-      "lost, 11 digits): rejected, value hidden.", "cccd_zero_lost.xlsx", source=LABOUR,
-      rules=frozenset({(2, "citizen_id", "citizen_id")}))
+@case("citizen_id_leading_zero_lost", "Citizen ID 038095000123 stored as a numeric cell "
+      "(Excel dropped the leading zero, 11 digits): the zero is restored and the row loads.",
+      "cccd_zero_lost.xlsx", source=LABOUR, source_rows=(2,))
 def _(path, n):
     _xlsx(path, [LABOUR_HEADERS, _labour_row(38095000123, n)])
+
+
+@case("citizen_id_leading_zero_lost_csv", "Citizen ID typed as text with 11 digits in a CSV: "
+      "the sender's mistake, rejected, value hidden.", "cccd_short.csv", source=LABOUR,
+      rules=frozenset({(2, "citizen_id", "citizen_id")}))
+def _(path, n):
+    row = dict(zip(LABOUR_HEADERS, _labour_row("38095000123", n), strict=True))
+    write_csv(path, LABOUR_HEADERS, [row])
+
+
+@case("tax_code_leading_zero_lost_cell", f"Tax code {LEADING_ZERO_TAX_CODE} in a numeric cell "
+      "(Excel shows 100100008): the zero is restored.", "tax_code_zero_lost.xlsx",
+      values={"tax_code": (LEADING_ZERO_TAX_CODE,)})
+def _(path, n):
+    _xlsx(path, _er_table(n, {"Mã số thuế": int(LEADING_ZERO_TAX_CODE)}))
 
 
 @case("citizen_id_scientific", "Citizen ID shown as 3.80950E+11 and saved that way to CSV.",

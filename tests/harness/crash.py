@@ -23,7 +23,9 @@ the stage it was in (from the run's log), then checks:
 
 a. ``published.json`` absent and nothing published, or ``vinhlinh.duckdb`` opens read-only
    and every table's row count and checksum (as flows/publish.py computes it) match
-   ``published.json``, and every Parquet dataset under ``parquet/<table>/`` has that row count;
+   ``published.json`` (or, killed between publish's two renames, match the next staged
+   version: a warning), and every Parquet dataset under ``parquet/<table>/`` has the row count
+   published.json states;
 b. ``private/pipeline.duckdb`` opens (read-only) and its ledger answers;
 c. a follow-up ``vlpipe run`` on the same folders exits 0;
 d. the follow-up's ``kpi_scorecard`` equals the reference run's.
@@ -295,10 +297,15 @@ def check_publication(warehouse: Path) -> tuple[str, list[str], list[str]]:
     link = warehouse / "parquet"
     problems: list[str] = []
     warnings: list[str] = []
-    if not record.exists():
-        for path in (analyst, link):
-            if path.exists() or path.is_symlink():
-                problems.append(f"{path.name} exists but published.json does not")
+    if not record.exists():  # nothing published yet, or killed during the first publication
+        if link.exists():
+            problems.append("parquet exists but published.json does not")
+        if analyst.exists():  # the first rename done, not the second: complete, or a problem
+            holds = _which_version(warehouse, *published_state(analyst))
+            if holds == "no known version":
+                problems.append("vinhlinh.duckdb exists, matches no version, no published.json")
+            else:
+                warnings.append(f"vinhlinh.duckdb holds {holds}, before its first published.json")
         return "none", problems, warnings
     try:
         manifest = json.loads(record.read_text(encoding="utf-8"))
@@ -316,9 +323,14 @@ def check_publication(warehouse: Path) -> tuple[str, list[str], list[str]]:
                         f"missing {sorted(set(tables) - set(counts))}")
     bad = [t for t in tables if counts.get(t) != tables[t] or sums.get(t) != checksums.get(t)]
     if bad:
+        # Killed between the two renames of flows/publish.py: the analyst file may hold the
+        # next version, complete, while the pointer still names this one.
         holds = _which_version(warehouse, counts, sums)
-        problems.append(f"vinhlinh.duckdb: {len(bad)} tables differ from published.json "
-                        f"(e.g. {bad[:3]}); the file holds {holds}, published.json says {version}")
+        if holds == "no known version":
+            problems.append(f"vinhlinh.duckdb: {len(bad)} tables differ from published.json "
+                            f"(e.g. {bad[:3]}) and match no published version")
+        else:
+            warnings.append(f"vinhlinh.duckdb holds {holds}, published.json says {version}")
     with duckdb.connect() as con:
         for table, expected in tables.items():
             glob = f"{link}/{table}/**/*.parquet"
@@ -331,7 +343,7 @@ def check_publication(warehouse: Path) -> tuple[str, list[str], list[str]]:
             if n != expected:
                 problems.append(f"parquet/{table}: {n} rows, published.json says {expected}")
     if link.is_symlink():
-        target = os.readlink(link)
+        target = os.path.realpath(link)
         if version not in target:
             warnings.append(f"parquet -> {target}, published.json says {version}")
     else:
