@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 # VLPIPE_PII_KEY (or the Prefect Secret block "vlpipe-pii-key") for real data.
 DEMO_PII_KEY := demo-key-for-synthetic-sample-only
 
-.PHONY: setup run test lint sample clean
+.PHONY: setup browser run test lint sample clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -16,7 +16,19 @@ $(STAMP): pyproject.toml uv.lock
 		$(BIN)/uv sync --frozen --inexact --quiet --python $(BIN)/python
 	@rm -f $(VENV)/.synced-* && touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) browser
+
+# Debian's Chromium renders the KPI report to PDF and runs the browser test. Installed where
+# missing (needs root or password-less sudo); without it the run writes no PDF and the
+# browser test is skipped with the reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v "$$VLPIPE_CHROMIUM" >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+	  echo "Installing chromium (Debian package) for the KPI report PDF and the browser test"; \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && \
+	    $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	  echo "chromium not installed: the report has no PDF, the browser test is skipped"; }
 
 run: setup  ## run the nightly flow once on the sample data in raw/
 	VLPIPE_PII_KEY=$${VLPIPE_PII_KEY:-$(DEMO_PII_KEY)} $(BIN)/vlpipe run --raw-dir raw --warehouse-dir warehouse
@@ -32,4 +44,5 @@ sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
 
 clean:
 	rm -rf warehouse/private warehouse/.versions warehouse/parquet warehouse/*.duckdb \
-		warehouse/published.json .prefect
+		warehouse/published.json warehouse/current warehouse/reports warehouse/docs \
+		warehouse/feedback .prefect
