@@ -19,7 +19,8 @@ def _run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         state = nightly(raw_dir=args.raw_dir, warehouse_dir=args.warehouse_dir,
-                        plan_id=args.plan, as_of=args.as_of, return_state=True)
+                        plan_id=args.plan, as_of=args.as_of, rebuild=args.rebuild,
+                        return_state=True)
         result = state.result(raise_on_failure=False)
     except RunLocked as exc:
         print(exc, file=sys.stderr)
@@ -102,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "run":
             p.add_argument("--as-of", metavar="YYYY-MM", type=_month, default=None,
                            help="compute the scorecard with data up to the end of this month")
+            p.add_argument("--rebuild", action="store_true",
+                           help="build and publish even when nothing is new")
     gen = sub.add_parser("generate", help="write a synthetic dataset")
     gen.add_argument("--out", required=True)
     gen.add_argument("--seed", type=int, default=2022)

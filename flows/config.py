@@ -96,6 +96,23 @@ class Paths:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
 
 
+def code_fingerprint() -> str:
+    """A hash of the code a build depends on (flows/, schemas/, the dbt project): a changed
+    model, rule or report means the next night rebuilds even with no new file."""
+    import hashlib
+
+    root = PROJECT_ROOT
+    digest = hashlib.sha256()
+    for folder in ("flows", "schemas", "sql"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".sql", ".yml", ".yaml", ".csv", ".md"} and not any(
+                    part in {"target", "logs", "dbt_packages", "__pycache__", "generator"}
+                    for part in path.relative_to(root).parts):
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def pii_key() -> bytes | None:
     """The pseudonymisation key: VLPIPE_PII_KEY, else the Prefect Secret block, else None."""
     value = os.environ.get(PII_KEY_ENV)

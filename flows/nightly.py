@@ -8,6 +8,7 @@ lock); the private DuckDB file is opened by one stage at a time.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from prefect.states import Failed, State
 
 from flows import docs, summary
 from flows.audit import run_audit
-from flows.config import Paths, pii_key
+from flows.config import Paths, code_fingerprint, pii_key
 from flows.feedback import write_feedback
 from flows.ingest import ledger
 from flows.ingest.pipeline import FileOutcome, ingest_source
@@ -96,10 +97,11 @@ def audit_task(paths: Paths) -> dict:
 
 
 @task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def publish_task(paths: Paths, run_id: str) -> dict:
+def publish_task(paths: Paths, run_id: str, key: str) -> dict:
     """Switch in the audited build: analyst file, Parquet, KPI report, data docs."""
     docs.write_index(paths, run_id)
-    publication = publish(paths, run_id, column_descriptions(paths))  # the report: all plans
+    publication = publish(paths, run_id, column_descriptions(paths),  # the report: all plans
+                          build_key=key)
     report = publication.report
     if report.get("error"):
         get_run_logger().error("KPI report not written: %s", report["error"])
@@ -144,11 +146,16 @@ def _set_run_status(paths: Paths, run_id: str, status: str, message: str = "") -
 
 @flow(name="nightly", log_prints=True)
 def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
-            plan_id: str = "VL-2022", as_of: str | None = None) -> RunResult | State:
+            plan_id: str = "VL-2022", as_of: str | None = None,
+            rebuild: bool = False) -> RunResult | State:
     """Ingest new files, rebuild the models, audit, publish; returns the run's result.
 
     ``as_of`` ("2022-06") computes the scorecard with data up to the end of that month, with
     year-end projections; by default the latest month loaded.
+
+    A night that loads nothing new, with the same ``as_of`` and the same code as the
+    published version, stops after ingestion: that publication already answers it
+    (``rebuild`` forces the build anyway).
 
     A build that fails its dbt tests or its audit publishes nothing and ends the flow run in
     a Failed state carrying the RunResult (no traceback: it is an outcome, not a crash).
@@ -170,12 +177,22 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
             for source in SOURCES:
                 result.outcomes += ingest_task(source.name, paths, run_id)
             result.feedback = feedback_task(paths, run_id)
-            result.dbt = transform_task(paths, as_of_date)
-            if result.dbt["success"]:
-                result.audit = audit_task(paths)
-            failure = _failure(result)
+            key = build_key(paths, as_of_date)
+            unchanged = None if rebuild else published_with_key(paths, key)
+            failure = None
+            if unchanged:
+                result.published = unchanged
+                get_run_logger().info(
+                    "Nothing new since version %s: no rebuild, no new publication",
+                    unchanged["version"])
+            else:
+                result.dbt = transform_task(paths, as_of_date)
+                if result.dbt["success"]:
+                    result.audit = audit_task(paths)
+                failure = _failure(result)
+                if failure is None:
+                    result.published = publish_task(paths, run_id, key)
             if failure is None:
-                result.published = publish_task(paths, run_id)
                 _read_outcome(paths, result)
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"[:2000]
@@ -195,6 +212,29 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
     if failure:
         return Failed(message=failure, data=result)
     return result
+
+
+def build_key(paths: Paths, as_of: dt.date | None) -> str:
+    """What a build depends on: the files loaded, ``as_of`` and the code that builds it."""
+    with duckdb.connect(str(paths.private_db), read_only=True) as con:
+        files = con.execute("select count(*), max(file_id) from ops.files").fetchone()
+    return f"files={files[0]}:{files[1]};as_of={as_of};code={code_fingerprint()}"
+
+
+def published_with_key(paths: Paths, key: str) -> dict | None:
+    """The current publication, if it was built from exactly ``key`` and is intact."""
+    record = paths.warehouse_dir / "published.json"
+    if not record.exists() or not paths.analyst_db.exists():
+        return None
+    manifest = json.loads(record.read_text(encoding="utf-8"))
+    if manifest.get("build_key") != key:
+        return None
+    return {"version": manifest["version"], "tables": manifest["tables"],
+            "analyst_db": str(paths.analyst_db), "parquet": str(paths.parquet_dir),
+            "unchanged": True,
+            "report": {k: str(paths.warehouse_dir / v) if v and k in ("html", "pdf") else v
+                       for k, v in (manifest.get("report") or {}).items()},
+            "docs": str(paths.docs_dir / "index.html")}
 
 
 def _now() -> str:

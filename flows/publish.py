@@ -57,7 +57,7 @@ def _quote(text: str) -> str:
 
 
 def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
-            plan_id: str | None = None) -> Publication:
+            plan_id: str | None = None, build_key: str | None = None) -> Publication:
     version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + run_id[:8]
     stage = paths.versions_dir / version
     stage.mkdir(parents=True)
@@ -93,7 +93,8 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
     _copy_docs(paths.docs_staging_dir, stage / "docs")
     _fsync_tree(stage)
     manifest = {"version": version, "run_id": run_id, "tables": tables, "checksums": checksums,
-                "published_at": dt.datetime.now(dt.UTC).isoformat(), "report": report}
+                "published_at": dt.datetime.now(dt.UTC).isoformat(), "report": report,
+                "build_key": build_key}
     (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _switch(paths, stage, staged_db, manifest)
     _prune(paths)

@@ -119,6 +119,10 @@ def render_text(result: RunResult) -> str:
         lines += scorecard_lines(result.scorecard, result.plan_id)
     if result.published:
         lines.append("")
+        if result.published.get("unchanged"):
+            lines.append(f"Nothing new since version {result.published['version']}: no rebuild, "
+                         "the publication stands / Không có dữ liệu mới: giữ nguyên bản đã "
+                         "công bố")
         lines.append(f"Published: {result.published['analyst_db']} and "
                      f"{result.published['parquet']}/ (version {result.published['version']})")
         lines += _report_lines(result.published)
@@ -184,6 +188,8 @@ def render_markdown(result: RunResult) -> str:
         md.append("")
     if result.message:
         md += ["## Failure", "", "```", result.message, "```", ""]
+    if result.published.get("unchanged"):
+        md += ["Nothing new since the published version: no rebuild, no new publication.", ""]
     if result.published:
         md += [f"Published version `{result.published['version']}`: "
                f"`{result.published['analyst_db']}`, `{result.published['parquet']}/`", ""]

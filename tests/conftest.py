@@ -37,7 +37,8 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def e2e(sample, prefect_harness, tmp_path_factory):
-    """Two real nightly runs over the same files, with a snapshot of each publication."""
+    """Three real nightly runs over the same files — the first loads everything, the second
+    finds nothing new, the third rebuilds anyway — with a snapshot of each publication."""
     from flows.nightly import nightly
     from tests.published import snapshot
 
@@ -48,6 +49,10 @@ def e2e(sample, prefect_harness, tmp_path_factory):
     first_snapshot = snapshot(warehouse)
     second = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
     second_snapshot = snapshot(warehouse)
+    rebuilt = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022",
+                      rebuild=True)
+    rebuilt_snapshot = snapshot(warehouse)
     return {"raw": raw, "truth": truth, "warehouse": warehouse, "first": first,
             "second": second, "first_snapshot": first_snapshot,
-            "second_snapshot": second_snapshot}
+            "second_snapshot": second_snapshot, "rebuilt": rebuilt,
+            "rebuilt_snapshot": rebuilt_snapshot}

@@ -84,8 +84,16 @@ def test_second_run_loads_nothing_and_publishes_the_same(e2e):
     second = e2e["second"]
     assert second.status == "completed"
     assert {o["status"] for o in second.outcomes} == {"skipped"}
-    assert e2e["second_snapshot"]["scorecard"] == e2e["first_snapshot"]["scorecard"]
-    assert e2e["second_snapshot"]["tables"] == e2e["first_snapshot"]["tables"]
+    # Nothing new: no rebuild, the first publication stands.
+    assert second.published["unchanged"] and not second.dbt
+    assert second.published["version"] == e2e["first"].published["version"]
+    assert e2e["second_snapshot"] == e2e["first_snapshot"]
+    # A forced rebuild of the same data publishes a new version with identical tables.
+    rebuilt = e2e["rebuilt"]
+    assert rebuilt.status == "completed" and rebuilt.dbt["success"]
+    assert rebuilt.published["version"] != second.published["version"]
+    assert e2e["rebuilt_snapshot"]["scorecard"] == e2e["first_snapshot"]["scorecard"]
+    assert e2e["rebuilt_snapshot"]["tables"] == e2e["first_snapshot"]["tables"]
     db = e2e["warehouse"] / "private" / "pipeline.duckdb"
     with duckdb.connect(str(db), read_only=True) as con:
         files = con.execute("select count(*), count(distinct sha256) from ops.files").fetchone()
@@ -158,8 +166,9 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
             select * replace (-1e12 as gross_output_current, 999999 as _source_row)
             from raw.enterprise_reports
             where period >= date '2022-01-01' limit 1""")
+    # The ledger did not change (the row bypassed ingestion): force the build.
     state = nightly(raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse), plan_id="VL-2022",
-                    return_state=True)
+                    rebuild=True, return_state=True)
     assert state.is_failed()
     result = state.result(raise_on_failure=False)
     assert "audit failed" in result.message and "money_actual" in result.message

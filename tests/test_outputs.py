@@ -72,7 +72,7 @@ def test_artifacts_tell_the_nights_story(e2e):
 def test_status_prints_last_run_scorecard_and_follow_ups(e2e, capsys):
     assert main(["status", "--warehouse-dir", str(e2e["warehouse"]), "--plan", "VL-2022"]) == 0
     out = capsys.readouterr().out
-    assert e2e["second"].run_id in out and "completed" in out
+    assert e2e["rebuilt"].run_id in out and "completed" in out
     assert "Scorecard VL-2022" in out and "IND_GO_CURRENT" in out
     assert "Needs follow-up" in out
     assert "Rejected files" in out and "Overdue tasks" in out

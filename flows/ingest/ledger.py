@@ -90,6 +90,12 @@ def known_file(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> tupl
         [source, sha256]).fetchone()
 
 
+def known_digests(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
+    """The contents (SHA-256) of the source's files already in the ledger."""
+    return {r[0] for r in con.execute(
+        "select sha256 from ops.files where source = ?", [source]).fetchall()}
+
+
 def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_name: str,
                  sha256: str | None, status: str, rows_loaded: int, rows_rejected: int,
                  reason: str | None) -> None:

@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -28,6 +32,7 @@ from schemas.messages import file_message, row_message
 
 log = logging.getLogger("vlpipe.ingest")
 IGNORED_PREFIXES = (".", "~$")
+WORKERS_ENV = "VLPIPE_WORKERS"
 
 
 @dataclass
@@ -67,20 +72,41 @@ def discover(raw_dir: Path, source: Source) -> Iterator[Path]:
                                              p.relative_to(raw_dir).as_posix())))
 
 
+def workers() -> int:
+    """Files parsed at once (``VLPIPE_WORKERS``, default: the machine's cores)."""
+    return max(1, int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 1))
+
+
 def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, run_id: str,
                   refs: References, pii_key: bytes | None,
                   logger: logging.Logger | logging.LoggerAdapter = log) -> list[FileOutcome]:
-    """Ingest every new file of a source, logging each outcome as it happens."""
+    """Ingest every new file of a source, logging each outcome as it happens.
+
+    Files are read, parsed and validated by a pool of threads (polars and calamine release
+    the GIL), at most ``workers()`` files ahead of the loader, so memory holds a bounded
+    number of files whatever their count; this thread alone writes to DuckDB, one
+    transaction per file, in discovery order.
+    """
     ledger.ensure_raw_table(con, source)
-    outcomes = []
+    known = ledger.known_digests(con, source.name)
     paths = list(discover(raw_dir, source))
-    for i, path in enumerate(paths, 1):
-        outcome = ingest_file(con, source, raw_dir, path, run_id, refs, pii_key)
-        if outcome.status != "skipped":
-            logger.info("[%d/%d] %s: %s — %d rows loaded, %d rejected%s", i, len(paths),
-                        outcome.file_name, outcome.status, outcome.rows_loaded,
-                        outcome.rows_rejected, f" ({outcome.reason})" if outcome.reason else "")
-        outcomes.append(outcome)
+    outcomes = []
+    with ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="parse") as pool:
+        pending: deque[Future[Prepared]] = deque()
+        queue = iter(paths)
+        for path in islice(queue, workers()):
+            pending.append(pool.submit(prepare_file, source, raw_dir, path, refs, known))
+        for i in range(1, len(paths) + 1):
+            prepared = pending.popleft().result()
+            for path in islice(queue, 1):
+                pending.append(pool.submit(prepare_file, source, raw_dir, path, refs, known))
+            outcome = load_prepared(con, source, prepared, run_id, pii_key)
+            if outcome.status != "skipped":
+                logger.info("[%d/%d] %s: %s — %d rows loaded, %d rejected%s", i, len(paths),
+                            outcome.file_name, outcome.status, outcome.rows_loaded,
+                            outcome.rows_rejected,
+                            f" ({outcome.reason})" if outcome.reason else "")
+            outcomes.append(outcome)
     skipped = sum(o.status == "skipped" for o in outcomes)
     if skipped:
         logger.info("%d of %d files already loaded (skipped)", skipped, len(paths))
@@ -90,45 +116,51 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
 def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
                 run_id: str, refs: References, pii_key: bytes | None) -> FileOutcome:
     """Load one file, or record why not; whatever is in the file, the run goes on."""
+    prepared = prepare_file(source, raw_dir, path, refs, ledger.known_digests(con, source.name))
+    return load_prepared(con, source, prepared, run_id, pii_key)
+
+
+@dataclass
+class Prepared:
+    """A file read, parsed and validated, ready for the loader (no database touched yet)."""
+
+    path: Path
+    rel: str
+    digest: str | None = None
+    known: bool = False  # content already in the ledger: not parsed
+    not_recorded: str | None = None  # a rejection that must not stick to the content
+    reason: str | None = None  # the file is rejected as a whole
+    sheet: str | None = None
+    good: pl.DataFrame | None = None
+    messages: pl.DataFrame | None = None
+    note: str | None = None
+
+
+def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
+                 known: set[str]) -> Prepared:
+    """Read, parse and validate one file; never raises (an unforeseen failure is recorded
+    as an internal error, by its type only: its text could quote a cell)."""
     rel = path.relative_to(raw_dir).as_posix()
     try:
-        return _ingest_file(con, source, raw_dir, path, rel, run_id, refs, pii_key)
+        return _prepare(source, raw_dir, path, rel, refs, known)
     except Exception as exc:  # a bug or an input we did not foresee: never stop the run
-        # Only the exception's type is kept: its text could quote a cell (personal data).
-        # Not recorded in ops.files, so the file is tried again once the cause is fixed.
-        reason = file_message("internal_error", type(exc).__name__)
         if not source.has_pii:  # the traceback helps a maintainer; it may quote a cell
             log.exception("%s: %s", rel, type(exc).__name__)
-        ledger.record_event(con, run_id, source.name, rel, None, "rejected", 0, 0, reason)
-        return FileOutcome(source.name, rel, None, "rejected", reason=reason)
+        return Prepared(path, rel, not_recorded=file_message("internal_error",
+                                                             type(exc).__name__))
 
 
-def _not_recorded(con: duckdb.DuckDBPyConnection, source: Source, rel: str, digest: str | None,
-                  run_id: str, reason: str) -> FileOutcome:
-    """A rejection that must not stick to the content (retried in a later run)."""
-    ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
-    return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
-
-
-def _ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
-                 rel: str, run_id: str, refs: References,
-                 pii_key: bytes | None) -> FileOutcome:
+def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: References,
+             known: set[str]) -> Prepared:
     if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
-        return _not_recorded(con, source, rel, None, run_id, file_message(
+        return Prepared(path, rel, not_recorded=file_message(
             "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
     if not path.is_file():
-        return _not_recorded(con, source, rel, None, run_id, file_message(
+        return Prepared(path, rel, not_recorded=file_message(
             "unreadable", "không phải tệp thường / not a regular file"))
     digest = sha256_of(path)
-    earlier = ledger.known_file(con, source.name, digest)
-    if earlier is not None:
-        reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
-        ledger.record_event(con, run_id, source.name, rel, digest, "skipped", 0, 0, reason)
-        return FileOutcome(source.name, rel, digest, "skipped", reason=reason)
-    if source.has_pii and pii_key is None:
-        return _not_recorded(con, source, rel, digest, run_id, file_message("no_pii_key"))
-    if source.has_pii and not ledger.pii_key_matches(con, pii_key):
-        return _not_recorded(con, source, rel, digest, run_id, file_message("pii_key_changed"))
+    if digest in known:
+        return Prepared(path, rel, digest, known=True)
     try:
         grids = read_grids(path)
         match = locate_header(grids, source)
@@ -140,17 +172,48 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, 
                                on=["_row", "column"], how="anti")
         errors = pl.concat([parsed.errors, checked], how="vertical")
     except FileRejected as exc:
-        reason = file_message(exc.rule, exc.detail)
-        return _commit(con, source, path, rel, digest, run_id, None, None, None, reason, pii_key)
+        return Prepared(path, rel, digest, reason=file_message(exc.rule, exc.detail))
     if frame.height == 0:
-        return _commit(con, source, path, rel, digest, run_id, match.grid.sheet, None, None,
-                       file_message("empty"), pii_key)
+        return Prepared(path, rel, digest, reason=file_message("empty"), sheet=match.grid.sheet)
     errors = mask_personal_data(errors.unique(), source)
     good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
     messages = _render(errors, source, match.written, rel, match.grid.sheet)
-    outcome = _commit(con, source, path, rel, digest, run_id, match.grid.sheet, good, messages,
-                      None, pii_key, note=parsed.note)
-    return outcome
+    return Prepared(path, rel, digest, sheet=match.grid.sheet, good=good, messages=messages,
+                    note=parsed.note)
+
+
+def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
+                  pii_key: bytes | None) -> FileOutcome:
+    """Record a prepared file in the ledger and load its rows (the single writer)."""
+    if p.not_recorded:
+        return _not_recorded(con, source, p.rel, p.digest, run_id, p.not_recorded)
+    earlier = ledger.known_file(con, source.name, p.digest)  # also a copy loaded this run
+    if earlier is not None:
+        reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
+        ledger.record_event(con, run_id, source.name, p.rel, p.digest, "skipped", 0, 0, reason)
+        return FileOutcome(source.name, p.rel, p.digest, "skipped", reason=reason)
+    if p.known:  # in the ledger when the run began, gone since: cannot happen, but be safe
+        return _not_recorded(con, source, p.rel, p.digest, run_id,
+                             file_message("internal_error", "ledger changed"))
+    if source.has_pii and pii_key is None:
+        return _not_recorded(con, source, p.rel, p.digest, run_id, file_message("no_pii_key"))
+    if source.has_pii and not ledger.pii_key_matches(con, pii_key):
+        return _not_recorded(con, source, p.rel, p.digest, run_id,
+                             file_message("pii_key_changed"))
+    try:
+        return _commit(con, source, p.path, p.rel, p.digest, run_id, p.sheet, p.good,
+                       p.messages, p.reason, pii_key, note=p.note)
+    except Exception as exc:  # the transaction was rolled back: retried next run
+        log.error("%s: %s while loading", p.rel, type(exc).__name__)
+        return _not_recorded(con, source, p.rel, p.digest, run_id,
+                             file_message("internal_error", type(exc).__name__))
+
+
+def _not_recorded(con: duckdb.DuckDBPyConnection, source: Source, rel: str, digest: str | None,
+                  run_id: str, reason: str) -> FileOutcome:
+    """A rejection that must not stick to the content (retried in a later run)."""
+    ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
+    return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
 
 
 def _render(errors: pl.DataFrame, source: Source, written: dict[str, str], file_name: str,

@@ -13,7 +13,8 @@ starting states of the trials:
 - ``half``: a warehouse holding a complete publication of a run over about half the files
   (every source's earliest files, all of ``reference/``), the rest of the files added;
 - ``full``: a warehouse holding a complete publication of every file (nothing new to load:
-  the run rebuilds, audits and publishes over a previous publication).
+  the run is started with ``--rebuild``, so it rebuilds, audits and publishes over a previous
+  publication; the follow-up run, without it, finds nothing new).
 
 Each trial copies the raw files and its starting warehouse to a fresh folder, starts
 ``vlpipe run`` in its own process group, SIGKILLs the whole group after a delay drawn
@@ -97,20 +98,25 @@ def run_env(prefect_home: Path) -> dict[str, str]:
     return env
 
 
-def start_run(raw: Path, warehouse: Path, log: Path, prefect_home: Path) -> subprocess.Popen:
-    """`vlpipe run` in a new session (its own process group), stdout and stderr to ``log``."""
+def start_run(raw: Path, warehouse: Path, log: Path, prefect_home: Path,
+              rebuild: bool = False) -> subprocess.Popen:
+    """`vlpipe run` in a new session (its own process group), stdout and stderr to ``log``.
+
+    ``rebuild``: build and publish even with nothing new (the ``full`` state's trials)."""
     prefect_home.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
         return subprocess.Popen(
-            [*VLPIPE, "run", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse)],
+            [*VLPIPE, "run", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse),
+             *(["--rebuild"] if rebuild else [])],
             cwd=PROJECT_ROOT, env=run_env(prefect_home), stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True)
 
 
-def run_to_end(raw: Path, warehouse: Path, log: Path, prefect_home: Path) -> tuple[int, float]:
+def run_to_end(raw: Path, warehouse: Path, log: Path, prefect_home: Path,
+               rebuild: bool = False) -> tuple[int, float]:
     """A run never interrupted: (exit code, seconds)."""
     started = time.monotonic()
-    proc = start_run(raw, warehouse, log, prefect_home)
+    proc = start_run(raw, warehouse, log, prefect_home, rebuild)
     try:
         rc = proc.wait(timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -204,14 +210,14 @@ class Kill:
 
 
 def run_and_kill(raw: Path, warehouse: Path, log: Path, prefect_home: Path,
-                 kill: Kill) -> tuple[bool, str, float, int | None]:
+                 kill: Kill, rebuild: bool = False) -> tuple[bool, str, float, int | None]:
     """Start a run and SIGKILL its process group as ``kill`` says.
 
     Returns (killed, stage at the kill, seconds since the start, exit code if it ended first).
     """
     last_source = _last_source()
     started = time.monotonic()
-    proc = start_run(raw, warehouse, log, prefect_home)
+    proc = start_run(raw, warehouse, log, prefect_home, rebuild)
     pattern = re.compile(kill.after) if kill.after else None
     deadline = started + kill.delay if kill.delay is not None else None
     while True:
@@ -456,7 +462,7 @@ def prepare(workdir: Path, say: Callable[[str], None] = print) -> Baseline:
 
     full_wh = base / "wh-full-rerun"
     copy_warehouse(ref_wh, full_wh)
-    rc, secs = run_to_end(raw, full_wh, base / "rerun.log", base / "prefect")
+    rc, secs = run_to_end(raw, full_wh, base / "rerun.log", base / "prefect", rebuild=True)
     diff = compare_scorecards(reference, scorecard(full_wh)) if rc == 0 else f"exit {rc}"
     if diff:
         raise SystemExit(f"re-run over a complete warehouse differs from the reference: {diff}")
@@ -523,7 +529,7 @@ def run_trial(baseline: Baseline, index: int, state: str, kill: Kill,
     if (warehouse / "published.json").exists():
         before = json.loads((warehouse / "published.json").read_text("utf-8"))["version"]
     killed, stage, at, rc = run_and_kill(raw, warehouse, trial_dir / "killed.log",
-                                         prefect_home, kill)
+                                         prefect_home, kill, rebuild=state == "full")
     failures: dict[str, str] = {}
     notes: list[str] = []
     if not killed and rc != 0:
