@@ -74,7 +74,15 @@ def feedback_task(paths: Paths, run_id: str) -> list[str]:
 def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
     """dbt build: models and their tests, in the private warehouse."""
     variables = {"as_of": as_of.isoformat()} if as_of else None
-    result = run_dbt("build", paths, variables=variables)
+    # Incremental models keep what earlier builds computed; after a code change they are
+    # rebuilt from scratch, so no row keeps the old logic.
+    code = code_fingerprint()
+    built_with = paths.private_dir / "dbt" / "built_with_code.txt"
+    same_code = built_with.exists() and built_with.read_text(encoding="utf-8") == code
+    result = run_dbt("build", paths, *([] if same_code else ["--full-refresh"]),
+                     variables=variables)
+    if result.success:
+        built_with.write_text(code, encoding="utf-8")
     docs_error = None
     if not result.success:
         get_run_logger().error("dbt build failed:\n  %s", "\n  ".join(result.failures))
@@ -83,7 +91,8 @@ def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
         if docs_error:  # documentation is not data: the run goes on without it
             get_run_logger().warning("dbt docs not built: %s", docs_error)
     return {"success": result.success, "models": result.models, "tests": result.tests,
-            "failures": result.failures, "docs_error": docs_error}
+            "failures": result.failures, "docs_error": docs_error,
+            "full_refresh": not same_code}
 
 
 @task(name="audit", cache_policy=NO_CACHE)

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 -- The submission that counts for each (tax_code, period): the current rows of
 -- int_enterprise_reports__ranked (with their division, commune version and
 -- is_last_period_of_year), without the ranking columns.
