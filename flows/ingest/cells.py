@@ -25,24 +25,36 @@ _COMMA_DECIMAL = r"^-?\d+,\d+$"  # 99,1
 
 def _strip_number(expr: pl.Expr) -> pl.Expr:
     """Drop spaces (also non-breaking), apostrophes and a trailing percent sign; an
-    accountant's negative "(1.385,5)" becomes "-1.385,5"."""
-    return (expr.str.replace_all(r"[\s\u00a0\u2007\u202f']", "").str.replace(r"%$", "")
-            .str.replace(r"^\((.+)\)$", "-$1"))
+    accountant's negative "(1.385,5)" becomes "-1.385,5". Literal operations only."""
+    s = expr.str.replace_many(dict.fromkeys([" ", "\t", "\u00a0", "\u2007", "\u202f", "'"], ""))
+    s = s.str.strip_suffix("%")
+    bracketed = s.str.starts_with("(") & s.str.ends_with(")") & (s.str.len_chars() > 2)
+    return pl.when(bracketed).then(
+        pl.concat_str(pl.lit("-"), s.str.strip_prefix("(").str.strip_suffix(")"))
+    ).otherwise(s)
+
+
+# One regex pass classifies a cell: the group that matches names its style.
+_STYLES = {"int": _INT, "ambig_dot": _AMBIG_DOT, "ambig_comma": _AMBIG_COMMA,
+           "vn": f"{_VN_GROUPED}|{_COMMA_DECIMAL}", "en": f"{_EN_GROUPED}|{_DOT_DECIMAL}"}
+
+
+def _group(name: str, pattern: str) -> str:
+    alternatives = "|".join("(?:" + alt.strip("^$") + ")" for alt in pattern.split("|"))
+    return f"(?P<{name}>{alternatives})"
+
+
+_STYLE_REGEX = "^(?:" + "|".join(_group(n, p) for n, p in _STYLES.items()) + ")$"
 
 
 def number_style(text: pl.Expr, numeric_cell: pl.Expr) -> pl.Expr:
     """Classify number text: 'cell' (a workbook's numeric cell), 'int', 'vn', 'en',
     'ambig_dot', 'ambig_comma' or 'bad'."""
-    s = _strip_number(text)
-    return (
-        pl.when(numeric_cell).then(pl.lit("cell"))
-        .when(s.str.contains(_INT)).then(pl.lit("int"))
-        .when(s.str.contains(_AMBIG_DOT)).then(pl.lit("ambig_dot"))
-        .when(s.str.contains(_AMBIG_COMMA)).then(pl.lit("ambig_comma"))
-        .when(s.str.contains(_VN_GROUPED) | s.str.contains(_COMMA_DECIMAL)).then(pl.lit("vn"))
-        .when(s.str.contains(_EN_GROUPED) | s.str.contains(_DOT_DECIMAL)).then(pl.lit("en"))
-        .otherwise(pl.lit("bad"))
-    )
+    groups = _strip_number(text).str.extract_groups(_STYLE_REGEX)
+    chain = pl.when(numeric_cell).then(pl.lit("cell"))
+    for name in _STYLES:  # in order: the first style whose pattern matches
+        chain = chain.when(groups.struct.field(name).is_not_null()).then(pl.lit(name))
+    return chain.otherwise(pl.lit("bad"))
 
 
 def parse_number(text: pl.Expr, style: pl.Expr, ambiguous_as: pl.Expr) -> pl.Expr:

@@ -15,7 +15,7 @@ import polars as pl
 from flows.ingest import cells
 from flows.ingest.header import HeaderMatch
 from flows.ingest.readers import CELL_ERROR_MARK, NUMERIC_MARK
-from flows.ingest.text import clean_text_expr, fold, fold_expr
+from flows.ingest.text import clean_text_expr, fold, fold_expr, on_distinct
 from schemas.base import Field, Kind, Lookup, Source, pseudonym_column
 from schemas.messages import file_message
 
@@ -45,20 +45,26 @@ def empty_errors() -> pl.DataFrame:
 def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
     frame = match.grid.frame.slice(match.data_start)
     data_cols = list(match.fields) + list(match.extras)
-    text = frame.select(
-        pl.col("_row"),
-        *[clean_text_expr(pl.col(c)).alias(c) for c in data_cols],
-        *([pl.col(match.row_number_column)] if match.row_number_column else []),
-    )
+    text = pl.DataFrame([
+        frame["_row"],
+        *[on_distinct(frame[c], clean_text_expr) for c in data_cols],
+        *([frame[match.row_number_column]] if match.row_number_column else []),
+    ])
     # Skip rows blank but for STT.
     text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
     text, total, subtotals = _split_total_row(text, match, source)
     # Which cells were a workbook's numeric cells (marked by the reader); then unmark.
+    # A CSV has no marks: the passes are skipped.
     numeric = text.select(pl.col(c).str.ends_with(NUMERIC_MARK).fill_null(False).alias(n)
+                          if match.grid.typed_cells else pl.repeat(False, text.height).alias(n)
                           for c, n in match.fields.items())
-    text = text.with_columns(pl.col(c).str.strip_suffix(NUMERIC_MARK) for c in data_cols)
-    valueless = _valueless_cell_errors(text, match)
-    text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK) for c in data_cols)
+    valueless = empty_errors()
+    if match.grid.typed_cells:
+        text = text.with_columns(pl.col(c).str.strip_suffix(NUMERIC_MARK) for c in data_cols)
+        valueless = _valueless_cell_errors(text, match)
+        if valueless.height:
+            text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK)
+                                     for c in data_cols)
     named = text.select(
         pl.col("_row"),
         *[pl.col(c).alias(name) for c, name in match.fields.items()],
@@ -130,6 +136,12 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     label_cols = [c for c in text.columns if c != "_row"][:3]
     if match.row_number_column:
         label_cols = [match.row_number_column, *label_cols]
+    # Every total or subtotal label starts with T, C or S ("Tổng", "Cộng", "Subtotal"): only
+    # those rows are folded and examined, so a large file costs one cheap scan.
+    candidates = text.filter(pl.any_horizontal(
+        pl.col(c).str.contains(r"^[TtCcSs]") for c in label_cols).fill_null(False))
+    if candidates.height == 0:
+        return text, None, 0
     is_total = pl.any_horizontal(fold_expr(pl.col(c)).is_in(TOTAL_LABELS) for c in label_cols)
     by_name = {n: c for c, n in match.fields.items()}
     keys = [by_name[f.name] for f in source.fields if f.name in by_name
@@ -137,21 +149,20 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     starts_like_total = pl.any_horizontal(
         pl.col(c).str.to_lowercase().str.contains(SUBTOTAL_PATTERN) for c in label_cols)
     no_key = pl.all_horizontal(pl.col(c).is_null() for c in keys) if keys else pl.lit(False)
-    flagged = text.with_columns(
+    flagged = candidates.with_columns(
         _is_total=is_total.fill_null(False),
         _is_subtotal=(~is_total.fill_null(False) & starts_like_total.fill_null(False)
                       & no_key),
-    )
+    ).filter(pl.col("_is_total") | pl.col("_is_subtotal"))
+    if flagged.height == 0:
+        return text, None, 0
     subtotals = int(flagged["_is_subtotal"].sum())
-    totals = flagged.filter(pl.col("_is_total"))
-    rest = flagged.filter(~pl.col("_is_total") & ~pl.col("_is_subtotal")).drop(
-        "_is_total", "_is_subtotal")
+    rest = text.filter(~pl.col("_row").is_in(flagged["_row"].implode()))
+    totals = flagged.filter(pl.col("_is_total")).drop("_is_total", "_is_subtotal")
     if totals.height == 0:
         return rest, None, subtotals
     # Rows after the total row are still data (reported if broken), only the totals go.
-    first_total = totals["_row"][0]
-    return rest, totals.filter(pl.col("_row") == first_total).drop(
-        "_is_total", "_is_subtotal"), subtotals
+    return rest, totals.head(1), subtotals
 
 
 def _errors_where(mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field, rule: str,
@@ -181,8 +192,8 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series,
     if f.kind is Kind.CATEGORY:
         lookup = {fold(c): c for c in f.choices}
         lookup.update({fold(a): c for a, c in f.choice_aliases.items()})
-        values = frame.select(fold_expr(pl.col("t")).replace_strict(
-            lookup, default=None, return_dtype=pl.Utf8).alias("t"))["t"]
+        values = on_distinct(raw, lambda t: fold_expr(t).replace_strict(
+            lookup, default=None, return_dtype=pl.Utf8))
         bad = present & values.is_null()
         return values, _errors_where(bad, raw, rows, f, "category", ", ".join(f.choices))
     parser, rule = {
@@ -190,7 +201,7 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series,
         Kind.MONTH: (cells.parse_month, "month_format"),
         Kind.BOOL: (cells.parse_bool, "yes_no"),
     }[f.kind]
-    values = frame.select(parser(pl.col("t")).alias("t"))["t"]
+    values = on_distinct(raw, parser)
     bad = present & values.is_null()
     if f.kind is Kind.BOOL:  # a blank yes/no cell means no
         values = values.zip_with(present, pl.Series([False] * raw.len(), dtype=pl.Boolean))
@@ -200,13 +211,24 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series,
 def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series,
                         rows: pl.Series) -> tuple[pl.Series, pl.DataFrame]:
     numeric = frame["n"] if "n" in frame.columns else pl.Series([False] * raw.len())
-    styles = frame.select(cells.number_style(pl.col("t"), pl.lit(numeric)).alias("t"))[
-        "t"].zip_with(raw.is_not_null(), pl.Series([None] * raw.len(), dtype=pl.Utf8))
-    resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
-    values = frame.with_columns(s=styles).select(
-        cells.parse_number(pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8)).alias("t")
-    )["t"]
     present = raw.is_not_null()
+    # Fast path: a workbook's numeric cell or bare digits need no separator analysis.
+    plain = present & (numeric | raw.str.contains(r"^-?\d{1,15}$").fill_null(False))
+    styles = pl.DataFrame({"n": numeric, "p": plain}).select(
+        pl.when(pl.col("n")).then(pl.lit("cell")).when(pl.col("p")).then(pl.lit("int"))
+        .otherwise(pl.lit(None, dtype=pl.Utf8)).alias("s")).to_series()
+    values = raw.cast(pl.Float64, strict=False).zip_with(
+        plain, pl.Series([None] * raw.len(), dtype=pl.Float64))
+    rest = (present & ~plain).arg_true()
+    if rest.len():  # separators, spaces, percent signs, parentheses: the full analysis
+        sub = frame[rest]
+        sub_styles = sub.select(cells.number_style(pl.col("t"), pl.col("n")).alias("s"))["s"]
+        styles = styles.scatter(rest, sub_styles)
+    resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
+    if rest.len():
+        sub_values = sub.with_columns(s=sub_styles).select(cells.parse_number(
+            pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8)).alias("v"))["v"]
+        values = values.scatter(rest, sub_values)
     ambiguous = present & values.is_null() & styles.is_in(["ambig_dot", "ambig_comma"])
     bad = present & values.is_null() & ~ambiguous
     huge = values.is_not_null() & (~values.is_finite() | (values.abs() > MAX_NUMBER))

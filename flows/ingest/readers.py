@@ -39,6 +39,7 @@ class FileRejected(Exception):
 class Grid:
     sheet: str | None
     frame: pl.DataFrame  # c0..cN (Utf8) and _row (Int32)
+    typed_cells: bool = True  # a workbook: cells may carry NUMERIC_MARK / CELL_ERROR_MARK
 
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -233,4 +234,5 @@ def _read_csv(path: Path) -> Grid:
         )
     except Exception as exc:  # polars raises ComputeError/NoDataError for broken CSV
         raise FileRejected("unreadable", f"CSV: {exc}"[:300]) from exc
-    return Grid(None, frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)))
+    return Grid(None, frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)),
+                typed_cells=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from flows.ingest.text import fold, fold_expr
+from flows.ingest.text import fold, fold_expr, on_distinct
 
 _COMMUNE_PREFIX = r"^(thi tran|tt|xa|phuong|p)\s+"
 _ZONE_WORDS = (("khu cong nghiep", "kcn"), ("cum cong nghiep", "ccn"))
@@ -89,7 +89,8 @@ def resolve_communes(values: pl.DataFrame, refs: References) -> pl.Series:
 
     ``values`` has columns ``text`` and ``at`` (Date, may be NULL: then any validity).
     """
-    probe = values.with_row_index("_i").with_columns(key=commune_key_expr(pl.col("text")))
+    probe = values.with_row_index("_i").with_columns(
+        key=on_distinct(values["text"], commune_key_expr))
     joined = probe.join(refs.communes, on="key", how="inner").filter(
         pl.col("at").is_null()
         | ((pl.col("valid_from") <= pl.col("at"))

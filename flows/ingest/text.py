@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import polars as pl
 
@@ -53,3 +54,19 @@ def clean_text_expr(expr: pl.Expr) -> pl.Expr:
         .str.strip_chars()
     )
     return pl.when(cleaned == "").then(None).otherwise(cleaned)
+
+
+def on_distinct(values: pl.Series, expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``expr`` applied to a column, computed once per distinct value when values repeat.
+
+    Categories, communes, dates and yes/no repeat across millions of rows; their parsers
+    (Unicode normalisation, regexes) then run on a few hundred values and a hash lookup maps
+    them back. A column of mostly distinct values is computed directly.
+    """
+    distinct = values.unique()
+    if distinct.len() * 4 > values.len():
+        return values.to_frame("v").select(expr(pl.col("v")).alias(values.name)).to_series()
+    mapped = distinct.to_frame("v").select(expr(pl.col("v")).alias("m")).to_series()
+    keep = distinct.is_not_null()
+    return values.replace_strict(distinct.filter(keep), mapped.filter(keep), default=None,
+                                 return_dtype=mapped.dtype).alias(values.name)

@@ -7,6 +7,8 @@ Validation is lazy: every broken rule of every row is reported, not only the fir
 
 from __future__ import annotations
 
+import functools
+
 import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
@@ -14,18 +16,25 @@ from stdnum.vn import mst
 
 from flows.ingest.parse import ERROR_SCHEMA, POLARS_TYPES, empty_errors
 from flows.ingest.references import References, resolve_communes, zone_key_expr
-from flows.ingest.text import fold_expr
+from flows.ingest.text import fold_expr, on_distinct
 from schemas.base import Field, Lookup, Pii, Source, pseudonym_column
 
 DECISION_NO = r"^\d+[A-Za-z]?/(QĐ|QD|qđ|qd)-[0-9A-Za-zĐđ\-]+$"
 PII_MASK = "(ẩn – dữ liệu cá nhân / hidden – personal data)"
 
 
+@functools.lru_cache(maxsize=2_000_000)
+def _tax_code(text: str) -> str | None:
+    """python-stdnum's canonical spelling of a valid tax code, else None. Cached: the same
+    units appear in every monthly file."""
+    return mst.format(text) if mst.is_valid(text) else None
+
+
 def _canonical_tax_codes(values: pl.Series) -> pl.Series:
     """One spelling per tax code (3200001006001 = 3200001006-001), so keys match across files;
     invalid codes stay as written (they are rejected)."""
     distinct = values.drop_nulls().unique().to_list()
-    mapping = {v: mst.format(v) for v in distinct if mst.is_valid(v)}
+    mapping = {v: c for v in distinct if (c := _tax_code(v)) is not None}
     return values.replace(mapping)
 
 
@@ -50,17 +59,19 @@ def resolve_lookups(frame: pl.DataFrame, source: Source, refs: References) -> pl
             codes = resolve_communes(pl.DataFrame({"text": frame[f.name], "at": at}), refs)
             frame = frame.with_columns(codes.alias(f.resolved_as))
         elif f.lookup is Lookup.ZONE:
-            frame = frame.with_columns(zone_key_expr(pl.col(f.name)).replace_strict(
-                refs.zones, default=None, return_dtype=pl.Utf8).alias(f.resolved_as))
+            frame = frame.with_columns(on_distinct(frame[f.name], lambda t: zone_key_expr(
+                t).replace_strict(refs.zones, default=None, return_dtype=pl.Utf8)
+            ).alias(f.resolved_as))
         elif f.lookup is Lookup.LEAD_UNIT:
-            frame = frame.with_columns(fold_expr(pl.col(f.name)).replace_strict(
-                refs.lead_units, default=None, return_dtype=pl.Utf8).alias(f.resolved_as))
+            frame = frame.with_columns(on_distinct(frame[f.name], lambda t: fold_expr(
+                t).replace_strict(refs.lead_units, default=None, return_dtype=pl.Utf8)
+            ).alias(f.resolved_as))
     return frame
 
 
 def _valid_tax_codes(values: pl.Series) -> list[str]:
     """Tax codes that python-stdnum accepts, checked once per distinct value."""
-    return [v for v in values.drop_nulls().unique().to_list() if mst.is_valid(v)]
+    return [v for v in values.drop_nulls().unique().to_list() if _tax_code(v) is not None]
 
 
 def _lookup_check(f: Field, refs: References) -> pa.Check | None:
