@@ -9,6 +9,7 @@ import duckdb
 
 from flows.nightly import nightly
 from tests.conftest import PII_KEY
+from tests.harness.crash import half_of
 
 COMPARED = ["fct_unit_month_submissions", "fct_unit_months", "fct_employment_spells",
             "kpi_scorecard", "kpi_scorecard_history", "kpi_by_commune", "reporting_completeness"]
@@ -33,26 +34,10 @@ def _checksums(db) -> dict[str, tuple]:
     return sums
 
 
-def _first_half(raw, target) -> int:
-    """Copy every source's earliest files (and all reference files) to ``target``."""
-    copied = 0
-    for folder in sorted(p for p in raw.iterdir() if p.is_dir()):
-        # in the order the pipeline takes them: modification time, then name
-        files = sorted((p for p in folder.rglob("*") if p.is_file()),
-                       key=lambda p: (p.stat().st_mtime, p.relative_to(raw).as_posix()))
-        keep = files if folder.name == "reference" else files[: len(files) // 2]
-        for f in keep:
-            dest = target / f.relative_to(raw)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(f, dest)
-            copied += 1
-    return copied
-
-
 def test_two_nights_equal_one_and_the_second_is_incremental(e2e, tmp_path, monkeypatch):
     monkeypatch.setenv("VLPIPE_PII_KEY", PII_KEY)
     raw, warehouse = tmp_path / "raw", tmp_path / "warehouse"
-    assert _first_half(e2e["raw"], raw) > 10
+    assert half_of(e2e["raw"], raw) > 10  # every source's earlier files, all references
     first = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
     assert first.status == "completed" and first.dbt["full_refresh"]
     versions = warehouse / "private" / "pipeline.duckdb"
