@@ -167,24 +167,34 @@ def _clean(value) -> str | None:
     return HIDDEN if text and CITIZEN_ID_LIKE.search(text) else text
 
 
+WRAP = Alignment(wrap_text=True, vertical="top")
+MAX_ROWS = 2000  # per sheet; a file with more rejected rows needs its structure fixed anyway
+WIDTH_SAMPLE = 500
+
+
 def _table(sheet, header: list, rows: list, widths: tuple[int, ...] = ()) -> None:
     sheet.append(header)
     top = sheet.max_row
     for cell in sheet[top]:
         cell.font = Font(bold=True)
-    for values in rows:
+    for values in rows[:MAX_ROWS]:
         sheet.append([None] * len(values))
         for cell, value in zip(sheet[sheet.max_row], values, strict=False):
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl makes "=…" a formula; this keeps it text
                 cell.quotePrefix = value.startswith(FORMULA_START)  # Excel's leading "'"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = WRAP
+    if len(rows) > MAX_ROWS:
+        sheet.append([f"… và {len(rows) - MAX_ROWS:,} dòng khác (xem bảng marts.rejected_rows) "
+                      f"/ … and {len(rows) - MAX_ROWS:,} more rows (see marts.rejected_rows)"])
     sheet.freeze_panes = sheet.cell(top + 1, 1)
-    for i, column in enumerate(sheet.iter_cols(min_row=top), start=1):
-        longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+    sample = [header, *rows[:WIDTH_SAMPLE]]
+    for i in range(1, len(header) + 1):
+        longest = max((len(str(r[i - 1])) for r in sample
+                       if len(r) >= i and r[i - 1] is not None), default=8)
         width = widths[i - 1] if i <= len(widths) else min(max(longest + 2, 8), 50)
-        sheet.column_dimensions[column[0].column_letter].width = width
+        sheet.column_dimensions[sheet.cell(top, i).column_letter].width = width
 
 
 def _save_atomically(book: Workbook, target: Path) -> None:

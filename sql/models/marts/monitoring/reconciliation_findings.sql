@@ -42,19 +42,42 @@ employer_months as (
 
 ),
 
+spell_deltas as (
+
+    -- a spell counts at every month end from its start to its end: +1 at the month end of
+    -- its start, -1 at the first month end after its end (then a running sum per employer)
+    select employer_tax_code as tax_code, last_day(start_date) as month_end, 1 as delta
+    from spells
+    union all
+    select employer_tax_code, last_day(cast(end_date + interval 1 day as date)), -1
+    from spells
+    where end_date is not null
+
+),
+
+running_headcount as (
+
+    select
+        tax_code,
+        month_end,
+        sum(sum(delta)) over (partition by tax_code order by month_end) as headcount
+    from spell_deltas
+    group by tax_code, month_end
+
+),
+
 headcount as (
 
+    -- linear in spells + employer-months (an ASOF join), not in their product
     select
         employer_months.tax_code,
         employer_months.period,
-        any_value(employer_months.employees) as employees,
-        count(spells.employer_tax_code) as headcount
+        employer_months.employees,
+        coalesce(running_headcount.headcount, 0) as headcount
     from employer_months
-    left join spells
-        on spells.employer_tax_code = employer_months.tax_code
-        and spells.start_date <= employer_months.month_end
-        and (spells.end_date is null or spells.end_date >= employer_months.month_end)
-    group by employer_months.tax_code, employer_months.period
+    asof left join running_headcount
+        on employer_months.tax_code = running_headcount.tax_code
+        and employer_months.month_end >= running_headcount.month_end
 
 ),
 
