@@ -15,6 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from flows.config import connect
+
 STATUSES = ["met", "not_met", "no_data", "on_track", "at_risk"]
 PERCENT_BOUNDS = (-100.0, 1000.0)  # growth can be negative; shares stay within 0–100
 
@@ -148,7 +150,7 @@ def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
         actions = [UpdateDataDocsAction(name="data_docs", site_names=["audit"])]
     source = context.data_sources.add_pandas("warehouse")
     result = AuditResult(success=True)
-    with duckdb.connect(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         suites = _suites(con)
     for table, (frame, expectations) in suites.items():
         batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("build")

@@ -96,6 +96,23 @@ class Paths:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
 
 
+DUCKDB_MEMORY_ENV = "VLPIPE_DUCKDB_MEMORY"
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory ceiling for the pipeline's heavy work (it spills to disk beyond it)."""
+    return os.environ.get(DUCKDB_MEMORY_ENV, "1GB")
+
+
+def connect(path: str | Path | None = None, read_only: bool = False):
+    """A DuckDB connection with the pipeline's memory ceiling."""
+    import duckdb
+
+    con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only,
+                         config={"memory_limit": duckdb_memory_limit()})
+    return con
+
+
 def code_fingerprint() -> str:
     """A hash of the code a build depends on (flows/, schemas/, the dbt project): a changed
     model, rule or report means the next night rebuilds even with no new file."""

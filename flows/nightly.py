@@ -20,7 +20,7 @@ from prefect.states import Failed, State
 
 from flows import docs, summary
 from flows.audit import run_audit
-from flows.config import Paths, code_fingerprint, pii_key
+from flows.config import Paths, code_fingerprint, connect, pii_key
 from flows.feedback import write_feedback
 from flows.ingest import ledger
 from flows.ingest.pipeline import FileOutcome, ingest_source
@@ -56,7 +56,7 @@ def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
     """Load the new files of one source (each file in its own transaction)."""
     source = get_source(source_name)
     key = pii_key() if source.has_pii else None
-    with duckdb.connect(str(paths.private_db)) as con:
+    with connect(paths.private_db) as con:
         refs = load_references(con)
         outcomes: list[FileOutcome] = ingest_source(con, source, paths.raw_dir, run_id, refs,
                                                     key, get_run_logger())

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.config import Paths
+from flows.config import Paths, connect
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
     staged_db = stage / paths.analyst_db.name
     tables: dict[str, int] = {}
     checksums: dict[str, str] = {}
-    with duckdb.connect() as con:
+    with connect() as con:
         con.execute(f"attach {_quote(str(paths.private_db))} as src (read_only)")
         con.execute(f"attach {_quote(str(staged_db))} as pub")
         names = [r[0] for r in con.execute(
