@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -33,6 +32,7 @@ from schemas.messages import file_message, row_message
 log = logging.getLogger("vlpipe.ingest")
 IGNORED_PREFIXES = (".", "~$")
 WORKERS_ENV = "VLPIPE_WORKERS"
+PREFETCH_ENV = "VLPIPE_PREFETCH_MB"  # source bytes parsed ahead of the loader
 
 
 @dataclass
@@ -83,23 +83,38 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     """Ingest every new file of a source, logging each outcome as it happens.
 
     Files are read, parsed and validated by a pool of threads (polars and calamine release
-    the GIL), at most ``workers()`` files ahead of the loader, so memory holds a bounded
-    number of files whatever their count; this thread alone writes to DuckDB, one
-    transaction per file, in discovery order.
+    the GIL), at most ``workers()`` files and ``VLPIPE_PREFETCH_MB`` (default 128) of source
+    bytes ahead of the loader, so memory holds a bounded amount of data whatever the files'
+    number; this thread alone writes to DuckDB, one transaction per file, in discovery
+    order.
     """
     ledger.ensure_raw_table(con, source)
     known = ledger.known_digests(con, source.name)
     paths = list(discover(raw_dir, source))
     outcomes = []
+    budget = float(os.environ.get(PREFETCH_ENV, "128")) * 1024 * 1024
     with ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="parse") as pool:
-        pending: deque[Future[Prepared]] = deque()
+        pending: deque[tuple[Future[Prepared], int]] = deque()
         queue = iter(paths)
-        for path in islice(queue, workers()):
-            pending.append(pool.submit(prepare_file, source, raw_dir, path, refs, known))
+
+        def refill() -> None:
+            """Keep up to workers() files in flight, within the byte budget (at least one
+            file): memory holds a bounded amount of data whatever the files' number or size."""
+            while len(pending) < workers():
+                in_flight = sum(size for _, size in pending)
+                if pending and in_flight >= budget:
+                    return
+                path = next(queue, None)
+                if path is None:
+                    return
+                size = path.lstat().st_size
+                pending.append((pool.submit(prepare_file, source, raw_dir, path, refs, known),
+                                size))
+
+        refill()
         for i in range(1, len(paths) + 1):
-            prepared = pending.popleft().result()
-            for path in islice(queue, 1):
-                pending.append(pool.submit(prepare_file, source, raw_dir, path, refs, known))
+            prepared = pending.popleft()[0].result()
+            refill()
             outcome = load_prepared(con, source, prepared, run_id, pii_key)
             if outcome.status != "skipped":
                 logger.info("[%d/%d] %s: %s — %d rows loaded, %d rejected%s", i, len(paths),
