@@ -163,7 +163,8 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
     with duckdb.connect(str(warehouse / "private" / "pipeline.duckdb")) as con:
         con.execute("""
             insert into raw.enterprise_reports by name
-            select * replace (-1e12 as gross_output_current, 999999 as _source_row)
+            select * replace (-1e12 as gross_output_current, 999999 as _source_row,
+                              _file_seq + 100000 as _file_seq)  -- as if from a newer file
             from raw.enterprise_reports
             where period >= date '2022-01-01' limit 1""")
     # The ledger did not change (the row bypassed ingestion): force the build.
