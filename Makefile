@@ -42,6 +42,13 @@ lint: setup
 sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
 	rm -rf raw && $(BIN)/python -m flows.generator --out raw --seed 2022 --scale 1
 
+SCALES ?= 10,100,1000
+BENCH_WORK ?= /tmp/vlpipe-bench
+bench: setup  ## benchmark (BENCHMARKS.md): make bench [SCALES=10,100] [BENCH_WORK=/tmp/…]
+	@UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never \
+		$(BIN)/uv sync --frozen --inexact --quiet --group bench --python $(BIN)/python
+	nice -n 10 $(BIN)/python -m bench.run --scales "$(SCALES)" --work $(BENCH_WORK)
+
 clean:
 	rm -rf warehouse/private warehouse/.versions warehouse/parquet warehouse/*.duckdb \
 		warehouse/published.json warehouse/current warehouse/reports warehouse/docs \

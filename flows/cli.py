@@ -4,6 +4,7 @@ Excel templates, or generate sample data."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -119,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = {"run": _run, "serve": _serve, "generate": _generate,
                "templates": _templates, "status": _status}[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:  # `vlpipe status | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

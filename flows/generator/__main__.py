@@ -1,4 +1,4 @@
-"""CLI: python -m flows.generator --out DIR [--seed N] [--scale F]."""
+"""CLI: python -m flows.generator --out DIR [--seed N] [--scale F] [--formats mixed|csv|xlsx]."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiplies units, spells and schemes (default 1.0)")
+    parser.add_argument("--formats", choices=("mixed", "csv", "xlsx"), default="mixed",
+                        help="mixed: as the office receives them (default); csv or xlsx: "
+                             "every table in that format")
     args = parser.parse_args(argv)
-    truth = generate(args.out, seed=args.seed, scale=args.scale)
+    truth = generate(args.out, seed=args.seed, scale=args.scale, formats=args.formats)
     print(truth.summary())
     return 0
 

@@ -92,10 +92,13 @@ def _effective_reports(truth: Truth) -> list[dict]:
     return sorted(best.values(), key=lambda r: (r["period"], r["tax_code"]))
 
 
-def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0) -> Truth:
+def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0,
+             formats: str = "mixed") -> Truth:
     """Write the dataset (one subfolder per source) into out_dir and return its Truth.
 
     The source subfolders are emptied first; anything else in out_dir is left alone.
+    ``formats`` "csv" or "xlsx" writes the same tables all as CSV or all as workbooks (for
+    the benchmark); the default "mixed" writes each file as the office receives it.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -105,7 +108,7 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0) -> Truth:
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     truth = Truth(seed=seed, scale=scale, out_dir=out_dir, targets=target_rows())
-    out = Output(out_dir, truth)
+    out = Output(out_dir, truth, formats)
     used_tax: set[str] = set()
 
     # the main stream: drawn in this order since the first sample, never re-ordered
@@ -170,5 +173,6 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0) -> Truth:
                      random.Random(f"{seed}:plan_tasks:2023"))
     truth.planted_findings = planted + planted_register_findings(
         truth.enterprise_reports, truth.khuyen_cong, truth.ocop_ratings)
+    out.relabel_truth()
     truth.files.sort(key=lambda f: f.path)
     return truth

@@ -78,6 +78,15 @@ def _split(rng: random.Random, total: float, n: int, step: int = 500_000) -> lis
     return parts
 
 
+def _free_window(base: int, suffix: str, numbers: set[str]) -> int:
+    """The first window of ten decision numbers from ``base`` with one still free: the day's
+    own window whenever it has room (so smaller scales draw exactly as before), else the next
+    ones (large scales issue more decisions a day than ten numbers)."""
+    while all(f"{base + k}/QĐ-{suffix}" in numbers for k in range(10)):
+        base += 10
+    return base
+
+
 def build_schemes(rng: random.Random, units: list[Unit], extra: list[Unit],
                   scale: float) -> list[Scheme]:
     """2021 and 2022 schemes; 2022: ~6 provincial ≈ 0.5 bn, ~13 district ≈ 0.365 bn, no
@@ -92,7 +101,7 @@ def build_schemes(rng: random.Random, units: list[Unit], extra: list[Unit],
 
     def decision(suffix: str, day: date) -> str:
         """Decision numbers grow through the year, at the issuer's pace."""
-        base = int(day.timetuple().tm_yday * per_day[suffix])
+        base = _free_window(int(day.timetuple().tm_yday * per_day[suffix]), suffix, numbers)
         while True:
             no = f"{base + rng.randint(0, 9)}/QĐ-{suffix}"
             if no not in numbers:
@@ -213,7 +222,7 @@ def build_schemes_2023(rng: random.Random, schemes: list[Scheme], units: list[Un
     per_day = {"UBND": 8.0, "SCT": 3.5}
 
     def decision(suffix: str, day: date) -> str:
-        base = int(day.timetuple().tm_yday * per_day[suffix])
+        base = _free_window(int(day.timetuple().tm_yday * per_day[suffix]), suffix, numbers)
         while True:
             no = f"{base + rng.randint(0, 9)}/QĐ-{suffix}"
             if no not in numbers:

@@ -62,6 +62,8 @@ CATALOGUE: tuple[tuple[str, str, str, str, str], ...] = (
     ("Nấm linh chi Vĩnh Linh", "Thảo dược", "Công ty TNHH Nấm Quang Minh", "cty", "19387"),
 )
 
+MAX_SCALE = 1.2  # the largest scale whose ratings the catalogue can supply
+
 
 def stars_of(score: int) -> int:
     """domain.md: 90–100 → 5, 70–89 → 4, 50–69 → 3, 30–49 → 2, under 30 → 1."""
@@ -282,6 +284,9 @@ def write_ocop(out: Output, rng: random.Random, scale: float, units: list[Unit],
     typed as text, an extra 'Ghi chú' column); ocop/ocop_2023_dot_1.xlsx (the first half of
     2023, same layout as 2022, from rng23). Producers with a tax code are units of the
     enterprise-report register, except the planted one (PLANTED_PRODUCT)."""
+    # The catalogue holds the district's 24 products: OCOP does not grow beyond the scale
+    # that uses them all (at most scale 1.2 draws it exactly as before).
+    scale = min(scale, MAX_SCALE)
     ratings, pool = build_ratings(rng, scale)
     link_producers([r.product for r in ratings] + pool, units)
     ratings += build_ratings_2023(rng23, ratings, pool, scale)

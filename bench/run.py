@@ -1,0 +1,226 @@
+"""`make bench`: python -m bench.run [--scales 10,100,1000] [--work /tmp/vlpipe-bench]
+[--formats csv,xlsx] [--xlsx-max-scale 100] [--no-profile] [--output BENCHMARKS.md]
+
+For each scale, on one generated dataset (all tables as CSV), one after the other:
+(a) DuckDB read_csv of its CSV files, (b) dlt loading them, (c) vlpipe's ingestion alone,
+then Prefect's start-up, (d) `vlpipe run` on a fresh warehouse, (e) `vlpipe run` again with
+no new file, and once more with one new month; (f) on the same tables as workbooks, the bare
+calamine read against ours. Prints the report and writes it to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench import report, runlog
+from bench.dataset import ROOT, add_next_month, describe, ensure_dataset, link_copy
+from bench.measure import run_measured
+from bench.stages import RESULT_MARK
+
+PII_KEY = "bench-key"
+NOTES = [
+    "Every measurement runs in a process of its own (`python -m bench.stages …` or "
+    "`vlpipe run`), one at a time; *seconds* of (a), (b), (c) and (f) are the work inside "
+    "that process (imports excluded), *seconds* of Prefect and of (d), (e) the whole "
+    "process from start to exit. *Peak RSS* is the resident memory of the process and all "
+    "its children, sampled every 0.2 s.",
+    "The files are read once before the measurements (page cache warm for everyone).",
+    "The dataset is the generator's (`python -m flows.generator --scale N --formats csv`): "
+    "the district N times, every table written as CSV (workbooks' first sheets as UTF-8 "
+    "CSV), so (a), (b) and (c) read exactly the same files; the one file that is not a "
+    "table (an HTML page named .xlsx) is rejected by (c) and left out of (a) and (b).",
+    "*rows* of (a) and (b): data rows read (total rows included, nothing rejected); of "
+    "(c): rows loaded + rows rejected.",
+    "(a) groups the files of a source that share their title-line count, delimiter and "
+    "encoding into one `read_csv(files, skip = title lines, header = true, all_varchar = "
+    "true, union_by_name = true, null_padding = true)` and creates one table per group; "
+    "Windows-1258 files are read as latin-1 (no Windows-1258 decoder in DuckDB without "
+    "the `encodings` extension). The title-line count and delimiter are found by the "
+    "benchmark (first record with more than one field), not by DuckDB.",
+    "(b) is dlt 1.31 with the duckdb destination: one `@dlt.resource` per source yielding "
+    "one pyarrow Table per file (`pyarrow.csv`, same skip, delimiter and encoding, every "
+    "column text), `pipeline.run()` with dlt's defaults.",
+    "(c) calls `flows.ingest.pipeline.ingest_source` for every source as the flow's ingest "
+    "task does (references reloaded per source), PII key from `VLPIPE_PII_KEY`, without "
+    "Prefect; it hashes, reads, finds headers, parses, validates (pandera), pseudonymises "
+    "and loads, one transaction per file, with its ledger.",
+    "The per-file limits are raised (`VLPIPE_MAX_FILE_MB=8192`, `VLPIPE_MAX_ROWS="
+    "100000000`): at scale 1,000 a labour list is about 500 MB, near the default 512 MB.",
+    "(e) 'one new month': the latest month's enterprise-report files copied with every "
+    "date and period moved one month on (07/2023), so new content and new keys.",
+    "(f) reads the same tables written as workbooks (`--formats xlsx`; a CSV's cells are "
+    "text cells, the workbooks the office sends hold numbers and dates). Writing workbooks "
+    "with openpyxl takes about 4 minutes per 100,000 rows, so they are generated up to "
+    "`--xlsx-max-scale` only.",
+]
+
+
+def stage_env(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(VLPIPE_PII_KEY=PII_KEY, PREFECT_HOME=str(work / "prefect-home"),
+               VLPIPE_MAX_FILE_MB="8192", VLPIPE_MAX_ROWS="100000000",
+               RUNTIME__DLTHUB_TELEMETRY="false", PYTHONPATH=str(ROOT))
+    return env
+
+
+def stage(name: str, work: Path, raw: Path | None, out: Path | None,
+          profile: Path | None = None) -> dict:
+    """Run one stage in its own process; its result with wall time and peak RSS."""
+    cmd = [sys.executable, "-m", "bench.stages", name]
+    if raw:
+        cmd += ["--raw", str(raw)]
+    if out:
+        cmd += ["--out", str(out)]
+    if profile:
+        cmd += ["--profile", str(profile)]
+    load = os.getloadavg()[0]
+    m = run_measured(cmd, cwd=ROOT, env=stage_env(work))
+    mark = [line for line in m.output.splitlines() if line.startswith(RESULT_MARK)]
+    if m.returncode != 0 or not mark:
+        return {"error": f"exit {m.returncode}: {m.output[-1500:]}", "wall": m.seconds}
+    result = json.loads(mark[-1][len(RESULT_MARK):])
+    result.update(wall=m.seconds, peak_rss=m.peak_rss, load=load)
+    if name == "prefect":
+        result["seconds"] = m.seconds  # the whole process: interpreter, imports, API, flow
+    return result
+
+
+def vlpipe_run(work: Path, raw: Path, warehouse: Path) -> dict:
+    """`vlpipe run` as the nightly job runs it: whole process timed, tree RSS sampled."""
+    cmd = [str(Path(sys.executable).parent / "vlpipe"), "run", "--raw-dir", str(raw),
+           "--warehouse-dir", str(warehouse)]
+    code, load = _code_fingerprint(), os.getloadavg()[0]
+    m = run_measured(cmd, cwd=ROOT, env=stage_env(work), timeout=4 * 3600)
+    result = {"seconds": m.seconds, "peak_rss": m.peak_rss, "exit": m.returncode,
+              "phases": runlog.phases(m.output, m.started_at, m.seconds),
+              "built": "transform (dbt build)" in runlog.phases(m.output, m.started_at,
+                                                               m.seconds),
+              "code": code, "load": load}
+    loaded = re.search(r"Rows: ([\d,]+) loaded, ([\d,]+) rejected", m.output)
+    if loaded:
+        result["rows"] = int(loaded.group(1).replace(",", ""))
+        result["rows_rejected"] = int(loaded.group(2).replace(",", ""))
+    if m.returncode != 0:
+        result["error"] = f"exit {m.returncode}: {m.output[-1500:]}"
+    (warehouse.parent / f"vlpipe-run-{int(time.time())}.log").write_text(m.output)
+    return result
+
+
+def _code_fingerprint() -> str | None:
+    """The hash of the code a build depends on (a changed one forces a rebuild)."""
+    try:
+        from flows.config import code_fingerprint
+    except ImportError:
+        return None
+    return code_fingerprint()
+
+
+def warm(root: Path) -> None:
+    """Read every file once, so that no measurement pays for the disk."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                while fh.read(1 << 24):
+                    pass
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def measure_scale(work: Path, scale: float, formats: set[str], xlsx_max: float,
+                  profile: bool) -> dict:
+    """Every measurement at one scale (a failed one is recorded, the rest go on)."""
+    out = work / f"out-{scale:g}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    log(f"scale {scale:g}: dataset (csv)")
+    ds = ensure_dataset(work, scale, "csv")
+    r: dict = {"scale": scale, "dataset": describe(ds)}
+    warm(ds.root)
+    for name in ("duckdb", "dlt", "ingest"):
+        log(f"scale {scale:g}: {name}")
+        r[name] = stage(name, work, ds.root, out / name)
+        log(f"  {json.dumps(r[name], default=str)[:300]}")
+    if profile:
+        log(f"scale {scale:g}: ingest, profiled")
+        r["profile"] = str(out / "ingest.prof")
+        r["ingest_profiled"] = stage("ingest", work, ds.root, out / "ingest-profiled",
+                                     out / "ingest.prof")
+    log(f"scale {scale:g}: Prefect start-up")
+    runs = [stage("prefect", work, None, None) for _ in range(2)]
+    r["prefect"] = min(runs, key=lambda x: x.get("seconds", float("inf")))
+    raw, warehouse = out / "run" / "raw", out / "run" / "warehouse"
+    link_copy(ds.root, raw)
+    for key in ("full", "rerun", "new_month"):
+        if key == "new_month":
+            r[key] = {"new_files": len(add_next_month(raw))}
+        log(f"scale {scale:g}: vlpipe run ({key})")
+        r[key] = {**r.get(key, {}), **vlpipe_run(work, raw, warehouse)}
+        log(f"  {json.dumps(r[key], default=str)[:300]}")
+    if "xlsx" in formats and scale <= xlsx_max:
+        log(f"scale {scale:g}: dataset (xlsx)")
+        dx = ensure_dataset(work, scale, "xlsx")
+        r["xlsx_dataset"] = describe(dx)
+        warm(dx.root)
+        log(f"scale {scale:g}: xlsx reading")
+        r["xlsx"] = stage("xlsx", work, dx.root, None)
+        r["ingest_xlsx"] = stage("ingest", work, dx.root, out / "ingest-xlsx")
+    (out / "results.json").write_text(json.dumps(r, indent=1, default=str))
+    return r
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="10,100,1000")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/vlpipe-bench"))
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--xlsx-max-scale", type=float, default=100)
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite the report from <work>/results.json, measure nothing")
+    args = parser.parse_args(argv)
+    if args.render_only:
+        saved = json.loads((args.work / "results.json").read_text())
+        text = report.render(saved["results"], saved["info"], saved["command"],
+                             Path(saved["profile"]) if saved.get("profile") else None, NOTES)
+        args.output.write_text(text, encoding="utf-8")
+        print(text)
+        return 0
+    scales = [float(s) for s in args.scales.replace(" ", ",").split(",") if s]
+    work = args.work.resolve()
+    if work.is_relative_to(ROOT):
+        parser.error("--work must be outside the repository")
+    work.mkdir(parents=True, exist_ok=True)
+    info = report.machine()
+    info["load_start"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = ("python -m bench.run " + " ".join(
+        argv if argv is not None else sys.argv[1:])).strip()
+    results, profile = [], None
+    for scale in scales:
+        is_last = scale == max(scales)
+        results.append(measure_scale(work, scale, set(args.formats.split(",")),
+                                     args.xlsx_max_scale, is_last and not args.no_profile))
+        if is_last and not args.no_profile:
+            profile = Path(results[-1]["profile"])
+        info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        (work / "results.json").write_text(json.dumps(  # kept scale by scale
+            {"info": info, "command": command, "results": results,
+             "profile": str(profile) if profile else None}, indent=1, default=str))
+    text = report.render(results, info, command, profile, NOTES)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
