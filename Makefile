@@ -37,7 +37,7 @@ test: setup  ## run the test suite
 	$(BIN)/pytest -q
 
 lint: setup
-	$(BIN)/ruff check flows schemas tests
+	$(BIN)/ruff check flows schemas tests bench
 
 sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
 	rm -rf raw && $(BIN)/python -m flows.generator --out raw --seed 2022 --scale 1
