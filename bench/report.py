@@ -81,6 +81,8 @@ def scale_table(r: dict) -> str:
              f"{', '.join(f'{n} {k}' for k, n in sorted(ds['by_suffix'].items()))}); "
              + (f"generated in {_s(ds['generated_seconds'])} s, peak {_mb(ds['generated_rss'])}"
                 if ds.get("generated_seconds") else "taken from the cache") + ".",
+             *(["", "Measured: " + "; ".join(f"{k} {v}" for k, v in r["measured"].items())
+                + "."] if r.get("measured") else []),
              *(["", "Rows per source (as read by (a)): " + ", ".join(
                  f"{k} {v:,}" for k, v in sorted(r["duckdb"]["by_source"].items(),
                                                   key=lambda kv: -kv[1]))]
@@ -100,6 +102,8 @@ def scale_table(r: dict) -> str:
             rows = m["rows"] + m.get("rows_rejected", 0)
         secs = m.get("seconds")
         load = "" if m.get("load") is None else f"{m['load']:.1f}"
+        if m.get("failure"):
+            ratio = "; ".join(x for x in (ratio, f"exit 1: {m['failure']}") if x)
         lines.append(f"| {label} | {'' if rows is None else f'{rows:,}'} | {_s(secs)} | "
                      f"{_rate(rows, secs) if rate else ''} | {_mb(m.get('peak_rss'))} | "
                      f"{load} | {ratio} |")
@@ -119,6 +123,7 @@ def scale_table(r: dict) -> str:
     if e0 and p and not e0.get("error"):
         rebuilt = "" if not e0.get("built") else (
             " — rebuilt: the code changed since (d)" if e0.get("code") != (d or {}).get("code")
+            else " — rebuilt: (d) published nothing" if (d or {}).get("failure")
             else " — rebuilt")
         row("(e) `vlpipe run`, no new file", e0,
             ratio=f"Prefect start-up + {e0['seconds'] - p['seconds']:.1f} s{rebuilt}",

@@ -98,16 +98,18 @@ def vlpipe_run(work: Path, raw: Path, warehouse: Path) -> dict:
            "--warehouse-dir", str(warehouse)]
     code, load = _code_fingerprint(), os.getloadavg()[0]
     m = run_measured(cmd, cwd=ROOT, env=stage_env(work), timeout=4 * 3600)
+    phases = runlog.phases(m.output, m.started_at, m.seconds)
     result = {"seconds": m.seconds, "peak_rss": m.peak_rss, "exit": m.returncode,
-              "phases": runlog.phases(m.output, m.started_at, m.seconds),
-              "built": "transform (dbt build)" in runlog.phases(m.output, m.started_at,
-                                                               m.seconds),
+              "phases": phases, "built": "transform (dbt build)" in phases,
               "code": code, "load": load}
     loaded = re.search(r"Rows: ([\d,]+) loaded, ([\d,]+) rejected", m.output)
     if loaded:
         result["rows"] = int(loaded.group(1).replace(",", ""))
         result["rows_rejected"] = int(loaded.group(2).replace(",", ""))
-    if m.returncode != 0:
+    failed = re.search(r"Finished in state Failed\('([^\\']*)", m.output)
+    if m.returncode == 1 and failed and phases:  # ran to the end; its build was refused
+        result["failure"] = failed.group(1)
+    elif m.returncode != 0:
         result["error"] = f"exit {m.returncode}: {m.output[-1500:]}"
     (warehouse.parent / f"vlpipe-run-{int(time.time())}.log").write_text(m.output)
     return result
@@ -135,37 +137,51 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def measure_scale(work: Path, scale: float, formats: set[str], xlsx_max: float,
-                  profile: bool) -> dict:
-    """Every measurement at one scale (a failed one is recorded, the rest go on)."""
+GROUPS = ("load", "profile", "nightly", "xlsx")
+
+
+def measure_scale(work: Path, scale: float, groups: set[str], formats: set[str],
+                  xlsx_max: float, previous: dict | None = None) -> dict:
+    """The measurements of ``groups`` at one scale (a failed one is recorded, the rest go
+    on); with ``previous``, the other groups' earlier results are kept."""
     out = work / f"out-{scale:g}"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
     log(f"scale {scale:g}: dataset (csv)")
     ds = ensure_dataset(work, scale, "csv")
-    r: dict = {"scale": scale, "dataset": describe(ds)}
+    r: dict = dict(previous or {})
+    dataset = describe(ds)
+    if ds.generated_seconds is None and r.get("dataset", {}).get("root") == dataset["root"]:
+        dataset.update({k: r["dataset"].get(k) for k in ("generated_seconds", "generated_rss")})
+    r.update(scale=scale, dataset=dataset)
+    info = report.machine()
+    r.setdefault("measured", {})
     warm(ds.root)
-    for name in ("duckdb", "dlt", "ingest"):
-        log(f"scale {scale:g}: {name}")
-        r[name] = stage(name, work, ds.root, out / name)
-        log(f"  {json.dumps(r[name], default=str)[:300]}")
-    if profile:
+    if "load" in groups:
+        for name in ("duckdb", "dlt", "ingest"):
+            log(f"scale {scale:g}: {name}")
+            r[name] = stage(name, work, ds.root, out / name)
+            log(f"  {json.dumps(r[name], default=str)[:300]}")
+        r["measured"]["(a) (b) (c)"] = f"{info['date']}, {info['commit']}"
+    if "profile" in groups:
         log(f"scale {scale:g}: ingest, profiled")
         r["profile"] = str(out / "ingest.prof")
         r["ingest_profiled"] = stage("ingest", work, ds.root, out / "ingest-profiled",
                                      out / "ingest.prof")
-    log(f"scale {scale:g}: Prefect start-up")
-    runs = [stage("prefect", work, None, None) for _ in range(2)]
-    r["prefect"] = min(runs, key=lambda x: x.get("seconds", float("inf")))
-    raw, warehouse = out / "run" / "raw", out / "run" / "warehouse"
-    link_copy(ds.root, raw)
-    for key in ("full", "rerun", "new_month"):
-        if key == "new_month":
-            r[key] = {"new_files": len(add_next_month(raw))}
-        log(f"scale {scale:g}: vlpipe run ({key})")
-        r[key] = {**r.get(key, {}), **vlpipe_run(work, raw, warehouse)}
-        log(f"  {json.dumps(r[key], default=str)[:300]}")
-    if "xlsx" in formats and scale <= xlsx_max:
+        r["measured"]["profile"] = f"{info['date']}, {info['commit']}"
+    if "nightly" in groups:
+        log(f"scale {scale:g}: Prefect start-up")
+        runs = [stage("prefect", work, None, None) for _ in range(2)]
+        r["prefect"] = min(runs, key=lambda x: x.get("seconds", float("inf")))
+        raw, warehouse = out / "run" / "raw", out / "run" / "warehouse"
+        shutil.rmtree(out / "run", ignore_errors=True)
+        link_copy(ds.root, raw)
+        for key in ("full", "rerun", "new_month"):
+            r[key] = {"new_files": len(add_next_month(raw))} if key == "new_month" else {}
+            log(f"scale {scale:g}: vlpipe run ({key})")
+            r[key].update(vlpipe_run(work, raw, warehouse))
+            log(f"  {json.dumps(r[key], default=str)[:300]}")
+        r["measured"]["Prefect, (d), (e)"] = f"{info['date']}, {info['commit']}"
+    if "xlsx" in groups and "xlsx" in formats and scale <= xlsx_max:
         log(f"scale {scale:g}: dataset (xlsx)")
         dx = ensure_dataset(work, scale, "xlsx")
         r["xlsx_dataset"] = describe(dx)
@@ -173,6 +189,7 @@ def measure_scale(work: Path, scale: float, formats: set[str], xlsx_max: float,
         log(f"scale {scale:g}: xlsx reading")
         r["xlsx"] = stage("xlsx", work, dx.root, None)
         r["ingest_xlsx"] = stage("ingest", work, dx.root, out / "ingest-xlsx")
+        r["measured"]["(f)"] = f"{info['date']}, {info['commit']}"
     (out / "results.json").write_text(json.dumps(r, indent=1, default=str))
     return r
 
@@ -185,19 +202,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--xlsx-max-scale", type=float, default=100)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"measurement groups among {', '.join(GROUPS)} (default all; "
+                             "the profile is taken at the largest scale only)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other scales and groups of <work>/results.json")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--render-only", action="store_true",
                         help="rewrite the report from <work>/results.json, measure nothing")
     args = parser.parse_args(argv)
+    work = args.work.resolve()
+    saved_file = work / "results.json"
     if args.render_only:
-        saved = json.loads((args.work / "results.json").read_text())
+        saved = json.loads(saved_file.read_text())
         text = report.render(saved["results"], saved["info"], saved["command"],
                              Path(saved["profile"]) if saved.get("profile") else None, NOTES)
         args.output.write_text(text, encoding="utf-8")
         print(text)
         return 0
     scales = [float(s) for s in args.scales.replace(" ", ",").split(",") if s]
-    work = args.work.resolve()
+    groups = {g for g in args.only.split(",") if g}
+    if not groups <= set(GROUPS):
+        parser.error(f"--only: unknown group(s) {sorted(groups - set(GROUPS))}")
     if work.is_relative_to(ROOT):
         parser.error("--work must be outside the repository")
     work.mkdir(parents=True, exist_ok=True)
@@ -205,18 +231,26 @@ def main(argv: list[str] | None = None) -> int:
     info["load_start"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     command = ("python -m bench.run " + " ".join(
         argv if argv is not None else sys.argv[1:])).strip()
-    results, profile = [], None
+    saved = json.loads(saved_file.read_text()) if args.merge and saved_file.exists() else {}
+    by_scale = {r["scale"]: r for r in saved.get("results", [])}
+    profile = saved.get("profile")
+    if saved:
+        command = f"{saved['command']}; then {command}"
     for scale in scales:
-        is_last = scale == max(scales)
-        results.append(measure_scale(work, scale, set(args.formats.split(",")),
-                                     args.xlsx_max_scale, is_last and not args.no_profile))
-        if is_last and not args.no_profile:
-            profile = Path(results[-1]["profile"])
+        wanted = set(groups)
+        if scale != max(scales) or args.no_profile:
+            wanted.discard("profile")
+        by_scale[scale] = measure_scale(work, scale, wanted, set(args.formats.split(",")),
+                                        args.xlsx_max_scale, by_scale.get(scale))
+        if "profile" in wanted:
+            profile = by_scale[scale]["profile"]
         info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-        (work / "results.json").write_text(json.dumps(  # kept scale by scale
-            {"info": info, "command": command, "results": results,
-             "profile": str(profile) if profile else None}, indent=1, default=str))
-    text = report.render(results, info, command, profile, NOTES)
+        saved_file.write_text(json.dumps(  # kept scale by scale
+            {"info": info, "command": command,
+             "results": [by_scale[k] for k in sorted(by_scale)], "profile": profile},
+            indent=1, default=str))
+    results = [by_scale[k] for k in sorted(by_scale)]
+    text = report.render(results, info, command, Path(profile) if profile else None, NOTES)
     args.output.write_text(text, encoding="utf-8")
     print(text)
     return 0
