@@ -61,7 +61,7 @@ def machine() -> dict[str, str]:
 
 
 def _mb(n: int | None) -> str:
-    return "" if not n else f"{n / 1048576:,.0f} MB"
+    return "" if not n else f"{n / 1048576:,.0f} MiB"
 
 
 def _s(x: float | None) -> str:
@@ -197,7 +197,7 @@ def targets(results: list[dict]) -> str:
         add("ingest faster than dlt (validating more)",
             f"{c['seconds']:.1f} s vs {b['seconds']:.1f} s", c["seconds"] < b["seconds"])
     if d.get("peak_rss"):
-        add("peak memory of the nightly run < 2 GB", _mb(d["peak_rss"]),
+        add("peak memory of the nightly run < 2 GiB", _mb(d["peak_rss"]),
             d["peak_rss"] < 2 * 1024 ** 3)
         s100 = next((r for r in ok if r["scale"] == 100 and r.get("full")), None)
         if s100 and big["scale"] > 100:
