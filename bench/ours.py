@@ -1,7 +1,8 @@
 """vlpipe's own stages, called directly (no Prefect): ingestion, and reading workbooks.
 
 (c) ``ingest``: every declared source, in the flow's order, into a fresh private DuckDB,
-    references reloaded before each source and one connection per source, as the flow's
+    references reloaded before each source and one connection per source (with the flow's
+    DuckDB memory ceiling, `VLPIPE_DUCKDB_MEMORY`), as the flow's
     ingest task does; the PII key comes from ``VLPIPE_PII_KEY``.
 (f) ``xlsx``: each workbook read bare (python-calamine ``to_python``; fastexcel to Arrow)
     and by our reader alone, then read + header + parse.
@@ -16,8 +17,6 @@ import uuid
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-
-import duckdb
 
 
 class _InlineExecutor:
@@ -65,7 +64,7 @@ def ingest(raw: Path, db: Path, profile: Path | None = None) -> dict:
     With ``profile``, the run is profiled (cProfile, files parsed in the main thread) and
     the stats written there: a profiled run is slower, its time is not the measurement.
     """
-    from flows.config import pii_key
+    from flows.config import connect, pii_key
     from flows.ingest import ledger
     from flows.ingest.pipeline import ingest_source
     from flows.ingest.references import load_references
@@ -77,13 +76,13 @@ def ingest(raw: Path, db: Path, profile: Path | None = None) -> dict:
     with _inline_pool() if profile else _nothing():
         if profiler:
             profiler.enable()
-        with duckdb.connect(str(db)) as con:
+        with connect(db) as con:
             ledger.ensure_ops(con)
             ledger.start_run(con, run_id, "VL-2022")
         outcomes = []
         for source in SOURCES:
             key = pii_key() if source.has_pii else None
-            with duckdb.connect(str(db)) as con:
+            with connect(db) as con:
                 refs = load_references(con)
                 outcomes += ingest_source(con, source, raw, run_id, refs, key)
         if profiler:

@@ -18,12 +18,13 @@ PHASES = (
     ("references (lookups loaded per source)", "ingest/references.py", "load_references"),
     ("hash (SHA-256 of each file)", "ingest/pipeline.py", "sha256_of"),
     ("read (xlsx/CSV → text grid)", "ingest/readers.py", "read_grids"),
+    ("read in batches (CSV files > VLPIPE_BATCH_MB)", "ingest/readers.py", "batches"),
     ("header (find and map)", "ingest/header.py", "locate_header"),
     ("parse (cells: numbers, dates, codes; totals)", "ingest/parse.py", "parse_grid"),
     ("lookups (communes, zones, VSIC)", "ingest/validate.py", "resolve_lookups"),
     ("validate (pandera contract, keys)", "ingest/validate.py", "validate"),
-    ("render rejection messages", "ingest/pipeline.py", "_render"),
-    ("load (one DuckDB transaction per file)", "ingest/pipeline.py", "_commit"),
+    ("render rejection messages", "ingest/load.py", "render"),
+    ("load (DuckDB inserts; HMAC of personal IDs)", "ingest/load.py", "insert_rows"),
 )
 
 PHASE_NAMES = ("start-up", "ingest", "feedback", "transform (dbt build)",

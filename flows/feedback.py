@@ -16,13 +16,21 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from flows.ingest.header import locate_header
+from flows.ingest.header import HeaderMatch, locate_header
 from flows.ingest.pipeline import sha256_of
-from flows.ingest.readers import CELL_ERROR_MARK, NUMERIC_MARK, read_grids
+from flows.ingest.readers import (
+    CELL_ERROR_MARK,
+    NUMERIC_MARK,
+    CsvBatches,
+    NotUtf8,
+    read_grids,
+    read_in_batches,
+)
 from schemas.base import Source
 from schemas.messages import FILE_RULES
 from schemas.registry import get_source
@@ -135,22 +143,39 @@ def _original_rows(source: Source, path: Path, entry: dict, pii: set[str]):
     try:
         if entry["sha"] and sha256_of(path) != entry["sha"]:
             return None  # the file was replaced since the run: its rows are not those rejected
-        grids = read_grids(path)
-        match = locate_header([g for g in grids if g.sheet == entry["sheet"]] or grids, source)
+        wanted = sorted({r[0] for r in entry["rows"]})
+        match, frame = _rows_of_file(path, source, entry["sheet"], wanted)
     except Exception:  # gone, changed or unreadable: the "Phản hồi" sheet still goes out
         return None
-    frame = match.grid.frame
     columns = [c for c in frame.columns if c != "_row"]
     hidden = {c for c, name in match.fields.items() if name in pii}
-    wanted = {r[0] for r in entry["rows"]}
     header = [_clean((match.labels or {}).get(c)) for c in columns]
     rows = []
-    for record in frame.filter(frame["_row"].is_in(list(wanted))).iter_rows(named=True):
+    for record in frame.iter_rows(named=True):
         cells = [HIDDEN if c in hidden and record[c] else _clean(record[c]) for c in columns]
         rows.append([record["_row"], *cells])
     keep = max((i + 1 for line in [header, *[r[1:] for r in rows]]
                 for i, v in enumerate(line) if v), default=0)  # drop empty trailing columns
     return header[:keep], [r[:keep + 1] for r in rows], match.written
+
+
+def _rows_of_file(path: Path, source: Source, sheet: str | None,
+                  wanted: list[int]) -> tuple[HeaderMatch, pl.DataFrame]:
+    """The file's header and the rows numbered ``wanted``; a large CSV is read in batches
+    (as it was loaded), keeping only those rows."""
+    if read_in_batches(path):
+        with CsvBatches(path) as csv:
+            match = locate_header([csv.head()], source)
+            try:
+                parts = [g.frame.filter(pl.col("_row").is_in(wanted)) for g in csv.batches()]
+            except NotUtf8:
+                csv.transcode("cp1258")
+                parts = [g.frame.filter(pl.col("_row").is_in(wanted)) for g in csv.batches()]
+        return match, pl.concat(parts)
+    grids = read_grids(path)
+    match = locate_header([g for g in grids if g.sheet == sheet] or grids, source)
+    frame = match.grid.frame
+    return match, frame.filter(frame["_row"].is_in(wanted))
 
 
 def _text(value) -> str | None:

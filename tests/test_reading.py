@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import unicodedata
 
@@ -237,6 +238,29 @@ def test_same_content_loaded_once_even_renamed(raw, tmp_path):
     assert len(again.rows("enterprise_reports")) == 1
 
 
+def test_unchanged_files_are_not_hashed_again_unless_asked(raw, tmp_path, monkeypatch):
+    """Size + mtime unchanged: the remembered SHA-256 is trusted (as make and rsync do), so
+    a quiet night does not re-read gigabytes; VLPIPE_REHASH=1 reads every file again."""
+    path = write_csv(raw / "enterprise_reports/a.csv", ENTERPRISE_HEADERS, [enterprise_row(93)])
+    first = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
+    assert [o.status for o in first.outcomes if o.source == "enterprise_reports"] == ["loaded"]
+    first.con.close()
+    # Same size, same mtime, other content (a unit typed the same length): trusted.
+    stat = path.stat()
+    swapped = path.read_bytes().replace("Công ty 93".encode(), "Công ty 39".encode())
+    assert len(swapped) == stat.st_size
+    path.write_bytes(swapped)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    quiet = ingest(raw, tmp_path / "wh", ["enterprise_reports"], run_id="quiet")
+    assert [o.status for o in quiet.outcomes if o.source == "enterprise_reports"] == ["skipped"]
+    quiet.con.close()
+    monkeypatch.setenv("VLPIPE_REHASH", "1")
+    forced = ingest(raw, tmp_path / "wh", ["enterprise_reports"], run_id="forced")
+    outcome = [o for o in forced.outcomes if o.source == "enterprise_reports"]
+    assert [o.status for o in outcome] == ["loaded"]  # a new content: a new version
+    assert outcome[0].sha256 != quiet.outcomes[-1].sha256
+
+
 def test_absent_optional_columns_are_empty_not_zero_and_noted(raw, tmp_path):
     dropped = ["Ứng dụng máy móc thiết bị tiên tiến", "Vốn đầu tư thực hiện từ vốn tự có"]
     headers = [h for h in ENTERPRISE_HEADERS if h not in dropped]
@@ -312,3 +336,15 @@ def test_file_over_the_size_limit_is_refused_not_read(raw, tmp_path, monkeypatch
     result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
     outcome = result.outcomes[-1]
     assert outcome.status == "rejected" and "VLPIPE_MAX_ROWS" in outcome.reason
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1 << 24])
+def test_widest_line_counted_across_chunk_boundaries(tmp_path, chunk):
+    import mmap
+
+    from flows.ingest.readers import _widest_line
+
+    path = tmp_path / "w.csv"
+    path.write_bytes(b"Title\r\na;b;c\r\n1;2;3;4;5\n\nx;y\n1;2;3;4;5;6")  # last line unterminated
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        assert _widest_line(mapped, ";", chunk=chunk) == 6

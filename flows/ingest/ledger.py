@@ -40,6 +40,9 @@ create table if not exists ops.files (
 create table if not exists ops.file_events (
     run_id varchar, source varchar, file_name varchar, sha256 varchar, status varchar,
     rows_loaded bigint, rows_rejected bigint, reason varchar, recorded_at timestamp);
+create table if not exists ops.file_stats (
+    source varchar, file_name varchar, size_bytes bigint, mtime_ns bigint, sha256 varchar,
+    primary key (source, file_name));
 create table if not exists ops.pii_key (
     fingerprint varchar, first_used_at timestamp);
 create table if not exists ops.rejections (
@@ -94,6 +97,23 @@ def known_digests(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     """The contents (SHA-256) of the source's files already in the ledger."""
     return {r[0] for r in con.execute(
         "select sha256 from ops.files where source = ?", [source]).fetchall()}
+
+
+def known_stats(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[int, int, str]]:
+    """file name → (size, mtime in ns, SHA-256) when the file was last hashed.
+
+    A cache, like make's or rsync's: a file whose size and modification time are unchanged
+    is not read again to learn that its content is known (``VLPIPE_REHASH=1`` reads all).
+    """
+    return {r[0]: (r[1], r[2], r[3]) for r in con.execute(
+        "select file_name, size_bytes, mtime_ns, sha256 from ops.file_stats where source = ?",
+        [source]).fetchall()}
+
+
+def remember_stats(con: duckdb.DuckDBPyConnection, source: str, file_name: str, size: int,
+                   mtime_ns: int, sha256: str) -> None:
+    con.execute("insert or replace into ops.file_stats values (?, ?, ?, ?, ?)",
+                [source, file_name, size, mtime_ns, sha256])
 
 
 def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_name: str,

@@ -15,8 +15,8 @@ import polars as pl
 from flows.ingest import cells
 from flows.ingest.header import HeaderMatch
 from flows.ingest.readers import CELL_ERROR_MARK, NUMERIC_MARK
-from flows.ingest.text import clean_text_expr, fold, fold_expr, on_distinct
-from schemas.base import Field, Kind, Lookup, Source, pseudonym_column
+from flows.ingest.text import apply_where, blank_as_null, clean_text, fold, fold_expr, on_distinct
+from schemas.base import Field, Kind, Lookup, Pii, Source, pseudonym_column
 from schemas.messages import file_message
 
 MAX_NUMBER = 1e15  # beyond any amount a district reports, in any unit
@@ -25,6 +25,7 @@ POLARS_TYPES = {Kind.TEXT: pl.Utf8, Kind.CODE: pl.Utf8, Kind.CATEGORY: pl.Utf8,
           Kind.MONTH: pl.Date, Kind.BOOL: pl.Boolean}
 CODE_WIDTHS = {Lookup.TAX_CODE: 10, Lookup.CITIZEN_ID: 12}  # digits, leading zeros included
 SUBTOTAL_PATTERN = r"^\s*(cộng|tổng cộng|tổng số|tổng|trong đó|subtotal|total)(\W|$)"
+TOTAL_CANDIDATE = r"(?i)^[^\p{L}\p{N}]*(?:[tc]\p{L}\p{M}*ng|total|subtotal|trong)"
 TOTAL_LABELS = ["tong cong", "cong", "tong", "tong so", "total", "cong tong", "tong cong chung"]
 ERROR_SCHEMA = {"_row": pl.Int32, "column": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8,
                 "detail": pl.Utf8}
@@ -35,24 +36,84 @@ class Parsed:
     frame: pl.DataFrame  # typed field columns + _row (+ _extra JSON when kept)
     text: pl.DataFrame  # the same rows as written: _row + field columns as text
     errors: pl.DataFrame  # ERROR_SCHEMA: one row per broken cell or rule
-    note: str | None = None  # a remark on the file (optional columns it lacks)
+    missing: list[str]  # headers of the optional columns the file lacks
+    subtotals: int = 0  # subtotal rows set aside
+    total: pl.DataFrame | None = None  # the grand total row as written, if any
+
+    @property
+    def note(self) -> str | None:
+        """A remark on the file (optional columns it lacks, subtotal rows set aside)."""
+        return file_note(self.missing, self.subtotals)
+
+
+def file_note(missing: list[str], subtotals: int) -> str | None:
+    notes = [file_message("optional_columns_missing", ", ".join(missing))] if missing else []
+    if subtotals:
+        notes.append(file_message("subtotal_rows_skipped", str(subtotals)))
+    return " ".join(notes) or None
 
 
 def empty_errors() -> pl.DataFrame:
     return pl.DataFrame(schema=ERROR_SCHEMA)
 
 
-def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
+Resolutions = dict[str, str | None]  # number field → how its ambiguous cells are read
+
+
+def data_rows(match: HeaderMatch, source: Source) -> tuple[pl.DataFrame, pl.DataFrame | None,
+                                                            int]:
+    """(the data rows as cleaned text, the grand total row or None, subtotal rows set aside):
+    blank rows, rows holding only an STT number, totals and subtotals removed."""
     frame = match.grid.frame.slice(match.data_start)
     data_cols = list(match.fields) + list(match.extras)
+    # Dropped personal data and extra columns not kept are only checked for blanks.
+    kept = {c for c, name in match.fields.items() if source.field(name).pii is not Pii.DROP}
+    if source.keep_extra_columns:
+        kept |= set(match.extras)
     text = pl.DataFrame([
         frame["_row"],
-        *[on_distinct(frame[c], clean_text_expr) for c in data_cols],
+        *[clean_text(frame[c]) if c in kept else blank_as_null(frame[c]) for c in data_cols],
         *([frame[match.row_number_column]] if match.row_number_column else []),
     ])
     # Skip rows blank but for STT.
     text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
-    text, total, subtotals = _split_total_row(text, match, source)
+    return _split_total_row(text, match, source)
+
+
+def number_styles(match: HeaderMatch, source: Source) -> dict[str, set[str]]:
+    """The styles ("vn", "en", "ambig_dot", …) present in each number column of these rows:
+    a first pass over a file read in batches, so that every batch resolves ambiguous cells
+    ("1.110") from the evidence of the whole file, as a file read at once does."""
+    text, _, _ = data_rows(match, source)
+    found = {}
+    for column, name in match.fields.items():
+        f = source.field(name)
+        if f.kind not in (Kind.NUMBER, Kind.INTEGER):
+            continue
+        raw = text[column]
+        numeric = raw.str.ends_with(NUMERIC_MARK).fill_null(False) if match.grid.typed_cells \
+            else _repeat(False, raw.len(), pl.Boolean)
+        found[name] = set(_styles(raw.str.strip_suffix(NUMERIC_MARK), numeric)[0]
+                          .drop_nulls().unique().to_list())
+    return found
+
+
+def resolve_styles(styles: dict[str, set[str]], source: Source) -> Resolutions:
+    return {name: cells.resolve_ambiguity(pl.Series(sorted(found), dtype=pl.Utf8),
+                                          source.field(name).kind is Kind.INTEGER)
+            for name, found in styles.items()}
+
+
+def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | None = None,
+               check_totals: bool = True) -> Parsed:
+    """Typed columns and every failing cell of the rows below the header.
+
+    ``resolutions`` fixes how ambiguous numbers are read (a batch of a larger file); by
+    default each column's own cells decide. ``check_totals`` compares a grand total row with
+    the sums of these rows (a file read in batches checks it once, at its end).
+    """
+    data_cols = list(match.fields) + list(match.extras)
+    text, total, subtotals = data_rows(match, source)
     # Which cells were a workbook's numeric cells (marked by the reader); then unmark.
     # A CSV has no marks: the passes are skipped.
     numeric = text.select(pl.col(c).str.ends_with(NUMERIC_MARK).fill_null(False).alias(n)
@@ -82,10 +143,10 @@ def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
     for f in source.fields:
         if f.name not in named.columns:  # an optional column the file lacks: NULL, not 0
             missing.append(f.header)
-            typed_cols.append(pl.Series(f.name, [None] * named.height,
-                                        dtype=POLARS_TYPES[f.kind]))
+            typed_cols.append(_repeat(None, named.height, POLARS_TYPES[f.kind]).alias(f.name))
             continue
-        values, bad = _parse_field(f, named[f.name], named["_row"], numeric[f.name])
+        values, bad = _parse_field(f, named[f.name], named["_row"], numeric[f.name],
+                                   resolutions)
         typed_cols.append(values.alias(f.name))
         if bad is not None and bad.height:
             errors.append(bad)
@@ -97,14 +158,19 @@ def parse_grid(match: HeaderMatch, source: Source) -> Parsed:
             [pl.col(c).alias(h) for c, h in match.extras.items()]
         ).struct.json_encode().alias("_extra"))
         typed = typed.with_columns(extra["_extra"])
-    if total is not None:
-        errors.append(_check_totals(total, typed, match, source))
+    if total is not None and check_totals:
+        errors.append(check_total_row(total, column_sums(typed, source), match, source))
     all_errors = pl.concat(errors, how="vertical") if errors else empty_errors()
-    notes = [file_message("optional_columns_missing", ", ".join(missing))] if missing else []
-    if subtotals:
-        notes.append(file_message("subtotal_rows_skipped", str(subtotals)))
-    note = " ".join(notes) or None
-    return Parsed(typed, as_written, all_errors, note)
+    return Parsed(typed, as_written, all_errors, missing, subtotals, total)
+
+
+def column_sums(typed: pl.DataFrame, source: Source) -> dict[str, float]:
+    """Sum of each number column of typed rows (what a total row is checked against)."""
+    names = [f.name for f in source.fields if f.kind in (Kind.NUMBER, Kind.INTEGER)]
+    if not names:
+        return {}
+    sums = typed.select(pl.col(n).cast(pl.Float64).sum() for n in names).row(0)
+    return {n: float(v or 0) for n, v in zip(names, sums, strict=True)}
 
 
 def _valueless_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
@@ -136,10 +202,11 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     label_cols = [c for c in text.columns if c != "_row"][:3]
     if match.row_number_column:
         label_cols = [match.row_number_column, *label_cols]
-    # Every total or subtotal label starts with T, C or S ("Tổng", "Cộng", "Subtotal"): only
-    # those rows are folded and examined, so a large file costs one cheap scan.
+    # Every total or subtotal label starts like "Tổng", "Cộng", "Trong", "Total" or
+    # "Subtotal" (in any case, after punctuation): only those rows are folded and examined,
+    # so a large file costs one cheap scan.
     candidates = text.filter(pl.any_horizontal(
-        pl.col(c).str.contains(r"^[TtCcSs]") for c in label_cols).fill_null(False))
+        pl.col(c).str.contains(TOTAL_CANDIDATE) for c in label_cols).fill_null(False))
     if candidates.height == 0:
         return text, None, 0
     is_total = pl.any_horizontal(fold_expr(pl.col(c)).is_in(TOTAL_LABELS) for c in label_cols)
@@ -165,6 +232,11 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     return rest, totals.head(1), subtotals
 
 
+def _repeat(value: object, n: int, dtype: pl.DataType) -> pl.Series:
+    """A constant column, built by polars (a Python list of millions of items is slow)."""
+    return pl.repeat(value, n, dtype=dtype, eager=True)
+
+
 def _errors_where(mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field, rule: str,
                   detail: str = "") -> pl.DataFrame:
     return pl.DataFrame({
@@ -176,19 +248,23 @@ def _errors_where(mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field
     }, schema=ERROR_SCHEMA)
 
 
-def _parse_field(f: Field, raw: pl.Series, rows: pl.Series,
-                 numeric: pl.Series) -> tuple[pl.Series, pl.DataFrame | None]:
+def _parse_field(f: Field, raw: pl.Series, rows: pl.Series, numeric: pl.Series,
+                 resolutions: Resolutions | None = None,
+                 ) -> tuple[pl.Series, pl.DataFrame | None]:
     frame = pl.DataFrame({"t": raw, "n": numeric})
     present = raw.is_not_null()
     if f.kind in (Kind.NUMBER, Kind.INTEGER):
-        return _parse_number_field(f, frame, raw, rows)
+        return _parse_number_field(f, frame, raw, rows, resolutions)
     if f.kind is Kind.TEXT:
         return raw, None
     if f.kind is Kind.CODE:
-        code = cells.parse_code(pl.col("t"))
-        if f.lookup in CODE_WIDTHS:
-            code = cells.restore_leading_zeros(code, pl.col("n"), CODE_WIDTHS[f.lookup])
-        return frame.select(code.alias("t"))["t"], None
+        code = apply_where(raw, raw.str.contains(cells.CODE_NEEDS_PARSING).fill_null(False),
+                           cells.parse_code)
+        if f.lookup in CODE_WIDTHS and numeric.any():
+            code = pl.DataFrame({"t": code, "n": numeric}).select(
+                cells.restore_leading_zeros(pl.col("t"), pl.col("n"), CODE_WIDTHS[f.lookup])
+            )["t"]
+        return code.alias(raw.name), None
     if f.kind is Kind.CATEGORY:
         lookup = {fold(c): c for c in f.choices}
         lookup.update({fold(a): c for a, c in f.choice_aliases.items()})
@@ -204,35 +280,49 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series,
     values = on_distinct(raw, parser)
     bad = present & values.is_null()
     if f.kind is Kind.BOOL:  # a blank yes/no cell means no
-        values = values.zip_with(present, pl.Series([False] * raw.len(), dtype=pl.Boolean))
+        values = values.zip_with(present, _repeat(False, raw.len(), pl.Boolean))
     return values, _errors_where(bad, raw, rows, f, rule)
 
 
-def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series,
-                        rows: pl.Series) -> tuple[pl.Series, pl.DataFrame]:
-    numeric = frame["n"] if "n" in frame.columns else pl.Series([False] * raw.len())
+def _styles(raw: pl.Series, numeric: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series,
+                                                         pl.Series]:
+    """(style of each cell, plain-cell mask, positions of the other cells, their stripped
+    text). A workbook's numeric cell or bare digits need no separator analysis."""
     present = raw.is_not_null()
-    # Fast path: a workbook's numeric cell or bare digits need no separator analysis.
     plain = present & (numeric | raw.str.contains(r"^-?\d{1,15}$").fill_null(False))
     styles = pl.DataFrame({"n": numeric, "p": plain}).select(
         pl.when(pl.col("n")).then(pl.lit("cell")).when(pl.col("p")).then(pl.lit("int"))
         .otherwise(pl.lit(None, dtype=pl.Utf8)).alias("s")).to_series()
-    values = raw.cast(pl.Float64, strict=False).zip_with(
-        plain, pl.Series([None] * raw.len(), dtype=pl.Float64))
     rest = (present & ~plain).arg_true()
+    stripped = cells.strip_number(raw.gather(rest))
     if rest.len():  # separators, spaces, percent signs, parentheses: the full analysis
-        sub = frame[rest]
-        sub_styles = sub.select(cells.number_style(pl.col("t"), pl.col("n")).alias("s"))["s"]
+        sub_styles = pl.DataFrame({"t": stripped, "n": numeric.gather(rest)}).select(
+            cells.number_style(pl.col("t"), pl.col("n")).alias("s"))["s"]
         styles = styles.scatter(rest, sub_styles)
-    resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
+    return styles, plain, rest, stripped
+
+
+def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series, rows: pl.Series,
+                        resolutions: Resolutions | None = None,
+                        ) -> tuple[pl.Series, pl.DataFrame]:
+    numeric = frame["n"] if "n" in frame.columns else _repeat(False, raw.len(), pl.Boolean)
+    present = raw.is_not_null()
+    styles, plain, rest, stripped = _styles(raw, numeric)
+    values = raw.cast(pl.Float64, strict=False).zip_with(
+        plain, _repeat(None, raw.len(), pl.Float64))
+    if resolutions is not None and f.name in resolutions:
+        resolution = resolutions[f.name]
+    else:
+        resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
     if rest.len():
-        sub_values = sub.with_columns(s=sub_styles).select(cells.parse_number(
-            pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8)).alias("v"))["v"]
+        sub_values = pl.DataFrame({"t": stripped, "s": styles.gather(rest)}).select(
+            cells.parse_number(pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8))
+            .alias("v"))["v"]
         values = values.scatter(rest, sub_values)
     ambiguous = present & values.is_null() & styles.is_in(["ambig_dot", "ambig_comma"])
     bad = present & values.is_null() & ~ambiguous
     huge = values.is_not_null() & (~values.is_finite() | (values.abs() > MAX_NUMBER))
-    values = values.zip_with(~huge, pl.Series([None] * raw.len(), dtype=pl.Float64))
+    values = values.zip_with(~huge, _repeat(None, raw.len(), pl.Float64))
     errors = [
         _errors_where(bad, raw, rows, f, "number_format"),
         _errors_where(ambiguous, raw, rows, f, "number_ambiguous"),
@@ -241,16 +331,16 @@ def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series,
     if f.kind is Kind.INTEGER:
         fractional = values.is_not_null() & (values != values.round(0))
         errors.append(_errors_where(fractional, raw, rows, f, "integer"))
-        values = values.zip_with(~fractional, pl.Series([None] * raw.len(), dtype=pl.Float64))
+        values = values.zip_with(~fractional, _repeat(None, raw.len(), pl.Float64))
         values = values.cast(pl.Int64, strict=False)
     if f.blank_as_zero:
-        values = values.zip_with(present, pl.Series([0] * raw.len(), dtype=values.dtype))
+        values = values.zip_with(present, _repeat(0, raw.len(), values.dtype))
     return values, pl.concat(errors)
 
 
-def _check_totals(total: pl.DataFrame, typed: pl.DataFrame, match: HeaderMatch,
-                  source: Source) -> pl.DataFrame:
-    """Compare each number in the total row with the sum of the rows above it."""
+def check_total_row(total: pl.DataFrame, sums: dict[str, float], match: HeaderMatch,
+                    source: Source) -> pl.DataFrame:
+    """Compare each number in the total row with the sum of the file's rows (``sums``)."""
     found = []
     named = total.rename({c: n for c, n in match.fields.items()})
     for f in source.fields:
@@ -264,7 +354,7 @@ def _check_totals(total: pl.DataFrame, typed: pl.DataFrame, match: HeaderMatch,
             cell, named["_row"])
         if stated[0] is None:
             continue
-        actual = float(typed[f.name].sum() or 0)
+        actual = sums.get(f.name, 0.0)
         if abs(float(stated[0]) - actual) > max(0.5, 0.001 * abs(actual)):
             found.append({"_row": int(named["_row"][0]), "column": f.name,
                           "value": named[f.name][0], "rule": "total_mismatch",

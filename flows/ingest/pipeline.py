@@ -7,47 +7,42 @@ rejected with its reason and the run goes on.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from flows.ingest import ledger
+from flows.ingest.batched import load_in_batches
 from flows.ingest.header import locate_header
+from flows.ingest.load import (
+    FileOutcome,
+    insert_file,
+    insert_messages,
+    insert_rows,
+    next_file_id,
+    rejected_row_count,
+    render,
+)
 from flows.ingest.parse import parse_grid
-from flows.ingest.readers import FileRejected, read_grids
+from flows.ingest.readers import FileRejected, read_grids, read_in_batches
 from flows.ingest.references import References
 from flows.ingest.validate import mask_personal_data, resolve_lookups, validate
-from schemas.base import Pii, Source, pseudonym_column
-from schemas.messages import file_message, row_message
+from schemas.base import Source
+from schemas.messages import file_message
 
 log = logging.getLogger("vlpipe.ingest")
 IGNORED_PREFIXES = (".", "~$")
 WORKERS_ENV = "VLPIPE_WORKERS"
 PREFETCH_ENV = "VLPIPE_PREFETCH_MB"  # source bytes parsed ahead of the loader
-
-
-@dataclass
-class FileOutcome:
-    source: str
-    file_name: str
-    sha256: str | None
-    status: str  # loaded | skipped | rejected
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    reason: str | None = None
-    sheet: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+REHASH_ENV = "VLPIPE_REHASH"  # "1": hash every file, even one whose size and mtime are known
 
 
 def sha256_of(path: Path) -> str:
@@ -89,7 +84,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     order.
     """
     ledger.ensure_raw_table(con, source)
-    known = ledger.known_digests(con, source.name)
+    known = Known.of(con, source.name)
     paths = list(discover(raw_dir, source))
     outcomes = []
     budget = float(os.environ.get(PREFETCH_ENV, "128")) * 1024 * 1024
@@ -107,7 +102,8 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
                 path = next(queue, None)
                 if path is None:
                     return
-                size = path.lstat().st_size
+                # A file read in batches holds one batch at a time, not its size.
+                size = 0 if read_in_batches(path) else path.lstat().st_size
                 pending.append((pool.submit(prepare_file, source, raw_dir, path, refs, known),
                                 size))
 
@@ -131,8 +127,30 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
 def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
                 run_id: str, refs: References, pii_key: bytes | None) -> FileOutcome:
     """Load one file, or record why not; whatever is in the file, the run goes on."""
-    prepared = prepare_file(source, raw_dir, path, refs, ledger.known_digests(con, source.name))
+    prepared = prepare_file(source, raw_dir, path, refs, Known.of(con, source.name))
     return load_prepared(con, source, prepared, run_id, pii_key)
+
+
+@dataclass
+class Known:
+    """What the ledger knows of a source when the run begins."""
+
+    digests: set[str]  # contents already processed
+    stats: dict[str, tuple[int, int, str]]  # file name → (size, mtime_ns, SHA-256) last seen
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, source: str) -> Known:
+        stats = {} if os.environ.get(REHASH_ENV) == "1" else ledger.known_stats(con, source)
+        return cls(ledger.known_digests(con, source), stats)
+
+    def digest(self, rel: str, stat: os.stat_result, path: Path) -> tuple[str, bool]:
+        """The file's SHA-256 and whether it was computed now: remembered if the file's size
+        and mtime are those last hashed (an unchanged file of a gigabyte is not read again
+        every night)."""
+        seen = self.stats.get(rel)
+        if seen and seen[:2] == (stat.st_size, stat.st_mtime_ns) and seen[2] in self.digests:
+            return seen[2], False
+        return sha256_of(path), True
 
 
 @dataclass
@@ -143,16 +161,18 @@ class Prepared:
     rel: str
     digest: str | None = None
     known: bool = False  # content already in the ledger: not parsed
+    hashed: tuple[int, int] | None = None  # (size, mtime_ns) before hashing, if hashed now
     not_recorded: str | None = None  # a rejection that must not stick to the content
     reason: str | None = None  # the file is rejected as a whole
     sheet: str | None = None
     good: pl.DataFrame | None = None
     messages: pl.DataFrame | None = None
     note: str | None = None
+    batched: References | None = None  # a large CSV: parsed by the loader, batch by batch
 
 
 def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
-                 known: set[str]) -> Prepared:
+                 known: Known) -> Prepared:
     """Read, parse and validate one file; never raises (an unforeseen failure is recorded
     as an internal error, by its type only: its text could quote a cell)."""
     rel = path.relative_to(raw_dir).as_posix()
@@ -166,16 +186,25 @@ def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
 
 
 def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: References,
-             known: set[str]) -> Prepared:
+             known: Known) -> Prepared:
     if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
         return Prepared(path, rel, not_recorded=file_message(
             "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
     if not path.is_file():
         return Prepared(path, rel, not_recorded=file_message(
             "unreadable", "không phải tệp thường / not a regular file"))
-    digest = sha256_of(path)
-    if digest in known:
-        return Prepared(path, rel, digest, known=True)
+    stat = path.stat()  # before hashing: a file changed meanwhile is hashed again next run
+    digest, fresh = known.digest(rel, stat, path)
+    prepared = _parse(source, path, rel, refs, digest) if digest not in known.digests else \
+        Prepared(path, rel, digest, known=True)
+    if fresh:
+        prepared.hashed = (stat.st_size, stat.st_mtime_ns)
+    return prepared
+
+
+def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) -> Prepared:
+    if read_in_batches(path):  # read when its turn to load comes, one batch at a time
+        return Prepared(path, rel, digest, batched=refs)
     try:
         grids = read_grids(path)
         match = locate_header(grids, source)
@@ -192,7 +221,7 @@ def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: Referenc
         return Prepared(path, rel, digest, reason=file_message("empty"), sheet=match.grid.sheet)
     errors = mask_personal_data(errors.unique(), source)
     good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
-    messages = _render(errors, source, match.written, rel, match.grid.sheet)
+    messages = render(errors, source, match.written, rel, match.grid.sheet)
     return Prepared(path, rel, digest, sheet=match.grid.sheet, good=good, messages=messages,
                     note=parsed.note)
 
@@ -200,6 +229,8 @@ def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: Referenc
 def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
                   pii_key: bytes | None) -> FileOutcome:
     """Record a prepared file in the ledger and load its rows (the single writer)."""
+    if p.hashed and p.digest:
+        ledger.remember_stats(con, source.name, p.rel, *p.hashed, p.digest)
     if p.not_recorded:
         return _not_recorded(con, source, p.rel, p.digest, run_id, p.not_recorded)
     earlier = ledger.known_file(con, source.name, p.digest)  # also a copy loaded this run
@@ -216,6 +247,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, r
         return _not_recorded(con, source, p.rel, p.digest, run_id,
                              file_message("pii_key_changed"))
     try:
+        if p.batched is not None:
+            return load_in_batches(con, source, p.path, p.rel, p.digest, run_id, p.batched,
+                                   pii_key)
         return _commit(con, source, p.path, p.rel, p.digest, run_id, p.sheet, p.good,
                        p.messages, p.reason, pii_key, note=p.note)
     except Exception as exc:  # the transaction was rolled back: retried next run
@@ -231,53 +265,6 @@ def _not_recorded(con: duckdb.DuckDBPyConnection, source: Source, rel: str, dige
     return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
 
 
-def _render(errors: pl.DataFrame, source: Source, written: dict[str, str], file_name: str,
-            sheet: str | None) -> pl.DataFrame:
-    """Rejection rows with their Vietnamese and English messages."""
-    rows = []
-    for e in errors.sort("_row", "column").iter_rows(named=True):
-        header = written.get(e["column"]) or source.field(e["column"]).header
-        vi, en = row_message(e["rule"], header, e["value"], e["detail"] or "")
-        rows.append({"source": source.name, "file_name": file_name, "sheet": sheet,
-                     "row_number": e["_row"], "column_name": e["column"], "value": e["value"],
-                     "rule": e["rule"], "message_vi": vi, "message_en": en})
-    return pl.DataFrame(rows, schema={
-        "source": pl.Utf8, "file_name": pl.Utf8, "sheet": pl.Utf8, "row_number": pl.Int32,
-        "column_name": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8, "message_vi": pl.Utf8,
-        "message_en": pl.Utf8})
-
-
-def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, good: pl.DataFrame,
-                 file_id: int, sheet: str | None, run_id: str, pii_key: bytes | None) -> None:
-    """Insert typed rows; personal data is pseudonymised or dropped inside DuckDB."""
-    selects = []
-    for f in source.fields:
-        if f.pii is Pii.DROP:
-            continue
-        if f.pii is Pii.PSEUDONYMISE:
-            selects.append(f"{_hmac_sql(f.name)} as {pseudonym_column(f.name)}")
-            continue
-        selects.append(f.name)
-        if f.resolved_as:
-            selects.append(f.resolved_as)
-    if source.keep_extra_columns:
-        selects.append("_extra" if "_extra" in good.columns else "null::varchar as _extra")
-    selects += ["$file_id as _file_id", "$file_id as _file_seq", "_row as _source_row",
-                "$sheet as _sheet", "$run_id as _run_id"]
-    params: dict[str, object] = {"file_id": file_id, "sheet": sheet, "run_id": run_id}
-    if source.has_pii:
-        block = pii_key.ljust(64, b"\0") if len(pii_key) <= 64 else hashlib.sha256(
-            pii_key).digest().ljust(64, b"\0")
-        params["ipad"] = bytes(b ^ 0x36 for b in block)
-        params["opad"] = bytes(b ^ 0x5C for b in block)
-    batch = good.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
-    con.execute(f"insert into raw.{source.table} by name select {', '.join(selects)} "
-                "from batch", params)
-
-
-def _hmac_sql(column: str) -> str:
-    """HMAC-SHA-256 of a text column, computed in bulk by DuckDB (RFC 2104 construction)."""
-    return f"sha256($opad || unhex(sha256($ipad || encode({column}))))"
 
 
 def _commit(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str, digest: str,
@@ -289,28 +276,18 @@ def _commit(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str
     ``reason`` rejects the whole file; ``note`` is a remark on a loaded file (e.g. optional
     columns it lacks), kept in the same place so the office sees it.
     """
-    stat = path.stat()
     status = "rejected" if reason else "loaded"
     reason = reason or note
     rows_loaded = 0 if good is None else good.height
-    rows_rejected = 0 if messages is None else messages.filter(
-        pl.col("rule") != "total_mismatch")["row_number"].n_unique()
+    rows_rejected = rejected_row_count(messages)
     con.begin()
     try:
-        file_id = con.execute("select nextval('ops.file_id_seq')").fetchone()[0]
-        con.execute(
-            "insert into ops.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [file_id, file_id, source.name, rel, digest, stat.st_size,
-             dt.datetime.fromtimestamp(stat.st_mtime), run_id, status, sheet, rows_loaded,
-             rows_rejected, reason])
-        if good is not None and good.height:
-            _insert_rows(con, source, good, file_id, sheet, run_id, pii_key)
-        if messages is not None and messages.height:
-            rejected = messages.to_arrow()  # noqa: F841
-            con.execute(
-                "insert into ops.rejections select $run_id, $file_id, source, file_name, sheet, "
-                "row_number, column_name, value, rule, message_vi, message_en from rejected",
-                {"run_id": run_id, "file_id": file_id})
+        file_id = next_file_id(con)
+        insert_file(con, file_id, source, path, rel, digest, run_id, status, sheet,
+                    rows_loaded, rows_rejected, reason)
+        if good is not None:
+            insert_rows(con, source, good, file_id, sheet, run_id, pii_key)
+        insert_messages(con, messages, file_id, run_id)
         ledger.record_event(con, run_id, source.name, rel, digest, status, rows_loaded,
                             rows_rejected, reason)
         con.commit()

@@ -11,10 +11,15 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
+import mmap
 import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from flows.ingest.xlsx_cells import valueless_cells
@@ -46,6 +51,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 MAX_FILE_MB_ENV = "VLPIPE_MAX_FILE_MB"
 MAX_ROWS_ENV = "VLPIPE_MAX_ROWS"
+BATCH_MB_ENV = "VLPIPE_BATCH_MB"  # a CSV file larger than this is read this much at a time
+HEAD_ROWS = 200  # rows read to find the header of a file read in batches
 # Characters that never occur in Vietnamese but fill text typed in the legacy 8-bit fonts
 # (.VnTime = TCVN3; VNI-Times = VNI) once read as Unicode: "B¸o c¸o" / "Baùo caùo saûn".
 _TCVN3_MARKS = set("¸µ¶·¹¨©ª«¬®°±²³´½¾§¦¢¤¥")
@@ -58,15 +65,29 @@ def limits() -> tuple[int, int]:
     return int(megabytes * 1024 * 1024), int(os.environ.get(MAX_ROWS_ENV, "5000000"))
 
 
-def read_grids(path: Path) -> list[Grid]:
-    """Every candidate table of the file: each visible worksheet, or the CSV's one table."""
-    suffix = path.suffix.lower()
+def check_size(path: Path) -> None:
+    """Refuse an empty file, or one above the size limit, before reading it."""
     size = path.stat().st_size
-    max_bytes, max_rows = limits()
+    max_bytes, _ = limits()
     if size == 0:
         raise FileRejected("unreadable", "tệp rỗng, 0 byte / empty file, 0 bytes")
     if size > max_bytes:
         raise FileRejected("too_large", f"{size / 1048576:.0f} MB > {max_bytes / 1048576:.0f} MB")
+
+
+def read_in_batches(path: Path) -> bool:
+    """Whether a file is read in batches of rows rather than at once: a CSV file above
+    ``VLPIPE_BATCH_MB`` (default 64), read that much at a time. Workbooks are read at once
+    (calamine reads whole sheets; a sheet holds at most 1,048,576 rows)."""
+    limit = batch_megabytes() * 1024 * 1024
+    return path.suffix.lower() in CSV_SUFFIXES and path.stat().st_size > limit
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every candidate table of the file: each visible worksheet, or the CSV's one table."""
+    suffix = path.suffix.lower()
+    check_size(path)
+    _, max_rows = limits()
     if suffix in XLSX_SUFFIXES:
         grids = _read_xlsx(path, max_rows)
     elif suffix in CSV_SUFFIXES:
@@ -76,11 +97,11 @@ def read_grids(path: Path) -> list[Grid]:
     for grid in grids:
         if grid.frame.height > max_rows:
             raise FileRejected("too_large", f"> {max_rows:,} dòng / rows")
-    _refuse_legacy_encoding(grids)
+    refuse_legacy_encoding(grids)
     return grids
 
 
-def _refuse_legacy_encoding(grids: list[Grid]) -> None:
+def refuse_legacy_encoding(grids: list[Grid]) -> None:
     """Text typed in TCVN3 or VNI fonts is garbage as Unicode: name the encoding, refuse it."""
     sample = "".join(
         "".join(v for v in row if isinstance(v, str))
@@ -181,20 +202,20 @@ def _rows_to_frame(rows: list[list[object]]) -> pl.DataFrame:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-def detect_encoding(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (BOM, or the NUL bytes of ASCII text), else
-    Windows-1258."""
-    if raw.startswith(codecs.BOM_UTF8):
+def detect_encoding(head: bytes) -> str:
+    """From a file's first bytes: UTF-8 (with or without BOM), UTF-16 (BOM, or the NUL bytes
+    of ASCII text), else Windows-1258. UTF-8 is confirmed over the whole file by the reader."""
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    head = raw[:4096]
-    if len(head) >= 8 and head[1::2].count(0) > len(head) // 4:
+    start = head[:4096]
+    if len(start) >= 8 and start[1::2].count(0) > len(start) // 4:
         return "utf-16-le"
-    if len(head) >= 8 and head[0::2].count(0) > len(head) // 4:
+    if len(start) >= 8 and start[0::2].count(0) > len(start) // 4:
         return "utf-16-be"
-    try:
-        raw.decode("utf-8")
+    try:  # not final: the head may end inside a character
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return "cp1258"
     return "utf-8"
@@ -208,31 +229,192 @@ def _sniff_delimiter(sample: str) -> str:
         return max(counts, key=counts.get)
 
 
+class CsvBatches:
+    """A CSV file read in batches of rows, in bounded memory whatever its size.
+
+    Used as a context manager: a file in another encoding than UTF-8 is transcoded to a
+    temporary UTF-8 copy, removed on exit. ``head()`` holds the first rows (to find the
+    header); each call of ``batches()`` reads the whole file again, about ``VLPIPE_BATCH_MB``
+    of it at a time, cut at record ends, with the row numbers of a file read at once.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.source = path
+        self.batch_bytes = max(1, int(batch_megabytes() * 1024 * 1024))
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self.path = path
+        self.delimiter = ","
+        self.width = 1
+        self.cuts: list[int] = []
+
+    def __enter__(self) -> CsvBatches:
+        check_size(self.source)
+        with self.source.open("rb") as fh:
+            head = fh.read(65536)
+        if head.startswith(ZIP_MAGIC):
+            raise FileRejected("unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel "
+                                             "workbook under a .csv name")
+        encoding = detect_encoding(head)
+        if not encoding.startswith("utf-8"):
+            self.transcode(encoding)
+        else:
+            self._measure()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def transcode(self, encoding: str = "cp1258") -> None:
+        """Read from a UTF-8 copy from now on (a file found not to be UTF-8 after all)."""
+        self._tmp = tempfile.TemporaryDirectory(prefix="vlpipe-csv-")
+        self.path = Path(self._tmp.name) / "utf8.csv"
+        _transcode(self.source, encoding, self.path)
+        self._measure()
+
+    def _measure(self) -> None:
+        with self.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0,
+                                                     access=mmap.ACCESS_READ) as mapped:
+            if mapped.find(b"\x00") != -1:
+                raise FileRejected("unreadable", "tệp nhị phân / binary content")
+            self.delimiter = _sniff_delimiter(mapped[:20000].decode("utf-8", errors="ignore"))
+            self.width = _widest_line(mapped, self.delimiter)
+            self.cuts = _record_cuts(mapped, self.batch_bytes)
+
+    def head(self) -> Grid:
+        frame = _parse_csv(self.path, self.delimiter, self.width, n_rows=HEAD_ROWS)
+        return Grid(None, frame.with_columns(
+            _row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)), typed_cells=False)
+
+    def batches(self) -> Iterator[Grid]:
+        """Every row, a batch at a time (raises NotUtf8 on a non-UTF-8 byte)."""
+        rows = 0
+        with self.path.open("rb") as fh:
+            for start, end in itertools.pairwise(self.cuts):
+                fh.seek(start)
+                frame = _parse_csv(fh.read(end - start), self.delimiter, self.width)
+                yield Grid(None, frame.with_columns(_row=pl.int_range(
+                    rows + 1, rows + frame.height + 1, dtype=pl.Int32)), typed_cells=False)
+                rows += frame.height
+
+
+def batch_megabytes() -> float:
+    return float(os.environ.get(BATCH_MB_ENV, "64"))
+
+
+def _record_cuts(data: mmap.mmap, every: int, chunk: int = 1 << 24) -> list[int]:
+    """Byte offsets that split the file into pieces of about ``every`` bytes, each cut just
+    after a line end outside quotes (an even number of quote marks before it), so that a
+    quoted cell holding a line break is never cut."""
+    array = np.frombuffer(data, dtype=np.uint8)
+    cuts, quotes, target = [0], 0, every
+    for start in range(0, len(array), chunk):
+        part = array[start:start + chunk]
+        marks = np.flatnonzero(part == ord('"'))
+        if start + len(part) <= target:
+            quotes += len(marks)
+            continue
+        ends = np.flatnonzero(part == ord("\n"))
+        after = start + ends[(quotes + np.searchsorted(marks, ends)) % 2 == 0] + 1
+        while (i := int(np.searchsorted(after, target))) < len(after):
+            cuts.append(int(after[i]))
+            target = cuts[-1] + every
+        quotes += len(marks)
+    del array
+    if cuts[-1] != len(data):
+        cuts.append(len(data))
+    return cuts
+
+
 def _read_csv(path: Path) -> Grid:
-    raw = path.read_bytes()
-    if raw.startswith(ZIP_MAGIC):
+    """A UTF-8 file (nearly all, and all large ones) is parsed by polars straight from disk,
+    never copied into Python; another encoding is first transcoded, in bounded chunks, to a
+    temporary UTF-8 file."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if head.startswith(ZIP_MAGIC):
         raise FileRejected("unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel "
                                          "workbook under a .csv name")
-    encoding = detect_encoding(raw)
+    encoding = detect_encoding(head)
+    if encoding.startswith("utf-8"):
+        try:
+            return _read_utf8_csv(path)
+        except NotUtf8:
+            encoding = "cp1258"  # the legacy Vietnamese code page
+    with tempfile.TemporaryDirectory(prefix="vlpipe-csv-") as tmp:
+        utf8 = Path(tmp) / "utf8.csv"
+        _transcode(path, encoding, utf8)
+        return _read_utf8_csv(utf8)
+
+
+def _transcode(path: Path, encoding: str, target: Path, chunk: int = 1 << 24) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as src, target.open("wb") as out:
+        while True:
+            block = src.read(chunk)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                raise FileRejected("unreadable", f"encoding {encoding}: {exc}") from exc
+            if "\x00" in text:
+                raise FileRejected("unreadable", "tệp nhị phân / binary content")
+            out.write(text.encode("utf-8"))
+            if not block:
+                return
+
+
+def _read_utf8_csv(path: Path) -> Grid:
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        if mapped.find(b"\x00") != -1:
+            raise FileRejected("unreadable", "tệp nhị phân / binary content")
+        delimiter = _sniff_delimiter(mapped[:20000].decode("utf-8", errors="ignore"))
+        width = _widest_line(mapped, delimiter)
+    frame = _parse_csv(path, delimiter, width)
+    return Grid(None, frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)),
+                typed_cells=False)
+
+
+class NotUtf8(Exception):
+    """The file turned out not to be UTF-8 (read it as Windows-1258)."""
+
+
+def _parse_csv(data: Path | bytes, delimiter: str, width: int,
+               n_rows: int | None = None) -> pl.DataFrame:
     try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise FileRejected("unreadable", f"encoding {encoding}: {exc}") from exc
-    if "\x00" in text:
-        raise FileRejected("unreadable", "tệp nhị phân / binary content")
-    delimiter = _sniff_delimiter(text[:20000])
-    # Title lines have one field: size the table by its widest line, not its first.
-    width = max((line.count(delimiter) for line in text.splitlines()), default=0) + 1
-    try:
-        frame = pl.read_csv(
-            text.encode("utf-8"),
+        return pl.read_csv(
+            data,
             has_header=False,
             infer_schema=False,
             separator=delimiter,
             schema={f"c{i}": pl.Utf8 for i in range(width)},
             truncate_ragged_lines=True,
+            n_rows=n_rows,
         )
     except Exception as exc:  # polars raises ComputeError/NoDataError for broken CSV
+        if "utf-8" in str(exc):
+            raise NotUtf8 from exc
         raise FileRejected("unreadable", f"CSV: {exc}"[:300]) from exc
-    return Grid(None, frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)),
-                typed_cells=False)
+
+
+def _widest_line(data: mmap.mmap, delimiter: str, chunk: int = 1 << 24) -> int:
+    """Fields in the file's widest line (title lines have one field, so the first line does
+    not size the table), counted by numpy over the bytes in bounded chunks. A delimiter
+    inside quotes counts too: at worst a blank column more."""
+    if not data:
+        return 1
+    array = np.frombuffer(data, dtype=np.uint8)
+    mark, newline = ord(delimiter), ord("\n")
+    widest = carry = 0  # carry: delimiters of the line running over the chunk boundary
+    for start in range(0, len(array), chunk):
+        part = array[start:start + chunk]
+        delimiters = np.flatnonzero(part == mark)
+        ends = np.flatnonzero(part == newline)
+        if len(ends) == 0:
+            carry += len(delimiters)
+            continue
+        per_line = np.diff(np.searchsorted(delimiters, ends), prepend=0)
+        per_line[0] += carry
+        widest = max(widest, int(per_line.max()))
+        carry = len(delimiters) - int(np.searchsorted(delimiters, ends[-1]))
+    del array  # release the buffer before the mapping closes
+    return max(widest, carry) + 1

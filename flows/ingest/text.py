@@ -56,6 +56,38 @@ def clean_text_expr(expr: pl.Expr) -> pl.Expr:
     return pl.when(cleaned == "").then(None).otherwise(cleaned)
 
 
+# A cell needs cleaning only if it holds something other than printable ASCII and the
+# precomposed Latin/Vietnamese letters, or stray spaces, or nothing. Text made only of those
+# characters is already NFC and clean: most cells of a large file are passed as they are.
+_NEEDS_CLEANING = r"[^\x20-\x7e\u00c0-\u01b0\u1ea0-\u1ef9]|  |^ | $|^$"
+_NOT_BLANK = r"[^\s\x00-\x1f\x7f\u00a0\u2007\u202f]"
+
+
+def clean_text(values: pl.Series) -> pl.Series:
+    """:func:`clean_text_expr` applied to a column, only to the cells that need it."""
+    return apply_where(values, values.str.contains(_NEEDS_CLEANING).fill_null(False),
+                       clean_text_expr)
+
+
+def apply_where(values: pl.Series, mask: pl.Series,
+                expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``expr`` applied (once per distinct value) only to the cells where ``mask`` is true;
+    the others are returned as they are."""
+    where = mask.arg_true()
+    if where.len() == 0:
+        return values
+    if where.len() * 4 > values.len():
+        return on_distinct(values, expr)
+    return values.clone().scatter(where, on_distinct(values.gather(where), expr))
+
+
+def blank_as_null(values: pl.Series) -> pl.Series:
+    """Only whether a cell is blank: for text read but never kept (a dropped personal
+    column is checked for presence, nothing else)."""
+    filled = values.str.contains(_NOT_BLANK).fill_null(False)
+    return values.zip_with(filled, pl.repeat(None, values.len(), dtype=pl.Utf8, eager=True))
+
+
 def on_distinct(values: pl.Series, expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
     """``expr`` applied to a column, computed once per distinct value when values repeat.
 

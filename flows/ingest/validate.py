@@ -140,18 +140,21 @@ def _detail(source: Source, rule: str, column: str) -> str:
 
 
 def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source, refs: References,
-             parse_errors: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Every rule broken by every row, as ERROR_SCHEMA rows (empty when all is well)."""
+             parse_errors: pl.DataFrame | None = None,
+             check_duplicates: bool = True) -> pl.DataFrame:
+    """Every rule broken by every row, as ERROR_SCHEMA rows (empty when all is well).
+
+    ``check_duplicates=False``: the caller checks keys across a file read in batches
+    (:func:`key_columns` of each batch, then :func:`duplicate_keys` of them all).
+    """
     schema = build_schema(source, refs)
     try:
         schema.validate(frame, lazy=True)
         failures = None
     except SchemaErrors as exc:
         failures = exc.failure_cases
-    unparsed = (parse_errors.filter(pl.col("column").is_in(list(source.key)))["_row"]
-                if parse_errors is not None else pl.Series([], dtype=pl.Int32))
-    errors = [_duplicate_keys(frame.filter(~pl.col("_row").is_in(unparsed.implode())),
-                              source)]
+    errors = [duplicate_keys(key_columns(frame, source, parse_errors), source)
+              if check_duplicates else empty_errors()]
     if failures is not None and failures.height:
         errors.append(_to_errors(failures, frame, text, source))
     return pl.concat(errors, how="vertical")
@@ -185,11 +188,26 @@ def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
     return pl.DataFrame(rows, schema=ERROR_SCHEMA)
 
 
-def _duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """Rows of one file sharing a natural key: both are rejected (no silent choice)."""
+def _key_fields(source: Source) -> tuple[list[str], dict[str, str]]:
     pii_key = {pseudonym_column(f.name): f.name
                for f in source.fields if f.pii is Pii.PSEUDONYMISE}
-    key = [pii_key.get(k, k) for k in source.key]
+    return [pii_key.get(k, k) for k in source.key], pii_key
+
+
+def key_columns(frame: pl.DataFrame, source: Source,
+                parse_errors: pl.DataFrame | None) -> pl.DataFrame:
+    """_row and the natural key of the rows whose key could be read (a key cell that failed
+    to parse is reported as such, not as a duplicate)."""
+    key, _ = _key_fields(source)
+    unparsed = (parse_errors.filter(pl.col("column").is_in(list(source.key)))["_row"]
+                if parse_errors is not None else pl.Series([], dtype=pl.Int32))
+    present = [k for k in key if k in frame.columns]
+    return frame.filter(~pl.col("_row").is_in(unparsed.implode())).select("_row", *present)
+
+
+def duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
+    """Rows of one file sharing a natural key: both are rejected (no silent choice)."""
+    key, pii_key = _key_fields(source)
     if not all(k in frame.columns for k in key) or frame.height == 0:
         return empty_errors()
     required = [k for k in key if k in pii_key.values() or source.field(k).required]
