@@ -79,8 +79,12 @@ def read_in_batches(path: Path) -> bool:
     """Whether a file is read in batches of rows rather than at once: a CSV file above
     ``VLPIPE_BATCH_MB`` (default 64), read that much at a time. Workbooks are read at once
     (calamine reads whole sheets; a sheet holds at most 1,048,576 rows)."""
-    limit = batch_megabytes() * 1024 * 1024
-    return path.suffix.lower() in CSV_SUFFIXES and path.stat().st_size > limit
+    if path.suffix.lower() not in CSV_SUFFIXES:
+        return False
+    try:
+        return path.is_file() and path.stat().st_size > batch_megabytes() * 1024 * 1024
+    except OSError:  # gone, or a broken link: the caller reports it
+        return False
 
 
 def read_grids(path: Path) -> list[Grid]:
