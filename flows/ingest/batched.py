@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -25,6 +27,7 @@ import polars as pl
 from flows.ingest import ledger, load
 from flows.ingest.header import HeaderMatch, locate_header
 from flows.ingest.parse import (
+    Resolutions,
     check_total_row,
     column_sums,
     file_note,
@@ -45,29 +48,52 @@ from schemas.base import Source
 from schemas.messages import file_message
 
 
-def load_in_batches(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str,
-                    digest: str, run_id: str, refs: References,
-                    pii_key: bytes | None) -> load.FileOutcome:
-    """Load one large CSV file in one transaction; a file rejected as a whole (unreadable,
-    no header, empty, too many rows) is recorded as such, with nothing of it loaded."""
+@dataclass
+class Plan:
+    """A large file's first pass, done by a parsing thread ahead of the loader."""
+
+    csv: CsvBatches  # open: a transcoded copy lives until the file is loaded
+    match: HeaderMatch
+    resolutions: Resolutions
+    refs: References
+
+    def close(self) -> None:
+        self.csv.__exit__(None, None, None)
+
+
+def plan(path: Path, source: Source, refs: References) -> Plan:
+    """Open the file, find its header, note the number styles of its columns and count its
+    rows (raises FileRejected: the file is then rejected whole, as one read at once)."""
+    csv = CsvBatches(path).__enter__()
     try:
-        with CsvBatches(path) as csv:
-            match, resolutions = _first_pass(csv, source)
-            con.begin()
-            try:
-                outcome = _load(con, csv, match, resolutions, source, rel, digest, run_id,
-                                refs, pii_key)
-                con.commit()
-                return outcome
-            except BaseException:
-                con.rollback()
-                raise
+        match, resolutions = _first_pass(csv, source)
+    except BaseException:
+        csv.__exit__(None, None, None)
+        raise
+    return Plan(csv, match, resolutions, refs)
+
+
+def load_in_batches(con: duckdb.DuckDBPyConnection, source: Source, planned: Plan, rel: str,
+                    digest: str, run_id: str, pii_key: bytes | None) -> load.FileOutcome:
+    """Load one large CSV file in one transaction; a file rejected as a whole on the way
+    (unreadable bytes, empty) is recorded as such, with nothing of it loaded."""
+    try:
+        con.begin()
+        try:
+            outcome = _load(con, planned, source, rel, digest, run_id, pii_key)
+            con.commit()
+            return outcome
+        except BaseException:
+            con.rollback()
+            raise
     except FileRejected as exc:
-        return _reject(con, source, path, rel, digest, run_id,
+        return _reject(con, source, planned.csv.source, rel, digest, run_id,
                        file_message(exc.rule, exc.detail))
+    finally:
+        planned.close()
 
 
-def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, dict]:
+def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions]:
     """The header, and how each number column reads ambiguous cells; the row limit."""
     try:
         return _styles_pass(csv, source)
@@ -76,7 +102,7 @@ def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, dict]:
         return _styles_pass(csv, source)
 
 
-def _styles_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, dict]:
+def _styles_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions]:
     head = csv.head()
     refuse_legacy_encoding([head])
     match = locate_header([head], source)
@@ -101,42 +127,70 @@ def _batches(csv: CsvBatches, match: HeaderMatch):  # noqa: ANN202  (an iterator
                                   header_index=0, header_rows=0)
 
 
-def _load(con: duckdb.DuckDBPyConnection, csv: CsvBatches, match: HeaderMatch,
-          resolutions: dict, source: Source, rel: str, digest: str, run_id: str,
-          refs: References, pii_key: bytes | None) -> load.FileOutcome:
+@dataclass
+class Checked:
+    """One batch parsed and validated, ready to insert."""
+
+    good: pl.DataFrame
+    messages: pl.DataFrame
+    keys: pl.DataFrame
+    sums: dict[str, float]
+    total: pl.DataFrame | None
+    subtotals: int
+    missing: list[str]
+    rows: int
+
+
+def _check(batch: HeaderMatch, planned: Plan, source: Source, rel: str) -> Checked:
+    parsed = parse_grid(batch, source, planned.resolutions, check_totals=False)
+    frame = resolve_lookups(parsed.frame, source, planned.refs)
+    checked = validate(frame, parsed.text, source, planned.refs, parsed.errors,
+                       check_duplicates=False)
+    checked = checked.join(parsed.errors.select("_row", "column").unique(),
+                           on=["_row", "column"], how="anti")
+    errors = mask_personal_data(pl.concat([parsed.errors, checked]).unique(), source)
+    good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
+    return Checked(good, load.render(errors, source, planned.match.written, rel, None),
+                   key_columns(frame, source, parsed.errors), column_sums(parsed.frame, source),
+                   parsed.total, parsed.subtotals, parsed.missing, frame.height)
+
+
+def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: str,
+          digest: str, run_id: str, pii_key: bytes | None) -> load.FileOutcome:
+    """Insert batch after batch while the next one is checked by another thread (polars
+    and DuckDB both release the GIL); then the file-wide checks and the ledger entry."""
     file_id = load.next_file_id(con)
     keys, sums, total, subtotals, missing, rows = [], defaultdict(float), None, 0, [], 0
-    for batch in _batches(csv, match):
-        parsed = parse_grid(batch, source, resolutions, check_totals=False)
-        frame = resolve_lookups(parsed.frame, source, refs)
-        checked = validate(frame, parsed.text, source, refs, parsed.errors,
-                           check_duplicates=False)
-        checked = checked.join(parsed.errors.select("_row", "column").unique(),
-                               on=["_row", "column"], how="anti")
-        errors = mask_personal_data(pl.concat([parsed.errors, checked]).unique(), source)
-        keys.append(key_columns(frame, source, parsed.errors))
-        for name, value in column_sums(parsed.frame, source).items():
-            sums[name] += value
-        if total is None:
-            total = parsed.total
-        subtotals += parsed.subtotals
-        missing = parsed.missing
-        rows += frame.height
-        good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
-        load.insert_rows(con, source, good, file_id, None, run_id, pii_key)
-        load.insert_messages(con, load.render(errors, source, match.written, rel, None),
-                             file_id, run_id)
+    batches = _batches(planned.csv, planned.match)
+
+    def next_checked() -> Checked | None:
+        batch = next(batches, None)
+        return None if batch is None else _check(batch, planned, source, rel)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch") as ahead:
+        pending = ahead.submit(next_checked)
+        while (done := pending.result()) is not None:
+            pending = ahead.submit(next_checked)
+            load.insert_rows(con, source, done.good, file_id, None, run_id, pii_key)
+            load.insert_messages(con, done.messages, file_id, run_id)
+            keys.append(done.keys)
+            for name, value in done.sums.items():
+                sums[name] += value
+            total = done.total if total is None else total
+            subtotals += done.subtotals
+            missing = done.missing
+            rows += done.rows
     if rows == 0:
         raise FileRejected("empty")
     final = [duplicate_keys(pl.concat(keys), source)]
     if total is not None:
-        final.append(check_total_row(total, dict(sums), match, source))
+        final.append(check_total_row(total, dict(sums), planned.match, source))
     errors = mask_personal_data(pl.concat(final), source)
     if errors.height:
         taken_back = errors.select(pl.col("_row").unique())  # noqa: F841
         con.execute(f"delete from raw.{source.table} where _file_id = ? and _source_row in "
                     "(select _row from taken_back)", [file_id])
-        load.insert_messages(con, load.render(errors, source, match.written, rel, None),
+        load.insert_messages(con, load.render(errors, source, planned.match.written, rel, None),
                              file_id, run_id)
     loaded = con.execute(f"select count(*) from raw.{source.table} where _file_id = ?",
                          [file_id]).fetchone()[0]
@@ -144,8 +198,8 @@ def _load(con: duckdb.DuckDBPyConnection, csv: CsvBatches, match: HeaderMatch,
         "select count(distinct row_number) from ops.rejections where file_id = ? "
         "and rule <> 'total_mismatch'", [file_id]).fetchone()[0]
     note = file_note(missing, subtotals)
-    load.insert_file(con, file_id, source, csv.source, rel, digest, run_id, "loaded", None,
-                     loaded, rejected, note)
+    load.insert_file(con, file_id, source, planned.csv.source, rel, digest, run_id, "loaded",
+                     None, loaded, rejected, note)
     ledger.record_event(con, run_id, source.name, rel, digest, "loaded", loaded, rejected,
                         note)
     return load.FileOutcome(source.name, rel, digest, "loaded", loaded, rejected, note)

@@ -64,27 +64,42 @@ def data_rows(match: HeaderMatch, source: Source) -> tuple[pl.DataFrame, pl.Data
                                                             int]:
     """(the data rows as cleaned text, the grand total row or None, subtotal rows set aside):
     blank rows, rows holding only an STT number, totals and subtotals removed."""
-    frame = match.grid.frame.slice(match.data_start)
     data_cols = list(match.fields) + list(match.extras)
+    text = _cleaned(match, source, data_cols)
+    # Skip rows blank but for STT.
+    text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
+    return _split_total_row(text, match, source)
+
+
+def _cleaned(match: HeaderMatch, source: Source, columns: list[str]) -> pl.DataFrame:
+    """_row, the given grid columns as cleaned text, and the STT column if any."""
+    frame = match.grid.frame.slice(match.data_start)
     # Dropped personal data and extra columns not kept are only checked for blanks.
     kept = {c for c, name in match.fields.items() if source.field(name).pii is not Pii.DROP}
     if source.keep_extra_columns:
         kept |= set(match.extras)
-    text = pl.DataFrame([
+    return pl.DataFrame([
         frame["_row"],
-        *[clean_text(frame[c]) if c in kept else blank_as_null(frame[c]) for c in data_cols],
+        *[clean_text(frame[c]) if c in kept else blank_as_null(frame[c]) for c in columns],
         *([frame[match.row_number_column]] if match.row_number_column else []),
     ])
-    # Skip rows blank but for STT.
-    text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
-    return _split_total_row(text, match, source)
 
 
 def number_styles(match: HeaderMatch, source: Source) -> dict[str, set[str]]:
     """The styles ("vn", "en", "ambig_dot", …) present in each number column of these rows:
     a first pass over a file read in batches, so that every batch resolves ambiguous cells
     ("1.110") from the evidence of the whole file, as a file read at once does."""
-    text, _, _ = data_rows(match, source)
+    numbers = [c for c, name in match.fields.items()
+               if source.field(name).kind in (Kind.NUMBER, Kind.INTEGER)]
+    if not numbers:
+        return {}
+    # Only what finding the total rows needs besides: the label columns and the keys.
+    data_cols = list(match.fields) + list(match.extras)
+    keys = {c for c, name in match.fields.items()
+            if name in source.key or pseudonym_column(name) in source.key}
+    needed = set(data_cols[:3]) | keys | set(numbers)
+    text, _, _ = _split_total_row(_cleaned(match, source, [c for c in data_cols if c in needed]),
+                                  match, source)
     found = {}
     for column, name in match.fields.items():
         f = source.field(name)

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from flows.ingest import ledger
-from flows.ingest.batched import load_in_batches
+from flows.ingest.batched import Plan, load_in_batches, plan
 from flows.ingest.header import locate_header
 from flows.ingest.load import (
     FileOutcome,
@@ -168,7 +168,7 @@ class Prepared:
     good: pl.DataFrame | None = None
     messages: pl.DataFrame | None = None
     note: str | None = None
-    batched: References | None = None  # a large CSV: parsed by the loader, batch by batch
+    batched: Plan | None = None  # a large CSV: checked and loaded batch by batch
 
 
 def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
@@ -203,9 +203,9 @@ def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: Referenc
 
 
 def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) -> Prepared:
-    if read_in_batches(path):  # read when its turn to load comes, one batch at a time
-        return Prepared(path, rel, digest, batched=refs)
     try:
+        if read_in_batches(path):  # first pass here; checked and loaded batch by batch
+            return Prepared(path, rel, digest, batched=plan(path, source, refs))
         grids = read_grids(path)
         match = locate_header(grids, source)
         parsed = parse_grid(match, source)
@@ -229,6 +229,15 @@ def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) 
 def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
                   pii_key: bytes | None) -> FileOutcome:
     """Record a prepared file in the ledger and load its rows (the single writer)."""
+    try:
+        return _load_prepared(con, source, p, run_id, pii_key)
+    finally:
+        if p.batched is not None:
+            p.batched.close()  # its temporary copy, if any, whatever happened
+
+
+def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
+                   pii_key: bytes | None) -> FileOutcome:
     if p.hashed and p.digest:
         ledger.remember_stats(con, source.name, p.rel, *p.hashed, p.digest)
     if p.not_recorded:
@@ -248,8 +257,7 @@ def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, r
                              file_message("pii_key_changed"))
     try:
         if p.batched is not None:
-            return load_in_batches(con, source, p.path, p.rel, p.digest, run_id, p.batched,
-                                   pii_key)
+            return load_in_batches(con, source, p.batched, p.rel, p.digest, run_id, pii_key)
         return _commit(con, source, p.path, p.rel, p.digest, run_id, p.sheet, p.good,
                        p.messages, p.reason, pii_key, note=p.note)
     except Exception as exc:  # the transaction was rolled back: retried next run
