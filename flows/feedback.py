@@ -55,6 +55,9 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
             "select source, file_name, reason from ops.file_events "
             "where run_id = ? and status = 'rejected' order by source, file_name",
             [run_id]).fetchall()
+        hashed = {(r[0], r[1]): (r[2], r[3], r[4]) for r in con.execute(
+            "select source, file_name, size_bytes, mtime_ns, sha256 from ops.file_stats"
+        ).fetchall()}
         started = con.execute(
             "select coalesce((select started_at from ops.runs where run_id = $r), "
             "(select min(recorded_at) from ops.file_events where run_id = $r))",
@@ -62,7 +65,8 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
     run_date = (started or dt.datetime.now()).strftime("%d/%m/%Y")
     files: dict[tuple[str, str], dict] = {}
     for source, name, sheet, row, column, value, message, sha in rejections:
-        entry = files.setdefault((source, name), {"sheet": sheet, "sha": sha, "rows": []})
+        entry = files.setdefault((source, name), {"sheet": sheet, "sha": sha, "rows": [],
+                                                  "hashed": hashed.get((source, name))})
         entry["rows"].append((row, column, value, message))
     for source, name, reason in whole:
         vi = _vietnamese(reason or "")
@@ -141,7 +145,7 @@ def _original_rows(source: Source, path: Path, entry: dict, pii: set[str]):
     if not entry["rows"]:
         return None
     try:
-        if entry["sha"] and sha256_of(path) != entry["sha"]:
+        if entry["sha"] and not _same_content(path, entry["sha"], entry.get("hashed")):
             return None  # the file was replaced since the run: its rows are not those rejected
         wanted = sorted({r[0] for r in entry["rows"]})
         match, frame = _rows_of_file(path, source, entry["sheet"], wanted)
@@ -157,6 +161,15 @@ def _original_rows(source: Source, path: Path, entry: dict, pii: set[str]):
     keep = max((i + 1 for line in [header, *[r[1:] for r in rows]]
                 for i, v in enumerate(line) if v), default=0)  # drop empty trailing columns
     return header[:keep], [r[:keep + 1] for r in rows], match.written
+
+
+def _same_content(path: Path, sha: str, hashed: tuple | None) -> bool:
+    """Whether the file still holds the content that was loaded: trusted without reading it
+    when its size and mtime are those it had when hashed (as ingestion does)."""
+    stat = path.stat()
+    if hashed and hashed[2] == sha and hashed[:2] == (stat.st_size, stat.st_mtime_ns):
+        return True
+    return sha256_of(path) == sha
 
 
 def _rows_of_file(path: Path, source: Source, sheet: str | None,

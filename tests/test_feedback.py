@@ -169,3 +169,22 @@ def test_run_scoping_office_side_rejections_and_lost_originals(run, tmp_path):
     assert [o.status for o in keyless.outcomes if o.source == "labour_spells"] == ["rejected"]
     assert write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "o",
                           "test-run") == []
+
+
+def test_a_file_changed_since_its_run_gives_no_original_rows(run):
+    """The "Dòng gốc" sheet quotes the file as it was loaded: a file edited since (new size
+    or mtime, so hashed again) is not quoted; an untouched one is, without being re-read to
+    hash it."""
+    raw, tmp = run["raw"], run["tmp"]
+    again = write_feedback(run["db"], raw, tmp / "again", "test-run")
+    name = next(p.name for p in again if openpyxl.load_workbook(p)["Phản hồi"]["A2"].value
+                == "Tệp: Báo cáo tháng 3.csv")
+    assert "Dòng gốc" in openpyxl.load_workbook(tmp / "again" / name).sheetnames
+    sent = raw / "enterprise_reports/bad/Báo cáo tháng 3.csv"
+    original = sent.read_bytes()
+    sent.write_bytes(original + b"\n")
+    try:
+        write_feedback(run["db"], raw, tmp / "edited", "test-run")
+    finally:
+        sent.write_bytes(original)  # the module's other tests read this file too
+    assert "Dòng gốc" not in openpyxl.load_workbook(tmp / "edited" / name).sheetnames
