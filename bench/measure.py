@@ -1,7 +1,9 @@
 """Wall time and peak memory (RSS of the whole process tree) of a child process.
 
-The tree is sampled every 0.2 s: psutil when installed, else /proc. A peak shorter than the
-sampling interval can be missed.
+The tree is sampled every 0.2 s from /proc: the RSS of each process (summed, so pages shared
+between processes count more than once), which kind of process holds it at the peak, and
+the tree's PSS (shared pages divided among their sharers). A peak shorter than the sampling
+interval can be missed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class Measured:
     started_at: float  # epoch seconds
     returncode: int
     output: str  # stdout + stderr (the tail is shown when a stage fails)
+    peak_pss: int = 0  # bytes: proportional set size, shared pages counted once
+    peak_parts: dict[str, int] | None = None  # RSS by kind of process at the RSS peak
 
 
 def _children_proc() -> dict[int, list[int]]:
@@ -49,29 +53,41 @@ def _rss_proc(pid: int) -> int:
         return 0
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def _label(pid: int) -> str:
+    """What a process of the tree is: the flow, dbt, the Prefect server, Chromium…"""
     try:
-        import psutil
-    except ImportError:
-        psutil = None
-    if psutil is not None:
-        try:
-            root = psutil.Process(pid)
-            procs = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return 0
-        total = 0
-        for p in procs:
-            with contextlib.suppress(psutil.Error):
-                total += p.memory_info().rss
-        return total
-    tree, total, todo = _children_proc(), 0, [pid]
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    text = b" ".join(args[:4]).decode(errors="replace")
+    for needle, label in (("chrom", "chromium (report PDF)"), ("/dbt", "dbt"),
+                          ("uvicorn", "Prefect server"), ("prefect.server", "Prefect server"),
+                          ("vlpipe", "vlpipe run (flow process)")):
+        if needle in text:
+            return label
+    return Path(args[0].decode(errors="replace")).name or "?"
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_parts(pid: int) -> tuple[dict[str, int], int]:
+    """(RSS by kind of process, PSS of the whole tree), from /proc."""
+    tree, parts, pss, todo = _children_proc(), {}, 0, [pid]
     while todo:
         p = todo.pop()
-        total += _rss_proc(p)
+        label = _label(p)
+        parts[label] = parts.get(label, 0) + _rss_proc(p)
+        pss += _pss(p)
         todo += tree.get(p, [])
-    return total
+    return parts, pss
 
 
 def _oom_first(pid: int) -> None:
@@ -86,7 +102,7 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | 
     """Run ``cmd`` to the end, sampling its tree's RSS; output captured in a temp file."""
     import tempfile
 
-    peak = 0
+    peak, peak_pss, peak_parts = 0, 0, None
     with tempfile.TemporaryFile() as out:
         started_at, started = time.time(), time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -94,9 +110,13 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | 
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss, peak_parts
             while not done.is_set():
-                peak = max(peak, tree_rss(proc.pid))
+                parts, pss = tree_parts(proc.pid)
+                total = sum(parts.values())
+                if total > peak:
+                    peak, peak_parts = total, parts
+                peak_pss = max(peak_pss, pss)
                 done.wait(INTERVAL)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -111,4 +131,4 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | 
         sampler.join()
         out.seek(0)
         output = out.read().decode("utf-8", errors="replace")
-    return Measured(seconds, peak, started_at, returncode, output)
+    return Measured(seconds, peak, started_at, returncode, output, peak_pss, peak_parts)

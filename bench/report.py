@@ -141,6 +141,17 @@ def scale_table(r: dict) -> str:
             if m and m.get("phases"):
                 lines.append(f"| {label} | " + " | ".join(
                     _s(m["phases"].get(n)) for n in PHASE_NAMES) + " |")
+    if any(m and m.get("peak_parts") for _, m in runs):
+        lines += ["", "Where the nightly runs' memory is at their peak (RSS by kind of process; "
+                  "PSS counts the pages processes share once):", "",
+                  "| run | peak RSS | peak PSS | by process at the RSS peak |",
+                  "|---|---:|---:|---|"]
+        for label, m in runs:
+            if m and m.get("peak_parts"):
+                parts = ", ".join(f"{k} {_mb(v)}" for k, v in sorted(
+                    m["peak_parts"].items(), key=lambda kv: -kv[1]) if v >= 20 * 1024 ** 2)
+                lines.append(f"| {label} | {_mb(m['peak_rss'])} | {_mb(m.get('peak_pss'))} | "
+                             f"{parts} |")
     x = r.get("xlsx")
     if x and not x.get("error"):
         lines += ["", f"xlsx dataset (the same tables as workbooks): {x['workbooks']} workbooks, "

@@ -106,7 +106,8 @@ def vlpipe_run(work: Path, raw: Path, warehouse: Path) -> dict:
     code, load = _code_fingerprint(), os.getloadavg()[0]
     m = run_measured(cmd, cwd=ROOT, env=stage_env(work), timeout=4 * 3600)
     phases = runlog.phases(m.output, m.started_at, m.seconds)
-    result = {"seconds": m.seconds, "peak_rss": m.peak_rss, "exit": m.returncode,
+    result = {"seconds": m.seconds, "peak_rss": m.peak_rss, "peak_pss": m.peak_pss,
+              "peak_parts": m.peak_parts, "exit": m.returncode,
               "phases": phases, "built": "transform (dbt build)" in phases,
               "code": code, "load": load}
     loaded = re.search(r"Rows: ([\d,]+) loaded, ([\d,]+) rejected", m.output)

@@ -23,7 +23,7 @@ from flows.audit import run_audit
 from flows.config import Paths, code_fingerprint, connect, pii_key
 from flows.feedback import write_feedback
 from flows.ingest import ledger
-from flows.ingest.pipeline import FileOutcome, ingest_source
+from flows.ingest.pipeline import FileOutcome, ingest_source, record_unchanged, unchanged_files
 from flows.ingest.references import load_references
 from flows.lock import run_lock
 from flows.months import month_end
@@ -60,6 +60,26 @@ def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
         refs = load_references(con)
         outcomes: list[FileOutcome] = ingest_source(con, source, paths.raw_dir, run_id, refs,
                                                     key, get_run_logger())
+    return [o.as_dict() for o in outcomes]
+
+
+@task(name="ingest-check", cache_policy=NO_CACHE)
+def unchanged_task(paths: Paths, run_id: str) -> list[dict] | None:
+    """A quiet night's whole ingestion: if no file of any source is new or changed (size and
+    mtime as when hashed), record them all as skipped at once; else None (ingest each
+    source)."""
+    with connect(paths.private_db) as con:
+        found = {}
+        for source in SOURCES:
+            files = unchanged_files(con, source, paths.raw_dir)
+            if files is None:
+                return None
+            found[source.name] = files
+        con.begin()
+        outcomes = [o for source in SOURCES
+                    for o in record_unchanged(con, source, found[source.name], run_id)]
+        con.commit()
+    get_run_logger().info("No new or changed file among %d: all skipped", len(outcomes))
     return [o.as_dict() for o in outcomes]
 
 
@@ -183,8 +203,12 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
                            "started_at": started})
         docs.reset(paths)
         try:
-            for source in SOURCES:
-                result.outcomes += ingest_task(source.name, paths, run_id)
+            quiet = unchanged_task(paths, run_id)
+            if quiet is not None:
+                result.outcomes = quiet
+            else:
+                for source in SOURCES:
+                    result.outcomes += ingest_task(source.name, paths, run_id)
             result.feedback = feedback_task(paths, run_id)
             key = build_key(paths, as_of_date)
             unchanged = None if rebuild else published_with_key(paths, key)

@@ -124,6 +124,39 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     return outcomes
 
 
+def unchanged_files(con: duckdb.DuckDBPyConnection, source: Source,
+                    raw_dir: Path) -> list[tuple[str, str]] | None:
+    """(file name, SHA-256) of each of the source's files if every one is already in the
+    ledger with its size and mtime unchanged, else None: nothing to read, nothing to hash."""
+    ledger.ensure_raw_table(con, source)
+    known = Known.of(con, source.name)
+    found = []
+    for path in discover(raw_dir, source):
+        rel = path.relative_to(raw_dir).as_posix()
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        seen = known.stats.get(rel)
+        if not (path.is_file() and seen and seen[:2] == (stat.st_size, stat.st_mtime_ns)
+                and seen[2] in known.digests):
+            return None
+        found.append((rel, seen[2]))
+    return found
+
+
+def record_unchanged(con: duckdb.DuckDBPyConnection, source: Source,
+                     files: list[tuple[str, str]], run_id: str) -> list[FileOutcome]:
+    """Each unchanged file recorded as skipped, as :func:`load_prepared` records it."""
+    outcomes = []
+    for rel, digest in files:
+        earlier = ledger.known_file(con, source.name, digest)
+        reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
+        ledger.record_event(con, run_id, source.name, rel, digest, "skipped", 0, 0, reason)
+        outcomes.append(FileOutcome(source.name, rel, digest, "skipped", reason=reason))
+    return outcomes
+
+
 def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
                 run_id: str, refs: References, pii_key: bytes | None) -> FileOutcome:
     """Load one file, or record why not; whatever is in the file, the run goes on."""
