@@ -134,11 +134,11 @@ def completeness_grid(plan: PlanData) -> str:
 
 def unit_grid(plan: PlanData) -> str:
     """Reporting units × months with a late or missing report: whom to call."""
-    rows = plan.unit_grid
-    if not rows:
+    rows, stats = plan.unit_grid, plan.unit_grid_stats
+    if not stats.get("units"):
         return empty("Chưa có báo cáo nào của đơn vị trong năm", "no unit reports this year")
-    months = _months(rows)
-    units: dict[str, dict] = {}
+    months = stats["months"]
+    units: dict[str, dict] = {}  # the worst units only: the query keeps GRID_UNITS of them
     for r in rows:
         u = units.setdefault(r["tax_code"], {"name": r.get("unit_name"), "cells": {},
                                              "late": 0, "missing": 0})
@@ -161,13 +161,14 @@ def unit_grid(plan: PlanData) -> str:
             cells.append(f'<td class="cell-{state or "none"}" title="{esc(title)}">{symbol}</td>')
         cells += [td(str(u["late"]), "num"), td(str(u["missing"]), "num")]
         body.append(cells)
+    total, with_gaps = stats["units"], stats["flagged"]
     legend = ('<p class="note">✓ đúng hạn / on time · T trễ hạn / late · ✗ chưa nộp / missing · '
               "ô trống: chưa phải nộp / blank: not expected. "
-              f"{len(units) - len(flagged)} / {len(units)} đơn vị nộp đủ và đúng hạn mọi tháng / "
+              f"{total - with_gaps} / {total} đơn vị nộp đủ và đúng hạn mọi tháng / "
               "units reported every month on time.")
-    if len(flagged) > len(shown):
-        legend += (f" Hiển thị {len(shown)} / {len(flagged)} đơn vị có vấn đề (nhiều nhất trước); "
-                   f"đầy đủ trong marts.missing_reports / showing {len(shown)} of {len(flagged)} "
+    if with_gaps > len(shown):
+        legend += (f" Hiển thị {len(shown)} / {with_gaps} đơn vị có vấn đề (nhiều nhất trước); "
+                   f"đầy đủ trong marts.missing_reports / showing {len(shown)} of {with_gaps} "
                    "units with gaps (worst first); full list in marts.missing_reports.")
     if not flagged:
         return legend + "</p>"

@@ -60,7 +60,8 @@ class PlanData:
     communes: list[dict] = field(default_factory=list)
     zones: list[dict] = field(default_factory=list)
     completeness: list[dict] = field(default_factory=list)
-    unit_grid: list[dict] = field(default_factory=list)
+    unit_grid: list[dict] = field(default_factory=list)  # the GRID_UNITS worst units only
+    unit_grid_stats: dict = field(default_factory=dict)  # units, flagged, months (all units)
     due_day: int = 12
 
 
@@ -142,13 +143,21 @@ def _fill_plan(db: Reader, plan: PlanData) -> None:
     due = db.rows("select day(due_date) as d from marts.missing_reports"
                   " where due_date is not null limit 1", what="marts.missing_reports")
     plan.due_day = int(due[0]["d"]) if due else 12
-    plan.unit_grid = db.rows(_UNIT_GRID_SQL, [plan.year, plan.year, plan.due_day, end],
-                             what="marts.fct_unit_month_submissions / missing_reports")
+    params = [plan.year, plan.year, plan.due_day, end]
+    what = "marts.fct_unit_month_submissions / missing_reports"
+    plan.unit_grid = db.rows(_UNIT_GRID_SQL + _WORST_UNITS_SQL, [*params, GRID_UNITS],
+                             what=what)
+    stats = db.rows(_UNIT_GRID_SQL + _UNIT_STATS_SQL, params, what=what)
+    if stats:
+        plan.unit_grid_stats = {"units": stats[0]["units"], "flagged": stats[0]["flagged"],
+                                "months": sorted(stats[0]["months"] or [])}
 
 
 # One row per expected (unit, month) of the year: the unit's first submission for the month
 # on time (by the due day of the next month), late, or missing (marts.missing_reports) — the
-# same rule as marts.reporting_completeness, whose totals it reproduces.
+# same rule as marts.reporting_completeness, whose totals it reproduces. Only the worst
+# units' rows leave DuckDB (a province has hundreds of thousands of unit-months), with the
+# counts over all units.
 _UNIT_GRID_SQL = """
 with sub as (
     select tax_code, period, min(report_date) as first_report_date
@@ -163,9 +172,28 @@ with sub as (
              then 'on_time' else 'late' end as state
     from sub s full join miss m on s.tax_code = m.tax_code and s.period = m.period
 )
-select grid.*, u.unit_name, u.commune_code from grid
-left join marts.dim_units u on u.tax_code = grid.tax_code
-where grid.period <= ? order by grid.tax_code, grid.period
+, shown as (
+    select * from grid where period <= ?
+), per_unit as (
+    select tax_code, count(*) filter (where state = 'late') as late,
+        count(*) filter (where state = 'missing') as missing
+    from shown group by tax_code
+)
+"""
+_WORST_UNITS_SQL = """
+, worst as (
+    select tax_code from per_unit where late + missing > 0
+    order by missing desc, late desc, tax_code limit ?
+)
+select shown.*, u.unit_name, u.commune_code from shown
+join worst using (tax_code)
+left join marts.dim_units u on u.tax_code = shown.tax_code
+order by shown.tax_code, shown.period
+"""
+_UNIT_STATS_SQL = """
+select (select count(*) from per_unit) as units,
+    (select count(*) from per_unit where late + missing > 0) as flagged,
+    (select list(distinct period) from shown) as months
 """
 
 _REJECTED = ("(select distinct source, file_name, sheet, row_number, column_name, rule,"
