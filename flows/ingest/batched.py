@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +119,7 @@ def _styles_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resoluti
     return match, resolve_styles(styles, source)
 
 
-def _batches(csv: CsvBatches, match: HeaderMatch):  # noqa: ANN202  (an iterator of matches)
+def _batches(csv: CsvBatches, match: HeaderMatch) -> Iterator[HeaderMatch]:
     """Each batch of rows below the header, as a header match of its own."""
     first_data_row = match.data_start + 1  # _row counts from 1
     for grid in csv.batches():
