@@ -393,6 +393,7 @@ def _parse_csv(data: Path | bytes, delimiter: str, width: int,
             schema={f"c{i}": pl.Utf8 for i in range(width)},
             truncate_ragged_lines=True,
             n_rows=n_rows,
+            glob=False,  # the exact path: "[", "*", "?" in a file name are not patterns
         )
     except Exception as exc:  # polars raises ComputeError/NoDataError for broken CSV
         if "utf-8" in str(exc):
