@@ -20,6 +20,8 @@ def counts(result: RunResult) -> dict[str, int]:
         "files_rejected": files.get("rejected", 0),
         "rows_loaded": sum(o["rows_loaded"] for o in result.outcomes),
         "rows_rejected": sum(o["rows_rejected"] for o in result.outcomes),
+        "rows_seen": sum(o.get("rows_seen") or 0 for o in result.outcomes),
+        "rows_set_aside": sum(o.get("rows_set_aside") or 0 for o in result.outcomes),
     }
 
 
@@ -87,7 +89,8 @@ def render_text(result: RunResult) -> str:
         f"Run {result.run_id} — {result.status}  (plan {result.plan_id})",
         f"Files: {c['files_loaded']} loaded, {c['files_skipped']} skipped, "
         f"{c['files_rejected']} rejected   Rows: {c['rows_loaded']} loaded, "
-        f"{c['rows_rejected']} rejected",
+        f"{c['rows_rejected']} rejected, {c['rows_set_aside']} set aside (blank, totals, "
+        f"subtotals, repeated headers) of {c['rows_seen']} seen",
     ]
     rejected = [o for o in result.outcomes if o["status"] == "rejected"]
     for o in rejected:
@@ -147,10 +150,12 @@ def render_markdown(result: RunResult) -> str:
     c = counts(result)
     md = [f"# Nightly run — {result.status}", "",
           f"Plan **{result.plan_id}**, run `{result.run_id}`.", "",
-          "| files loaded | skipped | rejected | rows loaded | rows rejected |",
-          "|---|---|---|---|---|",
+          "| files loaded | skipped | rejected | rows seen | rows loaded | rows rejected "
+          "| rows set aside |",
+          "|---|---|---|---|---|---|---|",
           f"| {c['files_loaded']} | {c['files_skipped']} | {c['files_rejected']} | "
-          f"{c['rows_loaded']} | {c['rows_rejected']} |", ""]
+          f"{c['rows_seen']} | {c['rows_loaded']} | {c['rows_rejected']} | "
+          f"{c['rows_set_aside']} |", ""]
     problems = [o for o in result.outcomes if o["status"] == "rejected" or o["rows_rejected"]]
     if problems:
         md += ["## Files to follow up", "", "| source | file | outcome | rows rejected | reason |",

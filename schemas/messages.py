@@ -225,6 +225,12 @@ FILE_RULES: dict[str, tuple[str, str]] = {
         "Bỏ qua {detail} dòng cộng nhóm (tổng phụ), không phải số liệu.",
         "Skipped {detail} subtotal rows (not data).",
     ),
+    "sheets_not_read": (
+        "Không đọc các trang tính {detail}; nếu trang nào có số liệu, hãy dùng tiêu đề cột như "
+        "trang đã đọc.",
+        "Sheets not read: {detail}; if one holds data, give it the column headers of the "
+        "sheets read.",
+    ),
     "no_pii_key": (
         "Chưa cấu hình khóa bảo vệ dữ liệu cá nhân (VLPIPE_PII_KEY); nguồn này chưa được nạp.",
         "No personal-data key is configured (VLPIPE_PII_KEY); this source was not loaded.",

@@ -150,3 +150,44 @@ def ingest(raw: Path, warehouse: Path, sources: list[str] | None = None,
         outcomes += ingest_source(con, source, paths.raw_dir, run_id, refs, pii_key)
     return Ingested(outcomes, con)
 
+
+
+def assert_rows_add_up(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row accounting, checked against what the warehouse holds: for every loaded file,
+    rows seen = loaded + rejected + set aside, per sheet and in all; loaded = the file's
+    rows in its raw table; rejected = its distinct rejected rows. Returns the totals."""
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables() "
+                                         "where schema_name = 'raw'").fetchall()}
+    loaded_in_raw = " union all ".join(
+        f"select _file_id as file_id, count(*) as n from raw.{s.table} group by all"
+        for s in [*REFERENCE_SOURCES, *DATA_SOURCES] if s.table in tables)
+    wrong = con.execute(f"""
+        with in_raw as ({loaded_in_raw}),
+        rejected as (
+            select file_id, count(distinct (coalesce(sheet, ''), row_number)) as n
+            from ops.rejections where rule <> 'total_mismatch' group by all),
+        sheets as (
+            select file_id, sum(rows_seen) as seen, sum(rows_loaded) as loaded,
+                   sum(rows_rejected) as rejected,
+                   sum(rows_blank + rows_total + rows_subtotal + rows_repeated_header) as aside,
+                   bool_and(rows_seen = rows_loaded + rows_rejected + rows_blank + rows_total
+                            + rows_subtotal + rows_repeated_header) as balanced
+            from ops.file_sheets group by all)
+        select f.file_name, f.rows_seen, f.rows_loaded, f.rows_rejected, f.rows_set_aside,
+               coalesce(r.n, 0), coalesce(j.n, 0), s.seen, s.balanced
+        from ops.files f
+        left join in_raw r using (file_id)
+        left join rejected j using (file_id)
+        left join sheets s using (file_id)
+        where f.status = 'loaded' and not (
+            f.rows_seen = f.rows_loaded + f.rows_rejected + f.rows_set_aside
+            and f.rows_loaded = coalesce(r.n, 0) and f.rows_rejected = coalesce(j.n, 0)
+            and s.seen = f.rows_seen and s.loaded = f.rows_loaded
+            and s.rejected = f.rows_rejected and s.aside = f.rows_set_aside and s.balanced)
+    """).fetchall()
+    assert wrong == [], wrong
+    seen, loaded, rejected, aside = con.execute(
+        "select sum(rows_seen), sum(rows_loaded), sum(rows_rejected), sum(rows_set_aside) "
+        "from ops.files where status = 'loaded'").fetchone()
+    return {"seen": seen or 0, "loaded": loaded or 0, "rejected": rejected or 0,
+            "set_aside": aside or 0}

@@ -11,7 +11,7 @@ import pytest
 from schemas.registry import get_source
 from tests.corpus.cases import CASES, Case, write_case
 from tests.corpus.make_corpus import GOOD_FILE, make_corpus, write_good
-from tests.helpers import Ingested, ingest, write_reference
+from tests.helpers import Ingested, assert_rows_add_up, ingest, write_reference
 
 
 def _nfc(text: str) -> str:
@@ -73,6 +73,7 @@ def test_case(case: Case, tmp_path, loaded_references):
 
     outcome = by_name[_nfc(case.file)]
     assert outcome.status == case.status, outcome.reason
+    assert_rows_add_up(result.con)
     for words in case.reason:
         assert words in (outcome.reason or ""), outcome.reason
     for words in case.not_in_reason:
@@ -103,6 +104,7 @@ def test_all_cases_in_one_run(tmp_path):
     assert expected <= names
     by_name = {_nfc(o.file_name): o for o in result.outcomes}
     assert by_name[GOOD_FILE].status == "loaded"
+    assert_rows_add_up(result.con)
     for o in result.outcomes:
         assert o.status in {"loaded", "rejected", "skipped"}
         assert "internal error" not in (o.reason or "").lower(), o

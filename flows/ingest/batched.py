@@ -25,13 +25,15 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.ingest import ledger, load
+from flows.ingest import accounting, ledger, load
+from flows.ingest.accounting import RowAccount
 from flows.ingest.header import HeaderMatch, locate_header
 from flows.ingest.parse import (
     Resolutions,
     check_total_row,
     column_sums,
     file_note,
+    last_filled_row,
     number_styles,
     parse_grid,
     resolve_styles,
@@ -57,6 +59,7 @@ class Plan:
     match: HeaderMatch
     resolutions: Resolutions
     refs: References
+    last_row: int | None  # the file's last non-blank row: where the sender's rows end
 
     def close(self) -> None:
         self.csv.__exit__(None, None, None)
@@ -67,11 +70,11 @@ def plan(path: Path, source: Source, refs: References) -> Plan:
     rows (raises FileRejected: the file is then rejected whole, as one read at once)."""
     csv = CsvBatches(path).__enter__()
     try:
-        match, resolutions = _first_pass(csv, source)
+        match, resolutions, last_row = _first_pass(csv, source)
     except BaseException:
         csv.__exit__(None, None, None)
         raise
-    return Plan(csv, match, resolutions, refs)
+    return Plan(csv, match, resolutions, refs, last_row)
 
 
 def load_in_batches(con: duckdb.DuckDBPyConnection, source: Source, planned: Plan, rel: str,
@@ -90,12 +93,26 @@ def load_in_batches(con: duckdb.DuckDBPyConnection, source: Source, planned: Pla
     except FileRejected as exc:
         return _reject(con, source, planned.csv.source, rel, digest, run_id,
                        file_message(exc.rule, exc.detail))
+    except Unbalanced as exc:  # a bug: nothing loaded, not recorded, tried again next run
+        ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0,
+                            exc.reason)
+        return load.FileOutcome(source.name, rel, digest, "rejected", reason=exc.reason)
     finally:
         planned.close()
 
 
-def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions]:
-    """The header, and how each number column reads ambiguous cells; the row limit."""
+class Unbalanced(Exception):
+    """The file's rows do not add up (seen ≠ loaded + rejected + set aside)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions,
+                                                         int | None]:
+    """The header, how each number column reads ambiguous cells, the last non-blank row;
+    the row limit."""
     try:
         return _styles_pass(csv, source)
     except NotUtf8:
@@ -103,20 +120,22 @@ def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutio
         return _styles_pass(csv, source)
 
 
-def _styles_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions]:
+def _styles_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions,
+                                                          int | None]:
     head = csv.head()
     refuse_legacy_encoding([head])
     match = locate_header([head], source)
     _, max_rows = limits()
     styles: dict[str, set[str]] = defaultdict(set)
-    rows = 0
+    rows, last_row = 0, None
     for batch in _batches(csv, match):
         rows += batch.grid.frame.height
         if rows > max_rows:
             raise FileRejected("too_large", f"> {max_rows:,} dòng / rows")
         for name, found in number_styles(batch, source).items():
             styles[name] |= found
-    return match, resolve_styles(styles, source)
+        last_row = last_filled_row(batch.grid.frame) or last_row
+    return match, resolve_styles(styles, source), last_row
 
 
 def _batches(csv: CsvBatches, match: HeaderMatch) -> Iterator[HeaderMatch]:
@@ -137,13 +156,14 @@ class Checked:
     keys: pl.DataFrame
     sums: dict[str, float]
     total: pl.DataFrame | None
-    subtotals: int
+    account: RowAccount  # seen and set aside (loaded and rejected: counted in the DB)
     missing: list[str]
     rows: int
 
 
 def _check(batch: HeaderMatch, planned: Plan, source: Source, rel: str) -> Checked:
-    parsed = parse_grid(batch, source, planned.resolutions, check_totals=False)
+    parsed = parse_grid(batch, source, planned.resolutions, check_totals=False,
+                        last_row=planned.last_row or 0)
     frame = resolve_lookups(parsed.frame, source, planned.refs)
     checked = validate(frame, parsed.text, source, planned.refs, parsed.errors,
                        check_duplicates=False)
@@ -153,7 +173,7 @@ def _check(batch: HeaderMatch, planned: Plan, source: Source, rel: str) -> Check
     good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
     return Checked(good, load.render(errors, source, planned.match.written, rel, None),
                    key_columns(frame, source, parsed.errors), column_sums(parsed.frame, source),
-                   parsed.total, parsed.subtotals, parsed.missing, frame.height)
+                   parsed.total, parsed.account, parsed.missing, frame.height)
 
 
 def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: str,
@@ -161,7 +181,8 @@ def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: st
     """Insert batch after batch while the next one is checked by another thread (polars
     and DuckDB both release the GIL); then the file-wide checks and the ledger entry."""
     file_id = load.next_file_id(con)
-    keys, sums, total, subtotals, missing, rows = [], defaultdict(float), None, 0, [], 0
+    keys, sums, total, missing, rows = [], defaultdict(float), None, [], 0
+    account = RowAccount(None)
     batches = _batches(planned.csv, planned.match)
 
     def next_checked() -> Checked | None:
@@ -178,7 +199,7 @@ def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: st
             for name, value in done.sums.items():
                 sums[name] += value
             total = done.total if total is None else total
-            subtotals += done.subtotals
+            account = account + done.account
             missing = done.missing
             rows += done.rows
     if rows == 0:
@@ -198,12 +219,17 @@ def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: st
     rejected = con.execute(
         "select count(distinct row_number) from ops.rejections where file_id = ? "
         "and rule <> 'total_mismatch'", [file_id]).fetchone()[0]
-    note = file_note(missing, subtotals)
+    account.loaded, account.rejected = loaded, rejected
+    if (wrong := accounting.unbalanced([account])) is not None:
+        raise Unbalanced(wrong)
+    note = file_note(missing, account.subtotals)
     load.insert_file(con, file_id, source, planned.csv.source, rel, digest, run_id, "loaded",
-                     None, loaded, rejected, note)
+                     None, account, note)
+    load.insert_sheets(con, file_id, [account])
     ledger.record_event(con, run_id, source.name, rel, digest, "loaded", loaded, rejected,
-                        note)
-    return load.FileOutcome(source.name, rel, digest, "loaded", loaded, rejected, note)
+                        note, account)
+    return load.FileOutcome(source.name, rel, digest, "loaded", loaded, rejected, note, None,
+                            account.seen, account.set_aside)
 
 
 def _reject(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str, digest: str,
@@ -212,7 +238,7 @@ def _reject(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str
     try:
         file_id = load.next_file_id(con)
         load.insert_file(con, file_id, source, path, rel, digest, run_id, "rejected", None,
-                         0, 0, reason)
+                         RowAccount(None), reason)
         ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
         con.commit()
     except BaseException:

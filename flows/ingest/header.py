@@ -67,31 +67,67 @@ def _two_row_labels(upper: list[str | None], lower: list[str | None]) -> list[st
 
 def locate_header(grids: list[Grid], source: Source) -> HeaderMatch:
     """The first grid (sheet) with a recognisable header, mapped to the source's fields."""
+    return locate_headers(grids, source).matches[0]
+
+
+@dataclass
+class Located:
+    matches: list[HeaderMatch]  # every sheet carrying the source's header, in order
+    unread: list[tuple[str | None, str]]  # (sheet, why it was not read) for the others
+
+
+def locate_headers(grids: list[Grid], source: Source) -> Located:
+    """Every grid (sheet) carrying the source's header, mapped to its fields; the others
+    named with the reason they were not read (a notes sheet, a pivot, a header lacking
+    columns). A workbook of one sheet per month is read whole.
+
+    Raises FileRejected when no sheet can be read: with the best candidate's reason (its
+    missing or duplicated columns), else "no header".
+    """
     index = alias_index(source)
-    needed = min(3, len(source.fields))
-    best: tuple[int, Grid, int, int, list[str | None]] | None = None
+    found: list[HeaderMatch] = []
+    unread: list[tuple[str | None, str]] = []
+    best_failure: tuple[int, FileRejected] | None = None
     for grid in grids:
-        data_cols = [c for c in grid.frame.columns if c != "_row"]
-        head = [list(r) for r in grid.frame.head(SCAN_ROWS + 1).select(data_cols).rows()]
-        for i, cells in enumerate(head[:SCAN_ROWS]):
-            options = [(1, cells)]
-            if i + 1 < len(head):
-                options.append((2, _two_row_labels(cells, head[i + 1])))
-            for rows, labels in options:
-                score = _score(labels, index)
-                if score >= needed and (best is None or score > best[0]):
-                    best = (score, grid, i, rows, labels)
-        if best is not None:
-            break  # the first sheet with a header wins; later sheets are notes or pivots
-    if best is None:
+        candidate = _best_header(grid, index, min(3, len(source.fields)))
+        if candidate is None:
+            unread.append((grid.sheet, "không có dòng tiêu đề / no header row"))
+            continue
+        score, header_index, rows, labels = candidate
+        columns = [c for c in grid.frame.columns if c != "_row"]
+        try:
+            match = _map_columns(grid, header_index, dict(zip(columns, labels, strict=True)),
+                                 index, source)
+        except FileRejected as exc:
+            unread.append((grid.sheet, f"{exc.rule}: {exc.detail}"))
+            if best_failure is None or score > best_failure[0]:
+                best_failure = (score, exc)
+            continue
+        match.header_rows = rows
+        found.append(match)
+    if not found:
+        if best_failure is not None:
+            raise best_failure[1]
         expected = ", ".join(f.header for f in source.fields if f.required)
         raise FileRejected("no_header", expected)
-    _, grid, header_index, rows, labels = best
-    columns = [c for c in grid.frame.columns if c != "_row"]
-    match = _map_columns(grid, header_index, dict(zip(columns, labels, strict=True)), index,
-                         source)
-    match.header_rows = rows
-    return match
+    return Located(found, unread)
+
+
+def _best_header(grid: Grid, index: dict[str, str],
+                 needed: int) -> tuple[int, int, int, list[str | None]] | None:
+    """(score, row position, 1 or 2 header rows, labels) of the grid's best header row."""
+    best = None
+    data_cols = [c for c in grid.frame.columns if c != "_row"]
+    head = [list(r) for r in grid.frame.head(SCAN_ROWS + 1).select(data_cols).rows()]
+    for i, cells in enumerate(head[:SCAN_ROWS]):
+        options = [(1, cells)]
+        if i + 1 < len(head):
+            options.append((2, _two_row_labels(cells, head[i + 1])))
+        for rows, labels in options:
+            score = _score(labels, index)
+            if score >= needed and (best is None or score > best[0]):
+                best = (score, i, rows, labels)
+    return best
 
 
 def _map_columns(grid: Grid, header_index: int, header_cells: dict[str, str | None],

@@ -13,6 +13,7 @@ import hmac
 
 import duckdb
 
+from flows.ingest.accounting import RowAccount
 from schemas.base import Kind, Source
 
 SQL_TYPES = {
@@ -45,6 +46,14 @@ create table if not exists ops.file_stats (
     primary key (source, file_name));
 create table if not exists ops.pii_key (
     fingerprint varchar, first_used_at timestamp);
+create table if not exists ops.file_sheets (
+    file_id bigint, sheet_no integer, sheet varchar, rows_seen bigint, rows_loaded bigint,
+    rows_rejected bigint, rows_blank bigint, rows_total bigint, rows_subtotal bigint,
+    rows_repeated_header bigint, primary key (file_id, sheet_no));
+alter table ops.files add column if not exists rows_seen bigint;
+alter table ops.files add column if not exists rows_set_aside bigint;
+alter table ops.file_events add column if not exists rows_seen bigint;
+alter table ops.file_events add column if not exists rows_set_aside bigint;
 create table if not exists ops.rejections (
     run_id varchar, file_id bigint, source varchar, file_name varchar, sheet varchar,
     row_number integer, column_name varchar, value varchar, rule varchar,
@@ -118,10 +127,14 @@ def remember_stats(con: duckdb.DuckDBPyConnection, source: str, file_name: str, 
 
 def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_name: str,
                  sha256: str | None, status: str, rows_loaded: int, rows_rejected: int,
-                 reason: str | None) -> None:
+                 reason: str | None, account: RowAccount | None = None) -> None:
+    """What happened to a file in a run; ``account``: its rows, when it was read now."""
     con.execute(
-        "insert into ops.file_events values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-        [run_id, source, file_name, sha256, status, rows_loaded, rows_rejected, reason])
+        "insert into ops.file_events (run_id, source, file_name, sha256, status, rows_loaded, "
+        "rows_rejected, reason, recorded_at, rows_seen, rows_set_aside) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?, ?)",
+        [run_id, source, file_name, sha256, status, rows_loaded, rows_rejected, reason,
+         account.seen if account else None, account.set_aside if account else None])
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, plan_id: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.ingest.accounting import RowAccount
 from schemas.base import Pii, Source, pseudonym_column
 from schemas.messages import row_message
 
@@ -29,6 +30,8 @@ class FileOutcome:
     rows_rejected: int = 0
     reason: str | None = None
     sheet: str | None = None
+    rows_seen: int | None = None  # data rows the sender sees (None: file not read)
+    rows_set_aside: int | None = None  # blank, total, subtotal and repeated header rows
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -112,10 +115,25 @@ def rejected_row_count(messages: pl.DataFrame | None) -> int:
 
 def insert_file(con: duckdb.DuckDBPyConnection, file_id: int, source: Source, path: Path,
                 rel: str, digest: str, run_id: str, status: str, sheet: str | None,
-                rows_loaded: int, rows_rejected: int, reason: str | None) -> None:
+                account: RowAccount, reason: str | None) -> None:
     stat = path.stat()
+    read = status == "loaded"
     con.execute(
-        "insert into ops.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into ops.files (file_id, file_seq, source, file_name, sha256, size_bytes, "
+        "mtime, first_run_id, status, sheet, rows_loaded, rows_rejected, reason, rows_seen, "
+        "rows_set_aside) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [file_id, file_id, source.name, rel, digest, stat.st_size,
-         dt.datetime.fromtimestamp(stat.st_mtime), run_id, status, sheet, rows_loaded,
-         rows_rejected, reason])
+         dt.datetime.fromtimestamp(stat.st_mtime), run_id, status, sheet, account.loaded,
+         account.rejected, reason, account.seen if read else None,
+         account.set_aside if read else None])
+
+
+def insert_sheets(con: duckdb.DuckDBPyConnection, file_id: int,
+                  accounts: list[RowAccount]) -> None:
+    """The account of each sheet read (``ops.file_sheets``)."""
+    if not accounts:
+        return
+    con.executemany(
+        "insert into ops.file_sheets values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[file_id, i + 1, a.sheet, a.seen, a.loaded, a.rejected, a.blank, a.totals,
+          a.subtotals, a.headers] for i, a in enumerate(accounts)])

@@ -2,8 +2,9 @@
 
 Blank rows and rows holding only an STT number are skipped; a total row ("Tổng cộng",
 "Cộng", "Tổng") is excluded and, where it carries sums, checked against the file's data rows;
-subtotal rows ("Cộng khu công nghiệp …", with no key) are set aside and counted. All
-work is on whole columns; the only per-row Python is in rendering the (few) failures.
+subtotal rows ("Cộng khu công nghiệp …", with no key) and the header repeated below itself
+are set aside. Every row is counted (:mod:`flows.ingest.accounting`). All work is on whole
+columns; the only per-row Python is in rendering the (few) failures.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from flows.ingest import cells
-from flows.ingest.header import HeaderMatch
+from flows.ingest.accounting import RowAccount
+from flows.ingest.header import HeaderMatch, alias_index
 from flows.ingest.readers import CELL_ERROR_MARK, NUMERIC_MARK
 from flows.ingest.text import apply_where, blank_as_null, clean_text, fold, fold_expr, on_distinct
 from schemas.base import Field, Kind, Lookup, Pii, Source, pseudonym_column
@@ -37,13 +39,13 @@ class Parsed:
     text: pl.DataFrame  # the same rows as written: _row + field columns as text
     errors: pl.DataFrame  # ERROR_SCHEMA: one row per broken cell or rule
     missing: list[str]  # headers of the optional columns the file lacks
-    subtotals: int = 0  # subtotal rows set aside
+    account: RowAccount  # rows seen and set aside (loaded and rejected: the caller's)
     total: pl.DataFrame | None = None  # the grand total row as written, if any
 
     @property
     def note(self) -> str | None:
         """A remark on the file (optional columns it lacks, subtotal rows set aside)."""
-        return file_note(self.missing, self.subtotals)
+        return file_note(self.missing, self.account.subtotals)
 
 
 def file_note(missing: list[str], subtotals: int) -> str | None:
@@ -60,20 +62,83 @@ def empty_errors() -> pl.DataFrame:
 Resolutions = dict[str, str | None]  # number field → how its ambiguous cells are read
 
 
-def data_rows(match: HeaderMatch, source: Source) -> tuple[pl.DataFrame, pl.DataFrame | None,
-                                                            int]:
-    """(the data rows as cleaned text, the grand total row or None, subtotal rows set aside):
-    blank rows, rows holding only an STT number, totals and subtotals removed."""
+@dataclass
+class DataRows:
+    text: pl.DataFrame  # the data rows as cleaned text
+    total: pl.DataFrame | None  # the grand total row, if any
+    account: RowAccount  # rows seen, and those set aside
+
+
+def data_rows(match: HeaderMatch, source: Source, last_row: int | None = None) -> DataRows:
+    """The data rows below the header as cleaned text, with blank rows (or holding only an
+    STT number), repeated headers, totals and subtotals set aside and counted.
+
+    The rows the sender sees end at the sheet's last non-blank row (``last_row``: that
+    row's number, for a batch of a file whose end is elsewhere)."""
     data_cols = list(match.fields) + list(match.extras)
-    text = _cleaned(match, source, data_cols)
-    # Skip rows blank but for STT.
-    text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
-    return _split_total_row(text, match, source)
-
-
-def _cleaned(match: HeaderMatch, source: Source, columns: list[str]) -> pl.DataFrame:
-    """_row, the given grid columns as cleaned text, and the STT column if any."""
     frame = match.grid.frame.slice(match.data_start)
+    if last_row is None:
+        frame = frame.head(_rows_to_last_filled(frame))
+    else:
+        frame = frame.filter(pl.col("_row") <= last_row)
+    text = _cleaned(frame, match, source, data_cols)
+    text = text.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols))
+    blank = frame.height - text.height
+    text, headers = _drop_repeated_headers(text, match, source)
+    text, total, totals, subtotals = _split_total_row(text, match, source)
+    return DataRows(text, total, RowAccount(match.grid.sheet, seen=frame.height, blank=blank,
+                                            totals=totals, subtotals=subtotals,
+                                            headers=headers))
+
+
+def last_filled_row(frame: pl.DataFrame) -> int | None:
+    """The row number (``_row``) of a grid's last row holding any non-blank cell."""
+    filled = frame.filter(_filled(frame))
+    return int(filled["_row"].max()) if filled.height else None
+
+
+def _filled(frame: pl.DataFrame) -> pl.Expr:
+    columns = [c for c in frame.columns if c != "_row"]
+    if not columns:
+        return pl.lit(False)
+    return pl.any_horizontal(pl.col(c).str.strip_chars().str.len_bytes() > 0
+                             for c in columns).fill_null(False)
+
+
+def _rows_to_last_filled(frame: pl.DataFrame) -> int:
+    """How many rows of ``frame`` come before and with its last non-blank row."""
+    positions = frame.select(pl.arg_where(_filled(frame)))
+    return int(positions.to_series().max()) + 1 if positions.height else 0
+
+
+def _drop_repeated_headers(text: pl.DataFrame, match: HeaderMatch,
+                           source: Source) -> tuple[pl.DataFrame, int]:
+    """The rows that repeat the header (as a printed page repeats it) taken out, counted.
+
+    Only rows with a letter in a number column are examined (a cheap scan); a row is a
+    header when as many of its cells name their own column's field as the header needed.
+    """
+    index = alias_index(source)
+    numbers = [c for c, name in match.fields.items()
+               if source.field(name).kind in (Kind.NUMBER, Kind.INTEGER)]
+    candidates = text if not numbers else text.filter(pl.any_horizontal(
+        pl.col(c).str.contains(r"\p{L}") for c in numbers).fill_null(False))
+    if candidates.height == 0:
+        return text, 0
+    needed = min(3, len(source.fields))
+    names_itself = [
+        fold_expr(pl.col(c)).is_in([k for k, v in index.items() if v == name])
+        .fill_null(False).cast(pl.Int32)
+        for c, name in match.fields.items()]
+    headers = candidates.filter(pl.sum_horizontal(names_itself) >= needed)["_row"]
+    if headers.len() == 0:
+        return text, 0
+    return text.filter(~pl.col("_row").is_in(headers.implode())), headers.len()
+
+
+def _cleaned(frame: pl.DataFrame, match: HeaderMatch, source: Source,
+             columns: list[str]) -> pl.DataFrame:
+    """_row, the given grid columns as cleaned text, and the STT column if any."""
     # Dropped personal data and extra columns not kept are only checked for blanks.
     kept = {c for c, name in match.fields.items() if source.field(name).pii is not Pii.DROP}
     if source.keep_extra_columns:
@@ -98,8 +163,9 @@ def number_styles(match: HeaderMatch, source: Source) -> dict[str, set[str]]:
     keys = {c for c, name in match.fields.items()
             if name in source.key or pseudonym_column(name) in source.key}
     needed = set(data_cols[:3]) | keys | set(numbers)
-    text, _, _ = _split_total_row(_cleaned(match, source, [c for c in data_cols if c in needed]),
-                                  match, source)
+    frame = match.grid.frame.slice(match.data_start)
+    text = _split_total_row(_cleaned(frame, match, source,
+                                     [c for c in data_cols if c in needed]), match, source)[0]
     found = {}
     for column, name in match.fields.items():
         f = source.field(name)
@@ -120,7 +186,7 @@ def resolve_styles(styles: dict[str, set[str]], source: Source) -> Resolutions:
 
 
 def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | None = None,
-               check_totals: bool = True) -> Parsed:
+               check_totals: bool = True, last_row: int | None = None) -> Parsed:
     """Typed columns and every failing cell of the rows below the header.
 
     ``resolutions`` fixes how ambiguous numbers are read (a batch of a larger file); by
@@ -128,7 +194,8 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
     the sums of these rows (a file read in batches checks it once, at its end).
     """
     data_cols = list(match.fields) + list(match.extras)
-    text, total, subtotals = data_rows(match, source)
+    rows = data_rows(match, source, last_row)
+    text, total = rows.text, rows.total
     # Which cells were a workbook's numeric cells (marked by the reader); then unmark.
     # A CSV has no marks: the passes are skipped.
     numeric = text.select(pl.col(c).str.ends_with(NUMERIC_MARK).fill_null(False).alias(n)
@@ -176,7 +243,7 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
     if total is not None and check_totals:
         errors.append(check_total_row(total, column_sums(typed, source), match, source))
     all_errors = pl.concat(errors, how="vertical") if errors else empty_errors()
-    return Parsed(typed, as_written, all_errors, missing, subtotals, total)
+    return Parsed(typed, as_written, all_errors, missing, rows.account, total)
 
 
 def column_sums(typed: pl.DataFrame, source: Source) -> dict[str, float]:
@@ -206,8 +273,9 @@ def _valueless_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFra
 
 
 def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
-                     source: Source) -> tuple[pl.DataFrame, pl.DataFrame | None, int]:
-    """(data rows, the grand total row or None, how many subtotal rows were set aside).
+                     source: Source) -> tuple[pl.DataFrame, pl.DataFrame | None, int, int]:
+    """(data rows, the grand total row or None, how many total and subtotal rows were set
+    aside).
 
     The grand total is a row labelled exactly "Tổng cộng", "Cộng", … A subtotal ("Cộng khu
     công nghiệp", "Tổng số xã Vĩnh Long", "Trong đó: …") starts with those words, written
@@ -223,7 +291,7 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     candidates = text.filter(pl.any_horizontal(
         pl.col(c).str.contains(TOTAL_CANDIDATE) for c in label_cols).fill_null(False))
     if candidates.height == 0:
-        return text, None, 0
+        return text, None, 0, 0
     is_total = pl.any_horizontal(fold_expr(pl.col(c)).is_in(TOTAL_LABELS) for c in label_cols)
     by_name = {n: c for c, n in match.fields.items()}
     keys = [by_name[f.name] for f in source.fields if f.name in by_name
@@ -237,14 +305,15 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
                       & no_key),
     ).filter(pl.col("_is_total") | pl.col("_is_subtotal"))
     if flagged.height == 0:
-        return text, None, 0
+        return text, None, 0, 0
     subtotals = int(flagged["_is_subtotal"].sum())
     rest = text.filter(~pl.col("_row").is_in(flagged["_row"].implode()))
     totals = flagged.filter(pl.col("_is_total")).drop("_is_total", "_is_subtotal")
     if totals.height == 0:
-        return rest, None, subtotals
-    # Rows after the total row are still data (reported if broken), only the totals go.
-    return rest, totals.head(1), subtotals
+        return rest, None, 0, subtotals
+    # Rows after the total row are still data (reported if broken), only the totals go;
+    # the first is checked against the data rows.
+    return rest, totals.head(1), totals.height, subtotals
 
 
 def _repeat(value: object, n: int, dtype: pl.DataType) -> pl.Series:

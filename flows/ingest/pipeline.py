@@ -13,28 +13,36 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from flows.ingest import ledger
+from flows.ingest import accounting, ledger
+from flows.ingest.accounting import RowAccount
 from flows.ingest.batched import Plan, load_in_batches, plan
-from flows.ingest.header import locate_header
+from flows.ingest.header import HeaderMatch, locate_headers
 from flows.ingest.load import (
     FileOutcome,
     insert_file,
     insert_messages,
     insert_rows,
+    insert_sheets,
     next_file_id,
     rejected_row_count,
     render,
 )
-from flows.ingest.parse import parse_grid
+from flows.ingest.parse import Parsed, parse_grid
 from flows.ingest.readers import FileRejected, read_grids, read_in_batches
 from flows.ingest.references import References
-from flows.ingest.validate import mask_personal_data, resolve_lookups, validate
+from flows.ingest.validate import (
+    duplicate_keys,
+    key_columns,
+    mask_personal_data,
+    resolve_lookups,
+    validate,
+)
 from schemas.base import Source
 from schemas.messages import file_message
 
@@ -113,9 +121,10 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
             refill()
             outcome = load_prepared(con, source, prepared, run_id, pii_key)
             if outcome.status != "skipped":
-                logger.info("[%d/%d] %s: %s — %d rows loaded, %d rejected%s", i, len(paths),
+                aside = f", {outcome.rows_set_aside} set aside" if outcome.rows_set_aside else ""
+                logger.info("[%d/%d] %s: %s — %d rows loaded, %d rejected%s%s", i, len(paths),
                             outcome.file_name, outcome.status, outcome.rows_loaded,
-                            outcome.rows_rejected,
+                            outcome.rows_rejected, aside,
                             f" ({outcome.reason})" if outcome.reason else "")
             outcomes.append(outcome)
     skipped = sum(o.status == "skipped" for o in outcomes)
@@ -197,11 +206,22 @@ class Prepared:
     hashed: tuple[int, int] | None = None  # (size, mtime_ns) before hashing, if hashed now
     not_recorded: str | None = None  # a rejection that must not stick to the content
     reason: str | None = None  # the file is rejected as a whole
-    sheet: str | None = None
-    good: pl.DataFrame | None = None
+    sheets: list[Sheet] = field(default_factory=list)  # the sheets read, in order
     messages: pl.DataFrame | None = None
     note: str | None = None
     batched: Plan | None = None  # a large CSV: checked and loaded batch by batch
+
+
+@dataclass
+class Sheet:
+    """The good rows of one sheet (or of a CSV file), and the account of all its rows."""
+
+    good: pl.DataFrame
+    account: RowAccount
+
+    @property
+    def name(self) -> str | None:
+        return self.account.sheet
 
 
 def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
@@ -239,24 +259,74 @@ def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) 
     try:
         if read_in_batches(path):  # first pass here; checked and loaded batch by batch
             return Prepared(path, rel, digest, batched=plan(path, source, refs))
-        grids = read_grids(path)
-        match = locate_header(grids, source)
-        parsed = parse_grid(match, source)
-        frame = resolve_lookups(parsed.frame, source, refs)
-        checked = validate(frame, parsed.text, source, refs, parsed.errors)
-        # A cell that could not be parsed is NULL to the contract: report it once, as unparsed.
-        checked = checked.join(parsed.errors.select("_row", "column").unique(),
-                               on=["_row", "column"], how="anti")
-        errors = pl.concat([parsed.errors, checked], how="vertical")
+        located = locate_headers(read_grids(path), source)
+        checked = [_check_sheet(match, source, refs) for match in located.matches]
     except FileRejected as exc:
         return Prepared(path, rel, digest, reason=file_message(exc.rule, exc.detail))
-    if frame.height == 0:
-        return Prepared(path, rel, digest, reason=file_message("empty"), sheet=match.grid.sheet)
-    errors = mask_personal_data(errors.unique(), source)
-    good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
-    messages = render(errors, source, match.written, rel, match.grid.sheet)
-    return Prepared(path, rel, digest, sheet=match.grid.sheet, good=good, messages=messages,
-                    note=parsed.note)
+    if sum(c.frame.height for c in checked) == 0:
+        return Prepared(path, rel, digest, reason=file_message("empty"))
+    across = _duplicates_across_sheets(checked, source)
+    sheets, messages = [], []
+    for i, c in enumerate(checked):
+        errors = mask_personal_data(pl.concat([c.errors, across[i]]).unique(), source)
+        good = c.frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
+        rendered = render(errors, source, c.match.written, rel, c.match.grid.sheet)
+        c.parsed.account.loaded = good.height
+        c.parsed.account.rejected = rejected_row_count(rendered)
+        sheets.append(Sheet(good, c.parsed.account))
+        messages.append(rendered)
+    accounts = [s.account for s in sheets]
+    if (wrong := accounting.unbalanced(accounts)) is not None:
+        log.error("%s: %s", rel, wrong)
+        return Prepared(path, rel, digest, not_recorded=wrong)
+    notes = [n for n in (*(c.parsed.note for c in checked[:1]),
+                         _unread_note(located.unread)) if n]
+    return Prepared(path, rel, digest, sheets=sheets, messages=pl.concat(messages),
+                    note=" ".join(notes) or None)
+
+
+@dataclass
+class _Checked:
+    match: HeaderMatch
+    parsed: Parsed
+    frame: pl.DataFrame  # typed rows with their lookups resolved
+    errors: pl.DataFrame  # ERROR_SCHEMA, every rule broken in this sheet
+
+
+def _check_sheet(match: HeaderMatch, source: Source, refs: References) -> _Checked:
+    """Parse and validate one sheet; keys are checked across all the file's sheets."""
+    parsed = parse_grid(match, source)
+    frame = resolve_lookups(parsed.frame, source, refs)
+    checked = validate(frame, parsed.text, source, refs, parsed.errors, check_duplicates=False)
+    # A cell that could not be parsed is NULL to the contract: report it once, as unparsed.
+    checked = checked.join(parsed.errors.select("_row", "column").unique(),
+                           on=["_row", "column"], how="anti")
+    return _Checked(match, parsed, frame, pl.concat([parsed.errors, checked], how="vertical"))
+
+
+SHEET_STRIDE = 1 << 21  # above any sheet's row count (1,048,576): row ids across sheets
+
+
+def _duplicates_across_sheets(checked: list[_Checked], source: Source) -> list[pl.DataFrame]:
+    """Each sheet's rows sharing a natural key with another row of the file, on any sheet
+    (no silent choice: all are rejected)."""
+    keys = pl.concat([
+        key_columns(c.frame, source, c.parsed.errors)
+        .with_columns((pl.col("_row").cast(pl.Int64) + i * SHEET_STRIDE).alias("_row"))
+        for i, c in enumerate(checked)], how="vertical_relaxed")
+    found = duplicate_keys(keys, source)
+    return [found.filter(pl.col("_row") // SHEET_STRIDE == i)
+            .with_columns((pl.col("_row") % SHEET_STRIDE).cast(pl.Int32).alias("_row"))
+            for i in range(len(checked))]
+
+
+def _unread_note(unread: list[tuple[str | None, str]]) -> str | None:
+    """The sheets of a workbook left unread, named with the reason (the sender may have
+    put data where it is not read)."""
+    if not unread:
+        return None
+    return file_message("sheets_not_read", "; ".join(f"'{sheet}' ({why})"
+                                                     for sheet, why in unread))
 
 
 def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
@@ -291,8 +361,7 @@ def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, 
     try:
         if p.batched is not None:
             return load_in_batches(con, source, p.batched, p.rel, p.digest, run_id, pii_key)
-        return _commit(con, source, p.path, p.rel, p.digest, run_id, p.sheet, p.good,
-                       p.messages, p.reason, pii_key, note=p.note)
+        return _commit(con, source, p, run_id, pii_key)
     except Exception as exc:  # the transaction was rolled back: retried next run
         log.error("%s: %s while loading", p.rel, type(exc).__name__)
         return _not_recorded(con, source, p.rel, p.digest, run_id,
@@ -306,34 +375,34 @@ def _not_recorded(con: duckdb.DuckDBPyConnection, source: Source, rel: str, dige
     return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
 
 
-
-
-def _commit(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str, digest: str,
-            run_id: str, sheet: str | None, good: pl.DataFrame | None,
-            messages: pl.DataFrame | None, reason: str | None,
-            pii_key: bytes | None, note: str | None = None) -> FileOutcome:
+def _commit(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
+            pii_key: bytes | None) -> FileOutcome:
     """Record the file and load its rows in one transaction.
 
-    ``reason`` rejects the whole file; ``note`` is a remark on a loaded file (e.g. optional
-    columns it lacks), kept in the same place so the office sees it.
+    ``p.reason`` rejects the whole file; ``p.note`` is a remark on a loaded file (e.g.
+    optional columns it lacks, sheets not read), kept in the same place so the office sees
+    it. The rows' account is kept per sheet.
     """
-    status = "rejected" if reason else "loaded"
-    reason = reason or note
-    rows_loaded = 0 if good is None else good.height
-    rows_rejected = rejected_row_count(messages)
+    status = "rejected" if p.reason else "loaded"
+    reason = p.reason or p.note
+    sheet = ", ".join(s.name for s in p.sheets if s.name) or None
+    account = accounting.total([s.account for s in p.sheets])
     con.begin()
     try:
         file_id = next_file_id(con)
-        insert_file(con, file_id, source, path, rel, digest, run_id, status, sheet,
-                    rows_loaded, rows_rejected, reason)
-        if good is not None:
-            insert_rows(con, source, good, file_id, sheet, run_id, pii_key)
-        insert_messages(con, messages, file_id, run_id)
-        ledger.record_event(con, run_id, source.name, rel, digest, status, rows_loaded,
-                            rows_rejected, reason)
+        insert_file(con, file_id, source, p.path, p.rel, p.digest, run_id, status, sheet,
+                    account, reason)
+        for part in p.sheets:
+            insert_rows(con, source, part.good, file_id, part.name, run_id, pii_key)
+        insert_sheets(con, file_id, [s.account for s in p.sheets])
+        insert_messages(con, p.messages, file_id, run_id)
+        ledger.record_event(con, run_id, source.name, p.rel, p.digest, status, account.loaded,
+                            account.rejected, reason, account if p.sheets else None)
         con.commit()
     except Exception:
         con.rollback()
         raise
-    return FileOutcome(source.name, rel, digest, status, rows_loaded, rows_rejected, reason,
-                       sheet)
+    read = bool(p.sheets)
+    return FileOutcome(source.name, p.rel, p.digest, status, account.loaded, account.rejected,
+                       reason, sheet, account.seen if read else None,
+                       account.set_aside if read else None)

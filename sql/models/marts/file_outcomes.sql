@@ -17,5 +17,7 @@ select
     rows_loaded,
     rows_rejected,
     reason,
+    rows_seen,
+    rows_set_aside,
     recorded_at
 from events

@@ -17,7 +17,9 @@ renamed as (
         cast(rows_loaded as bigint) as rows_loaded,
         cast(rows_rejected as bigint) as rows_rejected,
         cast(reason as varchar) as reason,
-        cast(recorded_at as timestamp) as recorded_at
+        cast(recorded_at as timestamp) as recorded_at,
+        cast(rows_seen as bigint) as rows_seen,
+        cast(rows_set_aside as bigint) as rows_set_aside
 
     from source
 

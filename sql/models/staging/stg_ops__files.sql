@@ -21,7 +21,9 @@ renamed as (
         cast(sheet as varchar) as sheet,
         cast(rows_loaded as bigint) as rows_loaded,
         cast(rows_rejected as bigint) as rows_rejected,
-        cast(reason as varchar) as reason
+        cast(reason as varchar) as reason,
+        cast(rows_seen as bigint) as rows_seen,
+        cast(rows_set_aside as bigint) as rows_set_aside
 
     from source
 
