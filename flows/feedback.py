@@ -49,7 +49,9 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
         rejections = con.execute(
             "select r.source, r.file_name, r.sheet, r.row_number, r.column_name, r.value, "
             "r.message_vi, f.sha256 from ops.rejections r left join ops.files f using (file_id) "
-            "where r.run_id = ? order by r.source, r.file_name, r.row_number",
+            "left join ops.file_sheets s on s.file_id = r.file_id "
+            "and s.sheet is not distinct from r.sheet "
+            "where r.run_id = ? order by r.source, r.file_name, s.sheet_no, r.row_number",
             [run_id]).fetchall()
         whole = con.execute(
             "select source, file_name, reason from ops.file_events "
@@ -65,13 +67,13 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
     run_date = (started or dt.datetime.now()).strftime("%d/%m/%Y")
     files: dict[tuple[str, str], dict] = {}
     for source, name, sheet, row, column, value, message, sha in rejections:
-        entry = files.setdefault((source, name), {"sheet": sheet, "sha": sha, "rows": [],
+        entry = files.setdefault((source, name), {"sha": sha, "rows": [],
                                                   "hashed": hashed.get((source, name))})
-        entry["rows"].append((row, column, value, message))
+        entry["rows"].append((sheet, row, column, value, message))
     for source, name, reason in whole:
         vi = _vietnamese(reason or "")
         if not any(vi.startswith(FILE_RULES[r][0].split("{")[0]) for r in OFFICE_SIDE):
-            files.setdefault((source, name), {"sheet": None, "sha": None, "rows": []})["whole"] = vi
+            files.setdefault((source, name), {"sha": None, "rows": []})["whole"] = vi
     out_dir.mkdir(parents=True, exist_ok=True)
     written, used = [], set()
     for (source_name, file_name), entry in sorted(files.items()):
@@ -106,8 +108,10 @@ def _unique_name(file_name: str, used: set[str]) -> str:
 def _workbook(source: Source, raw_dir: Path, file_name: str, entry: dict,
               run_date: str) -> Workbook:
     pii = {f.name for f in source.fields if f.pii}
-    original = _original_rows(source, raw_dir / file_name, entry, pii)
-    written = original[2] if original else {}
+    sheets = list(dict.fromkeys(r[0] for r in entry["rows"]))
+    originals = [_original_rows(source, raw_dir / file_name, entry, pii, sheet)
+                 for sheet in sheets]
+    written = next((o[2] for o in originals if o), {})
     order = {f.name: i for i, f in enumerate(source.fields)}
     book = Workbook()
     sheet = book.active
@@ -118,19 +122,31 @@ def _workbook(source: Source, raw_dir: Path, file_name: str, entry: dict,
     sheet.append([f"Nguồn: {source.title_vi}"])
     sheet.append([f"Ngày xử lý: {run_date}"])
     sheet.append([WHOLE_FILE if "whole" in entry else INSTRUCTION])
-    if entry["rows"] and original is None:
+    if entry["rows"] and None in originals:
         sheet.append(["(Không đọc lại được tệp gốc: không có trang \"Dòng gốc\".)"])
     sheet.append([])
+    several = len(sheets) > 1  # rows are then named with their sheet: "T4: 6"
     table = [(None, None, None, entry["whole"])] if "whole" in entry else [
-        (row, written.get(col) or _header(source, col),
+        (_row_label(sheet_name, row, several), written.get(col) or _header(source, col),
          HIDDEN if col in pii else _clean(value), _text(msg))
-        for row, col, value, msg in sorted(entry["rows"],
-                                           key=lambda r: (r[0], order.get(r[1], 99)))]
+        for sheet_name, row, col, value, msg in sorted(
+            entry["rows"], key=lambda r: (sheets.index(r[0]), r[1], order.get(r[2], 99)))]
     _table(sheet, ["Dòng", "Cột", "Giá trị", "Lý do"], table, widths=(8, 25, 25, 80))
-    if original:
-        header, rows, _ = original
-        _table(book.create_sheet("Dòng gốc"), ["Dòng", *header], rows)
+    for sheet_name, original in zip(sheets, originals, strict=True):
+        if original:
+            header, rows, _ = original
+            title = f"Dòng gốc ({_sheet_title(sheet_name)})" if several else "Dòng gốc"
+            _table(book.create_sheet(title[:31]), ["Dòng", *header], rows)
     return book
+
+
+def _row_label(sheet: str | None, row: int | None, several: bool) -> object:
+    return f"{_text(sheet)}: {row}" if several and row is not None else row
+
+
+def _sheet_title(sheet: str | None) -> str:
+    """A sender's sheet name as part of a sheet title (no : \\ / ? * [ ], at most 20)."""
+    return re.sub(r"[:\\/?*\[\]]", "_", _text(sheet) or "CSV")[:20]
 
 
 def _header(source: Source, column: str) -> str:
@@ -140,15 +156,17 @@ def _header(source: Source, column: str) -> str:
         return column
 
 
-def _original_rows(source: Source, path: Path, entry: dict, pii: set[str]):
-    """(header, [[row number, cells…]], field → header as written), or None if unreadable."""
+def _original_rows(source: Source, path: Path, entry: dict, pii: set[str],
+                   sheet: str | None):
+    """(header, [[row number, cells…]], field → header as written) of the rejected rows of
+    one sheet, or None if unreadable."""
     if not entry["rows"]:
         return None
     try:
         if entry["sha"] and not _same_content(path, entry["sha"], entry.get("hashed")):
             return None  # the file was replaced since the run: its rows are not those rejected
-        wanted = sorted({r[0] for r in entry["rows"]})
-        match, frame = _rows_of_file(path, source, entry["sheet"], wanted)
+        wanted = sorted({r[1] for r in entry["rows"] if r[0] == sheet and r[1] is not None})
+        match, frame = _rows_of_file(path, source, sheet, wanted)
     except Exception:  # gone, changed or unreadable: the "Phản hồi" sheet still goes out
         return None
     columns = [c for c in frame.columns if c != "_row"]

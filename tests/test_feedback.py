@@ -188,3 +188,28 @@ def test_a_file_changed_since_its_run_gives_no_original_rows(run):
     finally:
         sent.write_bytes(original)  # the module's other tests read this file too
     assert "Dòng gốc" not in openpyxl.load_workbook(tmp / "edited" / name).sheetnames
+
+
+def test_a_workbook_of_several_sheets_names_each_rows_sheet(tmp_path):
+    """Rejected rows on two sheets: each reason names its sheet, each sheet's rows are quoted
+    from that sheet (not the first one's rows of the same numbers)."""
+    raw = tmp_path / "raw"
+    write_reference(raw)
+    bad_t3 = enterprise_row(2, {"Mã số thuế": "3200000000"})
+    bad_t4 = enterprise_row(4, {"Doanh thu": "abc", "Kỳ báo cáo": "04/2022"})
+    _xlsx(raw / "enterprise_reports/quy.xlsx", {
+        "T3": [ENTERPRISE_HEADERS, list(enterprise_row(1).values()), list(bad_t3.values())],
+        "T4": [ENTERPRISE_HEADERS, list(bad_t4.values()),
+               list(enterprise_row(5, {"Kỳ báo cáo": "04/2022"}).values())],
+    })
+    ingest(raw, tmp_path / "wh", ["enterprise_reports"]).con.close()
+    [path] = write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out",
+                            "test-run")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Phản hồi", "Dòng gốc (T3)", "Dòng gốc (T4)"]
+    assert [(r[0], r[1]) for r in _table(book["Phản hồi"])] == [
+        ("T3: 3", "Mã số thuế"), ("T4: 2", "Doanh thu")]
+    t3 = list(book["Dòng gốc (T3)"].iter_rows(values_only=True))
+    t4 = list(book["Dòng gốc (T4)"].iter_rows(values_only=True))
+    assert (t3[1][0], t3[1][1]) == (3, "3200000000")
+    assert (t4[1][0], t4[1][1]) == (2, bad_t4["Mã số thuế"])
