@@ -162,6 +162,18 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "Total row, column '{header}': {value} differs from the sum of the rows above "
         "({detail}).",
     ),
+    "invalid_bytes": (
+        "Cột '{header}': ô chứa ký tự không hợp lệ theo UTF-8 ('{value}'), có thể do dán từ "
+        "một chương trình khác; hãy gõ lại nội dung ô này.",
+        "Column '{header}': the cell holds characters that are not valid UTF-8 ('{value}'), "
+        "maybe pasted from another program; retype the cell.",
+    ),
+    "cell_too_long": (
+        "Cột '{header}': ô dài từ {detail} ký tự trở lên (giới hạn của một ô Excel, nội dung "
+        "có thể đã bị cắt), bắt đầu bằng '{value}'; hãy kiểm tra lại nội dung ô.",
+        "Column '{header}': the cell holds {detail} characters or more (an Excel cell's limit; "
+        "its text may have been cut), starting '{value}'; check the cell.",
+    ),
 }
 
 FILE_RULES: dict[str, tuple[str, str]] = {
@@ -234,6 +246,12 @@ FILE_RULES: dict[str, tuple[str, str]] = {
     "no_pii_key": (
         "Chưa cấu hình khóa bảo vệ dữ liệu cá nhân (VLPIPE_PII_KEY); nguồn này chưa được nạp.",
         "No personal-data key is configured (VLPIPE_PII_KEY); this source was not loaded.",
+    ),
+    "stray_cells_ignored": (
+        "Bỏ qua ô nằm rất xa bảng số liệu (có thể do gõ nhầm): {detail}; hãy xóa ô đó nếu "
+        "không cần.",
+        "Ignored cells lying far away from the table (probably typed by mistake): {detail}; "
+        "delete them if they are not needed.",
     ),
 }
 

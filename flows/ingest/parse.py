@@ -9,14 +9,21 @@ columns; the only per-row Python is in rendering the (few) failures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from flows.ingest import cells
 from flows.ingest.accounting import RowAccount
 from flows.ingest.header import HeaderMatch, alias_index
-from flows.ingest.readers import CELL_ERROR_MARK, NUMERIC_MARK
+from flows.ingest.readers import (
+    CELL_ERROR_MARK,
+    INVALID_BYTES_MARK,
+    MAX_CELL_CHARS,
+    NUMERIC_MARK,
+    Merge,
+)
 from flows.ingest.text import apply_where, blank_as_null, clean_text, fold, fold_expr, on_distinct
 from schemas.base import Field, Kind, Lookup, Pii, Source, pseudonym_column
 from schemas.messages import file_message
@@ -41,17 +48,22 @@ class Parsed:
     missing: list[str]  # headers of the optional columns the file lacks
     account: RowAccount  # rows seen and set aside (loaded and rejected: the caller's)
     total: pl.DataFrame | None = None  # the grand total row as written, if any
+    ignored_cells: list[str] = field(default_factory=list)  # stray cells left out of the sheet
 
     @property
     def note(self) -> str | None:
-        """A remark on the file (optional columns it lacks, subtotal rows set aside)."""
-        return file_note(self.missing, self.account.subtotals)
+        """A remark on the file (optional columns it lacks, subtotal rows set aside, stray
+        cells far from the table left out)."""
+        return file_note(self.missing, self.account.subtotals, self.ignored_cells)
 
 
-def file_note(missing: list[str], subtotals: int) -> str | None:
+def file_note(missing: list[str], subtotals: int, ignored_cells: list[str] | None = None,
+              ) -> str | None:
     notes = [file_message("optional_columns_missing", ", ".join(missing))] if missing else []
     if subtotals:
         notes.append(file_message("subtotal_rows_skipped", str(subtotals)))
+    if ignored_cells:
+        notes.append(file_message("stray_cells_ignored", ", ".join(ignored_cells)))
     return " ".join(notes) or None
 
 
@@ -76,7 +88,7 @@ def data_rows(match: HeaderMatch, source: Source, last_row: int | None = None) -
     The rows the sender sees end at the sheet's last non-blank row (``last_row``: that
     row's number, for a batch of a file whose end is elsewhere)."""
     data_cols = list(match.fields) + list(match.extras)
-    frame = match.grid.frame.slice(match.data_start)
+    frame = _below_header(match)
     if last_row is None:
         frame = frame.head(_rows_to_last_filled(frame))
     else:
@@ -136,6 +148,12 @@ def _drop_repeated_headers(text: pl.DataFrame, match: HeaderMatch,
     return text.filter(~pl.col("_row").is_in(headers.implode())), headers.len()
 
 
+def _below_header(match: HeaderMatch) -> pl.DataFrame:
+    """The grid's rows below the header, merged data cells filled (Excel's meaning)."""
+    return fill_merged_cells(match.grid.frame, match.grid.merges,
+                             match.data_start).slice(match.data_start)
+
+
 def _cleaned(frame: pl.DataFrame, match: HeaderMatch, source: Source,
              columns: list[str]) -> pl.DataFrame:
     """_row, the given grid columns as cleaned text, and the STT column if any."""
@@ -148,6 +166,27 @@ def _cleaned(frame: pl.DataFrame, match: HeaderMatch, source: Source,
         *[clean_text(frame[c]) if c in kept else blank_as_null(frame[c]) for c in columns],
         *([frame[match.row_number_column]] if match.row_number_column else []),
     ])
+
+
+def fill_merged_cells(frame: pl.DataFrame, merges: list[Merge], first_row: int,
+                      ) -> pl.DataFrame:
+    """Give every row of a range merged down a column the value of its first cell, as Excel
+    shows it (a commune merged over three companies' rows). Only ranges that start at or
+    below ``first_row`` (the first data row) are filled: the header's merged labels are read
+    as written. A range over several columns holds one value, for its first column only."""
+    by_column: dict[int, list[Merge]] = {}
+    for merge in merges:
+        if merge.first_row >= first_row and merge.last_row > merge.first_row:
+            by_column.setdefault(merge.first_col, []).append(merge)
+    filled = []
+    for col, ranges in by_column.items():
+        if f"c{col}" not in frame.columns:
+            continue
+        source_row = np.arange(frame.height)
+        for merge in ranges:
+            source_row[merge.first_row + 1:merge.last_row + 1] = merge.first_row
+        filled.append(frame[f"c{col}"].gather(source_row))
+    return frame.with_columns(filled) if filled else frame
 
 
 def number_styles(match: HeaderMatch, source: Source) -> dict[str, set[str]]:
@@ -163,7 +202,7 @@ def number_styles(match: HeaderMatch, source: Source) -> dict[str, set[str]]:
     keys = {c for c, name in match.fields.items()
             if name in source.key or pseudonym_column(name) in source.key}
     needed = set(data_cols[:3]) | keys | set(numbers)
-    frame = match.grid.frame.slice(match.data_start)
+    frame = _below_header(match)
     text = _split_total_row(_cleaned(frame, match, source,
                                      [c for c in data_cols if c in needed]), match, source)[0]
     found = {}
@@ -208,12 +247,20 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
         if valueless.height:
             text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK)
                                      for c in data_cols)
+    too_long = _too_long_cell_errors(text, match)
+    if too_long.height:  # never carried further whole
+        text = text.with_columns(pl.col(c).str.slice(0, MAX_CELL_CHARS - 1) for c in data_cols)
+    invalid = _invalid_byte_errors(text, match) if match.grid.invalid_bytes else empty_errors()
+    if invalid.height:
+        text = text.with_columns(pl.col(c).str.replace_all(INVALID_BYTES_MARK, "\ufffd",
+                                                           literal=True) for c in data_cols)
+    valueless = pl.concat([valueless, too_long, invalid])
     named = text.select(
         pl.col("_row"),
         *[pl.col(c).alias(name) for c, name in match.fields.items()],
     )
     as_written = named
-    if valueless.height:  # the error text is shown to the sender, never parsed as a value
+    if valueless.height:  # the cell is shown to the sender, never parsed as a value
         named = named.with_columns(
             pl.when(pl.col("_row").is_in(valueless.filter(pl.col("column") == name)["_row"]
                                          .implode()))
@@ -243,7 +290,8 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
     if total is not None and check_totals:
         errors.append(check_total_row(total, column_sums(typed, source), match, source))
     all_errors = pl.concat(errors, how="vertical") if errors else empty_errors()
-    return Parsed(typed, as_written, all_errors, missing, rows.account, total)
+    return Parsed(typed, as_written, all_errors, missing, rows.account, total,
+                  match.grid.ignored_cells)
 
 
 def column_sums(typed: pl.DataFrame, source: Source) -> dict[str, float]:
@@ -270,6 +318,41 @@ def _valueless_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFra
             "detail": [""] * marked.height,
         }, schema=ERROR_SCHEMA))
     return pl.concat(found) if found else empty_errors()
+
+
+def _too_long_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
+    """A field's cell as long as Excel allows (MAX_CELL_CHARS) or longer rejects the row;
+    its start is shown. (calamine cuts a workbook's longer cells to that length.)"""
+    found = []
+    for column, name in match.fields.items():
+        length = text[column].str.len_chars()
+        long = text.filter((length >= MAX_CELL_CHARS).fill_null(False))
+        if long.height:
+            found.append(_cell_errors(long["_row"], name, long[column].str.slice(0, 100) + "…",
+                                      "cell_too_long", f"{MAX_CELL_CHARS:,}"))
+    return pl.concat(found) if found else empty_errors()
+
+
+def _invalid_byte_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
+    """A field's cell holding bytes that are not UTF-8 (a UTF-8 file's few stray bytes,
+    marked by the reader) rejects the row; the bytes are shown as "\ufffd"."""
+    found = []
+    for column, name in match.fields.items():
+        marked = text.filter(text[column].str.contains(INVALID_BYTES_MARK, literal=True)
+                             .fill_null(False))
+        if marked.height:
+            found.append(_cell_errors(
+                marked["_row"], name,
+                marked[column].str.replace_all(INVALID_BYTES_MARK, "\ufffd", literal=True),
+                "invalid_bytes"))
+    return pl.concat(found) if found else empty_errors()
+
+
+def _cell_errors(rows: pl.Series, name: str, values: pl.Series, rule: str,
+                 detail: str = "") -> pl.DataFrame:
+    n = rows.len()
+    return pl.DataFrame({"_row": rows, "column": [name] * n, "value": values,
+                         "rule": [rule] * n, "detail": [detail] * n}, schema=ERROR_SCHEMA)
 
 
 def _split_total_row(text: pl.DataFrame, match: HeaderMatch,

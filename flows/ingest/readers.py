@@ -15,20 +15,24 @@ import itertools
 import mmap
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from flows.ingest.xlsx_cells import valueless_cells
+from flows.ingest.xlsx_cells import Merge, SheetScan, scan_sheets, stray_lines, without_cells
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls"}  # .xls: Excel 97–2003 (BIFF), read by calamine
 CSV_SUFFIXES = {".csv", ".txt"}
 NUMERIC_MARK = "\u2063"  # appended to a workbook's numeric cells: never separator evidence
 # Prefixes a cell that holds no value: an Excel error (#REF!) or a formula never calculated.
 CELL_ERROR_MARK = "\u2064"
+# Stands where a UTF-8 file holds bytes that are not UTF-8 (a noncharacter: for internal use).
+INVALID_BYTES_MARK = "\ufdd0"
+MAX_CELL_CHARS = 32767  # Excel's own limit: a cell this long was cut or is no typing
 
 
 class FileRejected(Exception):
@@ -45,6 +49,9 @@ class Grid:
     sheet: str | None
     frame: pl.DataFrame  # c0..cN (Utf8) and _row (Int32)
     typed_cells: bool = True  # a workbook: cells may carry NUMERIC_MARK / CELL_ERROR_MARK
+    invalid_bytes: bool = False  # cells may carry INVALID_BYTES_MARK (a CSV's stray bytes)
+    merges: list[Merge] = field(default_factory=list)  # a sheet's merged ranges
+    ignored_cells: list[str] = field(default_factory=list)  # stray cells left out ("XFD1048576")
 
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -123,8 +130,8 @@ def refuse_legacy_encoding(grids: list[Grid]) -> None:
 def _cell_text(value: object) -> str | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # a cell at Excel's limit is rejected: keep only its start
+        return value[:MAX_CELL_CHARS]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -151,21 +158,28 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
     legacy = magic == OLE_MAGIC  # an Excel 97–2003 .xls, or an encrypted workbook
     if legacy and _is_encrypted(path):
         raise FileRejected("password_protected")
+    if not legacy:
+        check_unzipped_size(path)
     try:
-        # Formula and error cells are found in the xlsx XML; an .xls shows their cached value.
-        valueless = {} if legacy else valueless_cells(path)
-        with path.open("rb") as fh:  # from a file object calamine detects the format itself
-            workbook = python_calamine.CalamineWorkbook.from_filelike(fh)
-        sheets = [
-            m.name for m in workbook.sheets_metadata
-            if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
-        ]
-        grids = []
-        for name in sheets:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
-                                                              nrows=max_rows + 1)
-            frame = _rows_to_frame(rows)
-            grids.append(Grid(name, _mark_valueless_cells(frame, valueless.get(name, {}))))
+        # Formula and error cells, merged ranges and stray cells are found in the xlsx XML;
+        # an .xls shows their cached value.
+        scans = {} if legacy else scan_sheets(path)
+        with tempfile.TemporaryDirectory(prefix="vlpipe-xlsx-") as tmp:
+            readable, ignored = _without_stray_cells(path, scans, Path(tmp) / "book.xlsx")
+            with readable.open("rb") as fh:  # from a file object calamine detects the format
+                workbook = python_calamine.CalamineWorkbook.from_filelike(fh)
+            sheets = [
+                m.name for m in workbook.sheets_metadata
+                if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
+            ]
+            grids = []
+            for name in sheets:
+                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
+                                                                  nrows=max_rows + 1)
+                scan = scans.get(name, SheetScan(""))
+                frame = _mark_valueless_cells(_rows_to_frame(rows), scan.valueless)
+                grids.append(Grid(name, frame, merges=scan.merges,
+                                  ignored_cells=ignored.get(name, [])))
     except FileRejected:
         raise
     except Exception as exc:  # calamine raises several types for corrupt or foreign files
@@ -174,6 +188,53 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
     if not grids:
         raise FileRejected("unreadable", "không có trang tính / no worksheet")
     return grids
+
+
+MAX_UNZIPPED_MB_ENV = "VLPIPE_MAX_UNZIPPED_MB"
+MAX_CELLS_ENV = "VLPIPE_MAX_CELLS"
+STRAY_ROW_GAP = 10_000  # blank rows that set a few rows below apart from the table
+STRAY_COLUMN_GAP = 256  # blank columns that set a few columns right of it apart
+STRAY_MOST = 16  # rows or columns: more than that far away is a table, not a slip
+
+
+def check_unzipped_size(path: Path) -> None:
+    """Refuse a workbook whose parts expand beyond ``VLPIPE_MAX_UNZIPPED_MB`` (default
+    1024): a small file may hold a sheet of gigabytes of highly compressible text."""
+    limit = float(os.environ.get(MAX_UNZIPPED_MB_ENV, "1024")) * 1024 * 1024
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (an .xls under another name…): calamine says what it is
+    if total > limit:
+        raise FileRejected("too_large", f"giải nén / unzipped {total / 1048576:,.0f} MB > "
+                                        f"{limit / 1048576:,.0f} MB ({MAX_UNZIPPED_MB_ENV})")
+
+
+def _without_stray_cells(path: Path, scans: dict[str, SheetScan],
+                         copy: Path) -> tuple[Path, dict[str, list[str]]]:
+    """The workbook to read (``path``, or ``copy`` without its stray cells) and, per sheet,
+    the stray cells left out that held a value. calamine allocates every cell from A1 to
+    the last one used, so one cell typed at XFD1048576 would make it allocate 17 billion:
+    a few rows or columns lying far beyond the rest are left out, and a sheet still larger
+    than ``VLPIPE_MAX_CELLS`` cells (default 30,000,000) is refused before it is read."""
+    max_cells = int(float(os.environ.get(MAX_CELLS_ENV, "30000000")))
+    stray: dict[str, tuple[set[int], set[int]]] = {}
+    for name, scan in scans.items():
+        rows = stray_lines(scan.rows, STRAY_ROW_GAP, STRAY_MOST)
+        columns = stray_lines(scan.columns, STRAY_COLUMN_GAP, STRAY_MOST)
+        height = max(scan.rows - rows, default=-1) + 1
+        width = max(scan.columns - columns, default=-1) + 1
+        if height * width > max_cells:
+            raise FileRejected("too_large", f"'{name}': {height:,} × {width:,} ô / cells > "
+                                            f"{max_cells:,} ({MAX_CELLS_ENV})")
+        if rows or columns:
+            stray[scan.member] = (rows, columns)
+    if not stray:
+        return path, {}
+    left_out = without_cells(path, copy, stray)
+    by_member = {scan.member: name for name, scan in scans.items()}
+    return copy, {by_member[member]: refs for member, refs in left_out.items() if refs}
 
 
 def _mark_valueless_cells(frame: pl.DataFrame,
@@ -250,6 +311,7 @@ class CsvBatches:
         self.delimiter = ","
         self.width = 1
         self.cuts: list[int] = []
+        self.invalid_bytes = False  # the copy marks a UTF-8 file's few stray bytes
 
     def __enter__(self) -> CsvBatches:
         check_size(self.source)
@@ -259,7 +321,7 @@ class CsvBatches:
             raise FileRejected("unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel "
                                              "workbook under a .csv name")
         encoding = detect_encoding(head)
-        if not encoding.startswith("utf-8"):
+        if not encoding.startswith("utf-8") or has_bare_cr(self.source):
             self.transcode(encoding)
         else:
             self._measure()
@@ -270,10 +332,12 @@ class CsvBatches:
             self._tmp.cleanup()
 
     def transcode(self, encoding: str = "cp1258") -> None:
-        """Read from a UTF-8 copy from now on (a file found not to be UTF-8 after all)."""
-        self._tmp = tempfile.TemporaryDirectory(prefix="vlpipe-csv-")
+        """Read from a UTF-8 copy with line feeds from now on (a file in another encoding,
+        with bare CR line ends, or found not to be UTF-8 after all: see ``utf8_copy``)."""
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="vlpipe-csv-")
         self.path = Path(self._tmp.name) / "utf8.csv"
-        _transcode(self.source, encoding, self.path)
+        self.invalid_bytes = utf8_copy(self.source, encoding, self.path)
         self._measure()
 
     def _measure(self) -> None:
@@ -288,7 +352,8 @@ class CsvBatches:
     def head(self) -> Grid:
         frame = _parse_csv(self.path, self.delimiter, self.width, n_rows=HEAD_ROWS)
         return Grid(None, frame.with_columns(
-            _row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)), typed_cells=False)
+            _row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)), typed_cells=False,
+            invalid_bytes=self.invalid_bytes)
 
     def batches(self) -> Iterator[Grid]:
         """Every row, a batch at a time (raises NotUtf8 on a non-UTF-8 byte)."""
@@ -298,7 +363,8 @@ class CsvBatches:
                 fh.seek(start)
                 frame = _parse_csv(fh.read(end - start), self.delimiter, self.width)
                 yield Grid(None, frame.with_columns(_row=pl.int_range(
-                    rows + 1, rows + frame.height + 1, dtype=pl.Int32)), typed_cells=False)
+                    rows + 1, rows + frame.height + 1, dtype=pl.Int32)), typed_cells=False,
+                    invalid_bytes=self.invalid_bytes)
                 rows += frame.height
 
 
@@ -331,28 +397,67 @@ def _record_cuts(data: mmap.mmap, every: int, chunk: int = 1 << 24) -> list[int]
 
 
 def _read_csv(path: Path) -> Grid:
-    """A UTF-8 file (nearly all, and all large ones) is parsed by polars straight from disk,
-    never copied into Python; another encoding is first transcoded, in bounded chunks, to a
-    temporary UTF-8 file."""
+    """A UTF-8 file with LF or CRLF line ends (nearly all, and all large ones) is parsed by
+    polars straight from disk, never copied into Python; any other file is first copied, in
+    bounded chunks, to a temporary UTF-8 file with line feeds (see ``utf8_copy``)."""
     with path.open("rb") as fh:
         head = fh.read(65536)
     if head.startswith(ZIP_MAGIC):
         raise FileRejected("unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel "
                                          "workbook under a .csv name")
     encoding = detect_encoding(head)
-    if encoding.startswith("utf-8"):
+    if encoding.startswith("utf-8") and not has_bare_cr(path):
         try:
             return _read_utf8_csv(path)
         except NotUtf8:
-            encoding = "cp1258"  # the legacy Vietnamese code page
+            encoding = "cp1258"  # not UTF-8 throughout: see utf8_copy
     with tempfile.TemporaryDirectory(prefix="vlpipe-csv-") as tmp:
         utf8 = Path(tmp) / "utf8.csv"
-        _transcode(path, encoding, utf8)
-        return _read_utf8_csv(utf8)
+        invalid_bytes = utf8_copy(path, encoding, utf8)
+        return _read_utf8_csv(utf8, invalid_bytes)
 
 
-def _transcode(path: Path, encoding: str, target: Path, chunk: int = 1 << 24) -> None:
-    decoder = codecs.getincrementaldecoder(encoding)()
+# A UTF-8 file may hold a few bytes pasted from a program in another encoding: it stays UTF-8
+# (its rows holding them are rejected) while its invalid sequences are at most one per
+# STRAY_LINES_PER_INVALID lines (or STRAY_MIN_INVALID in all) and its valid multi-byte
+# characters outnumber them STRAY_EVIDENCE times; else it is read as Windows-1258.
+STRAY_LINES_PER_INVALID = 100
+STRAY_MIN_INVALID = 3
+STRAY_EVIDENCE = 10
+_MARK_ERRORS = "vlpipe-mark-invalid"
+codecs.register_error(_MARK_ERRORS,
+                      lambda exc: (INVALID_BYTES_MARK, exc.end))  # type: ignore[arg-type]
+
+
+def utf8_copy(path: Path, encoding: str, target: Path) -> bool:
+    """Copy a CSV file to ``target`` as UTF-8 with LF (or CRLF) line ends; returns whether
+    its cells carry INVALID_BYTES_MARK. A file said to be UTF-8 or Windows-1258 (by its
+    first bytes, which may hold the stray byte) is first read as UTF-8 with its invalid
+    sequences marked; if they are more than a few, it is Windows-1258 throughout."""
+    if encoding.startswith("utf-8") or encoding == "cp1258":
+        try:
+            marked = _decode_to(path, "utf-8-sig" if encoding == "utf-8-sig" else "utf-8",
+                                target, mark_invalid=True)
+            return marked > 0
+        except NotUtf8:
+            encoding = "cp1258"
+    _decode_to(path, encoding, target)
+    return False
+
+
+def _few_invalid(invalid: int, lines: int, multibyte: int) -> bool:
+    return (invalid <= max(STRAY_MIN_INVALID, lines // STRAY_LINES_PER_INVALID)
+            and multibyte >= STRAY_EVIDENCE * invalid)
+
+
+def _decode_to(path: Path, encoding: str, target: Path, mark_invalid: bool = False,
+               chunk: int = 1 << 24) -> int:
+    """Decode ``path`` into a UTF-8 ``target`` with bare CR line ends made LF; the count of
+    invalid sequences marked (``mark_invalid``; raises NotUtf8 when they are not few)."""
+    decoder = codecs.getincrementaldecoder(encoding)(
+        errors=_MARK_ERRORS if mark_invalid else "strict")
+    line_ends = LineFeeds()
+    invalid = lines = multibyte = 0
     with path.open("rb") as src, target.open("wb") as out:
         while True:
             block = src.read(chunk)
@@ -362,12 +467,67 @@ def _transcode(path: Path, encoding: str, target: Path, chunk: int = 1 << 24) ->
                 raise FileRejected("unreadable", f"encoding {encoding}: {exc}") from exc
             if "\x00" in text:
                 raise FileRejected("unreadable", "tệp nhị phân / binary content")
-            out.write(text.encode("utf-8"))
+            data = text.encode("utf-8")
+            if mark_invalid:
+                found = text.count(INVALID_BYTES_MARK)
+                invalid += found
+                lines += max(block.count(b"\n"), block.count(b"\r"))
+                multibyte += len(data) - len(text) - 2 * found  # the mark is 3 bytes
+                if invalid and not _few_invalid(invalid, max(lines, 1), multibyte) and (
+                        not block or lines > STRAY_LINES_PER_INVALID * STRAY_MIN_INVALID):
+                    raise NotUtf8
+            out.write(line_ends.convert(data, final=not block))
             if not block:
-                return
+                return invalid
 
 
-def _read_utf8_csv(path: Path) -> Grid:
+def has_bare_cr(path: Path, chunk: int = 1 << 24) -> bool:
+    """Whether the file has a CR not followed by LF (an old Mac line end), found by numpy."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        if mapped.find(b"\r") == -1:
+            return False
+        array = np.frombuffer(mapped, dtype=np.uint8)
+        try:
+            for start in range(0, len(array), chunk):
+                part = array[start:start + chunk + 1]  # one byte more: the one after a CR
+                crs = np.flatnonzero(part[:chunk] == 13)
+                following = np.append(part, np.uint8(0))[crs + 1]
+                if np.any(following != 10):
+                    return True
+            return False
+        finally:
+            del array, part  # release the buffer before the mapping closes
+
+
+class LineFeeds:
+    """Make each bare CR (Excel for Mac's line end) outside quotes a LF, chunk after chunk
+    of UTF-8 bytes; CRLF stays, and a CR inside a quoted cell stays a break in the cell."""
+
+    def __init__(self) -> None:
+        self.quotes = 0  # quote marks seen before the current chunk
+        self.pending = b""  # a CR ending the previous chunk: its next byte decides
+
+    def convert(self, data: bytes, final: bool) -> bytes:
+        data = self.pending + data
+        self.pending = b""
+        if not final and data.endswith(b"\r"):
+            self.pending, data = b"\r", data[:-1]
+        array = np.frombuffer(data, dtype=np.uint8)
+        marks = np.flatnonzero(array == ord('"'))
+        crs = np.flatnonzero(array == 13)
+        if len(crs):
+            following = np.append(array, np.uint8(0))[crs + 1]
+            outside = (self.quotes + np.searchsorted(marks, crs)) % 2 == 0
+            bare = crs[(following != 10) & outside]
+            if len(bare):
+                array = array.copy()
+                array[bare] = 10
+                data = array.tobytes()
+        self.quotes += len(marks)
+        return data
+
+
+def _read_utf8_csv(path: Path, invalid_bytes: bool = False) -> Grid:
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
         if mapped.find(b"\x00") != -1:
             raise FileRejected("unreadable", "tệp nhị phân / binary content")
@@ -375,7 +535,7 @@ def _read_utf8_csv(path: Path) -> Grid:
         width = _widest_line(mapped, delimiter)
     frame = _parse_csv(path, delimiter, width)
     return Grid(None, frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)),
-                typed_cells=False)
+                typed_cells=False, invalid_bytes=invalid_bytes)
 
 
 class NotUtf8(Exception):
