@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -31,13 +30,14 @@ from flows.ingest.readers import (
     read_grids,
     read_in_batches,
 )
+from flows.names import path_of, safe_stem
+from flows.xlsx_text import append_text
 from schemas.base import Source
 from schemas.messages import FILE_RULES
 from schemas.registry import get_source
 
 HIDDEN = "(ẩn)"
 CITIZEN_ID_LIKE = re.compile(r"(^|\D)\d{12}(\D|$)")  # as flows.ingest.validate masks values
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 OFFICE_SIDE = ("no_pii_key", "pii_key_changed", "internal_error")  # not the sender's to fix
 INSTRUCTION = "Các dòng dưới đây chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
 WHOLE_FILE = "Tệp này chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
@@ -92,9 +92,8 @@ def _vietnamese(reason: str) -> str:
 
 
 def _unique_name(file_name: str, used: set[str]) -> str:
-    stem = unicodedata.normalize("NFC", Path(file_name.replace("\\", "/")).stem)
-    safe = re.sub(r"[^\w.-]+", "_", stem).strip("._")  # \w keeps Vietnamese letters
-    safe = re.sub(r"\.{2,}", ".", safe)[:80] or "tep"
+    """A short, safe workbook name (at most ~130 bytes whatever the file's name)."""
+    safe = safe_stem(file_name)
     name, n = f"phieu_phan_hoi__{safe}.xlsx", 1
     while name.lower() in used:
         n += 1
@@ -106,20 +105,20 @@ def _unique_name(file_name: str, used: set[str]) -> str:
 def _workbook(source: Source, raw_dir: Path, file_name: str, entry: dict,
               run_date: str) -> Workbook:
     pii = {f.name for f in source.fields if f.pii}
-    original = _original_rows(source, raw_dir / file_name, entry, pii)
+    original = _original_rows(source, path_of(raw_dir, file_name), entry, pii)
     written = original[2] if original else {}
     order = {f.name: i for i, f in enumerate(source.fields)}
     book = Workbook()
     sheet = book.active
     sheet.title = "Phản hồi"
-    sheet.append(["PHIẾU PHẢN HỒI DỮ LIỆU"])
+    append_text(sheet, ["PHIẾU PHẢN HỒI DỮ LIỆU"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"Tệp: {Path(file_name).name}"])
-    sheet.append([f"Nguồn: {source.title_vi}"])
-    sheet.append([f"Ngày xử lý: {run_date}"])
-    sheet.append([WHOLE_FILE if "whole" in entry else INSTRUCTION])
+    append_text(sheet, [f"Tệp: {_text(Path(file_name).name)}"])
+    append_text(sheet, [f"Nguồn: {source.title_vi}"])
+    append_text(sheet, [f"Ngày xử lý: {run_date}"])
+    append_text(sheet, [WHOLE_FILE if "whole" in entry else INSTRUCTION])
     if entry["rows"] and original is None:
-        sheet.append(["(Không đọc lại được tệp gốc: không có trang \"Dòng gốc\".)"])
+        append_text(sheet, ["(Không đọc lại được tệp gốc: không có trang \"Dòng gốc\".)"])
     sheet.append([])
     table = [(None, None, None, entry["whole"])] if "whole" in entry else [
         (row, written.get(col) or _header(source, col),
@@ -211,21 +210,17 @@ WIDTH_SAMPLE = 500
 
 
 def _table(sheet, header: list, rows: list, widths: tuple[int, ...] = ()) -> None:
-    sheet.append(header)
-    top = sheet.max_row
-    for cell in sheet[top]:
+    for cell in append_text(sheet, header):  # a sender's header too: never a formula
         cell.font = Font(bold=True)
+    top = sheet.max_row
     for values in rows[:MAX_ROWS]:
-        sheet.append([None] * len(values))
-        for cell, value in zip(sheet[sheet.max_row], values, strict=False):
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl makes "=…" a formula; this keeps it text
-                cell.quotePrefix = value.startswith(FORMULA_START)  # Excel's leading "'"
+        for cell in append_text(sheet, values):
+            if isinstance(cell.value, str):
                 cell.alignment = WRAP
     if len(rows) > MAX_ROWS:
-        sheet.append([f"… và {len(rows) - MAX_ROWS:,} dòng khác (xem bảng marts.rejected_rows) "
-                      f"/ … and {len(rows) - MAX_ROWS:,} more rows (see marts.rejected_rows)"])
+        more = len(rows) - MAX_ROWS
+        append_text(sheet, [f"… và {more:,} dòng khác (xem bảng marts.rejected_rows) "
+                            f"/ … and {more:,} more rows (see marts.rejected_rows)"])
     sheet.freeze_panes = sheet.cell(top + 1, 1)
     sample = [header, *rows[:WIDTH_SAMPLE]]
     for i in range(1, len(header) + 1):

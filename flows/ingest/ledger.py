@@ -13,6 +13,7 @@ import hmac
 
 import duckdb
 
+from flows.ingest.load import FileOutcome
 from schemas.base import Kind, Source
 
 SQL_TYPES = {
@@ -119,9 +120,27 @@ def remember_stats(con: duckdb.DuckDBPyConnection, source: str, file_name: str, 
 def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_name: str,
                  sha256: str | None, status: str, rows_loaded: int, rows_rejected: int,
                  reason: str | None) -> None:
+    """What happened to a file in a run; once per (run, source, file): a retried task
+    keeps the first outcome (``marts.file_outcomes`` is unique on that key)."""
     con.execute(
-        "insert into ops.file_events values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        "insert into ops.file_events select $1, $2, $3, $4, $5, $6, $7, $8, current_timestamp "
+        "where not exists (select 1 from ops.file_events "
+        "where run_id = $1 and source = $2 and file_name = $3)",
         [run_id, source, file_name, sha256, status, rows_loaded, rows_rejected, reason])
+
+
+def run_outcomes(con: duckdb.DuckDBPyConnection, run_id: str,
+                 source: str) -> dict[str, FileOutcome]:
+    """file name → its outcome already recorded in this run (by an earlier attempt)."""
+    rows = con.execute(
+        "select file_name, sha256, status, rows_loaded, rows_rejected, reason, "
+        "(select sheet from ops.files f where f.source = e.source and f.sha256 = e.sha256 "
+        " and f.first_run_id = e.run_id) from ops.file_events e "
+        "where run_id = ? and source = ? "
+        "qualify row_number() over (partition by file_name order by recorded_at) = 1 "
+        "order by recorded_at, file_name", [run_id, source]).fetchall()
+    return {r[0]: FileOutcome(source, r[0], r[1], r[2], r[3] or 0, r[4] or 0, r[5], r[6])
+            for r in rows}
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, plan_id: str) -> None:

@@ -35,6 +35,7 @@ from flows.ingest.parse import parse_grid
 from flows.ingest.readers import FileRejected, read_grids, read_in_batches
 from flows.ingest.references import References
 from flows.ingest.validate import mask_personal_data, resolve_lookups, validate
+from flows.names import display_name
 from schemas.base import Source
 from schemas.messages import file_message
 
@@ -54,17 +55,27 @@ def sha256_of(path: Path) -> str:
 
 
 def discover(raw_dir: Path, source: Source) -> Iterator[Path]:
-    """The source's files, oldest first (modification time, then name)."""
+    """The source's files, oldest first (modification time, then name). A file gone between
+    listing and sorting (its sender removed it) is not one of them."""
     folder = raw_dir / source.folder
     if not folder.is_dir():
         return iter(())
-    found = [
-        p for p in folder.glob(source.files)
-        if not p.name.startswith(IGNORED_PREFIXES) and (p.is_file() or p.is_symlink())
-        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    ]
-    return iter(sorted(found, key=lambda p: (p.lstat().st_mtime,
-                                             p.relative_to(raw_dir).as_posix())))
+    found = []
+    for p in folder.glob(source.files):
+        if p.name.startswith(IGNORED_PREFIXES) or any(
+                part.startswith(".") for part in p.relative_to(raw_dir).parts):
+            continue
+        try:
+            if p.is_file() or p.is_symlink():
+                found.append((p.lstat().st_mtime, p.relative_to(raw_dir).as_posix(), p))
+        except OSError:
+            continue
+    return iter(p for *_, p in sorted(found, key=lambda t: t[:2]))
+
+
+def relative_name(raw_dir: Path, path: Path) -> str:
+    """The file's name under raw/ as the ledger, logs and workbooks show it."""
+    return display_name(path.relative_to(raw_dir))
 
 
 def workers() -> int:
@@ -85,8 +96,11 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     """
     ledger.ensure_raw_table(con, source)
     known = Known.of(con, source.name)
-    paths = list(discover(raw_dir, source))
-    outcomes = []
+    # A retry of this source in the same run (Prefect retries a failed task) keeps what the
+    # first attempt recorded: each file has one outcome per run.
+    recorded = ledger.run_outcomes(con, run_id, source.name)
+    paths = [p for p in discover(raw_dir, source) if relative_name(raw_dir, p) not in recorded]
+    outcomes = list(recorded.values())
     budget = float(os.environ.get(PREFETCH_ENV, "128")) * 1024 * 1024
     with ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="parse") as pool:
         pending: deque[tuple[Future[Prepared], int]] = deque()
@@ -103,7 +117,10 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
                 if path is None:
                     return
                 # A file read in batches holds one batch at a time, not its size.
-                size = 0 if read_in_batches(path) else path.lstat().st_size
+                try:
+                    size = 0 if read_in_batches(path) else path.lstat().st_size
+                except OSError:  # gone meanwhile: prepare_file reports it
+                    size = 0
                 pending.append((pool.submit(prepare_file, source, raw_dir, path, refs, known),
                                 size))
 
@@ -132,7 +149,7 @@ def unchanged_files(con: duckdb.DuckDBPyConnection, source: Source,
     known = Known.of(con, source.name)
     found = []
     for path in discover(raw_dir, source):
-        rel = path.relative_to(raw_dir).as_posix()
+        rel = relative_name(raw_dir, path)
         try:
             stat = path.stat()
         except OSError:
@@ -208,7 +225,7 @@ def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
                  known: Known) -> Prepared:
     """Read, parse and validate one file; never raises (an unforeseen failure is recorded
     as an internal error, by its type only: its text could quote a cell)."""
-    rel = path.relative_to(raw_dir).as_posix()
+    rel = relative_name(raw_dir, path)
     try:
         return _prepare(source, raw_dir, path, rel, refs, known)
     except Exception as exc:  # a bug or an input we did not foresee: never stop the run
@@ -220,14 +237,27 @@ def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
 
 def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: References,
              known: Known) -> Prepared:
-    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop (ELOOP, or Python's RuntimeError), or broken
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "liên kết hỏng hoặc vòng lặp / broken or looping symlink"))
+        if not target.is_relative_to(raw_dir.resolve()):
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
+    try:
+        if not path.exists():
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "tệp đã bị xoá trong khi chạy / the file vanished during the run"))
+        if not path.is_file():
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "không phải tệp thường / not a regular file"))
+        stat = path.stat()  # before hashing: a file changed meanwhile is hashed again next run
+        digest, fresh = known.digest(rel, stat, path)
+    except OSError as exc:  # vanished, or not readable by us: this file's outcome only
         return Prepared(path, rel, not_recorded=file_message(
-            "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
-    if not path.is_file():
-        return Prepared(path, rel, not_recorded=file_message(
-            "unreadable", "không phải tệp thường / not a regular file"))
-    stat = path.stat()  # before hashing: a file changed meanwhile is hashed again next run
-    digest, fresh = known.digest(rel, stat, path)
+            "unreadable", os.strerror(exc.errno) if exc.errno else type(exc).__name__))
     prepared = _parse(source, path, rel, refs, digest) if digest not in known.digests else \
         Prepared(path, rel, digest, known=True)
     if fresh:
