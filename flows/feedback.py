@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from flows.ingest.header import HeaderMatch, locate_header
-from flows.ingest.pipeline import sha256_of
+from flows.ingest.pipeline import UNASSIGNED, sha256_of
 from flows.ingest.readers import (
     CELL_ERROR_MARK,
     NUMERIC_MARK,
@@ -41,6 +41,7 @@ CITIZEN_ID_LIKE = re.compile(r"(^|\D)\d{12}(\D|$)")  # as flows.ingest.validate 
 OFFICE_SIDE = ("no_pii_key", "pii_key_changed", "internal_error")  # not the sender's to fix
 INSTRUCTION = "Các dòng dưới đây chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
 WHOLE_FILE = "Tệp này chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
+UNASSIGNED_TITLE = "chưa xác định (tệp không nằm trong thư mục của nguồn dữ liệu nào)"
 
 
 def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) -> list[Path]:
@@ -76,7 +77,8 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
     written, used = [], set()
     for (source_name, file_name), entry in sorted(files.items()):
         target = out_dir / _unique_name(file_name, used)
-        book = _workbook(get_source(source_name), raw_dir, file_name, entry, run_date)
+        source = None if source_name == UNASSIGNED else get_source(source_name)
+        book = _workbook(source, raw_dir, file_name, entry, run_date)
         _save_atomically(book, target)
         written.append(target)
     return written
@@ -102,19 +104,23 @@ def _unique_name(file_name: str, used: set[str]) -> str:
     return name
 
 
-def _workbook(source: Source, raw_dir: Path, file_name: str, entry: dict,
+def _workbook(source: Source | None, raw_dir: Path, file_name: str, entry: dict,
               run_date: str) -> Workbook:
-    pii = {f.name for f in source.fields if f.pii}
-    original = _original_rows(source, path_of(raw_dir, file_name), entry, pii)
+    """The workbook for one file; ``source`` None for a file no source reads (it has no
+    rejected rows, only its whole-file reason)."""
+    fields = source.fields if source else []
+    pii = {f.name for f in fields if f.pii}
+    original = _original_rows(source, path_of(raw_dir, file_name), entry, pii) \
+        if source else None
     written = original[2] if original else {}
-    order = {f.name: i for i, f in enumerate(source.fields)}
+    order = {f.name: i for i, f in enumerate(fields)}
     book = Workbook()
     sheet = book.active
     sheet.title = "Phản hồi"
     append_text(sheet, ["PHIẾU PHẢN HỒI DỮ LIỆU"])
     sheet["A1"].font = Font(bold=True, size=14)
     append_text(sheet, [f"Tệp: {_text(Path(file_name).name)}"])
-    append_text(sheet, [f"Nguồn: {source.title_vi}"])
+    append_text(sheet, [f"Nguồn: {source.title_vi if source else UNASSIGNED_TITLE}"])
     append_text(sheet, [f"Ngày xử lý: {run_date}"])
     append_text(sheet, [WHOLE_FILE if "whole" in entry else INSTRUCTION])
     if entry["rows"] and original is None:

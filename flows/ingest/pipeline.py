@@ -78,6 +78,47 @@ def relative_name(raw_dir: Path, path: Path) -> str:
     return display_name(path.relative_to(raw_dir))
 
 
+UNASSIGNED = "unassigned"  # the source of a file no source reads
+
+
+def unassigned_files(raw_dir: Path, sources: list[Source]) -> list[Path]:
+    """Files under ``raw_dir`` that no source discovers (hidden files, hidden folders and
+    Office lock files apart): a folder written with other capitals, a file at raw/'s root."""
+    claimed = {p for source in sources for p in discover(raw_dir, source)}
+    found = []
+    for root, dirs, files in os.walk(raw_dir):  # symlinked folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if not name.startswith(IGNORED_PREFIXES) and path not in claimed:
+                found.append(path)
+    return found
+
+
+def expected_folders(sources: list[Source]) -> str:
+    """The folders the sources read, with their file patterns where not every file."""
+    folders: dict[str, list[str]] = {}
+    for source in sources:
+        patterns = folders.setdefault(source.folder, [])
+        if source.files != "**/*":
+            patterns.append(source.files.removeprefix("**/"))
+    return ", ".join(f"{folder}/" + (f" ({', '.join(patterns)})" if patterns else "")
+                     for folder, patterns in sorted(folders.items()))
+
+
+def record_unassigned(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str,
+                      sources: list[Source]) -> list[FileOutcome]:
+    """Each unassigned file recorded as rejected (source ``unassigned``), with the folders
+    the sources read; reported again every run while it stays there."""
+    reason = file_message("unassigned", expected_folders(sources))
+    outcomes = []
+    for path in unassigned_files(raw_dir, sources):
+        rel = relative_name(raw_dir, path)
+        ledger.record_event(con, run_id, UNASSIGNED, rel, None, "rejected", 0, 0, reason)
+        outcomes.append(FileOutcome(UNASSIGNED, rel, None, "rejected", reason=reason))
+    return outcomes
+
+
 def workers() -> int:
     """Files parsed at once (``VLPIPE_WORKERS``, default: the machine's cores)."""
     return max(1, int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 1))
@@ -278,8 +319,9 @@ def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) 
         checked = checked.join(parsed.errors.select("_row", "column").unique(),
                                on=["_row", "column"], how="anti")
         errors = pl.concat([parsed.errors, checked], how="vertical")
-    except FileRejected as exc:
-        return Prepared(path, rel, digest, reason=file_message(exc.rule, exc.detail))
+    except FileRejected as exc:  # its detail may quote the file's name (or suffix): shown safe
+        return Prepared(path, rel, digest,
+                        reason=file_message(exc.rule, display_name(exc.detail or "")))
     if frame.height == 0:
         return Prepared(path, rel, digest, reason=file_message("empty"), sheet=match.grid.sheet)
     errors = mask_personal_data(errors.unique(), source)
