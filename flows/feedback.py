@@ -30,7 +30,7 @@ from flows.ingest.readers import (
     read_grids,
     read_in_batches,
 )
-from flows.names import path_of, safe_stem
+from flows.names import path_of, readable_path, safe_stem
 from flows.xlsx_text import append_text
 from schemas.base import Source
 from schemas.messages import FILE_RULES
@@ -153,7 +153,8 @@ def _original_rows(source: Source, path: Path, entry: dict, pii: set[str]):
         if entry["sha"] and not _same_content(path, entry["sha"], entry.get("hashed")):
             return None  # the file was replaced since the run: its rows are not those rejected
         wanted = sorted({r[0] for r in entry["rows"]})
-        match, frame = _rows_of_file(path, source, entry["sheet"], wanted)
+        with readable_path(path) as readable:  # a name that is not UTF-8: through a link
+            match, frame = _rows_of_file(readable, source, entry["sheet"], wanted)
     except Exception:  # gone, changed or unreadable: the "Phản hồi" sheet still goes out
         return None
     columns = [c for c in frame.columns if c != "_row"]

@@ -15,7 +15,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePath
 
 # Characters escaped in a display: C0 and C1 controls, DEL, line and paragraph separators,
@@ -74,3 +77,36 @@ def safe_stem(name: str, max_bytes: int = 96, hash_chars: int = 8) -> str:
     digest = hashlib.sha256(os.fsencode(text)).hexdigest()
     cut = safe.encode("utf-8")[:max_bytes - hash_chars - 1].decode("utf-8", "ignore")
     return f"{cut.rstrip('._')}_{digest[:hash_chars]}"
+
+
+def is_utf8(path: PurePath) -> bool:
+    """Whether the path's bytes are UTF-8 (readers written in Rust, polars', need that)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def readable_alias(path: Path) -> tuple[Path, tempfile.TemporaryDirectory | None]:
+    """A UTF-8 path to the same file: ``path`` itself, or, for a name that is not UTF-8, a
+    link to its exact path in a new temporary folder (returned, for the caller to clean up)
+    named by the file's (displayable) suffix, so the reader sees the same type."""
+    if is_utf8(path):
+        return path, None
+    folder = tempfile.TemporaryDirectory(prefix="vlpipe-name-")
+    suffix = display_name(path.suffix)
+    alias = Path(folder.name) / f"file{suffix if is_utf8(PurePath(suffix)) else ''}"
+    os.symlink(os.fsencode(path.absolute()), os.fsencode(alias))
+    return alias, folder
+
+
+@contextmanager
+def readable_path(path: Path) -> Iterator[Path]:
+    """:func:`readable_alias` for the length of a ``with`` block."""
+    alias, folder = readable_alias(path)
+    try:
+        yield alias
+    finally:
+        if folder is not None:
+            folder.cleanup()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,7 +36,7 @@ from flows.ingest.parse import parse_grid
 from flows.ingest.readers import FileRejected, read_grids, read_in_batches
 from flows.ingest.references import References
 from flows.ingest.validate import mask_personal_data, resolve_lookups, validate
-from flows.names import display_name
+from flows.names import display_name, readable_alias
 from schemas.base import Source
 from schemas.messages import file_message
 
@@ -260,6 +261,7 @@ class Prepared:
     messages: pl.DataFrame | None = None
     note: str | None = None
     batched: Plan | None = None  # a large CSV: checked and loaded batch by batch
+    alias: tempfile.TemporaryDirectory | None = None  # a UTF-8 link to a non-UTF-8 name
 
 
 def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
@@ -307,6 +309,24 @@ def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: Referenc
 
 
 def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) -> Prepared:
+    """Parse and validate; a name that is not UTF-8 is read through a UTF-8 link to it."""
+    alias, folder = readable_alias(path)
+    try:
+        prepared = _parse_file(source, alias, rel, refs, digest)
+    except BaseException:
+        if folder is not None:
+            folder.cleanup()
+        raise
+    prepared.path = path
+    if prepared.batched is not None and folder is not None:
+        prepared.alias = folder  # read batch by batch at load time: kept until then
+    elif folder is not None:
+        folder.cleanup()
+    return prepared
+
+
+def _parse_file(source: Source, path: Path, rel: str, refs: References,
+                digest: str) -> Prepared:
     try:
         if read_in_batches(path):  # first pass here; checked and loaded batch by batch
             return Prepared(path, rel, digest, batched=plan(path, source, refs))
@@ -339,6 +359,8 @@ def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, r
     finally:
         if p.batched is not None:
             p.batched.close()  # its temporary copy, if any, whatever happened
+        if p.alias is not None:
+            p.alias.cleanup()
 
 
 def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
