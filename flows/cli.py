@@ -4,31 +4,110 @@ Excel templates, or generate sample data."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from typing import Any
 
-from flows.config import configure_prefect_environment
+from flows.config import Paths, configure_prefect_environment
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """In a child, before exec: the kernel sends it SIGTERM when its parent dies, even by
+    SIGKILL (Linux; elsewhere nothing happens)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def temporary_server() -> Iterator[None]:
+    """The run's temporary Prefect API server, which dies with this process.
+
+    Prefect starts its ephemeral server (``SubprocessASGIServer``) as a child that only an
+    ``atexit`` hook stops: a run killed by SIGTERM or SIGKILL left it running for good. This
+    one is the same server, started from this (main) thread with a parent-death signal, and
+    used through ``PREFECT_API_URL`` for the run. A configured API (a real server) is used
+    as it is.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+
+    class Server(SubprocessASGIServer):
+        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
+            popen = subprocess.Popen
+
+            def guarded(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
+                return popen(*args, preexec_fn=_die_with_parent, **kwargs)
+
+            subprocess.Popen = guarded  # type: ignore[misc]  # this one call, this thread
+            try:
+                return super()._run_uvicorn_command()
+            finally:
+                subprocess.Popen = popen  # type: ignore[misc]
+
+    server = Server()
+    server.start()
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        server.stop()
+
+
+def _preflight(args: argparse.Namespace) -> str | None:
+    """Why the night cannot start (one line, VI + EN), before any server or file is made."""
+    from flows.preflight import PreflightError, check_raw_dir, check_warehouse
+
+    paths = Paths.of(args.raw_dir, args.warehouse_dir)
+    try:
+        check_raw_dir(paths)
+        check_warehouse(paths)
+    except PreflightError as exc:
+        return str(exc)
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:
+    problem = _preflight(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     configure_prefect_environment()
     from flows import summary
     from flows.lock import RunLocked
     from flows.nightly import nightly
+    from flows.preflight import PreflightError, storage_message
 
     started = time.monotonic()
     try:
-        state = nightly(raw_dir=args.raw_dir, warehouse_dir=args.warehouse_dir,
-                        plan_id=args.plan, as_of=args.as_of, rebuild=args.rebuild,
-                        return_state=True)
-        result = state.result(raise_on_failure=False)
+        with temporary_server():
+            state = nightly(raw_dir=args.raw_dir, warehouse_dir=args.warehouse_dir,
+                            plan_id=args.plan, as_of=args.as_of, rebuild=args.rebuild,
+                            return_state=True)
+            result = state.result(raise_on_failure=False)
     except RunLocked as exc:
         print(exc, file=sys.stderr)
         return 3
     if isinstance(result, RunLocked):  # Prefect hands the flow's exception back in the state
         print(result, file=sys.stderr)
         return 3
+    if isinstance(result, BaseException):  # read-only or full warehouse: one line, no trace
+        one_line = str(result) if isinstance(result, PreflightError) else storage_message(
+            result, Paths.of(args.raw_dir, args.warehouse_dir).warehouse_dir)
+        if one_line:
+            print(one_line, file=sys.stderr)
+            return 2
     if isinstance(result, BaseException):
         print(f"Run failed, nothing new was published / Lần chạy thất bại: {result}",
               file=sys.stderr)
@@ -83,11 +162,12 @@ def _status(args: argparse.Namespace) -> int:
 
 def _month(text: str) -> str:
     from flows.months import month_end
+    from schemas.messages import run_message
 
     try:
         month_end(text)
     except (ValueError, TypeError):
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {text!r}") from None
+        raise argparse.ArgumentTypeError(run_message("bad_month", repr(text))) from None
     return text
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -22,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from flows.ingest.header import HeaderMatch, locate_header
-from flows.ingest.pipeline import sha256_of
+from flows.ingest.pipeline import UNASSIGNED, sha256_of
 from flows.ingest.readers import (
     CELL_ERROR_MARK,
     NUMERIC_MARK,
@@ -31,16 +30,18 @@ from flows.ingest.readers import (
     read_grids,
     read_in_batches,
 )
+from flows.names import path_of, readable_path, safe_stem
+from flows.xlsx_text import append_text
 from schemas.base import Source
 from schemas.messages import FILE_RULES
 from schemas.registry import get_source
 
 HIDDEN = "(ẩn)"
 CITIZEN_ID_LIKE = re.compile(r"(^|\D)\d{12}(\D|$)")  # as flows.ingest.validate masks values
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 OFFICE_SIDE = ("no_pii_key", "pii_key_changed", "internal_error")  # not the sender's to fix
 INSTRUCTION = "Các dòng dưới đây chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
 WHOLE_FILE = "Tệp này chưa được tiếp nhận. Đề nghị kiểm tra, sửa và gửi lại."
+UNASSIGNED_TITLE = "chưa xác định (tệp không nằm trong thư mục của nguồn dữ liệu nào)"
 
 
 def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) -> list[Path]:
@@ -78,7 +79,8 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
     written, used = [], set()
     for (source_name, file_name), entry in sorted(files.items()):
         target = out_dir / _unique_name(file_name, used)
-        book = _workbook(get_source(source_name), raw_dir, file_name, entry, run_date)
+        source = None if source_name == UNASSIGNED else get_source(source_name)
+        book = _workbook(source, raw_dir, file_name, entry, run_date)
         _save_atomically(book, target)
         written.append(target)
     return written
@@ -94,9 +96,8 @@ def _vietnamese(reason: str) -> str:
 
 
 def _unique_name(file_name: str, used: set[str]) -> str:
-    stem = unicodedata.normalize("NFC", Path(file_name.replace("\\", "/")).stem)
-    safe = re.sub(r"[^\w.-]+", "_", stem).strip("._")  # \w keeps Vietnamese letters
-    safe = re.sub(r"\.{2,}", ".", safe)[:80] or "tep"
+    """A short, safe workbook name (at most ~130 bytes whatever the file's name)."""
+    safe = safe_stem(file_name)
     name, n = f"phieu_phan_hoi__{safe}.xlsx", 1
     while name.lower() in used:
         n += 1
@@ -105,25 +106,28 @@ def _unique_name(file_name: str, used: set[str]) -> str:
     return name
 
 
-def _workbook(source: Source, raw_dir: Path, file_name: str, entry: dict,
+def _workbook(source: Source | None, raw_dir: Path, file_name: str, entry: dict,
               run_date: str) -> Workbook:
-    pii = {f.name for f in source.fields if f.pii}
+    """The workbook for one file; ``source`` None for a file no source reads (it has no
+    rejected rows, only its whole-file reason)."""
+    fields = source.fields if source else []
+    pii = {f.name for f in fields if f.pii}
     sheets = list(dict.fromkeys(r[0] for r in entry["rows"]))
-    originals = [_original_rows(source, raw_dir / file_name, entry, pii, sheet)
-                 for sheet in sheets]
+    originals = [_original_rows(source, path_of(raw_dir, file_name), entry, pii, sheet)
+                 for sheet in sheets] if source else []
     written = next((o[2] for o in originals if o), {})
-    order = {f.name: i for i, f in enumerate(source.fields)}
+    order = {f.name: i for i, f in enumerate(fields)}
     book = Workbook()
     sheet = book.active
     sheet.title = "Phản hồi"
-    sheet.append(["PHIẾU PHẢN HỒI DỮ LIỆU"])
+    append_text(sheet, ["PHIẾU PHẢN HỒI DỮ LIỆU"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"Tệp: {Path(file_name).name}"])
-    sheet.append([f"Nguồn: {source.title_vi}"])
-    sheet.append([f"Ngày xử lý: {run_date}"])
-    sheet.append([WHOLE_FILE if "whole" in entry else INSTRUCTION])
+    append_text(sheet, [f"Tệp: {_text(Path(file_name).name)}"])
+    append_text(sheet, [f"Nguồn: {source.title_vi if source else UNASSIGNED_TITLE}"])
+    append_text(sheet, [f"Ngày xử lý: {run_date}"])
+    append_text(sheet, [WHOLE_FILE if "whole" in entry else INSTRUCTION])
     if entry["rows"] and None in originals:
-        sheet.append(["(Không đọc lại được tệp gốc: không có trang \"Dòng gốc\".)"])
+        append_text(sheet, ["(Không đọc lại được tệp gốc: không có trang \"Dòng gốc\".)"])
     sheet.append([])
     several = len(sheets) > 1  # rows are then named with their sheet: "T4: 6"
     table = [(None, None, None, entry["whole"])] if "whole" in entry else [
@@ -166,7 +170,8 @@ def _original_rows(source: Source, path: Path, entry: dict, pii: set[str],
         if entry["sha"] and not _same_content(path, entry["sha"], entry.get("hashed")):
             return None  # the file was replaced since the run: its rows are not those rejected
         wanted = sorted({r[1] for r in entry["rows"] if r[0] == sheet and r[1] is not None})
-        match, frame = _rows_of_file(path, source, sheet, wanted)
+        with readable_path(path) as readable:  # a name that is not UTF-8: through a link
+            match, frame = _rows_of_file(readable, source, sheet, wanted)
     except Exception:  # gone, changed or unreadable: the "Phản hồi" sheet still goes out
         return None
     columns = [c for c in frame.columns if c != "_row"]
@@ -229,21 +234,17 @@ WIDTH_SAMPLE = 500
 
 
 def _table(sheet, header: list, rows: list, widths: tuple[int, ...] = ()) -> None:
-    sheet.append(header)
-    top = sheet.max_row
-    for cell in sheet[top]:
+    for cell in append_text(sheet, header):  # a sender's header too: never a formula
         cell.font = Font(bold=True)
+    top = sheet.max_row
     for values in rows[:MAX_ROWS]:
-        sheet.append([None] * len(values))
-        for cell, value in zip(sheet[sheet.max_row], values, strict=False):
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl makes "=…" a formula; this keeps it text
-                cell.quotePrefix = value.startswith(FORMULA_START)  # Excel's leading "'"
+        for cell in append_text(sheet, values):
+            if isinstance(cell.value, str):
                 cell.alignment = WRAP
     if len(rows) > MAX_ROWS:
-        sheet.append([f"… và {len(rows) - MAX_ROWS:,} dòng khác (xem bảng marts.rejected_rows) "
-                      f"/ … and {len(rows) - MAX_ROWS:,} more rows (see marts.rejected_rows)"])
+        more = len(rows) - MAX_ROWS
+        append_text(sheet, [f"… và {more:,} dòng khác (xem bảng marts.rejected_rows) "
+                            f"/ … and {more:,} more rows (see marts.rejected_rows)"])
     sheet.freeze_panes = sheet.cell(top + 1, 1)
     sample = [header, *rows[:WIDTH_SAMPLE]]
     for i in range(1, len(header) + 1):

@@ -23,10 +23,17 @@ from flows.audit import run_audit
 from flows.config import Paths, code_fingerprint, connect, pii_key
 from flows.feedback import write_feedback
 from flows.ingest import ledger
-from flows.ingest.pipeline import FileOutcome, ingest_source, record_unchanged, unchanged_files
+from flows.ingest.pipeline import (
+    FileOutcome,
+    ingest_source,
+    record_unassigned,
+    record_unchanged,
+    unchanged_files,
+)
 from flows.ingest.references import load_references
 from flows.lock import run_lock
 from flows.months import month_end
+from flows.preflight import PreflightError, check_raw_dir, check_warehouse, storage_message
 from flows.publish import publish
 from flows.status import record_run
 from flows.transform import column_descriptions, run_dbt
@@ -80,6 +87,18 @@ def unchanged_task(paths: Paths, run_id: str) -> list[dict] | None:
                     for o in record_unchanged(con, source, found[source.name], run_id)]
         con.commit()
     get_run_logger().info("No new or changed file among %d: all skipped", len(outcomes))
+    return [o.as_dict() for o in outcomes]
+
+
+@task(name="unassigned", cache_policy=NO_CACHE)
+def unassigned_task(paths: Paths, run_id: str) -> list[dict]:
+    """Files under raw/ that no source reads (a folder with other capitals, raw/'s root…):
+    each recorded as rejected with the folders the sources expect, never ignored silently."""
+    with connect(paths.private_db) as con:
+        outcomes = record_unassigned(con, paths.raw_dir, run_id, SOURCES)
+    logger = get_run_logger()
+    for outcome in outcomes:
+        logger.warning("%s: %s", outcome.file_name, outcome.reason)
     return [o.as_dict() for o in outcomes]
 
 
@@ -190,7 +209,8 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
     a Failed state carrying the RunResult (no traceback: it is an outcome, not a crash).
     """
     paths = Paths.of(raw_dir, warehouse_dir)
-    paths.ensure()
+    check_raw_dir(paths)
+    check_warehouse(paths)  # read-only or full: one line, before anything is written
     as_of_date = month_end(as_of) if as_of else None
     run_id = str(flow_run.get_id() or uuid.uuid4())
     result = RunResult(run_id=run_id, plan_id=plan_id)
@@ -209,6 +229,7 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
             else:
                 for source in SOURCES:
                     result.outcomes += ingest_task(source.name, paths, run_id)
+            result.outcomes += unassigned_task(paths, run_id)
             result.feedback = feedback_task(paths, run_id)
             key = build_key(paths, as_of_date)
             unchanged = None if rebuild else published_with_key(paths, key)
@@ -228,11 +249,18 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
             if failure is None:
                 _read_outcome(paths, result)
         except Exception as exc:
-            message = f"{type(exc).__name__}: {exc}"[:2000]
-            _set_run_status(paths, run_id, "failed", message)
-            record_run(paths, {"run_id": run_id, "plan_id": plan_id, "status": "failed",
-                               "started_at": started, "finished_at": _now(),
-                               "message": message})
+            storage = storage_message(exc, paths.warehouse_dir)
+            message = storage or f"{type(exc).__name__}: {exc}"[:2000]
+            try:
+                _set_run_status(paths, run_id, "failed", message)
+                record_run(paths, {"run_id": run_id, "plan_id": plan_id, "status": "failed",
+                                   "started_at": started, "finished_at": _now(),
+                                   "message": message})
+            except Exception:  # the storage that failed the run may fail its bookkeeping
+                if storage is None:
+                    raise
+            if storage:  # a full or read-only disk: one line, no traceback to read
+                raise PreflightError(storage) from exc
             raise
         result.status = "failed" if failure else "completed"
         result.message = failure or ""

@@ -253,6 +253,12 @@ FILE_RULES: dict[str, tuple[str, str]] = {
         "Ignored cells lying far away from the table (probably typed by mistake): {detail}; "
         "delete them if they are not needed.",
     ),
+    "unassigned": (
+        "Tệp không nằm trong thư mục của nguồn dữ liệu nào nên chưa được đọc; hãy đặt tệp vào "
+        "một trong các thư mục: {detail}.",
+        "The file is in no source's folder and was not read; put it in one of the folders: "
+        "{detail}.",
+    ),
 }
 
 
@@ -267,4 +273,45 @@ def row_message(rule: str, header: str, value: object, detail: str = "") -> tupl
 def file_message(rule: str, detail: str = "") -> str:
     """A file-level reason, Vietnamese first then English, as one line."""
     vi, en = FILE_RULES[rule]
+    return f"{vi.format(detail=detail)} / {en.format(detail=detail)}"
+
+
+# What stops a whole night before it starts, or ends it: one line for the operator.
+RUN_RULES: dict[str, tuple[str, str]] = {
+    "raw_dir_missing": (
+        "Không có thư mục dữ liệu gửi đến {detail}; không đọc được tệp nào.",
+        "The raw folder {detail} does not exist; no file could be read.",
+    ),
+    "raw_dir_unreadable": (
+        "Không đọc được thư mục dữ liệu gửi đến {detail}.",
+        "The raw folder {detail} cannot be read.",
+    ),
+    "warehouse_read_only": (
+        "Thư mục kho dữ liệu {detail} chỉ đọc, không ghi được; lần chạy dừng, bản đã công bố "
+        "giữ nguyên.",
+        "The warehouse folder {detail} is read-only; the run stopped, the current publication "
+        "stands.",
+    ),
+    "warehouse_full": (
+        "Ổ đĩa của kho dữ liệu {detail} đã đầy; hãy giải phóng dung lượng. Lần chạy dừng, bản "
+        "đã công bố giữ nguyên.",
+        "The warehouse's disk {detail} is full; free some space. The run stopped, the current "
+        "publication stands.",
+    ),
+    "warehouse_unwritable": (
+        "Không ghi được vào thư mục kho dữ liệu {detail}; lần chạy dừng, bản đã công bố giữ "
+        "nguyên.",
+        "Cannot write to the warehouse folder {detail}; the run stopped, the current "
+        "publication stands.",
+    ),
+    "bad_month": (
+        "Tháng không hợp lệ: {detail}; cần dạng YYYY-MM, ví dụ 2022-06.",
+        "Invalid month {detail}; expected YYYY-MM, e.g. 2022-06.",
+    ),
+}
+
+
+def run_message(rule: str, detail: str = "") -> str:
+    """A run-level problem, Vietnamese first then English, as one line."""
+    vi, en = RUN_RULES[rule]
     return f"{vi.format(detail=detail)} / {en.format(detail=detail)}"

@@ -14,6 +14,7 @@ import hmac
 import duckdb
 
 from flows.ingest.accounting import RowAccount
+from flows.ingest.load import FileOutcome
 from schemas.base import Kind, Source
 
 SQL_TYPES = {
@@ -128,13 +129,31 @@ def remember_stats(con: duckdb.DuckDBPyConnection, source: str, file_name: str, 
 def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_name: str,
                  sha256: str | None, status: str, rows_loaded: int, rows_rejected: int,
                  reason: str | None, account: RowAccount | None = None) -> None:
-    """What happened to a file in a run; ``account``: its rows, when it was read now."""
+    """What happened to a file in a run (``account``: its rows, when it was read now); once
+    per (run, source, file): a retried task keeps the first outcome (``marts.file_outcomes``
+    is unique on that key)."""
     con.execute(
         "insert into ops.file_events (run_id, source, file_name, sha256, status, rows_loaded, "
         "rows_rejected, reason, recorded_at, rows_seen, rows_set_aside) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?, ?)",
+        "select $1, $2, $3, $4, $5, $6, $7, $8, current_timestamp, $9, $10 "
+        "where not exists (select 1 from ops.file_events "
+        "where run_id = $1 and source = $2 and file_name = $3)",
         [run_id, source, file_name, sha256, status, rows_loaded, rows_rejected, reason,
          account.seen if account else None, account.set_aside if account else None])
+
+
+def run_outcomes(con: duckdb.DuckDBPyConnection, run_id: str,
+                 source: str) -> dict[str, FileOutcome]:
+    """file name → its outcome already recorded in this run (by an earlier attempt)."""
+    rows = con.execute(
+        "select file_name, sha256, status, rows_loaded, rows_rejected, reason, "
+        "(select sheet from ops.files f where f.source = e.source and f.sha256 = e.sha256 "
+        " and f.first_run_id = e.run_id), rows_seen, rows_set_aside from ops.file_events e "
+        "where run_id = ? and source = ? "
+        "qualify row_number() over (partition by file_name order by recorded_at) = 1 "
+        "order by recorded_at, file_name", [run_id, source]).fetchall()
+    return {r[0]: FileOutcome(source, r[0], r[1], r[2], r[3] or 0, r[4] or 0, r[5], r[6],
+                              r[7], r[8]) for r in rows}
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, plan_id: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,6 +44,7 @@ from flows.ingest.validate import (
     resolve_lookups,
     validate,
 )
+from flows.names import display_name, readable_alias
 from schemas.base import Source
 from schemas.messages import file_message
 
@@ -62,17 +64,68 @@ def sha256_of(path: Path) -> str:
 
 
 def discover(raw_dir: Path, source: Source) -> Iterator[Path]:
-    """The source's files, oldest first (modification time, then name)."""
+    """The source's files, oldest first (modification time, then name). A file gone between
+    listing and sorting (its sender removed it) is not one of them."""
     folder = raw_dir / source.folder
     if not folder.is_dir():
         return iter(())
-    found = [
-        p for p in folder.glob(source.files)
-        if not p.name.startswith(IGNORED_PREFIXES) and (p.is_file() or p.is_symlink())
-        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    ]
-    return iter(sorted(found, key=lambda p: (p.lstat().st_mtime,
-                                             p.relative_to(raw_dir).as_posix())))
+    found = []
+    for p in folder.glob(source.files):
+        if p.name.startswith(IGNORED_PREFIXES) or any(
+                part.startswith(".") for part in p.relative_to(raw_dir).parts):
+            continue
+        try:
+            if p.is_file() or p.is_symlink():
+                found.append((p.lstat().st_mtime, p.relative_to(raw_dir).as_posix(), p))
+        except OSError:
+            continue
+    return iter(p for *_, p in sorted(found, key=lambda t: t[:2]))
+
+
+def relative_name(raw_dir: Path, path: Path) -> str:
+    """The file's name under raw/ as the ledger, logs and workbooks show it."""
+    return display_name(path.relative_to(raw_dir))
+
+
+UNASSIGNED = "unassigned"  # the source of a file no source reads
+
+
+def unassigned_files(raw_dir: Path, sources: list[Source]) -> list[Path]:
+    """Files under ``raw_dir`` that no source discovers (hidden files, hidden folders and
+    Office lock files apart): a folder written with other capitals, a file at raw/'s root."""
+    claimed = {p for source in sources for p in discover(raw_dir, source)}
+    found = []
+    for root, dirs, files in os.walk(raw_dir):  # symlinked folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if not name.startswith(IGNORED_PREFIXES) and path not in claimed:
+                found.append(path)
+    return found
+
+
+def expected_folders(sources: list[Source]) -> str:
+    """The folders the sources read, with their file patterns where not every file."""
+    folders: dict[str, list[str]] = {}
+    for source in sources:
+        patterns = folders.setdefault(source.folder, [])
+        if source.files != "**/*":
+            patterns.append(source.files.removeprefix("**/"))
+    return ", ".join(f"{folder}/" + (f" ({', '.join(patterns)})" if patterns else "")
+                     for folder, patterns in sorted(folders.items()))
+
+
+def record_unassigned(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str,
+                      sources: list[Source]) -> list[FileOutcome]:
+    """Each unassigned file recorded as rejected (source ``unassigned``), with the folders
+    the sources read; reported again every run while it stays there."""
+    reason = file_message("unassigned", expected_folders(sources))
+    outcomes = []
+    for path in unassigned_files(raw_dir, sources):
+        rel = relative_name(raw_dir, path)
+        ledger.record_event(con, run_id, UNASSIGNED, rel, None, "rejected", 0, 0, reason)
+        outcomes.append(FileOutcome(UNASSIGNED, rel, None, "rejected", reason=reason))
+    return outcomes
 
 
 def workers() -> int:
@@ -93,8 +146,11 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     """
     ledger.ensure_raw_table(con, source)
     known = Known.of(con, source.name)
-    paths = list(discover(raw_dir, source))
-    outcomes = []
+    # A retry of this source in the same run (Prefect retries a failed task) keeps what the
+    # first attempt recorded: each file has one outcome per run.
+    recorded = ledger.run_outcomes(con, run_id, source.name)
+    paths = [p for p in discover(raw_dir, source) if relative_name(raw_dir, p) not in recorded]
+    outcomes = list(recorded.values())
     budget = float(os.environ.get(PREFETCH_ENV, "128")) * 1024 * 1024
     with ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="parse") as pool:
         pending: deque[tuple[Future[Prepared], int]] = deque()
@@ -111,7 +167,10 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
                 if path is None:
                     return
                 # A file read in batches holds one batch at a time, not its size.
-                size = 0 if read_in_batches(path) else path.lstat().st_size
+                try:
+                    size = 0 if read_in_batches(path) else path.lstat().st_size
+                except OSError:  # gone meanwhile: prepare_file reports it
+                    size = 0
                 pending.append((pool.submit(prepare_file, source, raw_dir, path, refs, known),
                                 size))
 
@@ -141,7 +200,7 @@ def unchanged_files(con: duckdb.DuckDBPyConnection, source: Source,
     known = Known.of(con, source.name)
     found = []
     for path in discover(raw_dir, source):
-        rel = path.relative_to(raw_dir).as_posix()
+        rel = relative_name(raw_dir, path)
         try:
             stat = path.stat()
         except OSError:
@@ -210,6 +269,7 @@ class Prepared:
     messages: pl.DataFrame | None = None
     note: str | None = None
     batched: Plan | None = None  # a large CSV: checked and loaded batch by batch
+    alias: tempfile.TemporaryDirectory | None = None  # a UTF-8 link to a non-UTF-8 name
 
 
 @dataclass
@@ -228,7 +288,7 @@ def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
                  known: Known) -> Prepared:
     """Read, parse and validate one file; never raises (an unforeseen failure is recorded
     as an internal error, by its type only: its text could quote a cell)."""
-    rel = path.relative_to(raw_dir).as_posix()
+    rel = relative_name(raw_dir, path)
     try:
         return _prepare(source, raw_dir, path, rel, refs, known)
     except Exception as exc:  # a bug or an input we did not foresee: never stop the run
@@ -240,14 +300,27 @@ def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
 
 def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: References,
              known: Known) -> Prepared:
-    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop (ELOOP, or Python's RuntimeError), or broken
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "liên kết hỏng hoặc vòng lặp / broken or looping symlink"))
+        if not target.is_relative_to(raw_dir.resolve()):
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
+    try:
+        if not path.exists():
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "tệp đã bị xoá trong khi chạy / the file vanished during the run"))
+        if not path.is_file():
+            return Prepared(path, rel, not_recorded=file_message(
+                "unreadable", "không phải tệp thường / not a regular file"))
+        stat = path.stat()  # before hashing: a file changed meanwhile is hashed again next run
+        digest, fresh = known.digest(rel, stat, path)
+    except OSError as exc:  # vanished, or not readable by us: this file's outcome only
         return Prepared(path, rel, not_recorded=file_message(
-            "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
-    if not path.is_file():
-        return Prepared(path, rel, not_recorded=file_message(
-            "unreadable", "không phải tệp thường / not a regular file"))
-    stat = path.stat()  # before hashing: a file changed meanwhile is hashed again next run
-    digest, fresh = known.digest(rel, stat, path)
+            "unreadable", os.strerror(exc.errno) if exc.errno else type(exc).__name__))
     prepared = _parse(source, path, rel, refs, digest) if digest not in known.digests else \
         Prepared(path, rel, digest, known=True)
     if fresh:
@@ -256,13 +329,32 @@ def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: Referenc
 
 
 def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) -> Prepared:
+    """Parse and validate; a name that is not UTF-8 is read through a UTF-8 link to it."""
+    alias, folder = readable_alias(path)
+    try:
+        prepared = _parse_file(source, alias, rel, refs, digest)
+    except BaseException:
+        if folder is not None:
+            folder.cleanup()
+        raise
+    prepared.path = path
+    if prepared.batched is not None and folder is not None:
+        prepared.alias = folder  # read batch by batch at load time: kept until then
+    elif folder is not None:
+        folder.cleanup()
+    return prepared
+
+
+def _parse_file(source: Source, path: Path, rel: str, refs: References,
+                digest: str) -> Prepared:
     try:
         if read_in_batches(path):  # first pass here; checked and loaded batch by batch
             return Prepared(path, rel, digest, batched=plan(path, source, refs))
         located = locate_headers(read_grids(path), source)
         checked = [_check_sheet(match, source, refs) for match in located.matches]
-    except FileRejected as exc:
-        return Prepared(path, rel, digest, reason=file_message(exc.rule, exc.detail))
+    except FileRejected as exc:  # its detail may quote the file's name (or suffix): shown safe
+        return Prepared(path, rel, digest,
+                        reason=file_message(exc.rule, display_name(exc.detail or "")))
     if sum(c.frame.height for c in checked) == 0:
         return Prepared(path, rel, digest, reason=file_message("empty"))
     across = _duplicates_across_sheets(checked, source)
@@ -337,6 +429,8 @@ def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, r
     finally:
         if p.batched is not None:
             p.batched.close()  # its temporary copy, if any, whatever happened
+        if p.alias is not None:
+            p.alias.cleanup()
 
 
 def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,

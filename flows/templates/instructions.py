@@ -23,6 +23,7 @@ from flows.templates.describe import (
     words,
 )
 from flows.templates.lists import ReferenceList
+from flows.xlsx_text import text_cell
 from schemas.base import Kind, Lookup, Source
 
 OFFICE_VI = "Phòng Kinh tế và Hạ tầng huyện Vĩnh Linh"
@@ -45,10 +46,10 @@ class _Writer:
     def line(self, vi: str, en: str = "", *, bold: bool = False, size: int = 11) -> None:
         """One statement: Vietnamese, then its English on the row below (not wrapped: long
         lines run over the empty cells to their right)."""
-        self.ws.cell(self.row, 1, vi).font = Font(bold=bold, size=size)
+        text_cell(self.ws, self.row, 1, vi).font = Font(bold=bold, size=size)
         self.row += 1
         if en:
-            self.ws.cell(self.row, 1, f"[{en}]").font = EN_FONT
+            text_cell(self.ws, self.row, 1, f"[{en}]").font = EN_FONT
             self.row += 1
 
     def bullet(self, vi: str, en: str = "") -> None:
@@ -61,7 +62,7 @@ class _Writer:
     def table(self, header: list[str], rows: list[list[object]],
               fills: list[PatternFill | None] | None = None) -> None:
         for j, text in enumerate(header, start=1):
-            cell = self.ws.cell(self.row, j, text)
+            cell = text_cell(self.ws, self.row, j, text)
             cell.font = Font(bold=True)
             cell.fill = TABLE_FILL
             cell.border = BORDER
@@ -69,7 +70,7 @@ class _Writer:
         self.row += 1
         for i, values in enumerate(rows):
             for j, value in enumerate(values, start=1):
-                cell = self.ws.cell(self.row, j, value)
+                cell = text_cell(self.ws, self.row, j, value)
                 cell.border = BORDER
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 cell.number_format = "@"

@@ -34,6 +34,7 @@ from flows.templates.instructions import (
     write_instructions,
 )
 from flows.templates.lists import ReferenceList
+from flows.xlsx_text import text_cell
 from schemas.base import Lookup, Source
 
 AUTHOR = "vlpipe"
@@ -77,7 +78,7 @@ def note(column: ColumnSpec) -> str:
 
 def _data_sheet(ws: Worksheet, columns: list[ColumnSpec]) -> None:
     for index, column in enumerate(columns, start=1):
-        cell = ws.cell(1, index, column.header)
+        cell = text_cell(ws, 1, index, column.header)
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if column.required else OPTIONAL_FILL
         cell.border = BORDER
@@ -117,9 +118,9 @@ def _title(text: str, limit: int = 32) -> str:
 
 def _lists_sheet(ws: Worksheet, catalog: Catalog) -> None:
     for j, (title, values) in enumerate(catalog.lists, start=1):
-        ws.cell(1, j, title).font = Font(bold=True)
+        text_cell(ws, 1, j, title).font = Font(bold=True)
         for i, value in enumerate(values, start=FIRST_ROW):
-            cell = ws.cell(i, j, value)
+            cell = text_cell(ws, i, j, value)
             cell.number_format = "@"
         ws.column_dimensions[ws.cell(1, j).column_letter].width = min(
             max(len(v) for v in (title, *values)) + 2, 60)

@@ -1,4 +1,7 @@
 -- What happened to every file seen in every run (loaded, skipped as already loaded, rejected).
+-- One row per (run, source, file): its first outcome. Warehouses written before recording was
+-- made idempotent may hold a retried task's second event for the same file; it is dropped
+-- here, else the uniqueness test would fail every night from then on.
 
 with
 
@@ -21,3 +24,6 @@ select
     rows_set_aside,
     recorded_at
 from events
+qualify row_number() over (
+    partition by run_id, source, file_name order by recorded_at, status, sha256
+) = 1
