@@ -165,7 +165,8 @@ def _touch_later(path: Path) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small warehouse over two nights, built by dbt: the first night's targets and zones,
-    replaced the second night by files that no longer hold CAPITAL_OWN nor CCN Cửa Tùng; an
+    replaced the second night by files that no longer hold CAPITAL_OWN nor CCN Cửa Tùng; a
+    unit's March report, corrected the second night by a new file of the same report date; an
     industrial unit and a unit that never reported, each employing one worker all of 2022."""
     mp = pytest.MonkeyPatch()
     mp.setenv(TODAY_ENV, TODAY)
@@ -189,13 +190,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
               [dict(zip(zones[0], r, strict=True)) for r in zones[1:]])
     for name in ("plan_targets.csv", "zones.csv"):
         _touch_later(raw / "reference" / name)
-    second = ingest(raw, warehouse, [], run_id="night-2")
-    assert [o.status for o in second.outcomes if o.status != "skipped"] == ["loaded", "loaded"]
+    corrected = raw / "enterprise_reports/e_sua.csv"
+    write_csv(corrected, ENTERPRISE_HEADERS,
+              [enterprise_row(1, {"Giá trị sản xuất theo giá hiện hành": "1300"})])
+    _touch_later(corrected)
+    second = ingest(raw, warehouse, ["enterprise_reports"], run_id="night-2")
+    assert [o.status for o in second.outcomes if o.status != "skipped"] == ["loaded"] * 3
     second.con.close()
     paths = Paths.of(raw, warehouse)
     outcome = run_dbt("build", paths, "--select", "+int_plan_targets__current",
-                      "+int_zones__current", "+int_kpi__labour", "--exclude-resource-type",
-                      "test")
+                      "+int_zones__current", "+int_kpi__labour",
+                      "+int_enterprise_reports__current", "--exclude-resource-type", "test")
     assert outcome.success, outcome.failures
     mp.undo()
     return paths.private_db
@@ -210,6 +215,13 @@ def test_a_newer_reference_file_replaces_the_older_one_whole(built):
     assert targets == [("IND_GO_CURRENT", 20.0), ("LAB_AVG_INCOME", 80.0)]
     assert zones == [("KCN_TBHX",)]
     assert set(refs.zones.values()) == {"KCN_TBHX"}  # what validation looks up, too
+
+
+def test_a_corrected_file_of_the_same_report_date_supersedes_the_old_rows(built):
+    with duckdb.connect(str(built), read_only=True) as con:
+        current = con.execute("select gross_output_current_mvnd from "
+                              "intermediate.int_enterprise_reports__current").fetchall()
+    assert current == [(1300.0,)]
 
 
 # -- 4. LAB_AVG_INCOME: labour in industry ----------------------------------------------------
