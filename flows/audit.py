@@ -16,18 +16,26 @@ import numpy as np
 import pandas as pd
 
 from flows.config import connect
+from flows.ingest.references import kpi_catalog
+from flows.ingest.validate import PII_MASK
+from schemas.registry import get_source
 
 STATUSES = ["met", "not_met", "no_data", "on_track", "at_risk"]
 PERCENT_BOUNDS = (-100.0, 1000.0)  # growth can be negative; shares stay within 0–100
 # A money KPI (billion VND) above this is a unit error (đồng typed where triệu đồng is meant
 # multiplies by a million), not an economy: ten times Vietnam's GDP. National-scale data fit.
 MAX_MONEY_BN = 100_000_000
+CULPRITS_PER_SOURCE = 3
+UNBLOCK = ("to unblock: ask the sender to send a corrected file: it replaces the old one "
+           "(for monthly reports, with the same or a later report date); the next run then "
+           "builds without the bad rows")
 
 
 @dataclass
 class AuditResult:
     success: bool
     checks: list[dict] = field(default_factory=list)  # table, expectation, column, ok, detail
+    culprits: list[str] = field(default_factory=list)  # loaded rows behind KPIs out of bounds
 
     @property
     def failures(self) -> list[dict]:
@@ -39,6 +47,10 @@ class AuditResult:
         lines = [f"audit FAILED: {len(self.failures)} of {len(self.checks)} expectations"]
         lines += [f"  - {c['table']}: {c['expectation']} {c['column'] or ''} {c['detail']}"
                   for c in self.failures]
+        if self.culprits:
+            lines += ["  rows most likely responsible (file, row, column = value):"]
+            lines += [f"    - {c}" for c in self.culprits]
+            lines += [f"  {UNBLOCK}"]
         return "\n".join(lines)
 
 
@@ -89,12 +101,51 @@ def _scorecard_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame
     return frame
 
 
+def out_of_bounds(frame: pd.DataFrame) -> set[str]:
+    """KPI codes of a scorecard frame whose actual breaks the money or percent bound."""
+    money = frame["money_actual"].astype(float)
+    percent = frame["percent_actual"].astype(float)
+    bad = (money < 0) | (money > MAX_MONEY_BN) | (percent < PERCENT_BOUNDS[0]) | (
+        percent > PERCENT_BOUNDS[1])
+    return set(frame.loc[bad, "kpi_code"])
+
+
+def culprits(con: duckdb.DuckDBPyConnection, kpi_codes: set[str]) -> list[str]:
+    """The loaded rows most likely behind KPIs out of their bounds, with their file and row:
+    for each KPI's source (the KPI catalogue), the values of its plausible fields (declared
+    in schemas/) farthest outside their range; negative values first. One query a source."""
+    catalogue = kpi_catalog()
+    names = sorted(set(catalogue.filter(catalogue["kpi_code"].is_in(sorted(kpi_codes)))[
+        "source"].to_list()))
+    found = []
+    for source in map(get_source, names):
+        fields = [f for f in source.fields if f.plausible]
+        if not fields:
+            continue
+        scored = " union all ".join(
+            f"select _file_id, _source_row, '{f.name}' as column_name, {f.name}::double as v, "
+            f"case when {f.name} < 0 then 1e300 else greatest({f.name} / {f.plausible[1]}, "
+            f"{f.plausible[0]} / nullif({f.name}, 0)) end as score from raw.{source.table}"
+            for f in fields)
+        rows = con.execute(
+            f"select files.file_name, scored._source_row, scored.column_name, scored.v "
+            f"from ({scored}) as scored join ops.files as files "
+            f"on files.file_id = scored._file_id where scored.score is not null "
+            f"order by scored.score desc limit {CULPRITS_PER_SOURCE}").fetchall()
+        for file_name, row, column, value in rows:
+            shown = PII_MASK if source.has_pii else f"{value:g}"
+            found.append(f"{file_name} row {row} ({source.name}), column {column} = {shown}")
+    return found
+
+
 def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, list]]:
     import great_expectations as gx
 
     e = gx.expectations
+    # The plan's KPIs as the models read them (the latest targets file of the reference).
     plan_kpis = [f"{p}/{k}" for p, k in con.execute(
-        "select distinct plan_id, kpi_code from raw.plan_targets").fetchall()]
+        "select distinct plan_id, kpi_code from intermediate.int_plan_targets__current"
+    ).fetchall()]
     scorecard = _scorecard_frame(con, "kpi_scorecard")
     history = _scorecard_frame(con, "kpi_scorecard_history")
     suites = {
@@ -155,6 +206,10 @@ def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
     result = AuditResult(success=True)
     with connect(db_path, read_only=True) as con:
         suites = _suites(con)
+        offending = set().union(*(out_of_bounds(suites[t][0])
+                                  for t in ("kpi_scorecard", "kpi_scorecard_history")))
+        if offending:
+            result.culprits = culprits(con, offending)
     for table, (frame, expectations) in suites.items():
         batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("build")
         suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=expectations))

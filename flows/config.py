@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,19 @@ SQL_DIR = PROJECT_ROOT / "sql"
 PII_KEY_ENV = "VLPIPE_PII_KEY"
 PII_SECRET_BLOCK = "vlpipe-pii-key"
 ANALYST_DB = "vinhlinh.duckdb"
+KPI_CATALOG = SQL_DIR / "seeds" / "kpi_catalog.csv"  # the KPI catalogue, read by dbt and Python
+TODAY_ENV = "VLPIPE_TODAY"
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+def run_date() -> dt.date:
+    """The run's own date ("today"), the one place that decides it: ``VLPIPE_TODAY``
+    (YYYY-MM-DD, for reproducible runs and tests), else today's date in Vietnam. Nothing a
+    file reports can have happened after it (a period, a report date, …)."""
+    value = os.environ.get(TODAY_ENV, "").strip()
+    if value:
+        return dt.date.fromisoformat(value)
+    return dt.datetime.now(VIETNAM).date()
 
 
 def configure_prefect_environment() -> None:

@@ -41,6 +41,16 @@ class Lookup(StrEnum):
     VSIC_INDUSTRY = "vsic_industry"  # 4–5 digit VSIC code whose division counts as industry
     LEAD_UNIT = "lead_unit"  # a lead unit of the reference list
     DECISION_NO = "decision_no"  # like "125/QĐ-UBND"
+    KPI_CODE = "kpi_code"  # a KPI of the catalogue (sql/seeds/kpi_catalog.csv)
+
+
+# Money units a value may be written in, and their size in đồng: a value far from its unit's
+# history by about one of their ratios names the unit typed by mistake.
+MONEY_UNITS: dict[str, float] = {"đồng": 1.0, "nghìn đồng": 1e3, "triệu đồng": 1e6,
+                                 "tỷ đồng": 1e9}
+# A value more than this many times above (or below) its unit's median of earlier rows is
+# rejected as implausible (see Field.plausible).
+PLAUSIBLE_RATIO = 1000.0
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,19 @@ class Field:
     pii: Pii | None = None
     resolved_as: str | None = None  # name of the column a lookup writes (commune → commune_code)
     reference_date: str | None = None  # field giving the date a lookup applies at
-    # For the people who fill the Excel templates (flows/templates) only; never read when a
-    # file is ingested. The unit the value is written in ("triệu đồng", "người"), and what
-    # the column means where its header does not say it, in Vietnamese and English.
+    # DATE/MONTH: whether a value may lie after the run date (a task's due date); by default
+    # a date after the run's own date is a typo and the row is rejected.
+    future: bool = False
+    # NUMBER/INTEGER: the area's plausible range of a positive value, in the field's unit,
+    # generous. A positive value is rejected when it lies more than PLAUSIBLE_RATIO times
+    # away from the median of its unit's earlier rows (Source.history_by), or, for a unit
+    # with no history, outside this range; the message names a money unit typed by mistake
+    # (đồng for triệu đồng) where one explains it.
+    plausible: tuple[float, float] | None = None
+    # The unit the value is written in ("triệu đồng", "người"): shown in the Excel templates
+    # (flows/templates) and read by the plausibility check (a money unit typed by mistake).
+    # What the column means where its header does not say it, in Vietnamese and English, is
+    # for the people who fill the templates only.
     unit: str = ""
     description_vi: str = ""
     description_en: str = ""
@@ -102,6 +122,8 @@ class Source:
     reference: bool = False
     keep_extra_columns: bool = True
     files: str = "**/*"  # glob below the folder selecting this source's files
+    # The column naming the unit whose earlier rows a value is compared with (Field.plausible)
+    history_by: str | None = None
 
     @property
     def table(self) -> str:

@@ -20,9 +20,11 @@ BUDGET = Source(
                               "Thu khu vực ngoài quốc doanh": TOTAL,
                               "Công nghiệp": INDUSTRY, "Trong đó: ngành Công nghiệp": INDUSTRY}),
         Field("amount", "Số thu", Kind.NUMBER, unit="triệu đồng", required=True, ge=0,
+              plausible=(0.1, 1e8),
               aliases=("Số tiền", "Thực thu")),
     ),
     key=("period", "item"),
+    history_by="item",
     row_rules=(
         # Within a file: industry revenue of a month cannot exceed the month's total.
         RowRule("industry_gt_total", "amount",

@@ -19,8 +19,9 @@ ECONOMY = Source(
                               "Công nghiệp - xây dựng: Công nghiệp": "Công nghiệp",
                               "Thuế sản phẩm trừ trợ cấp sản phẩm": "Thuế sản phẩm"}),
         Field("value_added_current", "Giá trị tăng thêm theo giá hiện hành", Kind.NUMBER,
-              unit="triệu đồng",
+              unit="triệu đồng", plausible=(1, 1e9),
               required=True, ge=0, aliases=("GTTT giá hiện hành", "Giá trị tăng thêm")),
     ),
     key=("year", "quarter", "sector"),
+    history_by="sector",
 )

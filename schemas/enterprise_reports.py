@@ -4,6 +4,10 @@ import polars as pl
 
 from schemas.base import Field, Kind, Lookup, RowRule, Source
 
+# Plausible ranges (Field.plausible), generous: a month of one unit, in triệu đồng (10,000
+# đồng to 100,000 tỷ đồng), and a unit's headcount.
+MONTHLY_MONEY = (0.01, 1e8)
+HEADCOUNT = (1, 100_000)
 OWNERSHIP = ("DNNN", "Ngoài nhà nước", "FDI", "HTX", "Hộ cá thể")
 
 ENTERPRISE_REPORTS = Source(
@@ -33,23 +37,26 @@ ENTERPRISE_REPORTS = Source(
         Field("report_date", "Ngày lập báo cáo", Kind.DATE, required=True,
               aliases=("Ngày báo cáo", "Ngày lập")),
         Field("gross_output_current", "Giá trị sản xuất theo giá hiện hành", Kind.NUMBER,
-              unit="triệu đồng", ge=0,
+              unit="triệu đồng", plausible=MONTHLY_MONEY, ge=0,
               aliases=("GTSX giá hiện hành", "Giá trị sản xuất giá hiện hành")),
         Field("gross_output_const2010", "Giá trị sản xuất theo giá so sánh 2010", Kind.NUMBER,
-              unit="triệu đồng",
+              unit="triệu đồng", plausible=MONTHLY_MONEY,
               ge=0, aliases=("GTSX giá so sánh 2010", "Giá trị sản xuất giá so sánh 2010",
                              "Giá trị sản xuất theo giá cố định 2010")),
-        Field("revenue", "Doanh thu", Kind.NUMBER, unit="triệu đồng", ge=0),
+        Field("revenue", "Doanh thu", Kind.NUMBER, unit="triệu đồng", plausible=MONTHLY_MONEY,
+              ge=0),
         Field("taxes_paid", "Nộp ngân sách", Kind.NUMBER,
-              unit="triệu đồng", ge=0, aliases=("Nộp NSNN",)),
+              unit="triệu đồng", plausible=(0.001, 1e7), ge=0, aliases=("Nộp NSNN",)),
         Field("own_capital_invested", "Vốn đầu tư thực hiện từ vốn tự có", Kind.NUMBER,
-              unit="triệu đồng", ge=0,
+              unit="triệu đồng", plausible=MONTHLY_MONEY, ge=0,
               blank_as_zero=True, aliases=("Vốn tự có", "Vốn đầu tư từ vốn tự có")),
         Field("employees", "Tổng số lao động", Kind.INTEGER, unit="người", ge=0,
+              plausible=HEADCOUNT,
               aliases=("Số lao động", "Lao động")),
-        Field("trained_employees", "Lao động qua đào tạo", Kind.INTEGER, unit="người", ge=0),
+        Field("trained_employees", "Lao động qua đào tạo", Kind.INTEGER, unit="người", ge=0,
+              plausible=HEADCOUNT),
         Field("avg_monthly_income", "Thu nhập bình quân", Kind.NUMBER,
-              unit="triệu đồng/người/tháng", ge=0,
+              unit="triệu đồng/người/tháng", plausible=(0.1, 1000), ge=0,
               aliases=("Thu nhập bình quân tháng",)),
         Field("advanced_machinery", "Ứng dụng máy móc thiết bị tiên tiến", Kind.BOOL,
               aliases=("Ứng dụng máy móc, thiết bị tiên tiến", "Máy móc thiết bị tiên tiến")),
@@ -58,6 +65,7 @@ ENTERPRISE_REPORTS = Source(
     ),
     key=("tax_code", "period"),
     version_by=("report_date",),
+    history_by="tax_code",
     row_rules=(
         RowRule("period_after_report_date", "period", pl.col("period") <= pl.col("report_date")),
         RowRule("trained_gt_employees", "trained_employees",

@@ -4,6 +4,8 @@ import polars as pl
 
 from schemas.base import Field, Kind, Lookup, RowRule, Source
 
+# Plausible range of a scheme's money (Field.plausible), in đồng: 100,000 đồng to 100 tỷ đồng.
+SCHEME_MONEY = (1e5, 1e11)
 FUND_SOURCES = ("Quốc gia", "Tỉnh", "Huyện")
 SUPPORT_TYPES = (
     "Máy móc thiết bị", "Mô hình trình diễn", "Đào tạo nghề", "Hội chợ triển lãm",
@@ -39,15 +41,18 @@ KHUYEN_CONG = Source(
               choice_aliases={"Máy móc, thiết bị": "Máy móc thiết bị",
                               "Hội chợ, triển lãm": "Hội chợ triển lãm"}),
         Field("scheme_cost", "Tổng kinh phí đề án", Kind.NUMBER, unit="đồng", gt=0,
+              plausible=SCHEME_MONEY,
               aliases=("Tổng kinh phí",)),
         Field("approved_amount", "Kinh phí được duyệt", Kind.NUMBER, unit="đồng", gt=0,
+              plausible=SCHEME_MONEY,
               aliases=("Kinh phí hỗ trợ được duyệt", "Kinh phí phê duyệt")),
         Field("disbursed_amount", "Kinh phí đã giải ngân", Kind.NUMBER,
-              unit="đồng", ge=0, blank_as_zero=True,
+              unit="đồng", ge=0, blank_as_zero=True, plausible=SCHEME_MONEY,
               aliases=("Đã giải ngân", "Kinh phí giải ngân")),
         Field("disbursement_date", "Ngày giải ngân", Kind.DATE),
     ),
     key=("decision_no", "beneficiary_tax_code"),
+    history_by="beneficiary_tax_code",
     row_rules=(
         RowRule("approved_gt_cost", "approved_amount",
                 pl.col("approved_amount") <= pl.col("scheme_cost")),

@@ -28,6 +28,7 @@ LABOUR = Source(
               choice_aliases={"Chưa đào tạo": "Chưa qua đào tạo", "Đại học": "Đại học trở lên",
                               "Trên đại học": "Đại học trở lên"}),
         Field("monthly_wage", "Tiền lương tháng", Kind.NUMBER, unit="đồng", gt=0,
+              plausible=(100_000, 2e9),
               aliases=("Lương tháng", "Tiền lương")),
         Field("residence_commune", "Xã nơi cư trú", Kind.TEXT, aliases=("Nơi cư trú",)),
     ),
@@ -38,4 +39,5 @@ LABOUR = Source(
         RowRule("end_before_start", "end_date", pl.col("end_date") >= pl.col("start_date")),
     ),
     keep_extra_columns=False,
+    history_by="employer_tax_code",
 )

@@ -1,7 +1,8 @@
 """Every rule a row or a file can break, with its message in Vietnamese and English.
 
 Placeholders: ``{header}`` the column as written in the sender's file, ``{value}`` the cell,
-``{detail}`` rule-specific context. The people who sent the file read the Vietnamese text.
+``{detail}`` rule-specific context, ``{part[i]}`` its i-th part where it has several
+(separated by "|"). The people who sent the file read the Vietnamese text.
 """
 
 from __future__ import annotations
@@ -174,6 +175,30 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "Column '{header}': the cell holds {detail} characters or more (an Excel cell's limit; "
         "its text may have been cut), starting '{value}'; check the cell.",
     ),
+    "future_date": (
+        "Cột '{header}': '{value}' ở sau ngày chạy {detail}; năm hoặc ngày có thể bị gõ nhầm.",
+        "Column '{header}': '{value}' is after the run date {detail}; a mistyped year or date?",
+    ),
+    "kpi_code": (
+        "Cột '{header}': mã chỉ tiêu '{value}' không có trong danh mục chỉ tiêu "
+        "(sql/seeds/kpi_catalog.csv); có thể bị gõ nhầm.",
+        "Column '{header}': KPI code '{value}' is not in the KPI catalogue "
+        "(sql/seeds/kpi_catalog.csv); a typo?",
+    ),
+    # {part[i]}: the i-th part of the detail "wrong unit|unit|factor VI|factor EN|basis VI|
+    # basis EN" (flows/ingest/validate.py, implausible).
+    "unit_error": (
+        "Cột '{header}': '{value}' {part[4]}: có vẻ đã nhập theo đơn vị {part[0]} thay cho "
+        "{part[1]} ({part[2]}). Hãy sửa và gửi lại tệp: tệp mới thay thế tệp cũ.",
+        "Column '{header}': '{value}' is {part[5]}: looks like {part[0]} typed instead of "
+        "{part[1]} ({part[3]}). Correct it and send the file again: the new file replaces "
+        "the old one.",
+    ),
+    "implausible": (
+        "Cột '{header}': '{value}' {part[4]}; hãy kiểm tra lại số liệu và đơn vị tính "
+        "({part[1]}).",
+        "Column '{header}': '{value}' is {part[5]}; check the figure and its unit ({part[1]}).",
+    ),
 }
 
 FILE_RULES: dict[str, tuple[str, str]] = {
@@ -266,8 +291,9 @@ def row_message(rule: str, header: str, value: object, detail: str = "") -> tupl
     """The (Vietnamese, English) message for a broken row rule."""
     vi, en = ROW_RULES[rule]
     text = "" if value is None else str(value)
-    return (vi.format(header=header, value=text, detail=detail),
-            en.format(header=header, value=text, detail=detail))
+    part = tuple(detail.split("|"))  # a detail of several parts, for the templates that use them
+    return (vi.format(header=header, value=text, detail=detail, part=part),
+            en.format(header=header, value=text, detail=detail, part=part))
 
 
 def file_message(rule: str, detail: str = "") -> str:

@@ -18,7 +18,8 @@ PLAN_TASKS = Source(
         Field("lead_unit", "Đơn vị chủ trì", Kind.TEXT, required=True, lookup=Lookup.LEAD_UNIT,
               resolved_as="lead_unit_code"),
         Field("partner_units", "Đơn vị phối hợp", Kind.TEXT),
-        Field("due_date", "Hạn hoàn thành", Kind.DATE, required=True, aliases=("Thời hạn",)),
+        Field("due_date", "Hạn hoàn thành", Kind.DATE, required=True, aliases=("Thời hạn",),
+              future=True),  # a deadline may lie ahead
         Field("report_date", "Ngày báo cáo", Kind.DATE, required=True),
         Field("status", "Tình trạng", Kind.CATEGORY, required=True, choices=STATUSES,
               aliases=("Trạng thái", "Tiến độ"),

@@ -5,7 +5,7 @@ They are loaded before the other sources, whose lookups (communes, zones, VSIC d
 lead units) read them.
 """
 
-from schemas.base import Field, Kind, Source
+from schemas.base import Field, Kind, Lookup, Source
 
 COMPARATORS = ("gt", "gte", "between")
 
@@ -17,7 +17,7 @@ PLAN_TARGETS = Source(
     fields=(
         Field("plan_id", "Mã kế hoạch", Kind.CODE, required=True),
         Field("year", "Năm", Kind.INTEGER, required=True, ge=2000, le=2100),
-        Field("kpi_code", "Mã chỉ tiêu", Kind.CODE, required=True),
+        Field("kpi_code", "Mã chỉ tiêu", Kind.CODE, required=True, lookup=Lookup.KPI_CODE),
         Field("kpi_name_vi", "Tên chỉ tiêu", Kind.TEXT, required=True),
         Field("unit", "Đơn vị tính", Kind.TEXT, required=True),
         Field("comparator", "So sánh", Kind.CATEGORY, required=True, choices=COMPARATORS),
@@ -40,8 +40,9 @@ COMMUNES = Source(
         Field("commune_code", "Mã xã", Kind.CODE, required=True, aliases=("Mã đơn vị",)),
         Field("commune_name", "Tên xã", Kind.TEXT, required=True, aliases=("Tên đơn vị",)),
         Field("commune_type", "Loại", Kind.CATEGORY, choices=("Xã", "Thị trấn", "Phường")),
-        Field("valid_from", "Hiệu lực từ", Kind.DATE, required=True),
-        Field("valid_to", "Hiệu lực đến", Kind.DATE),
+        # a reorganisation may be decided ahead of the day it takes effect
+        Field("valid_from", "Hiệu lực từ", Kind.DATE, required=True, future=True),
+        Field("valid_to", "Hiệu lực đến", Kind.DATE, future=True),
         Field("successor_code", "Mã xã kế thừa", Kind.CODE),
     ),
     key=("commune_code", "valid_from"),

@@ -99,7 +99,8 @@ def _enterprise(reports: list[dict], year: int, end: date) -> dict[str, float | 
 def _labour(spells: list[dict], industrial: set[str], year: int,
             end: date) -> dict[str, float | None]:
     """Headcounts on end (31/12 for a whole year) against 31/12 of the year before; income
-    over the worker-months of the year whose last day is on or before end."""
+    over the worker-months of the year whose last day is on or before end; all three at
+    industrial employers only."""
     out: dict[str, float | None] = dict.fromkeys(
         ("LAB_TRAINED_RATIO", "LAB_NEW_JOBS", "LAB_AVG_INCOME"))
     at_ind = [s for s in spells if s["employer_tax_code"] in industrial]
@@ -115,7 +116,7 @@ def _labour(spells: list[dict], industrial: set[str], year: int,
         last_day = _month_end(year, m)
         if last_day > end:
             break
-        for s in spells:
+        for s in at_ind:  # labour in industry, as the two headcount KPIs
             if _active(s, last_day):
                 wages += s["monthly_wage"]
                 months += 1

@@ -173,6 +173,10 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
     assert state.is_failed()
     result = state.result(raise_on_failure=False)
     assert "audit failed" in result.message and "money_actual" in result.message
+    # ... naming the file and row behind the refusal, and how to unblock it.
+    assert "row 999999 (enterprise_reports), column gross_output_current = -1e+12" in \
+        result.message
+    assert "send a corrected file: it replaces the old one" in result.message
     assert (warehouse / "published.json").read_text() == before
     assert (warehouse / "vinhlinh.duckdb").read_bytes() == analyst_before
 

@@ -36,7 +36,7 @@ from flows.ingest.load import (
 )
 from flows.ingest.parse import Parsed, parse_grid
 from flows.ingest.readers import FileRejected, read_grids, read_in_batches
-from flows.ingest.references import References
+from flows.ingest.references import References, with_history
 from flows.ingest.validate import (
     duplicate_keys,
     key_columns,
@@ -146,6 +146,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     """
     ledger.ensure_raw_table(con, source)
     known = Known.of(con, source.name)
+    refs = with_history(con, source, refs)  # one query: each unit's values so far
     # A retry of this source in the same run (Prefect retries a failed task) keeps what the
     # first attempt recorded: each file has one outcome per run.
     recorded = ledger.run_outcomes(con, run_id, source.name)
@@ -228,7 +229,8 @@ def record_unchanged(con: duckdb.DuckDBPyConnection, source: Source,
 def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
                 run_id: str, refs: References, pii_key: bytes | None) -> FileOutcome:
     """Load one file, or record why not; whatever is in the file, the run goes on."""
-    prepared = prepare_file(source, raw_dir, path, refs, Known.of(con, source.name))
+    prepared = prepare_file(source, raw_dir, path, with_history(con, source, refs),
+                            Known.of(con, source.name))
     return load_prepared(con, source, prepared, run_id, pii_key)
 
 

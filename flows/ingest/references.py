@@ -1,18 +1,27 @@
-"""Reference data as lookups for validation: communes by date, zones, VSIC divisions, units.
+"""Reference data as lookups for validation: communes by date, zones, VSIC divisions, units,
+the KPI catalogue, the run date, and each unit's history of values.
 
 Built before each source is ingested from the reference tables already loaded in the private
-warehouse (the current version of each key), so the plan's lists are data, not code.
+warehouse (the rows of the latest file of each reference source: a newer file replaces the
+older one whole), so the plan's lists are data, not code.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
+from flows.config import KPI_CATALOG, run_date
 from flows.ingest.text import fold, fold_expr, on_distinct
+from schemas.base import Source
+
+HISTORY_SUFFIX = "__median"
 
 _COMMUNE_PREFIX = r"^(thi tran|tt|xa|phuong|p)\s+"
 _ZONE_WORDS = (("khu cong nghiep", "kcn"), ("cum cong nghiep", "ccn"))
@@ -45,22 +54,63 @@ class References:
     zones: dict[str, str] = field(default_factory=dict)  # folded name/code → zone_code
     industry_divisions: set[str] = field(default_factory=set)
     lead_units: dict[str, str] = field(default_factory=dict)  # folded name/code → unit_code
+    kpi_codes: frozenset[str] = field(default_factory=frozenset)  # the KPI catalogue's codes
+    today: dt.date = field(default_factory=run_date)  # the run's own date
+    # Of the source being ingested: its history_by column, then the median of each plausible
+    # field's positive values over earlier loaded rows, named <field>__median (None: none).
+    history: pl.DataFrame | None = None
+
+
+def _raw_table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema='raw' "
+        "and table_name=?", [table]).fetchone()[0] > 0
 
 
 def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str) -> list[tuple]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema='raw' "
-        "and table_name=?", [table]).fetchone()[0]
-    if not exists:
+    """The current rows of a reference table: those of its latest loaded file (as the dbt
+    models read them, macro reference_file), one per key."""
+    if not _raw_table_exists(con, table):
         return []
     return con.execute(
         f"select {columns} from raw.{table} "
-        f"qualify row_number() over (partition by {key} order by _file_seq desc, "
-        f"_source_row desc) = 1").fetchall()
+        f"where _file_seq = (select max(_file_seq) from raw.{table}) "
+        f"qualify row_number() over (partition by {key} order by _source_row desc) = 1"
+    ).fetchall()
+
+
+@functools.cache
+def kpi_catalog() -> pl.DataFrame:
+    """The KPI catalogue (sql/seeds/kpi_catalog.csv, the dbt seed): the one list of KPIs and
+    their sources, read by the SQL models and by Python alike."""
+    return pl.read_csv(KPI_CATALOG, infer_schema=False)
+
+
+def kpi_codes() -> frozenset[str]:
+    return frozenset(kpi_catalog()["kpi_code"].to_list())
+
+
+def load_history(con: duckdb.DuckDBPyConnection, source: Source) -> pl.DataFrame | None:
+    """Per unit (``source.history_by``), the median of each plausible field's positive values
+    over the rows loaded so far: one query for the source, run once before its files."""
+    fields = [f.name for f in source.fields if f.plausible]
+    by = source.history_by
+    if not by or not fields or not _raw_table_exists(con, source.table):
+        return None
+    medians = ", ".join(f"median({n}) filter (where {n} > 0)::double as {n}{HISTORY_SUFFIX}"
+                        for n in fields)
+    return con.execute(f"select {by}, {medians} from raw.{source.table} "
+                       f"where {by} is not null group by {by}").pl()
+
+
+def with_history(con: duckdb.DuckDBPyConnection, source: Source,
+                 refs: References) -> References:
+    """The references, with the history of the source about to be ingested."""
+    return dataclasses.replace(refs, history=load_history(con, source))
 
 
 def load_references(con: duckdb.DuckDBPyConnection) -> References:
-    refs = References()
+    refs = References(kpi_codes=kpi_codes())
     communes = _current(con, "communes", "commune_code, valid_from",
                         "commune_code, commune_name, valid_from, valid_to")
     if communes:

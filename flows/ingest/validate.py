@@ -1,13 +1,15 @@
 """Validate typed rows against the source's pandera contract, collecting every failure.
 
 The contract is generated from the source declaration (types, required columns, ranges,
-categories, lookups against reference data, cross-column rules) so it cannot drift from it.
-Validation is lazy: every broken rule of every row is reported, not only the first.
+categories, lookups against reference data, dates not after the run date, cross-column
+rules, plausibility against each unit's history) so it cannot drift from it. Validation is
+lazy: every broken rule of every row is reported, not only the first.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import pandera.polars as pa
 import polars as pl
@@ -15,9 +17,23 @@ from pandera.errors import SchemaErrors
 from stdnum.vn import mst
 
 from flows.ingest.parse import ERROR_SCHEMA, POLARS_TYPES, empty_errors
-from flows.ingest.references import References, resolve_communes, zone_key_expr
+from flows.ingest.references import (
+    HISTORY_SUFFIX,
+    References,
+    resolve_communes,
+    zone_key_expr,
+)
 from flows.ingest.text import fold_expr, on_distinct
-from schemas.base import Field, Lookup, Pii, Source, pseudonym_column
+from schemas.base import (
+    MONEY_UNITS,
+    PLAUSIBLE_RATIO,
+    Field,
+    Kind,
+    Lookup,
+    Pii,
+    Source,
+    pseudonym_column,
+)
 
 DECISION_NO = r"^\d+[A-Za-z]?/(QĐ|QD|qđ|qd)-[0-9A-Za-zĐđ\-]+$"
 PII_MASK = "(ẩn – dữ liệu cá nhân / hidden – personal data)"
@@ -86,6 +102,8 @@ def _lookup_check(f: Field, refs: References) -> pa.Check | None:
             return pa.Check.str_matches(r"^\d{12}$", name=name, error=name)
         case Lookup.DECISION_NO:
             return pa.Check.str_matches(DECISION_NO, name=name, error=name)
+        case Lookup.KPI_CODE:
+            return pa.Check.isin(sorted(refs.kpi_codes), name=name, error=name)
         case Lookup.VSIC_INDUSTRY:
             divisions = sorted(refs.industry_divisions)
             return pa.Check(
@@ -116,6 +134,8 @@ def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
             checks.append(pa.Check.le(f.le, name="max", error="max"))
         if f.choices:
             checks.append(pa.Check.isin(list(f.choices), name="category", error="category"))
+        if f.kind in (Kind.DATE, Kind.MONTH) and not f.future:
+            checks.append(pa.Check.le(refs.today, name="future_date", error="future_date"))
         if f.lookup and not f.resolved_as:
             check = _lookup_check(f, refs)
             if check is not None:
@@ -130,7 +150,9 @@ def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
 
 
-def _detail(source: Source, rule: str, column: str) -> str:
+def _detail(source: Source, rule: str, column: str, refs: References) -> str:
+    if rule == "future_date":
+        return refs.today.strftime("%d/%m/%Y")
     if rule in ("min", "min_exclusive", "max"):
         f = source.field(column)
         return f"{f.ge if rule == 'min' else f.gt if rule == 'min_exclusive' else f.le:g}"
@@ -154,10 +176,105 @@ def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source, refs: Refe
     except SchemaErrors as exc:
         failures = exc.failure_cases
     errors = [duplicate_keys(key_columns(frame, source, parse_errors), source)
-              if check_duplicates else empty_errors()]
+              if check_duplicates else empty_errors(), implausible(frame, text, source, refs)]
     if failures is not None and failures.height:
-        errors.append(_to_errors(failures, frame, text, source))
+        errors.append(_to_errors(failures, frame, text, source, refs))
     return pl.concat(errors, how="vertical")
+
+
+def _en_number(x: float) -> str:
+    return f"{x:,.10g}"
+
+
+def _vi_number(text: str) -> str:
+    """1,000.5 → 1.000,5"""
+    return text.translate(str.maketrans(",.", ".,"))
+
+
+def _unit_mistakes(unit: str) -> list[tuple[str, float]]:
+    """(a money unit typed by mistake, how many times it makes the value too large) for a
+    field written in ``unit`` ("triệu đồng/người/tháng" is in triệu đồng); none for units
+    that are not money."""
+    base = unit.split("/")[0].strip()
+    if base not in MONEY_UNITS:
+        return []
+    return [(w, MONEY_UNITS[base] / size) for w, size in MONEY_UNITS.items() if w != base]
+
+
+def _factor_text(factor: float) -> str:
+    return f"×{_en_number(factor)}" if factor > 1 else f"÷{_en_number(1 / factor)}"
+
+
+def implausible(frame: pl.DataFrame, text: pl.DataFrame, source: Source,
+                refs: References) -> pl.DataFrame:
+    """Positive values of the plausible fields far from their unit's own history (the
+    median of its earlier rows, ``refs.history``) or, for a unit with no history, outside the
+    area's range: rejected as ``unit_error`` where a money unit typed by mistake explains
+    the gap, else as ``implausible``. Whole columns; nothing per row."""
+    fields = [f for f in source.fields if f.plausible and f.name in frame.columns]
+    if not fields or frame.height == 0:
+        return empty_errors()
+    by = source.history_by
+    probe = frame.select("_row", *([by] if by else []), *[f.name for f in fields])
+    if refs.history is not None and by:
+        probe = probe.join(refs.history, on=by, how="left")
+    found = [_implausible_field(probe, text, f, source.has_pii) for f in fields]
+    return pl.concat(found, how="vertical")
+
+
+def _implausible_field(probe: pl.DataFrame, text: pl.DataFrame, f: Field,
+                       personal: bool) -> pl.DataFrame:
+    lo, hi = f.plausible
+    value = pl.col(f.name).cast(pl.Float64)
+    history = f.name + HISTORY_SUFFIX
+    median = pl.col(history) if history in probe.columns else pl.lit(None, pl.Float64)
+    known = median.is_not_null() & (median > 0)
+    ratio = value / pl.when(known).then(median).otherwise(math.sqrt(lo * hi))
+    flagged = (value > 0) & pl.when(known).then(
+        (ratio > PLAUSIBLE_RATIO) | (ratio < 1 / PLAUSIBLE_RATIO)
+    ).otherwise(~value.is_between(lo, hi))
+    rows = probe.filter(flagged.fill_null(False))
+    if rows.height == 0:
+        return empty_errors()
+    # The money unit typed by mistake: the one whose factor is nearest the gap and explains
+    # it (within ~30× of the unit's median; back inside the area's range).
+    mistakes = _unit_mistakes(f.unit)
+    cause = pl.lit(None, pl.Utf8)
+    if mistakes:
+        distances = [
+            pl.when(pl.when(known).then(d <= 1.5).otherwise(
+                (value / factor).is_between(lo, hi))).then(d)
+            for _, factor in mistakes
+            for d in [(ratio.log10() - math.log10(factor)).abs()]]
+        nearest = pl.min_horizontal(distances)
+        for (wrong, factor), d in zip(mistakes, distances, strict=True):
+            shown = _factor_text(factor)
+            cause = pl.when(d == nearest).then(pl.lit(
+                f"{wrong}|{f.unit}|{_vi_number(shown)}|{shown}")).otherwise(cause)
+    ratio_text = _en_number(PLAUSIBLE_RATIO)
+    range_text = f"{_en_number(lo)}–{_en_number(hi)} {f.unit}"
+    # The median of other people's wages is personal data: not shown for such a source.
+    median_text = (pl.lit("") if personal else pl.concat_str(
+        pl.lit(" ("), median.round(3).cast(pl.Utf8), pl.lit(f" {f.unit})")))
+    basis_vi = pl.when(known).then(pl.concat_str(
+        pl.lit(f"lệch hơn {_vi_number(ratio_text)} lần so với trung vị các dòng trước của "
+               "đơn vị này"), median_text.str.replace(".", ",", literal=True),
+    )).otherwise(pl.lit(f"nằm ngoài khoảng hợp lý của địa bàn ({_vi_number(range_text)})"))
+    basis_en = pl.when(known).then(pl.concat_str(
+        pl.lit(f"more than {ratio_text} times away from this unit's median of earlier rows"),
+        median_text,
+    )).otherwise(pl.lit(f"outside the area's plausible range ({range_text})"))
+    written = (text.select("_row", pl.col(f.name).alias("value")) if f.name in text.columns
+               else rows.select("_row", pl.col(f.name).cast(pl.Utf8).alias("value")))
+    return rows.select(
+        pl.col("_row").cast(pl.Int32),
+        pl.lit(f.name).alias("column"),
+        pl.when(cause.is_not_null()).then(pl.lit("unit_error")).otherwise(pl.lit("implausible"))
+        .alias("rule"),
+        pl.concat_str(cause.fill_null(f"|{f.unit}||"), basis_vi, basis_en, separator="|")
+        .alias("detail"),
+    ).join(written.with_columns(pl.col("_row").cast(pl.Int32)), on="_row", how="left").select(
+        "_row", "column", "value", "rule", "detail")
 
 
 def _as_written(text: pl.DataFrame, column: str, index: int) -> str | None:
@@ -165,7 +282,7 @@ def _as_written(text: pl.DataFrame, column: str, index: int) -> str | None:
 
 
 def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
-               source: Source) -> pl.DataFrame:
+               source: Source, refs: References) -> pl.DataFrame:
     """Pandera's failure cases as error rows, showing each value as the sender wrote it."""
     rows = []
     for case in failures.filter(pl.col("index").is_not_null()).iter_rows(named=True):
@@ -176,7 +293,7 @@ def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
         else:
             column = case["column"]
             rule = "required" if check == "not_nullable" else check
-        detail = _detail(source, rule, column)
+        detail = _detail(source, rule, column, refs)
         if rule == "commune":
             at = frame[source.field(column).reference_date][index]
             detail = at.strftime("%d/%m/%Y") if at else ""

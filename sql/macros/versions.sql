@@ -5,7 +5,12 @@
   so that the choice is always deterministic. Sources with a report date put it first.
 
   latest_version(relation, key_columns, order_by): the current version of every natural key,
-  without history (reference data).
+  without history.
+
+  reference_file(relation, key_columns): the current rows of a reference source: those of its
+  latest loaded file, one per key. A newer file replaces the older one whole: a key it no
+  longer holds (a typo corrected) is gone, not left behind (flows/ingest/references.py reads
+  reference data the same way).
 
   ranked_versions(relation, key_columns, order_by, rank_column, count_column): every version
   of every key, with its rank (1 = the one that counts), the number of versions of the key and
@@ -21,6 +26,16 @@ from {{ relation }}
 qualify row_number() over (
     partition by {{ key_columns | join(', ') }}
     order by {{ order_by or version_order() }}
+) = 1
+{% endmacro %}
+
+{% macro reference_file(relation, key_columns) %}
+select *
+from {{ relation }}
+where file_seq = (select max(file_seq) from {{ relation }})
+qualify row_number() over (
+    partition by {{ key_columns | join(', ') }}
+    order by {{ version_order() }}
 ) = 1
 {% endmacro %}
 

@@ -6,7 +6,8 @@
 --   LAB_NEW_JOBS       headcount at industrial employers on M − same on 31/12/Y-1
 --                      (NULL when Y-1 has no records)
 --   LAB_AVG_INCOME     Σ monthly wage over worker-months of Y up to M ÷ worker-months × 12
---                      ÷ 10^6, all spells; a worker-month = a month whose last day lies in
+--                      ÷ 10^6, spells at industrial employers (the plan speaks of labour in
+--                      industry); a worker-month = a month whose last day lies in
 --                      [start_date, coalesce(end_date, ∞)]; spells without a wage are left out
 -- Active on d: start_date ≤ d and (end_date is null or end_date ≥ d). A spell that ends after M
 -- is active on M: only what happened up to M counts.
@@ -24,7 +25,9 @@ spells as (
     select
         employer_is_industrial,
         is_trained,
-        cast(monthly_wage_vnd as decimal(38, 2)) as monthly_wage_vnd,
+        -- LAB_AVG_INCOME counts only spells at industrial employers
+        case when employer_is_industrial then cast(monthly_wage_vnd as decimal(38, 2)) end
+            as industrial_wage,
         end_date is not null as has_ended,
         year(start_date) * 12 + month(start_date) - 1 as start_month_index,
         year(end_date) * 12 + month(end_date) - 1 as end_month_index,
@@ -64,8 +67,8 @@ month_deltas as (
         -- a spell enters at its start month ...
         select
             start_month_index as month_index,
-            monthly_wage_vnd as wage,
-            case when monthly_wage_vnd is not null then 1 else 0 end as workers,
+            industrial_wage as wage,
+            case when industrial_wage is not null then 1 else 0 end as workers,
             case when employer_is_industrial then 1 else 0 end as industrial,
             case when employer_is_industrial and is_trained then 1 else 0 end
                 as industrial_trained,
@@ -77,8 +80,8 @@ month_deltas as (
         -- ... leaves after the month of its end date ...
         select
             exit_month_index,
-            -monthly_wage_vnd,
-            case when monthly_wage_vnd is not null then -1 else 0 end,
+            -industrial_wage,
+            case when industrial_wage is not null then -1 else 0 end,
             case when employer_is_industrial then -1 else 0 end,
             case when employer_is_industrial and is_trained then -1 else 0 end,
             0

@@ -1,2 +1,3 @@
--- Current version of every lead unit: key lead_unit_code, latest file wins.
-{{ latest_version(ref('stg_raw__lead_units'), ['lead_unit_code']) }}
+-- Current lead units: the rows of the latest lead_units file loaded (a newer file replaces the
+-- older one whole; a key it no longer holds is gone), one per key [lead_unit_code].
+{{ reference_file(ref('stg_raw__lead_units'), ['lead_unit_code']) }}

@@ -1,2 +1,4 @@
--- Current version of every VSIC division counted as industry: key division, latest file wins.
-{{ latest_version(ref('stg_raw__vsic_industry'), ['division']) }}
+-- Current VSIC divisions counted as industry: the rows of the latest vsic_industry file loaded (a
+-- newer file replaces the older one whole; a key it no longer holds is gone), one per key
+-- [division].
+{{ reference_file(ref('stg_raw__vsic_industry'), ['division']) }}

@@ -1,2 +1,3 @@
--- Current version of every zone: key zone_code, latest file wins.
-{{ latest_version(ref('stg_raw__zones'), ['zone_code']) }}
+-- Current zones: the rows of the latest zones file loaded (a newer file replaces the older one
+-- whole; a key it no longer holds is gone), one per key [zone_code].
+{{ reference_file(ref('stg_raw__zones'), ['zone_code']) }}
