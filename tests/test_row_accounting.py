@@ -91,6 +91,10 @@ def test_every_sheet_with_the_header_is_read_and_the_others_named(raw, tmp_path)
         _sheet_rows(ws, [["BÁO CÁO"], header, *[
             _data(n, **{"Kỳ báo cáo": f"0{month[1]}/2022", "Ngày lập báo cáo": "10/05/2022"})
             for n in numbers]])
+    old = wb.create_sheet("T2 cũ")  # hidden: not read, named
+    _sheet_rows(old, [header, _data(9, **{"Kỳ báo cáo": "02/2022"})])
+    old.sheet_state = "hidden"
+    _sheet_rows(wb.create_sheet("Hướng dẫn"), [["Cách điền mẫu"]])  # our template's own sheet
     # One unit reported twice for the same month, on two sheets: both rows rejected.
     _sheet_rows(wb["T4"], [_data(1, **{"Kỳ báo cáo": "03/2022",
                                        "Ngày lập báo cáo": "10/05/2022"})])
@@ -98,7 +102,9 @@ def test_every_sheet_with_the_header_is_read_and_the_others_named(raw, tmp_path)
     result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
     outcome = result.outcomes[-1]
     assert outcome.status == "loaded", outcome.reason
-    assert "Ghi chú" in outcome.reason and "Sheets not read" in outcome.reason
+    assert "Sheets not read: 'Ghi chú' (không có dòng tiêu đề / no header row); 'T2 cũ' " \
+           "(trang ẩn / hidden sheet)" in outcome.reason
+    assert "Hướng dẫn" not in outcome.reason
     assert _sheets(result.con, outcome.file_name) == [
         ("T3", 2, 1, 1, 0, 0, 0, 0), ("T4", 4, 3, 1, 0, 0, 0, 0)]
     loaded = result.rows("enterprise_reports")

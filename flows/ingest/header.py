@@ -18,6 +18,11 @@ from flows.ingest.text import fold
 from schemas.base import Source
 
 SCAN_ROWS = 30
+# The sheets of our own Excel templates (flows/templates) that hold no data: never named as
+# sheets left unread.
+INSTRUCTIONS_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"
+TEMPLATE_SHEETS = {INSTRUCTIONS_SHEET, LISTS_SHEET}
 ROW_NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no"}
 
 
@@ -89,9 +94,14 @@ def locate_headers(grids: list[Grid], source: Source) -> Located:
     unread: list[tuple[str | None, str]] = []
     best_failure: tuple[int, FileRejected] | None = None
     for grid in grids:
+        if grid.hidden:
+            if grid.sheet not in TEMPLATE_SHEETS:
+                unread.append((grid.sheet, "trang ẩn / hidden sheet"))
+            continue
         candidate = _best_header(grid, index, min(3, len(source.fields)))
         if candidate is None:
-            unread.append((grid.sheet, "không có dòng tiêu đề / no header row"))
+            if grid.sheet not in TEMPLATE_SHEETS:
+                unread.append((grid.sheet, "không có dòng tiêu đề / no header row"))
             continue
         score, header_index, rows, labels = candidate
         columns = [c for c in grid.frame.columns if c != "_row"]

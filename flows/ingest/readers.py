@@ -52,6 +52,7 @@ class Grid:
     invalid_bytes: bool = False  # cells may carry INVALID_BYTES_MARK (a CSV's stray bytes)
     merges: list[Merge] = field(default_factory=list)  # a sheet's merged ranges
     ignored_cells: list[str] = field(default_factory=list)  # stray cells left out ("XFD1048576")
+    hidden: bool = False  # a hidden worksheet: not read, only named in the file's outcome
 
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -168,10 +169,11 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
             readable, ignored = _without_stray_cells(path, scans, Path(tmp) / "book.xlsx")
             with readable.open("rb") as fh:  # from a file object calamine detects the format
                 workbook = python_calamine.CalamineWorkbook.from_filelike(fh)
-            sheets = [
-                m.name for m in workbook.sheets_metadata
-                if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
-            ]
+            worksheets = [m for m in workbook.sheets_metadata
+                          if str(m.typ).endswith("WorkSheet")]
+            sheets = [m.name for m in worksheets if str(m.visible).endswith("Visible")]
+            hidden = [Grid(m.name, _rows_to_frame([]), hidden=True) for m in worksheets
+                      if not str(m.visible).endswith("Visible")]
             grids = []
             for name in sheets:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
@@ -187,7 +189,7 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
         raise FileRejected("unreadable", f"{kind}{type(exc).__name__}: {exc}"[:300]) from exc
     if not grids:
         raise FileRejected("unreadable", "không có trang tính / no worksheet")
-    return grids
+    return grids + hidden
 
 
 MAX_UNZIPPED_MB_ENV = "VLPIPE_MAX_UNZIPPED_MB"

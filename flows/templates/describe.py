@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter, quote_sheetname
 
+from flows.ingest.header import INSTRUCTIONS_SHEET, LISTS_SHEET
 from flows.ingest.parse import MAX_NUMBER
 from flows.templates.lists import DROPDOWN_LOOKUPS, ReferenceList
 from schemas.base import Field, Kind, Lookup, Pii, Source, pseudonym_column
 from schemas.messages import ROW_RULES
 
 DATA_SHEET = "Dữ liệu"
-INSTRUCTIONS_SHEET = "Hướng dẫn"
-LISTS_SHEET = "Danh mục"
 FIRST_ROW = 2  # the header is row 1
 DATA_ROWS = 1000  # rows pre-formatted and checked for data entry (2 … 1001)
 YES, NO = "Có", "Không"  # as flows.ingest.cells reads them
