@@ -6,7 +6,7 @@ from schemas.base import Field, Kind, Lookup, RowRule, Source
 
 PRODUCT_GROUPS = ("Thực phẩm", "Đồ uống", "Thảo dược", "Thủ công mỹ nghệ", "Sinh vật cảnh",
                   "Dịch vụ du lịch")
-# Score out of 100 → stars (domain.md): 90–100 ★5, 70–89 ★4, 50–69 ★3, 30–49 ★2, under 30 ★1.
+# Score out of 100 → stars (docs/domain.md): 90–100 ★5, 70–89 ★4, 50–69 ★3, 30–49 ★2, under 30 ★1.
 STARS_FROM_SCORE = (
     pl.when(pl.col("score") >= 90).then(5)
     .when(pl.col("score") >= 70).then(4)

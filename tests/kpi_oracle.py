@@ -1,6 +1,6 @@
 """Independent KPI oracle: what each plan KPI should be, from the generator's Truth only.
 
-Plain Python, written from plan-2022-targets.md and the issue's in-year monitoring rules,
+Plain Python, written from docs/kpis.md and its in-year monitoring rules,
 without sharing code with the pipeline.
 
 In-year monitoring (as_of): only data dated on or before as_of counts — enterprise and

@@ -1,4 +1,4 @@
-"""A small, independent reader of the generated files, written from sources.md only.
+"""A small, independent reader of the generated files, written from docs/sources.md only.
 
 Used by test_generator.py to check that every value the generator writes reads back to the
 Truth (and that each deliberate bad row really breaks a rule). Not the pipeline's ingestion.
@@ -311,6 +311,6 @@ def _rules(source: str, r: dict) -> list[str]:
 
 
 def _stars(score: int) -> int:
-    """domain.md: 90–100 ★5, 70–89 ★4, 50–69 ★3, 30–49 ★2, under 30 ★1."""
+    """docs/domain.md#ocop: 90–100 ★5, 70–89 ★4, 50–69 ★3, 30–49 ★2, under 30 ★1."""
     return next(stars for low, stars in ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1))
                 if score >= low)

@@ -105,7 +105,7 @@ def test_unreadable_and_features_present(small: Truth) -> None:
 
 
 def test_files_read_back_to_truth(small: Truth) -> None:
-    """Every written value reads back (sources.md rules) to the Truth; bad rows break a rule."""
+    """Every written value reads back (docs/sources.md) to the Truth; bad rows break a rule."""
     bad = {(b.file, b.row_number): b.column for b in small.bad_rows}
     history = {(r["file"], r["row_number"]): r for r in small.enterprise_history}
     latest = {(r["file"], r["row_number"]): r for r in (

@@ -1,4 +1,4 @@
-"""Each reading rule of sources.md ("What every file may look like") on its own small file."""
+"""Each reading rule of docs/sources.md#reading-rules on its own small file."""
 
 from __future__ import annotations
 

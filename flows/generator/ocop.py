@@ -66,7 +66,7 @@ MAX_SCALE = 1.2  # the largest scale whose ratings the catalogue can supply
 
 
 def stars_of(score: int) -> int:
-    """domain.md: 90–100 → 5, 70–89 → 4, 50–69 → 3, 30–49 → 2, under 30 → 1."""
+    """docs/domain.md#ocop: 90–100 → 5, 70–89 → 4, 50–69 → 3, 30–49 → 2, under 30 → 1."""
     return 5 if score >= 90 else 4 if score >= 70 else 3 if score >= 50 else 2 if score >= 30 \
         else 1
 

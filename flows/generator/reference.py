@@ -81,7 +81,7 @@ LEAD_UNITS: tuple[tuple[str, str], ...] = (
     ("UBNDXA", "UBND các xã, thị trấn"),
 )
 
-# kpi_code, kpi_name_vi, unit, comparator, low, high, lead unit (plan-2022-targets.md)
+# kpi_code, kpi_name_vi, unit, comparator, low, high, lead unit (docs/kpis.md)
 PLAN_TARGETS: tuple[tuple[str, str, str, str, float, float | None, str], ...] = (
     ("IND_GO_GROWTH", "Tốc độ tăng giá trị sản xuất ngành Công nghiệp", "%", "between",
      7, 8, "KTHT"),

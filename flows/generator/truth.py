@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 
 class BadRow(NamedTuple):
-    """A row written to break exactly one rule of sources.md."""
+    """A row written to break exactly one rule of docs/sources.md."""
 
     source: str
     file: str          # path relative to the output directory, '/' separated

@@ -1,6 +1,6 @@
 {{ config(severity='warn') }}
 
--- Reconciliation (sources.md §5): in every month, the budget revenue collected from industry
+-- Reconciliation (docs/sources.md#budget_revenue): in every month, the budget revenue collected from industry
 -- cannot exceed the month's total non-state-sector revenue it is part of. Ingestion checks it
 -- within a file; figures of one month sent in different files are only compared here.
 -- A warning, not a build blocker: the office takes it up with the tax office.
