@@ -3,7 +3,7 @@
 -- The effective as-of date of the scorecard (one row): data dated after it does not count.
 --   1. dbt var as_of ('YYYY-MM-DD', passed by `vlpipe run --as-of YYYY-MM`), taken to the
 --      last day of its month (the as-of month is the unit);
---   2. else the last day of the latest enterprise-report period loaded (contract, Addendum 2);
+--   2. else the last day of the latest enterprise-report period loaded (docs/kpis.md, general rules);
 --   3. else (no enterprise report at all) 31 December of the latest plan year, so that every
 --      plan year is judged as a complete year.
 

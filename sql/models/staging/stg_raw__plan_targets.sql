@@ -1,5 +1,5 @@
 {#-
-  raw.plan_targets gained a nullable `note` column (contract, Addendum 2). Ingestion creates
+  raw.plan_targets gained a nullable `note` column (docs/sources.md, reference data). Ingestion creates
   the table with `create table if not exists`, so a private warehouse created before that
   still lacks it: the column is then staged as NULL.
 -#}
