@@ -46,6 +46,17 @@ def zone_key_expr(expr: pl.Expr) -> pl.Expr:
     return key
 
 
+@functools.cache
+def kpi_catalog() -> pl.DataFrame:
+    """The KPI catalogue (sql/seeds/kpi_catalog.csv, the dbt seed): the one list of KPIs and
+    their sources, read by the SQL models and by Python alike."""
+    return pl.read_csv(KPI_CATALOG, infer_schema=False)
+
+
+def kpi_codes() -> frozenset[str]:
+    return frozenset(kpi_catalog()["kpi_code"].to_list())
+
+
 @dataclass
 class References:
     communes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
@@ -54,7 +65,7 @@ class References:
     zones: dict[str, str] = field(default_factory=dict)  # folded name/code → zone_code
     industry_divisions: set[str] = field(default_factory=set)
     lead_units: dict[str, str] = field(default_factory=dict)  # folded name/code → unit_code
-    kpi_codes: frozenset[str] = field(default_factory=frozenset)  # the KPI catalogue's codes
+    kpi_codes: frozenset[str] = field(default_factory=kpi_codes)  # the KPI catalogue's codes
     today: dt.date = field(default_factory=run_date)  # the run's own date
     # Of the source being ingested: its history_by column, then the median of each plausible
     # field's positive values over earlier loaded rows, named <field>__median (None: none).
@@ -79,17 +90,6 @@ def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str)
     ).fetchall()
 
 
-@functools.cache
-def kpi_catalog() -> pl.DataFrame:
-    """The KPI catalogue (sql/seeds/kpi_catalog.csv, the dbt seed): the one list of KPIs and
-    their sources, read by the SQL models and by Python alike."""
-    return pl.read_csv(KPI_CATALOG, infer_schema=False)
-
-
-def kpi_codes() -> frozenset[str]:
-    return frozenset(kpi_catalog()["kpi_code"].to_list())
-
-
 def load_history(con: duckdb.DuckDBPyConnection, source: Source) -> pl.DataFrame | None:
     """Per unit (``source.history_by``), the median of each plausible field's positive values
     over the rows loaded so far: one query for the source, run once before its files."""
@@ -110,7 +110,7 @@ def with_history(con: duckdb.DuckDBPyConnection, source: Source,
 
 
 def load_references(con: duckdb.DuckDBPyConnection) -> References:
-    refs = References(kpi_codes=kpi_codes())
+    refs = References()
     communes = _current(con, "communes", "commune_code, valid_from",
                         "commune_code, commune_name, valid_from, valid_to")
     if communes:
