@@ -34,7 +34,7 @@ _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
 _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
 _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*(?<!/)>')  # not an empty <row/>
 _CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d')
 _HAS_VALUE = re.compile(rb"<v>[^<]|<is>|<f\b")
 
