@@ -176,10 +176,11 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
             text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK)
                                      for c in data_cols)
     too_long = _too_long_cell_errors(text, match)
-    if too_long.height:  # never carried further whole
+    if _longest_cell(text, data_cols) >= MAX_CELL_CHARS:  # never carried further whole
         text = text.with_columns(pl.col(c).str.slice(0, MAX_CELL_CHARS - 1) for c in data_cols)
-    invalid = _invalid_byte_errors(text, match) if match.grid.invalid_bytes else empty_errors()
-    if invalid.height:
+    invalid = empty_errors()
+    if match.grid.invalid_bytes:
+        invalid = _invalid_byte_errors(text, match)
         text = text.with_columns(pl.col(c).str.replace_all(INVALID_BYTES_MARK, "\ufffd",
                                                            literal=True) for c in data_cols)
     valueless = pl.concat([valueless, too_long, invalid])
@@ -253,12 +254,21 @@ def _too_long_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFram
     its start is shown. (calamine cuts a workbook's longer cells to that length.)"""
     found = []
     for column, name in match.fields.items():
+        if _longest_cell(text, [column]) < MAX_CELL_CHARS:
+            continue
         length = text[column].str.len_chars()
         long = text.filter((length >= MAX_CELL_CHARS).fill_null(False))
         if long.height:
             found.append(_cell_errors(long["_row"], name, long[column].str.slice(0, 100) + "…",
                                       "cell_too_long", f"{MAX_CELL_CHARS:,}"))
     return pl.concat(found) if found else empty_errors()
+
+
+def _longest_cell(text: pl.DataFrame, columns: list[str]) -> int:
+    """Bytes of the longest cell of these columns (no fewer than its characters): cheap."""
+    if not columns:
+        return 0
+    return max(int(text[c].str.len_bytes().max() or 0) for c in columns)
 
 
 def _invalid_byte_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:

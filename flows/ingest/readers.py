@@ -217,8 +217,9 @@ def _without_stray_cells(path: Path, scans: dict[str, SheetScan],
     the stray cells left out that held a value. calamine allocates every cell from A1 to
     the last one used, so one cell typed at XFD1048576 would make it allocate 17 billion:
     a few rows or columns lying far beyond the rest are left out, and a sheet still larger
-    than ``VLPIPE_MAX_CELLS`` cells (default 30,000,000) is refused before it is read."""
-    max_cells = int(float(os.environ.get(MAX_CELLS_ENV, "30000000")))
+    than ``VLPIPE_MAX_CELLS`` cells (default 67,108,864: every row of 64 columns) is refused
+    before it is read."""
+    max_cells = int(float(os.environ.get(MAX_CELLS_ENV, str(1_048_576 * 64))))
     stray: dict[str, tuple[set[int], set[int]]] = {}
     for name, scan in scans.items():
         rows = stray_lines(scan.rows, STRAY_ROW_GAP, STRAY_MOST)
