@@ -106,22 +106,26 @@ def _with_stray_byte(path: Path, written: str, stray: bytes) -> None:
 
 
 @pytest.mark.parametrize("in_batches", [False, True])
-def test_one_stray_byte_rejects_its_row_not_the_file(raw, tmp_path, monkeypatch, in_batches):
+@pytest.mark.parametrize(("count", "broken"), [(8, 4), (600, 590)])  # in the first 64 KB, or not
+def test_one_stray_byte_rejects_its_row_not_the_file(raw, tmp_path, monkeypatch, in_batches,
+                                                     count, broken):
     if in_batches:
-        monkeypatch.setenv("VLPIPE_BATCH_MB", str(300 / 1048576))
-    rows = _rows(8, r4={"Tên doanh nghiệp / cơ sở": "Công ty Bốn"})
+        monkeypatch.setenv("VLPIPE_BATCH_MB", str(max(300, count * 50) / 1048576))
+    rows = _rows(count, **{f"r{broken}": {"Tên doanh nghiệp / cơ sở": "Công ty Bốn"}})
     path = write_csv(raw / f"{SOURCE}/stray.csv", ENTERPRISE_HEADERS, rows)
     # "ố" pasted from a program writing Windows-1258: "o" and the tone mark 0xEC.
     _with_stray_byte(path, "Công ty Bốn", "Công ty Bo".encode() + b"\xecn")
+    assert (path.read_bytes().index(b"\xec") < 65536) == (count < 100)
     result = ingest(raw, tmp_path / "wh", [SOURCE])
     outcome = result.outcomes[-1]
     assert outcome.status == "loaded", outcome.reason
-    assert result.rules() == {(5, "unit_name", "invalid_bytes")}
+    assert result.rules() == {(broken + 1, "unit_name", "invalid_bytes")}
     rejection = result.rejections()[0]
     assert rejection["value"] == "Công ty Bo\ufffdn"
     assert "UTF-8" in rejection["message_vi"] and "retype" in rejection["message_en"]
     loaded = result.rows(SOURCE)
-    assert [r["_source_row"] for r in loaded] == [2, 3, 4, 6, 7, 8, 9]
+    assert [r["_source_row"] for r in loaded] == [i + 1 for i in range(1, count + 1)
+                                                  if i != broken]
     assert {r["commune_code"] for r in loaded} == {"19363"}  # "Thị trấn Hồ Xá" read as UTF-8
 
 
