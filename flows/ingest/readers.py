@@ -513,6 +513,9 @@ class LineFeeds:
         self.pending = b""
         if not final and data.endswith(b"\r"):
             self.pending, data = b"\r", data[:-1]
+        if b"\r" not in data:  # LF line ends (a transcoded file): only count the quotes
+            self.quotes += data.count(b'"')
+            return data
         array = np.frombuffer(data, dtype=np.uint8)
         marks = np.flatnonzero(array == ord('"'))
         crs = np.flatnonzero(array == 13)
