@@ -281,6 +281,28 @@ def test_cells_merged_down_data_rows_give_each_row_their_value(raw, tmp_path):
     assert len(loaded) == 5
 
 
+def test_cells_merged_down_an_xls_sheet_are_filled_too(raw, tmp_path):
+    import xlwt
+
+    commune = ENTERPRISE_HEADERS.index("Xã, thị trấn")
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Báo cáo")
+    for j, header in enumerate(ENTERPRISE_HEADERS):
+        sheet.write(0, j, header)
+    for i, row in enumerate(_rows(3), start=1):
+        for j, value in enumerate(row.values()):
+            if j != commune and value != "":
+                sheet.write(i, j, value)
+    sheet.write_merge(1, 3, commune, commune, "Xã Vĩnh Lâm")
+    path = raw / f"{SOURCE}/merged.xls"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(str(path))
+    result = ingest(raw, tmp_path / "wh", [SOURCE])
+    assert result.outcomes[-1].status == "loaded", result.outcomes[-1].reason
+    assert result.rejections() == []
+    assert [r["commune_code"] for r in result.rows(SOURCE)] == ["19405"] * 3
+
+
 def test_merged_title_and_two_row_header_are_read_as_before(raw, tmp_path):
     """Merges above the data (a title over the table, a group label over its parts, a
     header merged over both header rows) are not filled into other cells."""

@@ -174,11 +174,12 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
             ]
             grids = []
             for name in sheets:
-                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
-                                                                  nrows=max_rows + 1)
+                sheet = workbook.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False, nrows=max_rows + 1)
                 scan = scans.get(name, SheetScan(""))
                 frame = _mark_valueless_cells(_rows_to_frame(rows), scan.valueless)
-                grids.append(Grid(name, frame, merges=scan.merges,
+                merges = _calamine_merges(sheet) if legacy else scan.merges
+                grids.append(Grid(name, frame, merges=merges,
                                   ignored_cells=ignored.get(name, [])))
     except FileRejected:
         raise
@@ -188,6 +189,12 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
     if not grids:
         raise FileRejected("unreadable", "không có trang tính / no worksheet")
     return grids
+
+
+def _calamine_merges(sheet: object) -> list[Merge]:
+    """An .xls sheet's merged ranges, as calamine reads them (an .xlsx's come from its XML)."""
+    ranges = getattr(sheet, "merged_cell_ranges", None) or []
+    return [Merge(first[0], first[1], last[0], last[1]) for first, last in ranges]
 
 
 MAX_UNZIPPED_MB_ENV = "VLPIPE_MAX_UNZIPPED_MB"
