@@ -116,7 +116,9 @@ def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutio
     try:
         return _styles_pass(csv, source)
     except NotUtf8:
-        csv.transcode("cp1258")  # a UTF-8 start, then legacy bytes: read it as Windows-1258
+        # A UTF-8 start, then bytes that are not UTF-8: a few stray ones are marked (their
+        # rows rejected), else the file is read as Windows-1258 (see readers.utf8_copy).
+        csv.transcode("cp1258")
         return _styles_pass(csv, source)
 
 

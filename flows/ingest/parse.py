@@ -247,11 +247,12 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
         if valueless.height:
             text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK)
                                      for c in data_cols)
-    too_long = _too_long_cell_errors(text, match)
-    if too_long.height:  # never carried further whole
+    too_long = _too_long_cell_errors(text, match, source)
+    if _longest_cell(text, data_cols) >= MAX_CELL_CHARS:  # never carried further whole
         text = text.with_columns(pl.col(c).str.slice(0, MAX_CELL_CHARS - 1) for c in data_cols)
-    invalid = _invalid_byte_errors(text, match) if match.grid.invalid_bytes else empty_errors()
-    if invalid.height:
+    invalid = empty_errors()
+    if match.grid.invalid_bytes:
+        invalid = _invalid_byte_errors(text, match, source)
         text = text.with_columns(pl.col(c).str.replace_all(INVALID_BYTES_MARK, "\ufffd",
                                                            literal=True) for c in data_cols)
     valueless = pl.concat([valueless, too_long, invalid])
@@ -320,39 +321,38 @@ def _valueless_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFra
     return pl.concat(found) if found else empty_errors()
 
 
-def _too_long_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
+def _too_long_cell_errors(text: pl.DataFrame, match: HeaderMatch,
+                          source: Source) -> pl.DataFrame:
     """A field's cell as long as Excel allows (MAX_CELL_CHARS) or longer rejects the row;
     its start is shown. (calamine cuts a workbook's longer cells to that length.)"""
-    found = []
+    found = [empty_errors()]
     for column, name in match.fields.items():
-        length = text[column].str.len_chars()
-        long = text.filter((length >= MAX_CELL_CHARS).fill_null(False))
-        if long.height:
-            found.append(_cell_errors(long["_row"], name, long[column].str.slice(0, 100) + "…",
-                                      "cell_too_long", f"{MAX_CELL_CHARS:,}"))
-    return pl.concat(found) if found else empty_errors()
+        if _longest_cell(text, [column]) >= MAX_CELL_CHARS:
+            raw = text[column]
+            found.append(_errors_where((raw.str.len_chars() >= MAX_CELL_CHARS).fill_null(False),
+                                       raw.str.slice(0, 100) + "…", text["_row"],
+                                       source.field(name), "cell_too_long",
+                                       f"{MAX_CELL_CHARS:,}"))
+    return pl.concat(found)
 
 
-def _invalid_byte_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFrame:
+def _longest_cell(text: pl.DataFrame, columns: list[str]) -> int:
+    """Bytes of the longest cell of these columns (no fewer than its characters): cheap."""
+    return max((int(text[c].str.len_bytes().max() or 0) for c in columns), default=0)
+
+
+def _invalid_byte_errors(text: pl.DataFrame, match: HeaderMatch,
+                         source: Source) -> pl.DataFrame:
     """A field's cell holding bytes that are not UTF-8 (a UTF-8 file's few stray bytes,
     marked by the reader) rejects the row; the bytes are shown as "\ufffd"."""
-    found = []
+    found = [empty_errors()]
     for column, name in match.fields.items():
-        marked = text.filter(text[column].str.contains(INVALID_BYTES_MARK, literal=True)
-                             .fill_null(False))
-        if marked.height:
-            found.append(_cell_errors(
-                marked["_row"], name,
-                marked[column].str.replace_all(INVALID_BYTES_MARK, "\ufffd", literal=True),
-                "invalid_bytes"))
-    return pl.concat(found) if found else empty_errors()
-
-
-def _cell_errors(rows: pl.Series, name: str, values: pl.Series, rule: str,
-                 detail: str = "") -> pl.DataFrame:
-    n = rows.len()
-    return pl.DataFrame({"_row": rows, "column": [name] * n, "value": values,
-                         "rule": [rule] * n, "detail": [detail] * n}, schema=ERROR_SCHEMA)
+        raw = text[column]
+        found.append(_errors_where(
+            raw.str.contains(INVALID_BYTES_MARK, literal=True).fill_null(False),
+            raw.str.replace_all(INVALID_BYTES_MARK, "\ufffd", literal=True), text["_row"],
+            source.field(name), "invalid_bytes"))
+    return pl.concat(found)
 
 
 def _split_total_row(text: pl.DataFrame, match: HeaderMatch,

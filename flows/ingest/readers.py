@@ -176,11 +176,12 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
                       if not str(m.visible).endswith("Visible")]
             grids = []
             for name in sheets:
-                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
-                                                                  nrows=max_rows + 1)
+                sheet = workbook.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False, nrows=max_rows + 1)
                 scan = scans.get(name, SheetScan(""))
                 frame = _mark_valueless_cells(_rows_to_frame(rows), scan.valueless)
-                grids.append(Grid(name, frame, merges=scan.merges,
+                merges = _calamine_merges(sheet) if legacy else scan.merges
+                grids.append(Grid(name, frame, merges=merges,
                                   ignored_cells=ignored.get(name, [])))
     except FileRejected:
         raise
@@ -190,6 +191,12 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
     if not grids:
         raise FileRejected("unreadable", "không có trang tính / no worksheet")
     return grids + hidden
+
+
+def _calamine_merges(sheet: object) -> list[Merge]:
+    """An .xls sheet's merged ranges, as calamine reads them (an .xlsx's come from its XML)."""
+    ranges = getattr(sheet, "merged_cell_ranges", None) or []
+    return [Merge(first[0], first[1], last[0], last[1]) for first, last in ranges]
 
 
 MAX_UNZIPPED_MB_ENV = "VLPIPE_MAX_UNZIPPED_MB"
@@ -219,8 +226,9 @@ def _without_stray_cells(path: Path, scans: dict[str, SheetScan],
     the stray cells left out that held a value. calamine allocates every cell from A1 to
     the last one used, so one cell typed at XFD1048576 would make it allocate 17 billion:
     a few rows or columns lying far beyond the rest are left out, and a sheet still larger
-    than ``VLPIPE_MAX_CELLS`` cells (default 30,000,000) is refused before it is read."""
-    max_cells = int(float(os.environ.get(MAX_CELLS_ENV, "30000000")))
+    than ``VLPIPE_MAX_CELLS`` cells (default 67,108,864: every row of 64 columns) is refused
+    before it is read."""
+    max_cells = int(float(os.environ.get(MAX_CELLS_ENV, str(1_048_576 * 64))))
     stray: dict[str, tuple[set[int], set[int]]] = {}
     for name, scan in scans.items():
         rows = stray_lines(scan.rows, STRAY_ROW_GAP, STRAY_MOST)
@@ -514,6 +522,9 @@ class LineFeeds:
         self.pending = b""
         if not final and data.endswith(b"\r"):
             self.pending, data = b"\r", data[:-1]
+        if b"\r" not in data:  # LF line ends (a transcoded file): only count the quotes
+            self.quotes += data.count(b'"')
+            return data
         array = np.frombuffer(data, dtype=np.uint8)
         marks = np.flatnonzero(array == ord('"'))
         crs = np.flatnonzero(array == 13)

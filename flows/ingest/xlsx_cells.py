@@ -34,7 +34,7 @@ _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
 _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
 _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*(?<!/)>')  # not an empty <row/>
 _CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d')
 _HAS_VALUE = re.compile(rb"<v>[^<]|<is>|<f\b")
 
@@ -99,7 +99,8 @@ def without_cells(path: Path, target: Path, stray: dict[str, tuple[set[int], set
                 continue
             rows, columns = stray[info.filename]
             left_out[info.filename] = []
-            with source.open(info) as src, copy.open(info.filename, "w") as out:
+            with source.open(info) as src, copy.open(info.filename, "w",
+                                                     force_zip64=True) as out:
                 for part in _row_chunks(src):
                     out.write(_drop_cells(part, rows, columns, left_out[info.filename]))
     return left_out
@@ -140,19 +141,25 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _row_chunks(stream: zipfile.ZipExtFile) -> Iterator[bytes]:
     """The member's XML in chunks of about CHUNK bytes, each cut just after a ``</row>``
-    (what follows the last row, merged ranges included, comes whole in the last one)."""
-    tail = b""
+    (what follows the last row, merged ranges included, comes whole in the last one). A
+    row longer than CHUNK (a cell of megabytes) is gathered in pieces, each block searched
+    once."""
+    end_tag = b"</row>"
+    pieces: list[bytes] = []
     while True:
         block = stream.read(CHUNK)
-        data = tail + block
         if not block:
-            yield data
+            yield b"".join(pieces)
             return
-        cut = data.rfind(b"</row>")
-        cut = cut + len(b"</row>") if cut >= 0 else 0
-        part, tail = data[:cut], data[cut:]
-        if part:
-            yield part
+        overlap = pieces[-1][-(len(end_tag) - 1):] if pieces else b""
+        cut = (overlap + block).rfind(end_tag)
+        if cut < 0:
+            pieces.append(block)
+            continue
+        end = cut + len(end_tag) - len(overlap)
+        pieces.append(block[:end])
+        yield b"".join(pieces)
+        pieces = [block[end:]]
 
 
 def _scan(archive: zipfile.ZipFile, member: str) -> SheetScan:
