@@ -24,6 +24,7 @@ from flows.ingest.header import HeaderMatch, locate_header
 from flows.ingest.pipeline import UNASSIGNED, sha256_of
 from flows.ingest.readers import (
     CELL_ERROR_MARK,
+    INVALID_BYTES_MARK,
     NUMERIC_MARK,
     CsvBatches,
     NotUtf8,
@@ -218,7 +219,8 @@ def _text(value) -> str | None:
     """Cell text as the sender wrote it, minus the reader's marker and XML-illegal bytes."""
     if value is None:
         return None
-    text = str(value).replace(NUMERIC_MARK, "").replace(CELL_ERROR_MARK, "")
+    text = (str(value).replace(NUMERIC_MARK, "").replace(CELL_ERROR_MARK, "")
+            .replace(INVALID_BYTES_MARK, "\ufffd"))  # a stray byte shows as the sender's "�"
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:32000]
 
 

@@ -344,3 +344,22 @@ def test_stray_lines_are_only_a_few_far_away():
     assert stray_lines({0, 1, 2, 100}, 256, 16) == set()
     assert stray_lines(set(range(3)) | set(range(20000, 20040)), 10_000, 16) == set()
     assert stray_lines(set(np.arange(5)), 2, 16) == set()
+
+
+def test_the_response_workbook_shows_a_stray_byte_as_the_sender_sees_it(raw, tmp_path):
+    """The quoted row shows "�" where the stray byte was, never the reader's marker."""
+    import openpyxl
+
+    from flows.feedback import write_feedback
+    from flows.ingest.readers import INVALID_BYTES_MARK
+
+    rows = _rows(4, r2={"Tên doanh nghiệp / cơ sở": "Công ty Bốn"})
+    path = write_csv(raw / f"{SOURCE}/stray.csv", ENTERPRISE_HEADERS, rows)
+    _with_stray_byte(path, "Công ty Bốn", "Công ty Bo".encode() + b"\xecn")
+    ingest(raw, tmp_path / "wh", [SOURCE]).con.close()
+    [book] = write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out",
+                            "test-run")
+    cells = [str(c) for ws in openpyxl.load_workbook(book).worksheets
+             for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "Công ty Bo\ufffdn" in cells
+    assert not any(INVALID_BYTES_MARK in c for c in cells)
