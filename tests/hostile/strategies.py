@@ -51,6 +51,16 @@ EXTRA_HEADERS = ("Điện thoại", "Người lập biểu")
 UNITS = (" (triệu đồng)", " [người]", "\n(Đơn vị: tr.đ)", " (*)")
 STRAYS = ((60, 40), (300, 100), (2000, 30), (5000, 200))
 MONTHS = (1, 2, 3)
+# What may be drawn, by kind of hostility (module constants, so that a local exploration
+# can narrow them down to find which feature breaks an invariant).
+NAME_KINDS = ("ascii", "vietnamese", "brackets", "long", "non_utf8", "control", "nfd")
+SHEET_PLANS = ("single", "notes_first", "notes_last", "hidden_first", "per_month")
+FILLERS = ("blank", "stt_only", "subtotal", "header_again", "total")
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1258")
+LINE_ENDINGS = (("\n",), ("\r\n",), ("\r",), ("\r\n", "\n"), ("\n", "\r"))
+DELIMITERS = (",", ";", "\t")
+STRAY_BYTES = (b"", b"\x1a", b"\xa0", b"\r\n\x1a")
+DATA_MERGES = True
 
 
 @dataclass(frozen=True)
@@ -307,7 +317,7 @@ def sheets(draw: Draw, kind: Kind, layout: Layout, fmt: str, name: str, n0: int,
     body: list[tuple[Row, bool]] = [
         (data_row(draw, kind, layout, n0 + i, month, fmt, i + 1), False) for i in range(count)]
     fillers = draw(st.lists(st.tuples(
-        st.sampled_from(("blank", "stt_only", "subtotal", "header_again", "total")),
+        st.sampled_from(FILLERS),
         st.integers(0, count)), max_size=4))
     for what, at in sorted(fillers, key=lambda x: -x[1]):
         body.insert(at, filler_row(draw, kind, layout, what, fmt))
@@ -341,7 +351,7 @@ def data_merges(draw: Draw, kind: Kind, layout: Layout,
             if i - start >= 2:
                 runs.append((start, i - 1))
             start = None
-    if not columns or not runs or not draw(st.booleans()):
+    if not DATA_MERGES or not columns or not runs or not draw(st.booleans()):
         return []
     first, last = draw(st.sampled_from(runs))
     top = draw(st.integers(first, last - 1))
@@ -370,8 +380,7 @@ def apply_merges(rows: list[Row], merges: list[tuple[int, int, int, int]]) -> li
 @st.composite
 def file_names(draw: Draw, fmt: str) -> tuple[bytes, frozenset[str]]:
     """A file name as offices send them (bytes: it need not be UTF-8)."""
-    kind = draw(st.sampled_from(("ascii", "vietnamese", "brackets", "long", "non_utf8",
-                                 "control", "nfd")))
+    kind = draw(st.sampled_from(NAME_KINDS))
     stem: bytes = {
         "ascii": b"bao_cao_thang_3",
         "vietnamese": "Báo cáo tháng 3 năm 2022 (bản cuối)".encode(),
@@ -394,8 +403,7 @@ def sheet_sets(draw: Draw, kind: Kind, layout: Layout, fmt: str,
                n0: int) -> tuple[tuple[Sheet, ...], frozenset[str]]:
     if fmt != "xlsx":
         return (draw(sheets(kind, layout, fmt, "Sheet1", n0, 3)),), frozenset()
-    plan = draw(st.sampled_from(("single", "notes_first", "notes_last", "hidden_first",
-                                 "per_month")))
+    plan = draw(st.sampled_from(SHEET_PLANS))
     notes = Sheet("Hướng dẫn", (Row("title", ("Hướng dẫn: điền số liệu vào trang Số liệu.",)),
                                 Row("title", ("=SUM(K3:K10) là công thức, xin đừng xóa",)),
                                 Row("title", ("Người lập biểu: Nguyễn Văn A",))))
@@ -447,12 +455,10 @@ def hostile_files(draw: Draw, index: int = 0, sources: tuple[str, ...] = (
     if fmt == "xlsx":
         return HostileFile(kind.source.name, kind.source.folder, name, fmt, sheet_set,
                            features=frozenset(features))
-    encoding = draw(st.sampled_from(("utf-8", "utf-8-sig", "utf-16", "cp1258")))
-    endings = draw(st.sampled_from((("\n",), ("\r\n",), ("\r",), ("\r\n", "\n"),
-                                    ("\n", "\r"))))
-    delimiter = draw(st.sampled_from((",", ";", "\t")))
-    stray = draw(st.sampled_from((b"", b"\x1a", b"\xa0", b"\r\n\x1a"))) \
-        if encoding in ("utf-8", "cp1258") else b""
+    encoding = draw(st.sampled_from(ENCODINGS))
+    endings = draw(st.sampled_from(LINE_ENDINGS))
+    delimiter = draw(st.sampled_from(DELIMITERS))
+    stray = draw(st.sampled_from(STRAY_BYTES)) if encoding in ("utf-8", "cp1258") else b""
     features |= {f"enc:{encoding}", f"eol:{'+'.join(map(repr, endings))}",
                  f"delimiter:{delimiter!r}", *([f"stray_bytes:{stray!r}"] if stray else [])}
     return HostileFile(kind.source.name, kind.source.folder, name, fmt, sheet_set, encoding,
