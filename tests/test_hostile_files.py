@@ -53,6 +53,7 @@ from schemas.registry import get_source
 from tests.conftest import PII_KEY
 from tests.helpers import ingest, write_reference
 from tests.hostile.files import OUTSIDE_MARKER, SYMLINK_NAME, Batch, HostileFile, write_batch
+from tests.hostile.minimal import MINIMAL
 from tests.hostile.strategies import batches, hostile_files, unique_names
 
 HOSTILE_EXAMPLES = 25
@@ -225,6 +226,17 @@ def test_hostile_files_keep_the_invariants(references: Path, batch: Batch) -> No
     for f in batch.files:
         for feature in sorted(f.features):
             event(feature)
+    check_batch(references, batch)
+
+
+@pytest.mark.parametrize("kind", sorted(MINIMAL))
+def test_minimal_hostile_file(references: Path, kind: str) -> None:
+    """The smallest file of each kind the generator found breaking an invariant."""
+    check_batch(references, MINIMAL[kind])
+
+
+def check_batch(references: Path, batch: Batch) -> None:
+    """Write the batch next to the reference tables, ingest it twice, check every invariant."""
     with tempfile.TemporaryDirectory(prefix="vlpipe-hostile-") as tmp:
         root = Path(tmp)
         shutil.copytree(references, root, dirs_exist_ok=True)
