@@ -258,7 +258,8 @@ def check_batch(references: Path, batch: Batch) -> None:
 # --- a real night -----------------------------------------------------------------------------
 
 NIGHT_FEATURES = ("sheets:per_month", "merge:data", "row:total", "name:brackets",
-                  "eol:'\\r'", "cell:formula_text", "name:non_utf8", "sheets:hidden_first")
+                  "eol:'\\r'", "cell:formula_text", "name:control", "name:non_utf8",
+                  "sheets:hidden_first")
 
 
 def night_files() -> list[HostileFile]:

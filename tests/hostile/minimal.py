@@ -45,6 +45,14 @@ def _labour_subtotal() -> HostileFile:
                        (Sheet("Sheet1", tuple(rows)),), encoding="cp1258")
 
 
+def _dotted_stt() -> HostileFile:
+    """An "S.T.T" column: the template's numbered empty row below the data."""
+    first = er_row(30)
+    rows = (Row("header", ("S.T.T", *ENTERPRISE_HEADERS)), Row("data", ("1", *first.cells)),
+            Row("stt_only", ("2", *[None] * len(ENTERPRISE_HEADERS))))
+    return HostileFile(ER, ER_DIR, b"stt_co_cham.csv", "csv", (Sheet("Sheet1", rows),))
+
+
 def _per_month() -> HostileFile:
     sheets = tuple(Sheet(f"Tháng {m}", (header(), er_row(10 + m, **{f"c{PERIOD}": f"0{m}/2022"})))
                    for m in (1, 2))
@@ -68,5 +76,6 @@ MINIMAL: dict[str, Batch] = {
     "sheet_per_month": one(_per_month()),
     "merged_cells_in_data_rows": one(_merged_period()),
     "labour_cp1258_subtotal": one(_labour_subtotal()),
+    "stt_header_dotted": one(_dotted_stt()),
     "utf8_stray_byte": one(er_file(b"byte_la.csv", [er_row(8)], stray_bytes=b"\xa0")),
 }
