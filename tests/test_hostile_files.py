@@ -19,7 +19,7 @@ the same raw/ again, and checks:
   recorded in the ledger is skipped; a file rejected without being recorded, such as a
   symlink out of raw/, is rejected again).
 
-``make test`` runs ``HOSTILE_EXAMPLES`` (25) batches of 1–2 files, derandomized (the same
+``make test`` runs ``HOSTILE_EXAMPLES`` (20) batches of 1–2 files, derandomized (the same
 files on every machine, in about 30 s), and reports a failing batch as drawn, without
 shrinking it (shrinking takes minutes). On demand:
 
@@ -56,7 +56,7 @@ from tests.hostile.files import OUTSIDE_MARKER, SYMLINK_NAME, Batch, HostileFile
 from tests.hostile.minimal import MINIMAL
 from tests.hostile.strategies import batches, hostile_files, unique_names
 
-HOSTILE_EXAMPLES = 25
+HOSTILE_EXAMPLES = 20
 EXAMPLES = int(os.environ.get("VLPIPE_HOSTILE_EXAMPLES") or HOSTILE_EXAMPLES)
 FILES = int(os.environ.get("VLPIPE_HOSTILE_FILES") or 2)
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate,
