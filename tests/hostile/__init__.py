@@ -1,0 +1,1 @@
+"""Generated hostile office files (property-based tests of the ingestion)."""
