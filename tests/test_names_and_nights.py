@@ -358,3 +358,68 @@ def test_a_killed_run_leaves_no_prefect_server(tmp_path, sig):
         for pid in server:  # whatever the outcome, nothing of ours keeps running
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# ------------------------------------------------ 1, 2, 4 in the real flow: two nights
+
+def test_two_nights_with_odd_names_a_vanished_file_and_a_poisoned_ledger(
+        sample, prefect_harness, tmp_path, monkeypatch):
+    """Night 1: files named with bytes that are not UTF-8, a newline and a terminal escape,
+    ~240 bytes of Korean; a link to itself; a file its sender removed (a dangling link); a
+    file in a folder with other capitals. The night completes and publishes, each file has
+    one outcome. (Before, the first name crashed the ingest task, its retry recorded every
+    file again, the dbt uniqueness test failed and nothing was published.) Night 2: the
+    ledger holds a duplicate event as such a retry left it; the night still completes."""
+    from flows import summary
+    from flows.nightly import nightly
+    from tests.conftest import PII_KEY
+
+    monkeypatch.setenv("VLPIPE_PII_KEY", PII_KEY)
+    raw = tmp_path / "raw"
+    shutil.copytree(sample[0], raw)
+    ent = raw / "enterprise_reports"
+    files = sorted(p for p in ent.rglob("*") if p.is_file())
+    for path, name in zip(files, (NOT_UTF8, FORGED, LONG), strict=False):
+        path.rename(path.with_name(name).with_suffix(path.suffix))
+    (ent / "loop.csv").symlink_to("loop.csv")
+    (ent / "gone.csv").symlink_to("removed-by-its-sender.csv")
+    (raw / "Enterprise_Reports").mkdir()
+    shutil.copy(files[-1], raw / "Enterprise_Reports/t.csv")
+    warehouse = tmp_path / "wh"
+
+    state = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), return_state=True)
+    result = state.result(raise_on_failure=False)
+    assert not isinstance(result, BaseException), result
+    assert state.is_completed() and result.status == "completed", result.message
+    assert result.published.get("version")
+    names = {o["file_name"]: o for o in result.outcomes}
+    shown = files[0].parent.relative_to(raw).as_posix() + "/b\\xe1o c\\xe1o" + files[0].suffix
+    assert names[shown]["status"] == "loaded"
+    assert names["enterprise_reports/loop.csv"]["status"] == "rejected"
+    assert names["enterprise_reports/gone.csv"]["status"] == "rejected"
+    assert names["Enterprise_Reports/t.csv"]["source"] == UNASSIGNED
+    text = summary.render_text(result)
+    assert "\x1b" not in text and "\udce1" not in text
+    assert not [line for line in text.splitlines() if line.startswith("[9|9]")]  # not forged
+    private = Paths.of(raw, warehouse).private_db
+    with duckdb.connect(str(private), read_only=True) as con:
+        events = con.execute("select count(*), count(distinct (source, file_name)) "
+                             "from ops.file_events where run_id = ?",
+                             [result.run_id]).fetchone()
+        outcomes = con.execute("select count(*) from marts.file_outcomes where run_id = ?",
+                               [result.run_id]).fetchone()[0]
+    assert events[0] == events[1] == outcomes == len(result.outcomes)
+
+    with duckdb.connect(str(private)) as con:  # what a retried task of the old code left
+        con.execute("insert into ops.file_events select * from ops.file_events "
+                    "where run_id = ? limit 3", [result.run_id])
+    for name in ("loop.csv", "gone.csv"):
+        (ent / name).unlink()
+    again = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), rebuild=True,
+                    return_state=True)
+    second = again.result(raise_on_failure=False)
+    assert not isinstance(second, BaseException), second
+    assert again.is_completed() and second.status == "completed", second.message
+    with duckdb.connect(str(private), read_only=True) as con:
+        assert con.execute("select count(*) from marts.file_outcomes where run_id = ?",
+                           [result.run_id]).fetchone()[0] == outcomes
