@@ -24,9 +24,7 @@ import pytest
 from flows.cli import main
 from flows.config import PROJECT_ROOT, Paths
 from flows.feedback import write_feedback
-from flows.ingest.pipeline import UNASSIGNED, record_unassigned
 from flows.names import display_name, path_name, safe_stem
-from flows.preflight import PreflightError, check_warehouse
 from schemas.registry import SOURCES
 from tests.helpers import ENTERPRISE_HEADERS, enterprise_row, ingest, write_csv, write_reference
 
@@ -166,6 +164,8 @@ def test_a_retried_source_keeps_one_outcome_per_file(tmp_path):
 # ----------------------------------------------- 4. files no source reads are reported
 
 def test_files_no_source_reads_are_reported(tmp_path):
+    from flows.ingest.pipeline import UNASSIGNED, record_unassigned
+
     raw = tmp_path / "raw"
     write_reference(raw)
     write_csv(raw / "Enterprise_Reports/t3.csv", ENTERPRISE_HEADERS, [enterprise_row(1)])
@@ -298,6 +298,8 @@ def test_a_warehouse_that_cannot_be_written_stops_in_one_line(warehouse_with_pub
 
 
 def test_a_warehouse_under_a_file_is_refused(tmp_path):
+    from flows.preflight import PreflightError, check_warehouse
+
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     with pytest.raises(PreflightError) as refused:
         check_warehouse(Paths.of(tmp_path, tmp_path / "a-file/wh"))
@@ -371,6 +373,7 @@ def test_two_nights_with_odd_names_a_vanished_file_and_a_poisoned_ledger(
     file again, the dbt uniqueness test failed and nothing was published.) Night 2: the
     ledger holds a duplicate event as such a retry left it; the night still completes."""
     from flows import summary
+    from flows.ingest.pipeline import UNASSIGNED
     from flows.nightly import nightly
     from tests.conftest import PII_KEY
 
