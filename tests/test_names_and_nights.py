@@ -63,8 +63,6 @@ def named(tmp_path_factory):
     write_csv(ent / FORGED, ENTERPRISE_HEADERS, [enterprise_row(2), BAD_ROW])
     write_csv(ent / LONG, ENTERPRISE_HEADERS, [enterprise_row(3), BAD_ROW])
     (ent / "loop.csv").symlink_to("loop.csv")  # a link to itself: ELOOP
-    write_csv(ent / "a[1].csv", ENTERPRISE_HEADERS, [enterprise_row(4), enterprise_row(5)])
-    write_csv(ent / "a1.csv", ENTERPRISE_HEADERS, [enterprise_row(6)])
     return tmp, raw
 
 
@@ -107,9 +105,15 @@ def test_any_name_gives_a_loaded_or_rejected_file(named, caplog):
     assert "Dòng gốc" in openpyxl.load_workbook(titles["Tệp: b\\xe1o c\\xe1o.csv"]).sheetnames
 
 
-def test_glob_characters_in_a_name_read_that_file_only(named):
-    tmp, raw = named
-    ingested = ingest(raw, tmp / "wh-glob", ["enterprise_reports"])
+def test_glob_characters_in_a_name_read_that_file_only(tmp_path):
+    """"a[1].csv" is that file, not the pattern that matches "a1.csv" (read with glob=False
+    since 786cd09: before, a[1].csv was read as a1.csv's rows, a1's counted twice)."""
+    raw = tmp_path / "raw"
+    write_reference(raw)
+    ent = raw / "enterprise_reports"
+    write_csv(ent / "a[1].csv", ENTERPRISE_HEADERS, [enterprise_row(4), enterprise_row(5)])
+    write_csv(ent / "a1.csv", ENTERPRISE_HEADERS, [enterprise_row(6)])
+    ingested = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
     rows = ingested.con.execute(
         "select f.file_name, count(*) from raw.enterprise_reports r join ops.files f "
         "on f.file_id = r._file_id where f.file_name like 'enterprise_reports/a%' "
