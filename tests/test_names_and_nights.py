@@ -377,7 +377,6 @@ def test_two_nights_with_odd_names_a_vanished_file_and_a_poisoned_ledger(
     file again, the dbt uniqueness test failed and nothing was published.) Night 2: the
     ledger holds a duplicate event as such a retry left it; the night still completes."""
     from flows import summary
-    from flows.ingest.pipeline import UNASSIGNED
     from flows.nightly import nightly
     from tests.conftest import PII_KEY
 
@@ -404,7 +403,7 @@ def test_two_nights_with_odd_names_a_vanished_file_and_a_poisoned_ledger(
     assert names[shown]["status"] == "loaded"
     assert names["enterprise_reports/loop.csv"]["status"] == "rejected"
     assert names["enterprise_reports/gone.csv"]["status"] == "rejected"
-    assert names["Enterprise_Reports/t.csv"]["source"] == UNASSIGNED
+    assert names["Enterprise_Reports/t.csv"]["source"] == "unassigned"  # UNASSIGNED
     text = summary.render_text(result)
     assert "\x1b" not in text and "\udce1" not in text
     assert not [line for line in text.splitlines() if line.startswith("[9|9]")]  # not forged
