@@ -160,7 +160,8 @@ def render_markdown(result: RunResult) -> str:
     if problems:
         md += ["## Files to follow up", "", "| source | file | outcome | rows rejected | reason |",
                "|---|---|---|---|---|"]
-        md += [f"| {o['source']} | {o['file_name']} | {o['status']} | {o['rows_rejected']} | "
+        md += [f"| {o['source']} | {o['file_name'].replace('|', '/')} | {o['status']} | "
+               f"{o['rows_rejected']} | "
                f"{(o['reason'] or '').replace('|', '/')} |" for o in problems]
         md.append("")
     if result.feedback:

@@ -24,9 +24,7 @@ import pytest
 from flows.cli import main
 from flows.config import PROJECT_ROOT, Paths
 from flows.feedback import write_feedback
-from flows.ingest.pipeline import UNASSIGNED, record_unassigned
 from flows.names import display_name, path_name, safe_stem
-from flows.preflight import PreflightError, check_warehouse
 from schemas.registry import SOURCES
 from tests.helpers import ENTERPRISE_HEADERS, enterprise_row, ingest, write_csv, write_reference
 
@@ -65,8 +63,6 @@ def named(tmp_path_factory):
     write_csv(ent / FORGED, ENTERPRISE_HEADERS, [enterprise_row(2), BAD_ROW])
     write_csv(ent / LONG, ENTERPRISE_HEADERS, [enterprise_row(3), BAD_ROW])
     (ent / "loop.csv").symlink_to("loop.csv")  # a link to itself: ELOOP
-    write_csv(ent / "a[1].csv", ENTERPRISE_HEADERS, [enterprise_row(4), enterprise_row(5)])
-    write_csv(ent / "a1.csv", ENTERPRISE_HEADERS, [enterprise_row(6)])
     return tmp, raw
 
 
@@ -109,9 +105,15 @@ def test_any_name_gives_a_loaded_or_rejected_file(named, caplog):
     assert "Dòng gốc" in openpyxl.load_workbook(titles["Tệp: b\\xe1o c\\xe1o.csv"]).sheetnames
 
 
-def test_glob_characters_in_a_name_read_that_file_only(named):
-    tmp, raw = named
-    ingested = ingest(raw, tmp / "wh-glob", ["enterprise_reports"])
+def test_glob_characters_in_a_name_read_that_file_only(tmp_path):
+    """"a[1].csv" is that file, not the pattern that matches "a1.csv" (read with glob=False
+    since 786cd09: before, a[1].csv was read as a1.csv's rows, a1's counted twice)."""
+    raw = tmp_path / "raw"
+    write_reference(raw)
+    ent = raw / "enterprise_reports"
+    write_csv(ent / "a[1].csv", ENTERPRISE_HEADERS, [enterprise_row(4), enterprise_row(5)])
+    write_csv(ent / "a1.csv", ENTERPRISE_HEADERS, [enterprise_row(6)])
+    ingested = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
     rows = ingested.con.execute(
         "select f.file_name, count(*) from raw.enterprise_reports r join ops.files f "
         "on f.file_id = r._file_id where f.file_name like 'enterprise_reports/a%' "
@@ -166,6 +168,8 @@ def test_a_retried_source_keeps_one_outcome_per_file(tmp_path):
 # ----------------------------------------------- 4. files no source reads are reported
 
 def test_files_no_source_reads_are_reported(tmp_path):
+    from flows.ingest.pipeline import UNASSIGNED, record_unassigned
+
     raw = tmp_path / "raw"
     write_reference(raw)
     write_csv(raw / "Enterprise_Reports/t3.csv", ENTERPRISE_HEADERS, [enterprise_row(1)])
@@ -298,6 +302,8 @@ def test_a_warehouse_that_cannot_be_written_stops_in_one_line(warehouse_with_pub
 
 
 def test_a_warehouse_under_a_file_is_refused(tmp_path):
+    from flows.preflight import PreflightError, check_warehouse
+
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     with pytest.raises(PreflightError) as refused:
         check_warehouse(Paths.of(tmp_path, tmp_path / "a-file/wh"))
@@ -358,3 +364,68 @@ def test_a_killed_run_leaves_no_prefect_server(tmp_path, sig):
         for pid in server:  # whatever the outcome, nothing of ours keeps running
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# ------------------------------------------------ 1, 2, 4 in the real flow: two nights
+
+def test_two_nights_with_odd_names_a_vanished_file_and_a_poisoned_ledger(
+        sample, prefect_harness, tmp_path, monkeypatch):
+    """Night 1: files named with bytes that are not UTF-8, a newline and a terminal escape,
+    ~240 bytes of Korean; a link to itself; a file its sender removed (a dangling link); a
+    file in a folder with other capitals. The night completes and publishes, each file has
+    one outcome. (Before, the first name crashed the ingest task, its retry recorded every
+    file again, the dbt uniqueness test failed and nothing was published.) Night 2: the
+    ledger holds a duplicate event as such a retry left it; the night still completes."""
+    from flows import summary
+    from flows.nightly import nightly
+    from tests.conftest import PII_KEY
+
+    monkeypatch.setenv("VLPIPE_PII_KEY", PII_KEY)
+    raw = tmp_path / "raw"
+    shutil.copytree(sample[0], raw)
+    ent = raw / "enterprise_reports"
+    files = sorted(p for p in ent.rglob("*") if p.is_file())
+    for path, name in zip(files, (NOT_UTF8, FORGED, LONG), strict=False):
+        path.rename(path.with_name(name).with_suffix(path.suffix))
+    (ent / "loop.csv").symlink_to("loop.csv")
+    (ent / "gone.csv").symlink_to("removed-by-its-sender.csv")
+    (raw / "Enterprise_Reports").mkdir()
+    shutil.copy(files[-1], raw / "Enterprise_Reports/t.csv")
+    warehouse = tmp_path / "wh"
+
+    state = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), return_state=True)
+    result = state.result(raise_on_failure=False)
+    assert not isinstance(result, BaseException), result
+    assert state.is_completed() and result.status == "completed", result.message
+    assert result.published.get("version")
+    names = {o["file_name"]: o for o in result.outcomes}
+    shown = files[0].parent.relative_to(raw).as_posix() + "/b\\xe1o c\\xe1o" + files[0].suffix
+    assert names[shown]["status"] == "loaded"
+    assert names["enterprise_reports/loop.csv"]["status"] == "rejected"
+    assert names["enterprise_reports/gone.csv"]["status"] == "rejected"
+    assert names["Enterprise_Reports/t.csv"]["source"] == "unassigned"  # UNASSIGNED
+    text = summary.render_text(result)
+    assert "\x1b" not in text and "\udce1" not in text
+    assert not [line for line in text.splitlines() if line.startswith("[9|9]")]  # not forged
+    private = Paths.of(raw, warehouse).private_db
+    with duckdb.connect(str(private), read_only=True) as con:
+        events = con.execute("select count(*), count(distinct (source, file_name)) "
+                             "from ops.file_events where run_id = ?",
+                             [result.run_id]).fetchone()
+        outcomes = con.execute("select count(*) from marts.file_outcomes where run_id = ?",
+                               [result.run_id]).fetchone()[0]
+    assert events[0] == events[1] == outcomes == len(result.outcomes)
+
+    with duckdb.connect(str(private)) as con:  # what a retried task of the old code left
+        con.execute("insert into ops.file_events select * from ops.file_events "
+                    "where run_id = ? limit 3", [result.run_id])
+    for name in ("loop.csv", "gone.csv"):
+        (ent / name).unlink()
+    again = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), rebuild=True,
+                    return_state=True)
+    second = again.result(raise_on_failure=False)
+    assert not isinstance(second, BaseException), second
+    assert again.is_completed() and second.status == "completed", second.message
+    with duckdb.connect(str(private), read_only=True) as con:
+        assert con.execute("select count(*) from marts.file_outcomes where run_id = ?",
+                           [result.run_id]).fetchone()[0] == outcomes
