@@ -49,6 +49,7 @@ from hypothesis import HealthCheck, Phase, event, find, given, settings
 
 from flows.config import PROJECT_ROOT, Paths
 from flows.feedback import write_feedback
+from flows.names import display_name
 from schemas.registry import get_source
 from tests.conftest import PII_KEY
 from tests.helpers import ingest, write_reference
@@ -89,7 +90,7 @@ def spellings(rel: str) -> set[str]:
     replaced or escaped)."""
     raw = rel.encode("utf-8", "surrogateescape")
     return {rel, raw.decode("utf-8", "replace"), raw.decode("utf-8", "backslashreplace"),
-            raw.decode("latin-1")}
+            raw.decode("latin-1"), display_name(rel)}
 
 
 def expected_files(batch: Batch) -> list[tuple[str, str, HostileFile | None]]:
@@ -157,15 +158,17 @@ def check_rows_add_up(con: Con, batch: Batch, outcomes: dict[str, tuple]) -> Non
     for f in batch.files:
         entry, loaded, rejected = file_accounting(con, f)
         where = f"{f.rel!r} ({outcomes[f.rel]})"
+        # A lone 8-bit byte after a UTF-8 file's last line is a line of its own: rejected
+        # (its cell is not UTF-8), or blank when it falls in the STT column.
+        junk = {0, 1} if f.trailing_junk_line else {0}
         if entry is not None:
             assert loaded == entry["rows_loaded"], where
             if "rows_seen" in entry and "rows_set_aside" in entry:
                 assert entry["rows_seen"] == (entry["rows_loaded"] + entry["rows_rejected"]
                                               + entry["rows_set_aside"]), (where, entry)
-                assert entry["rows_seen"] - entry["rows_set_aside"] == f.sender_rows, where
-        assert loaded + rejected <= f.sender_rows, (
-            f"{where}: {loaded} loaded + {rejected} rejected > {f.sender_rows} data rows sent")
-        assert loaded + rejected == f.sender_rows, (
+                assert entry["rows_seen"] - entry["rows_set_aside"] - f.sender_rows in junk, \
+                    where
+        assert loaded + rejected - f.sender_rows in junk, (
             f"{where}: {loaded} loaded + {rejected} rejected != {f.sender_rows} data rows sent")
         assert loaded == f.clean_rows, (
             f"{where}: {loaded} rows loaded, {f.clean_rows} valid rows sent")

@@ -23,7 +23,8 @@ SCAN_ROWS = 30
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 LISTS_SHEET = "Danh mục"
 TEMPLATE_SHEETS = {INSTRUCTIONS_SHEET, LISTS_SHEET}
-ROW_NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no"}
+# "STT", "S.T.T", "TT", "Số TT", "Số thứ tự", "No." folded
+ROW_NUMBER_HEADERS = {"stt", "s t t", "tt", "t t", "so tt", "so t t", "so thu tu", "no"}
 
 
 @dataclass

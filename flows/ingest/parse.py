@@ -379,8 +379,11 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     by_name = {n: c for c, n in match.fields.items()}
     keys = [by_name[f.name] for f in source.fields if f.name in by_name
             and (f.name in source.key or pseudonym_column(f.name) in source.key)]
+    # NFC first: a column of dropped personal data (names) is not cleaned, and Windows-1258
+    # text keeps its tone marks apart.
     starts_like_total = pl.any_horizontal(
-        pl.col(c).str.to_lowercase().str.contains(SUBTOTAL_PATTERN) for c in label_cols)
+        pl.col(c).str.normalize("NFC").str.to_lowercase().str.contains(SUBTOTAL_PATTERN)
+        for c in label_cols)
     no_key = pl.all_horizontal(pl.col(c).is_null() for c in keys) if keys else pl.lit(False)
     flagged = candidates.with_columns(
         _is_total=is_total.fill_null(False),

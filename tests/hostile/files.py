@@ -89,6 +89,12 @@ class HostileFile:
         return f"{self.folder}/{os.fsdecode(self.name)}"
 
     @property
+    def trailing_junk_line(self) -> bool:
+        """A byte that is not UTF-8 after a UTF-8 file's last line end: a line of its own."""
+        return self.fmt == "csv" and self.encoding.startswith("utf-8") and any(
+            b >= 0x80 for b in self.stray_bytes)
+
+    @property
     def sender_rows(self) -> int:
         """Data rows the sender sees: every visible sheet's, never a hidden sheet's."""
         return sum(s.data_rows for s in self.sheets if not s.hidden)
