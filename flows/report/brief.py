@@ -16,7 +16,6 @@ from flows.report.render import (
     _section,
     document,
     header,
-    notes,
     plan_ids,
 )
 
@@ -46,7 +45,7 @@ def _in_progress(row: dict) -> bool:
 def _projection(row: dict) -> str:
     """The year-end projection of a flow KPI in a year in progress, or why there is none."""
     if row.get("kind") != "flow":
-        return '<span class="muted">giá trị thời điểm / point value</span>'
+        return '<span class="muted" title="giá trị thời điểm / point value">—</span>'
     if row.get("projected") is not None:
         return _value(row.get("projected"))
     if row.get("actual") is None:
@@ -94,7 +93,12 @@ def scorecard(plan: PlanData) -> str:
         cells += [td(target_text(r), "num"), td(_last_year(r), "num"),
                   td(status_badge(r.get("status")))]
         body.append(cells)
-    return status_summary(plan) + table(head, body, cls="scorecard")
+    legend = ('<p class="note">Dự báo “—”: chỉ tiêu thời điểm, xét giá trị mới nhất / '
+              "“—”: point-in-time KPI, judged on its latest value. " if projecting else
+              '<p class="note">')
+    legend += ("Cùng kỳ năm trước: giá trị đến cùng ngày năm trước (▲▼ thay đổi) / same point "
+               "last year: the value at the same month end last year (▲▼ change).</p>")
+    return status_summary(plan) + table(head, body, cls="scorecard") + legend
 
 
 def _reason(row: dict) -> str:
@@ -203,4 +207,17 @@ def render_brief(data: ReportData, generated: datetime, annex: str) -> str:
                       _guarded(lambda: follow_up(data.follow_up, annex), "follow-up lines"))
     head = header(data, generated, "Báo cáo tóm tắt chỉ tiêu phát triển công nghiệp huyện "
                   "Vĩnh Linh", "KPI brief, industrial development, Vĩnh Linh district", link)
-    return document(title, head + parts + follow + notes(data))
+    return document(title, head + parts + follow + brief_notes(data))
+
+
+def brief_notes(data: ReportData) -> str:
+    """How to read the brief, in two lines, and what could not be read."""
+    problems = "".join(f"<li>{esc(p)}</li>" for p in data.problems)
+    return ("<footer><p><b>Cách đọc / How to read.</b> Năm đã hết: Đạt / Chưa đạt; năm đang "
+            "thực hiện: Đúng tiến độ / Có nguy cơ theo dự báo cuối năm (số lũy kế khi chưa đủ "
+            "số liệu để dự báo). Giờ Việt Nam (UTC+7). Nguồn: marts.* của vinhlinh.duckdb. / "
+            "Complete year: met / not met; year in progress: on track / at risk on the "
+            "year-end projection (the year to date when there is not enough history). "
+            "Source: the analyst file's marts.</p>"
+            + (f'<p>Không đọc được / could not read:</p><ul class="problems">{problems}</ul>'
+               if problems else "") + "</footer>")

@@ -72,9 +72,11 @@ table.grid th, table.grid td { padding: 1px 2px; text-align: center; }
 table.grid td.label, table.grid th.label { text-align: left; width: 30%; }
 table.scorecard { table-layout: fixed; }
 table.scorecard td.num { white-space: normal; }
-table.scorecard th:first-child { width: 31%; }
-table.scorecard td:last-child, table.scorecard th:last-child { width: 17%; }
+table.scorecard th:first-child { width: 30%; }
+table.scorecard td:last-child, table.scorecard th:last-child { width: 19%; }
+table.scorecard th:nth-child(4) { width: 9%; }
 table.scorecard .badge { white-space: normal; }
+table.scorecard td { padding: 1px 3px; }
 table.scorecard .code { display: block; font-size: 7pt; color: #666;
   font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
 table.scorecard .unit, table.scorecard .muted, table.scorecard .delta { font-size: 7.5pt;
@@ -104,6 +106,9 @@ footer { margin-top: 24px; border-top: 1px solid #c8d3df; padding-top: 6px; font
   .plan { break-before: page; page-break-before: always; }
   .plan.first { break-before: auto; page-break-before: auto; }
   .toc { display: none; }
+  .brief h2 { margin-top: 0; }
+  .brief h3 { margin: 8px 0 4px; }
+  table.scorecard, .risks, .follow-lines { font-size: 8pt; }
   a { color: inherit; text-decoration: none; }
 }
 """
