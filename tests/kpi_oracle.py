@@ -278,7 +278,7 @@ def expected_projection(truth: Truth, year: int, as_of: date | None = None, *,
     out: dict[str, float | None] = {}
     for code in FLOW_KPIS:
         a, (same, full) = ytd[code], base[code]
-        usable = full is not None and full > 0 and same is not None \
+        usable = full is not None and full > 0 and same is not None and same > 0 \
             and same >= min_base_share * full
         out[code] = a * full / same if a is not None and usable else None
     for total, parts in TOTALS.items():

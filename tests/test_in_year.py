@@ -119,7 +119,7 @@ def test_projection_needs_a_minimum_base(e2e):
                   and (same or 0) < MIN_BASE_SHARE * full)
     assert thin, "the sample has flow KPIs with too thin a base in 2022"
     unguarded = expected_projection(truth, 2023, min_base_share=0)
-    assert unguarded["KC_FUNDS_TOTAL"] / actual["KC_FUNDS_TOTAL"] > 10, "the ×18 case"
+    assert any(unguarded[c] is not None for c in thin), "the rule, not a lack of data"
     for code in thin:
         row = rows[code]
         assert row["projected"] is None, (code, row["projected"])
