@@ -80,7 +80,7 @@ def scorecard(plan: PlanData) -> str:
     if projecting:
         head.append(th("Dự báo cả năm", "Year-end projection", "num"))
     head += [th("Chỉ tiêu KH", "Target", "num"),
-             th("Cùng kỳ năm trước", "Same point last year", "num"),
+             th("Cùng kỳ năm trước", "Same point last year", "num last-year"),
              th("Đánh giá", "Status")]
     body = []
     for r in plan.kpis:

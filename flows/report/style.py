@@ -74,7 +74,7 @@ table.scorecard { table-layout: fixed; }
 table.scorecard td.num { white-space: normal; }
 table.scorecard th:first-child { width: 30%; }
 table.scorecard td:last-child, table.scorecard th:last-child { width: 19%; }
-table.scorecard th:nth-child(4) { width: 9%; }
+table.scorecard th.last-year { width: 17%; }
 table.scorecard .badge { white-space: normal; }
 table.scorecard td { padding: 1px 3px; }
 table.scorecard .code { display: block; font-size: 7pt; color: #666;
