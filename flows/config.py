@@ -119,11 +119,17 @@ def duckdb_memory_limit() -> str:
 
 
 def connect(path: str | Path | None = None, read_only: bool = False):
-    """A DuckDB connection with the pipeline's memory ceiling."""
+    """A DuckDB connection with the pipeline's memory ceiling, in UTC.
+
+    ``current_timestamp`` written to a plain ``timestamp`` column (ops.file_events.recorded_at)
+    is cast with the session's TimeZone, by default the machine's: UTC here makes every stored
+    wall-clock time UTC whatever the office PC's zone, as the report reads them
+    (flows/report/fmt.local_time)."""
     import duckdb
 
     con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only,
                          config={"memory_limit": duckdb_memory_limit()})
+    con.execute("set TimeZone = 'UTC'")
     return con
 
 

@@ -28,7 +28,8 @@ li{{margin:.6rem 0}}</style></head><body>
  và cột, các kiểm thử / lineage graph, every model and column described, tests.</li>
 <li><a href="gx/index.html">Kết quả kiểm định (great-expectations Data Docs)</a>: các kỳ vọng
  và kết quả kiểm định của lần chạy / the audit's expectations and validation results.</li>
-<li><a href="../reports/index.html">Báo cáo chỉ tiêu / KPI report</a></li>
+<li><a href="../reports/index.html">Báo cáo chỉ tiêu / KPI report</a> · <a
+ href="../reports/phu-luc-chi-tiet.html">Phụ lục chi tiết / detailed annex</a></li>
 </ul></body></html>
 """
 

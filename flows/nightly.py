@@ -34,7 +34,7 @@ from flows.ingest.references import load_references
 from flows.lock import run_lock
 from flows.months import month_end
 from flows.preflight import PreflightError, check_raw_dir, check_warehouse, storage_message
-from flows.publish import publish
+from flows.publish import REPORT_FILES, publish
 from flows.status import record_run
 from flows.transform import column_descriptions, run_dbt
 from schemas.registry import SOURCES, get_source
@@ -157,7 +157,7 @@ def publish_task(paths: Paths, run_id: str, key: str) -> dict:
         get_run_logger().warning("KPI report PDF not written: %s", report["pdf_skipped"])
     return {"version": publication.version, "tables": publication.tables,
             "analyst_db": str(publication.analyst_db), "parquet": str(publication.parquet_dir),
-            "report": {k: str(paths.warehouse_dir / v) if v and k in ("html", "pdf") else v
+            "report": {k: str(paths.warehouse_dir / v) if v and k in REPORT_FILES else v
                        for k, v in report.items()},
             "docs": str(paths.docs_dir / "index.html")}
 
@@ -293,7 +293,7 @@ def published_with_key(paths: Paths, key: str) -> dict | None:
     return {"version": manifest["version"], "tables": manifest["tables"],
             "analyst_db": str(paths.analyst_db), "parquet": str(paths.parquet_dir),
             "unchanged": True,
-            "report": {k: str(paths.warehouse_dir / v) if v and k in ("html", "pdf") else v
+            "report": {k: str(paths.warehouse_dir / v) if v and k in REPORT_FILES else v
                        for k, v in (manifest.get("report") or {}).items()},
             "docs": str(paths.docs_dir / "index.html")}
 

@@ -115,8 +115,12 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, doc: dict | None) -> No
             con.execute(f"comment on column pub.marts.{table}.{column} is {_quote(text)}")
 
 
+REPORT_FILES = ("html", "pdf", "annex_html", "annex_pdf")  # the manifest's report paths
+
+
 def _write_report(staged_db: Path, out_dir: Path, plan_id: str | None) -> dict:
-    """The leaders' KPI page (+ PDF). Its failure is logged and recorded; the data still go."""
+    """The leaders' brief (html, pdf) and its detailed annex (annex_html, annex_pdf). Its
+    failure is logged and recorded; the data still go."""
     from flows.report import write_report
 
     try:
@@ -127,7 +131,10 @@ def _write_report(staged_db: Path, out_dir: Path, plan_id: str | None) -> dict:
         return {"html": None, "pdf": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
     return {"html": f"reports/{files.html.name}",
             "pdf": f"reports/{files.pdf.name}" if files.pdf else None,
-            "pdf_skipped": files.pdf_skipped_reason}
+            "pdf_skipped": files.pdf_skipped_reason,
+            "annex_html": f"reports/{files.annex_html.name}" if files.annex_html else None,
+            "annex_pdf": f"reports/{files.annex_pdf.name}" if files.annex_pdf else None,
+            "annex_pdf_skipped": files.annex_pdf_skipped_reason}
 
 
 def _copy_docs(built: Path, out_dir: Path) -> None:

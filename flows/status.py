@@ -78,6 +78,8 @@ def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
     report = manifest.get("report") or {}
     if report.get("html"):
         lines.append(f"KPI report / Báo cáo: {paths.warehouse_dir / report['html']}")
+    if report.get("annex_html"):
+        lines.append(f"Annex / Phụ lục chi tiết: {paths.warehouse_dir / report['annex_html']}")
     with duckdb.connect(str(paths.analyst_db), read_only=True) as con:
         plans = [r[0] for r in con.execute(
             "select distinct plan_id from marts.kpi_scorecard order by plan_id").fetchall()]

@@ -10,7 +10,10 @@ accounts (a yearly row is dated 31/12). Flow KPIs (FLOW_KPIS, sums over the year
 year-to-date sums, every other KPI its latest value: shares and counts over the months so
 far, headcounts on as_of, growth against the same months of the year before. A flow KPI is
 projected to the year end with the previous year's seasonal pattern:
-YTD(Y) × full year(Y−1) ÷ the same months of Y−1. Without as_of, as_of is the last day of the
+YTD(Y) × full year(Y−1) ÷ the same months of Y−1, only when those months hold at least
+MIN_BASE_SHARE of the full year (a smaller base is no forecast: no projection, the year to
+date is judged); a total (TOTALS) is the sum of its parts' projections, or none when a part
+has none. Without as_of, as_of is the last day of the
 latest enterprise-report period in the records (the contract's default), so a past year is
 measured in full.
 """
@@ -34,6 +37,8 @@ ORACLE_KPIS = (
 )
 FLOW_KPIS = ("IND_GO_CONST2010", "IND_GO_CURRENT", "CAPITAL_OWN", "IND_BUDGET_CONTRIB",
              "KC_FUNDS_TOTAL", "KC_FUNDS_NATIONAL", "KC_FUNDS_PROVINCIAL", "KC_FUNDS_DISTRICT")
+MIN_BASE_SHARE = 0.25  # the issue's minimum base: same months ≥ a quarter of last year
+TOTALS = {"KC_FUNDS_TOTAL": ("KC_FUNDS_DISTRICT", "KC_FUNDS_PROVINCIAL", "KC_FUNDS_NATIONAL")}
 KCN_TBHX = "KCN_TBHX"
 UNTRAINED = "Chưa qua đào tạo"
 FUNDS = {"KC_FUNDS_NATIONAL": "Quốc gia", "KC_FUNDS_PROVINCIAL": "Tỉnh",
@@ -246,22 +251,40 @@ def expected_kpis(truth: Truth, year: int = 2022, as_of: date | None = None, *,
     return {code: values[code] for code in ORACLE_KPIS}
 
 
-def expected_projection(truth: Truth, year: int,
-                        as_of: date | None = None) -> dict[str, float | None]:
+def projection_base(truth: Truth, year: int,
+                    as_of: date | None = None) -> dict[str, tuple[float | None, float | None]]:
+    """Each flow KPI's (same months of Y−1, full year Y−1): the base a projection rests on."""
+    as_of = as_of or default_as_of(truth)
+    end = _year_end(year, as_of)
+    full_prev = expected_kpis(truth, year - 1, as_of)
+    same_prev = expected_kpis(truth, year - 1, _month_end(year - 1, max(end.month, 1)))
+    return {code: (same_prev[code], full_prev[code]) for code in FLOW_KPIS}
+
+
+def expected_projection(truth: Truth, year: int, as_of: date | None = None, *,
+                        min_base_share: float = MIN_BASE_SHARE) -> dict[str, float | None]:
     """Year-end projection of each flow KPI: YTD(Y) × full year(Y−1) ÷ the same months of
-    Y−1 (January to as_of's month). None where Y has no data so far, or Y−1 has no data (or
-    sums to 0) in those months. For a year complete by as_of it is the actual value."""
+    Y−1 (January to as_of's month). None where Y has no data so far, Y−1 has no data or a
+    full year ≤ 0, or the same months hold less than min_base_share of the full year. A
+    total (TOTALS) is the sum of its parts' projections, None when any part is None. For a
+    year complete by as_of it is the actual value."""
     as_of = as_of or default_as_of(truth)
     end = _year_end(year, as_of)
     if end < date(year, 1, 1):
         return dict.fromkeys(FLOW_KPIS)
     ytd = expected_kpis(truth, year, as_of)
-    full_prev = expected_kpis(truth, year - 1, as_of)
-    same_prev = expected_kpis(truth, year - 1, _month_end(year - 1, end.month))
+    if end.month == 12:
+        return {code: ytd[code] for code in FLOW_KPIS}
+    base = projection_base(truth, year, as_of)
     out: dict[str, float | None] = {}
     for code in FLOW_KPIS:
-        a, b, c = ytd[code], full_prev[code], same_prev[code]
-        out[code] = None if a is None or b is None or not c else a * b / c
+        a, (same, full) = ytd[code], base[code]
+        usable = full is not None and full > 0 and same is not None and same > 0 \
+            and same >= min_base_share * full
+        out[code] = a * full / same if a is not None and usable else None
+    for total, parts in TOTALS.items():
+        values = [out[p] for p in parts]
+        out[total] = None if ytd[total] is None or None in values else sum(values)
     return out
 
 

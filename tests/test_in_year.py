@@ -13,7 +13,14 @@ import shutil
 
 import pytest
 
-from tests.kpi_oracle import expected_kpis, expected_projection
+from tests.kpi_oracle import (
+    MIN_BASE_SHARE,
+    TOTALS,
+    expected_kpis,
+    expected_projection,
+    expected_status,
+    projection_base,
+)
 from tests.published import query
 
 AS_OF = dt.date(2022, 6, 30)
@@ -93,3 +100,54 @@ def test_another_plan_needs_no_code_vl_2023_projected(e2e):
         if code in projected:
             assert _close(row["projected"], projected[code]), code
         assert row["status"] in {"on_track", "at_risk", "no_data"}
+
+
+def _in_year(status: str) -> str:
+    return {"met": "on_track", "not_met": "at_risk"}.get(status, status)
+
+
+def test_projection_needs_a_minimum_base(e2e):
+    """VL-2023, as of June: a flow KPI whose January–June 2022 held less than a quarter of
+    2022 is not projected (×18 from 4 % of a year is no forecast); it says why and is judged
+    on its year to date. Which KPIs those are comes from the generator's records."""
+    truth = e2e["truth"]
+    rows = {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
+            if r["plan_id"] == "VL-2023"}
+    actual = expected_kpis(truth, 2023)
+    thin = sorted(code for code, (same, full) in projection_base(truth, 2023).items()
+                  if actual[code] is not None and full and full > 0
+                  and (same or 0) < MIN_BASE_SHARE * full)
+    assert thin, "the sample has flow KPIs with too thin a base in 2022"
+    unguarded = expected_projection(truth, 2023, min_base_share=0)
+    assert any(unguarded[c] is not None for c in thin), "the rule, not a lack of data"
+    for code in thin:
+        row = rows[code]
+        assert row["projected"] is None, (code, row["projected"])
+        assert "not enough history to project" in row["projection_note"], code
+        judged = expected_status(actual[code], row["comparator"], row["target_low"],
+                                 row["target_high"])
+        assert row["status"] == _in_year(judged), (code, row["status"], judged)
+    projected = {c for c, r in rows.items() if r["projected"] is not None}
+    assert all(rows[c]["projection_note"] is None for c in projected)
+
+
+@pytest.mark.parametrize("which", ["VL-2023", "as-of June 2022"])
+def test_a_total_is_projected_as_the_sum_of_its_parts(e2e, as_of_june, which):
+    """KC_FUNDS_TOTAL's projection is district + provincial + national projections (none
+    when a part has none), so the total never disagrees with its fund sources."""
+    if which == "VL-2023":
+        rows = {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
+                if r["plan_id"] == "VL-2023"}
+        oracle = expected_projection(e2e["truth"], 2023)
+    else:
+        rows = as_of_june[1]
+        oracle = expected_projection(e2e["truth"], 2022, as_of=AS_OF)
+    for total, parts in TOTALS.items():
+        expected = None if any(oracle[p] is None for p in parts) else sum(
+            oracle[p] for p in parts)
+        assert _close(rows[total]["projected"], expected), (total, rows[total]["projected"])
+        shown = [rows[p]["projected"] for p in parts]
+        if None in shown:
+            assert rows[total]["projected"] is None
+        else:
+            assert _close(rows[total]["projected"], sum(shown))

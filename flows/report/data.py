@@ -80,6 +80,8 @@ class FollowUp:
     rejected_by_rule: list[dict] = field(default_factory=list)
     rejected_sample: list[dict] = field(default_factory=list)
     rejected_totals: dict = field(default_factory=dict)
+    counts: dict[str, int | None] = field(default_factory=dict)  # the brief's follow-up lines
+    missing_latest: object = None  # the latest month with missing reports
 
 
 @dataclass
@@ -200,8 +202,35 @@ _REJECTED = ("(select distinct source, file_name, sheet, row_number, column_name
              " message_vi, message_en from marts.rejected_rows)")
 
 
+# The brief's follow-up lines: each count on its own, so one missing table costs one line.
+_COUNTS = {
+    "tasks_overdue": ("select count(*) as n from marts.plan_task_status where is_overdue"
+                      " and not coalesce(is_done, false)", "marts.plan_task_status"),
+    "tasks_done_late": ("select count(*) as n from marts.plan_task_status where is_overdue"
+                        " and coalesce(is_done, false)", "marts.plan_task_status"),
+    "missing_latest": ("select count(*) as n from marts.missing_reports"
+                       " where period = (select max(period) from marts.missing_reports)",
+                       "marts.missing_reports"),
+    "missing_total": ("select count(*) as n from marts.missing_reports", "marts.missing_reports"),
+    "rejected_files": ("select count(*) as n from (select status, row_number() over (partition"
+                       " by source, file_name order by recorded_at desc nulls last) as k"
+                       " from marts.file_outcomes) where k = 1 and status = 'rejected'",
+                       "marts.file_outcomes"),
+}
+
+
+def _counts(db: Reader, f: FollowUp) -> None:
+    for key, (sql, what) in _COUNTS.items():
+        rows = db.rows(sql, what=what)
+        f.counts[key] = int(rows[0]["n"]) if rows else None
+    latest = db.rows("select max(period) as p from marts.missing_reports",
+                     what="marts.missing_reports")
+    f.missing_latest = latest[0]["p"] if latest else None
+
+
 def _follow_up(db: Reader) -> FollowUp:
     f = FollowUp()
+    _counts(db, f)
     f.findings = db.rows(
         "select * from marts.reconciliation_findings order by case severity when 'high' then 0"
         " when 'medium' then 1 else 2 end, period desc nulls last, check_name, entity"

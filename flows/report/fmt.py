@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TEXT = 300
@@ -77,10 +77,33 @@ def pct(value: object, decimals: int = 1) -> str:
     return f"{num(float(value) * 100, decimals)} %"
 
 
+def _vietnam() -> timezone:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("Asia/Ho_Chi_Minh")  # type: ignore[return-value]
+    except Exception:  # noqa: BLE001 — no tz database: the offset is fixed (+07, no DST)
+        return timezone(timedelta(hours=7), "ICT")
+
+
+VIETNAM = _vietnam()
+TIME_LABEL = "giờ Việt Nam / Vietnam time, UTC+7"
+
+
+def local_time(value: datetime) -> str:
+    """A moment as dd/mm/yyyy HH:MM in Asia/Ho_Chi_Minh, labelled with the zone.
+
+    A naive datetime is UTC: the pipeline's DuckDB `timestamp` columns hold UTC wall-clock
+    times (flows.config.connect sets the session's TimeZone to UTC before current_timestamp
+    is written to them). An aware one is converted."""
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    return f"{aware.astimezone(VIETNAM):%d/%m/%Y %H:%M} ({TIME_LABEL})"
+
+
 def vn_date(value: object) -> str:
-    """A date as dd/mm/yyyy (text values are escaped as they are)."""
+    """A date as dd/mm/yyyy; a datetime as local_time (text values are escaped as they are)."""
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return esc(local_time(value))
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return esc(value) if value is not None else "—"

@@ -114,7 +114,7 @@ def rejected(f: FollowUp) -> str:
         when = max((r["recorded_at"] for r in f.latest_run if r.get("recorded_at")), default=None)
         counts = " · ".join(f"{esc(FILE_STATUS.get(str(r['status']), r['status']))}: "
                             f"{num(r['files'])}" for r in f.latest_run)
-        parts.append(f'<p>Lần chạy gần nhất / latest run ({vn_date(when)}): {counts} tệp / files.'
+        parts.append(f"<p>Lần chạy gần nhất / latest run, {vn_date(when)}: {counts} tệp / files."
                      "</p>")
     if f.rejected_files:
         parts.append("<h4>Tệp bị từ chối cả tệp / Files rejected whole</h4>" + table(

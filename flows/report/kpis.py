@@ -24,7 +24,7 @@ from flows.report.svg import COLOURS, Bar, Line, hbar_chart, line_chart
 UNIT_VI = {"billion VND": "tỷ đồng", "million VND": "triệu đồng", "persons": "người",
            "units": "cơ sở", "enterprises": "doanh nghiệp", "products": "sản phẩm",
            "million VND / person / year": "triệu đồng/người/năm", "%": "%"}
-MONTHS = [f"T{m}" for m in range(1, 13)]
+MONTHS = [str(m) for m in range(1, 13)]
 KC_SOURCES = [("KC_FUNDS_DISTRICT", "Ngân sách huyện", "District"),
               ("KC_FUNDS_PROVINCIAL", "Ngân sách tỉnh", "Provincial"),
               ("KC_FUNDS_NATIONAL", "Khuyến công quốc gia", "National"),
@@ -101,7 +101,7 @@ def chart_legend() -> str:
             f'<span><i class="swatch" style="border-top-style:dashed;'
             f'border-color:{COLOURS["target"]}"></i>Chỉ tiêu (đường hoặc dải) / target (line '
             "or band)</span>"
-            "<span>T1…T12 = tháng / month</span></p>")
+            "<span>1…12 = tháng / month</span></p>")
 
 
 def kpi_card(plan: PlanData, row: dict) -> str:
@@ -116,8 +116,9 @@ def kpi_card(plan: PlanData, row: dict) -> str:
     if _in_progress(row):
         if row.get("kind") == "flow":
             projected = num(row.get("projected"))
-            if row.get("projected") is None:
-                projected += ' <span class="unit">(chưa có cơ sở / no basis)</span>'
+            if row.get("projected") is None and row.get("actual") is not None:
+                projected = ('<span class="no-projection">chưa đủ số liệu để dự báo / not '
+                             "enough history to project</span>")
         else:
             projected = '<span class="unit">giá trị mới nhất / latest value</span>'
         figures.append(("projected", "Dự báo cả năm", "Projected", projected))

@@ -1,4 +1,4 @@
-"""The report page: header, one part per plan, the follow-up part, notes; one HTML string."""
+"""The detailed page (the brief's annex): header, one part per plan, follow-up, notes."""
 
 from __future__ import annotations
 
@@ -79,27 +79,56 @@ def _toc(data: ReportData) -> str:
     return f'<ol class="toc">{"".join(items)}</ol>'
 
 
-def _notes(data: ReportData) -> str:
+def notes(data: ReportData) -> str:
+    """How to read the statuses, the source, and what could not be read."""
     problems = "".join(f"<li>{esc(p)}</li>" for p in data.problems)
     return (
         "<footer><p><b>Cách đọc / How to read.</b> Năm đã hết: Đạt / Chưa đạt so với chỉ tiêu. "
         "Năm đang thực hiện: Đúng tiến độ / Có nguy cơ — chỉ tiêu lũy kế (GTSX, vốn, thu ngân "
-        "sách, kinh phí khuyến công) được dự báo đến cuối năm theo mùa vụ năm trước; chỉ tiêu "
-        "thời điểm xét giá trị mới nhất. “Đủ dữ liệu đầu vào” là tỷ lệ báo cáo đã nhận so với "
-        "phải nộp (không áp dụng cho nguồn theo sự kiện). / A complete year is met or not met; "
-        "a year in progress is on track or at risk, flow KPIs judged on their year-end "
-        "projection, stock KPIs on their latest value. Input completeness = inputs received ÷ "
-        "expected (n/a for event sources).</p>"
+        "sách, kinh phí khuyến công) được dự báo đến cuối năm theo mùa vụ năm trước khi các "
+        "tháng cùng kỳ năm trước chiếm ít nhất một phần tư cả năm (nếu không: “chưa đủ số liệu "
+        "để dự báo”, xét số lũy kế; tổng kinh phí = tổng dự báo các nguồn); chỉ tiêu thời điểm "
+        "xét giá trị mới nhất. “Đủ dữ liệu đầu vào” là tỷ lệ báo cáo đã nhận so với phải nộp "
+        "(không áp dụng cho nguồn theo sự kiện). Giờ là giờ Việt Nam (UTC+7). / A complete "
+        "year is met or not met; a year in progress is on track or at risk, flow KPIs judged "
+        "on their year-end projection by last year's pattern when last year's same months "
+        "held at least a quarter of its total (else “not enough history to project”, judged "
+        "on the year to date; total funds = the sum of the sources' projections), stock KPIs "
+        "on their latest value. Input completeness = inputs received ÷ expected (n/a for "
+        "event sources). Times are Vietnam time (UTC+7).</p>"
         "<p>Nguồn / Source: bảng marts.* của tệp phân tích vinhlinh.duckdb (chỉ đọc) / the "
         "analyst file's marts tables (read only).</p>"
         + (f'<p>Không đọc được / could not read:</p><ul class="problems">{problems}</ul>'
            if problems else "") + "</footer>")
 
 
-def render(data: ReportData, generated: datetime) -> str:
-    """The whole self-contained page (no scripts, no external resources)."""
-    plan_ids = ", ".join(p.plan_id for p in data.plans) or "—"
-    title = f"Báo cáo chỉ tiêu phát triển công nghiệp – {plan_ids}"
+def plan_ids(data: ReportData) -> str:
+    """The plans reported, comma-separated ('—' for none)."""
+    return ", ".join(p.plan_id for p in data.plans) or "—"
+
+
+def document(title: str, body: str) -> str:
+    """A self-contained HTML document (inline CSS, no scripts, no external resources)."""
+    return ('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="data:,">'
+            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>{body}</body></html>")
+
+
+def header(data: ReportData, generated: datetime, vi: str, en: str, extra: str = "") -> str:
+    """The page header: title, plans, as-of dates, when it was generated (Vietnam time)."""
+    as_of = " · ".join(f"{esc(p.plan_id)}: {vn_date(p.as_of)}" for p in data.plans) or "—"
+    return (f'<header><h1>{esc(vi)} <span class="en">/ {esc(en)}</span></h1>'
+            f'<p class="subtitle">Kế hoạch / Plan: <b class="plan-ids">{esc(plan_ids(data))}</b>'
+            f" · Số liệu đến ngày / as of: {as_of}</p>"
+            f'<p class="muted">Tạo lúc / generated: <span class="time">{vn_date(generated)}</span>'
+            f"{extra}</p></header>")
+
+
+def render(data: ReportData, generated: datetime, *, brief_href: str | None = None) -> str:
+    """The detailed page (the annex to the brief): every section of every plan."""
+    title = f"Phụ lục chi tiết – báo cáo chỉ tiêu phát triển công nghiệp – {plan_ids(data)}"
+    back = (f' · <a href="{esc(brief_href)}">Báo cáo tóm tắt / brief</a>' if brief_href else "")
     if data.plans:
         parts = "".join(_guarded(lambda p=p, i=i: plan_part(p, i == 0), f"plan {p.plan_id}")
                         for i, p in enumerate(data.plans))
@@ -110,17 +139,9 @@ def render(data: ReportData, generated: datetime) -> str:
                  "KPIs in marts.kpi_scorecard yet.</p></section>")
     follow = "".join(_section(sid, vi, en, _guarded(lambda fn=fn: fn(data.follow_up), sid))
                      for sid, vi, en, fn in FOLLOW_UP_SECTIONS)
-    as_of = " · ".join(f"{esc(p.plan_id)}: {vn_date(p.as_of)}" for p in data.plans) or "—"
-    return (
-        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="icon" href="data:,">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
-        "<header><h1>Báo cáo theo dõi chỉ tiêu phát triển công nghiệp huyện Vĩnh Linh "
-        '<span class="en">/ Industrial development KPI report, Vĩnh Linh district</span></h1>'
-        f'<p class="subtitle">Kế hoạch / Plan: <b class="plan-ids">{esc(plan_ids)}</b> · '
-        f"Số liệu đến ngày / as of: {as_of}</p>"
-        f'<p class="muted">Tạo lúc / generated: {esc(generated.strftime("%d/%m/%Y %H:%M %Z"))}'
-        "</p></header>" + _toc(data) + parts
-        + '<section class="follow-up" id="follow-up"><h2>Theo dõi, đôn đốc / Follow-up</h2>'
-        + follow + "</section>" + _notes(data) + "</body></html>")
+    head = header(data, generated, "Phụ lục chi tiết: theo dõi chỉ tiêu phát triển công nghiệp "
+                  "huyện Vĩnh Linh", "Detailed annex: industrial development KPIs, Vĩnh Linh "
+                  "district", back)
+    return document(title, head + _toc(data) + parts
+                    + '<section class="follow-up" id="follow-up"><h2>Theo dõi, đôn đốc / '
+                    "Follow-up</h2>" + follow + "</section>" + notes(data))

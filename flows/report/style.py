@@ -70,6 +70,20 @@ tr.total td { font-weight: bold; background: #f5f7f9; }
 table.grid { table-layout: fixed; font-size: 7.5pt; }
 table.grid th, table.grid td { padding: 1px 2px; text-align: center; }
 table.grid td.label, table.grid th.label { text-align: left; width: 30%; }
+table.scorecard { table-layout: fixed; }
+table.scorecard td.num { white-space: normal; }
+table.scorecard th:first-child { width: 30%; }
+table.scorecard td:last-child, table.scorecard th:last-child { width: 19%; }
+table.scorecard th.last-year { width: 17%; }
+table.scorecard .badge { white-space: normal; }
+table.scorecard td { padding: 1px 3px; }
+table.scorecard .code { display: block; font-size: 7pt; color: #666;
+  font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
+table.scorecard .unit, table.scorecard .muted, table.scorecard .delta { font-size: 7.5pt;
+  color: #555; font-weight: normal; }
+.no-projection { color: #7a4a00; font-style: italic; font-size: 7.5pt; }
+.risks, .follow-lines { margin: 4px 0; padding-left: 0; list-style: none; }
+.risks li, .follow-lines li { margin: 2px 0; break-inside: avoid; page-break-inside: avoid; }
 .cell-on_time { background: #e3f2e5; color: #1b5e20; }
 .cell-late { background: #fff1d6; color: #7a4a00; font-weight: bold; }
 .cell-missing { background: #fde7e7; color: #8e1b1b; font-weight: bold; }
@@ -88,10 +102,13 @@ footer { margin-top: 24px; border-top: 1px solid #c8d3df; padding-top: 6px; font
 @media print {
   body { max-width: none; padding: 0; font-size: 9pt; }
   h2 { margin-top: 14px; }
-  .cards { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 6px; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px; }
   .plan { break-before: page; page-break-before: always; }
   .plan.first { break-before: auto; page-break-before: auto; }
   .toc { display: none; }
+  .brief h2 { margin-top: 0; }
+  .brief h3 { margin: 8px 0 4px; }
+  table.scorecard, .risks, .follow-lines { font-size: 8pt; }
   a { color: inherit; text-decoration: none; }
 }
 """

@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from flows.report.fmt import esc, num
 
 FONT = 'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif"'
+# Text sizes in SVG units, chosen for the width each chart is printed at on A4 (186 mm of
+# text width = 703 CSS px): a KPI card's line chart (viewBox 280 wide) is printed about 330 px
+# wide (two cards a row), a bar chart (viewBox 700) at 700 px: both ≥ 8 pt on paper.
+LINE_FONT = 10.5
+BAR_FONT = 11
 COLOURS = {"actual": "#1f4e79", "projected": "#b35c00", "target": "#2e7d32",
            "grid": "#d9d9d9", "axis": "#7f7f7f", "text": "#333333"}
 
@@ -56,17 +61,17 @@ def _decimals(span: float) -> int:
 
 
 def line_chart(lines: list[Line], *, x_labels: list[str], target: tuple[float | None, float | None]
-               | None, title: str, width: int = 280, height: int = 130) -> str:
+               | None, title: str, width: int = 280, height: int = 140) -> str:
     """A small line chart over x_labels with a target line (or band between low and high)."""
     values = [v for line in lines for _, v in line.points]
     if not values or not x_labels:
         return (f'<svg class="chart" viewBox="0 0 {width} 40" role="img" '
                 f'aria-label="{esc(title)}"><title>{esc(title)}</title>'
-                f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="10" {FONT} '
-                f'fill="{COLOURS["axis"]}">Chưa có số liệu / no data yet</text></svg>')
+                f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="{LINE_FONT}" '
+                f'{FONT} fill="{COLOURS["axis"]}">Chưa có số liệu / no data yet</text></svg>')
     if target:
         values += [t for t in target if t is not None]
-    left, right, top, bottom = 44, 8, 8, 18
+    left, right, top, bottom = 48, 10, 8, 22
     lo, hi = _range(values)
     n = len(x_labels)
 
@@ -83,11 +88,13 @@ def line_chart(lines: list[Line], *, x_labels: list[str], target: tuple[float | 
         v = lo + (hi - lo) * k / 2
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(y(v))}" y2="{_f(y(v))}" '
                    f'stroke="{COLOURS["grid"]}" stroke-width="0.6"/>'
-                   f'<text x="{left - 3}" y="{_f(y(v) + 3)}" text-anchor="end" font-size="8" '
+                   f'<text x="{left - 3}" y="{_f(y(v) + 4)}" text-anchor="end" '
+                   f'font-size="{LINE_FONT}" '
                    f'{FONT} fill="{COLOURS["text"]}">{num(v, _decimals(hi - lo))}'
                    "</text>")
     for i, label in enumerate(x_labels):
-        out.append(f'<text x="{_f(x(i))}" y="{height - 5}" text-anchor="middle" font-size="7.5" '
+        out.append(f'<text x="{_f(x(i))}" y="{height - 6}" text-anchor="middle" '
+                   f'font-size="{LINE_FONT}" '
                    f'{FONT} fill="{COLOURS["text"]}">{esc(label)}</text>')
     if target:
         out.append(_target(target, x(0), x(n - 1), y))
@@ -125,8 +132,8 @@ def _polyline(line: Line, x, y) -> str:
     return "".join(out)
 
 
-def hbar_chart(bars: list[Bar], *, title: str, width: int = 700, label_width: int = 260,
-               row_height: int = 16) -> str:
+def hbar_chart(bars: list[Bar], *, title: str, width: int = 700, label_width: int = 280,
+               row_height: int = 18) -> str:
     """Horizontal bars, stacked when a bar has several parts, with a target tick if given."""
     if not bars:
         return ""
@@ -140,8 +147,9 @@ def hbar_chart(bars: list[Bar], *, title: str, width: int = 700, label_width: in
     for row, bar in enumerate(bars):
         top = 3 + row * row_height
         mid = top + row_height / 2 + 3
-        out.append(f'<text x="{label_width - 4}" y="{_f(mid)}" text-anchor="end" font-size="10" '
-                   f'{FONT} fill="{COLOURS["text"]}">{esc(bar.label, 46)}</text>')
+        out.append(f'<text x="{label_width - 4}" y="{_f(mid)}" text-anchor="end" '
+                   f'font-size="{BAR_FONT}" '
+                   f'{FONT} fill="{COLOURS["text"]}">{esc(bar.label, 44)}</text>')
         x0 = float(label_width)
         for value, colour, name in bar.parts:
             w = plot * max(value, 0) / scale_max
@@ -155,7 +163,8 @@ def hbar_chart(bars: list[Bar], *, title: str, width: int = 700, label_width: in
                        f'stroke="{COLOURS["target"]}" stroke-width="2"/>')
         text = bar.value_text if bar.value_text is not None else num(
             sum(v for v, _, _ in bar.parts))
-        out.append(f'<text x="{_f(width - value_width + 4)}" y="{_f(mid)}" font-size="10" '
+        out.append(f'<text x="{_f(width - value_width + 4)}" y="{_f(mid)}" '
+                   f'font-size="{BAR_FONT}" '
                    f'{FONT} fill="{COLOURS["text"]}">{esc(text)}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -58,6 +58,8 @@ select
     latest.as_of_date,
     coalesce(history.is_year_complete, false) as is_year_complete,
     history.projected,
+    history.projection_note,
+    history.previous_year_actual,
     catalog.kind,
     latest.note
 
