@@ -14,7 +14,7 @@ PII_SECRET_BLOCK = "vlpipe-pii-key"
 ANALYST_DB = "vinhlinh.duckdb"
 KPI_CATALOG = SQL_DIR / "seeds" / "kpi_catalog.csv"  # the KPI catalogue, read by dbt and Python
 TODAY_ENV = "VLPIPE_TODAY"
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: UTC+7, no DST
 
 
 def run_date() -> dt.date:

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
+from flows.config import VIETNAM
 from flows.ingest.header import HeaderMatch, locate_header
 from flows.ingest.pipeline import UNASSIGNED, sha256_of
 from flows.ingest.readers import (
@@ -66,7 +67,10 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
             "select coalesce((select started_at from ops.runs where run_id = $r), "
             "(select min(recorded_at) from ops.file_events where run_id = $r))",
             {"r": run_id}).fetchone()[0]
-    run_date = (started or dt.datetime.now()).strftime("%d/%m/%Y")
+    # Stored times are UTC (flows.config.connect): the date is the one in Vietnam (a night's
+    # run at 01:00 is 18:00 UTC the day before).
+    moment = started.replace(tzinfo=dt.UTC) if started else dt.datetime.now(dt.UTC)
+    run_date = moment.astimezone(VIETNAM).strftime("%d/%m/%Y")
     files: dict[tuple[str, str], dict] = {}
     for source, name, sheet, row, column, value, message, sha in rejections:
         entry = files.setdefault((source, name), {"sha": sha, "rows": [],

@@ -170,7 +170,7 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
 
 def _read_outcome(paths: Paths, result: RunResult) -> None:
     """What the run summary shows from the new build: scorecard, findings, completeness."""
-    with duckdb.connect(str(paths.private_db), read_only=True) as con:
+    with connect(paths.private_db, read_only=True) as con:
         result.scorecard = _records(
             con, "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code",
             [result.plan_id])
@@ -188,7 +188,7 @@ def _read_outcome(paths: Paths, result: RunResult) -> None:
 
 
 def _set_run_status(paths: Paths, run_id: str, status: str, message: str = "") -> None:
-    with duckdb.connect(str(paths.private_db)) as con:
+    with connect(paths.private_db) as con:
         ledger.finish_run(con, run_id, status, message or None)
 
 
@@ -215,7 +215,7 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
     run_id = str(flow_run.get_id() or uuid.uuid4())
     result = RunResult(run_id=run_id, plan_id=plan_id)
     with run_lock(paths):
-        with duckdb.connect(str(paths.private_db)) as con:
+        with connect(paths.private_db) as con:
             ledger.ensure_ops(con)
             ledger.start_run(con, run_id, plan_id)
         started = dt.datetime.now().isoformat(timespec="seconds")
@@ -277,7 +277,7 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
 
 def build_key(paths: Paths, as_of: dt.date | None) -> str:
     """What a build depends on: the files loaded, ``as_of`` and the code that builds it."""
-    with duckdb.connect(str(paths.private_db), read_only=True) as con:
+    with connect(paths.private_db, read_only=True) as con:
         files = con.execute("select count(*), max(file_id) from ops.files").fetchone()
     return f"files={files[0]}:{files[1]};as_of={as_of};code={code_fingerprint()}"
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import math
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
+
+from flows.config import VIETNAM
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TEXT = 300
@@ -77,16 +79,6 @@ def pct(value: object, decimals: int = 1) -> str:
     return f"{num(float(value) * 100, decimals)} %"
 
 
-def _vietnam() -> timezone:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Asia/Ho_Chi_Minh")  # type: ignore[return-value]
-    except Exception:  # noqa: BLE001 — no tz database: the offset is fixed (+07, no DST)
-        return timezone(timedelta(hours=7), "ICT")
-
-
-VIETNAM = _vietnam()
 TIME_LABEL = "giờ Việt Nam / Vietnam time, UTC+7"
 
 
