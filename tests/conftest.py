@@ -56,3 +56,18 @@ def e2e(sample, prefect_harness, tmp_path_factory):
             "second": second, "first_snapshot": first_snapshot,
             "second_snapshot": second_snapshot, "rebuilt": rebuilt,
             "rebuilt_snapshot": rebuilt_snapshot}
+
+
+@pytest.fixture
+def raw(tmp_path):
+    """An empty raw/ folder holding only the small reference lists of tests/helpers.py."""
+    from tests.helpers import write_reference
+
+    write_reference(tmp_path / "raw")
+    return tmp_path / "raw"
+
+
+@pytest.fixture
+def batched(monkeypatch):
+    """Every CSV file read in batches of about two rows."""
+    monkeypatch.setenv("VLPIPE_BATCH_MB", str(300 / 1048576))

@@ -13,7 +13,6 @@ import io
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from flows.config import PROJECT_ROOT as ROOT
 from flows.config import Paths
@@ -24,21 +23,11 @@ from tests.helpers import (
     ingest,
     windows_1258_form,
     write_csv,
-    write_reference,
 )
 
 IGNORED = {"_run_id", "run_id", "first_run_id", "file_id", "file_seq", "_file_id", "_file_seq"}
 
 
-@pytest.fixture
-def raw(tmp_path):
-    write_reference(tmp_path / "raw")
-    return tmp_path / "raw"
-
-
-@pytest.fixture
-def batched(monkeypatch):
-    monkeypatch.setenv("VLPIPE_BATCH_MB", str(300 / 1048576))  # about two rows a batch
 
 
 def test_file_wide_rules_across_batch_boundaries(raw, tmp_path, batched):

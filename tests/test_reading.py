@@ -16,14 +16,7 @@ from tests.helpers import (
     ingest,
     tax_code,
     write_csv,
-    write_reference,
 )
-
-
-@pytest.fixture
-def raw(tmp_path):
-    write_reference(tmp_path / "raw")
-    return tmp_path / "raw"
 
 
 def _xlsx(path, rows, title=("BÁO CÁO TÌNH HÌNH SẢN XUẤT KINH DOANH", "Tháng 3 năm 2022",

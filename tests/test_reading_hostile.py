@@ -22,22 +22,12 @@ from tests.helpers import (
     ingest,
     tax_code,
     write_csv,
-    write_reference,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "enterprise_reports"
 
 
-@pytest.fixture
-def raw(tmp_path):
-    write_reference(tmp_path / "raw")
-    return tmp_path / "raw"
-
-
-@pytest.fixture
-def batched(monkeypatch):
-    monkeypatch.setenv("VLPIPE_BATCH_MB", str(300 / 1048576))  # about two rows a batch
 
 
 def _rows(n: int, **overrides: dict[str, object]) -> list[dict[str, object]]:

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from tests.helpers import (
     ENTERPRISE_HEADERS,
@@ -17,16 +16,10 @@ from tests.helpers import (
     ingest,
     tax_code,
     write_csv,
-    write_reference,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def raw(tmp_path):
-    write_reference(tmp_path / "raw")
-    return tmp_path / "raw"
 
 
 def _sheet_rows(ws, rows: list[list[object]]) -> None:

@@ -55,11 +55,6 @@ def today(monkeypatch: pytest.MonkeyPatch) -> str:
     return TODAY
 
 
-@pytest.fixture
-def raw(tmp_path: Path) -> Path:
-    write_reference(tmp_path / "raw")
-    return tmp_path / "raw"
-
 
 def _by_cell(result) -> dict[tuple[int, str], dict]:
     return {(r["row_number"], r["column_name"]): r for r in result.rejections()}

@@ -17,6 +17,7 @@ from flows.report.render import (
     document,
     header,
     plan_ids,
+    plan_parts,
 )
 
 NO_PROJECTION = "chưa đủ số liệu để dự báo / not enough history to project"
@@ -195,14 +196,7 @@ def render_brief(data: ReportData, generated: datetime, annex: str) -> str:
     """The brief page: each plan on its own pages, then the follow-up lines and the notes."""
     title = f"Báo cáo tóm tắt chỉ tiêu phát triển công nghiệp – {plan_ids(data)}"
     link = f' · Chi tiết / detail: <a href="{esc(annex)}">phụ lục / annex</a>'
-    if data.plans:
-        parts = "".join(_guarded(lambda p=p, i=i: brief_plan(p, i == 0), f"brief {p.plan_id}")
-                        for i, p in enumerate(data.plans))
-    else:
-        wanted = f" {data.requested_plan}" if data.requested_plan else ""
-        parts = (f'<section class="plan first"><h2>Kế hoạch{esc(wanted)} / Plan</h2>'
-                 '<p class="empty">Chưa có chỉ tiêu kế hoạch trong marts.kpi_scorecard / no plan '
-                 "KPIs in marts.kpi_scorecard yet.</p></section>")
+    parts = plan_parts(data, brief_plan, "brief")
     follow = _section("follow-up-brief", "Cần đôn đốc", "To follow up",
                       _guarded(lambda: follow_up(data.follow_up, annex), "follow-up lines"))
     head = header(data, generated, "Báo cáo tóm tắt chỉ tiêu phát triển công nghiệp huyện "

@@ -125,18 +125,23 @@ def header(data: ReportData, generated: datetime, vi: str, en: str, extra: str =
             f"{extra}</p></header>")
 
 
+def plan_parts(data: ReportData, part: Callable[[PlanData, bool], str], what: str) -> str:
+    """Each plan's part (``part(plan, first)``), a failing one replaced by a notice; or a
+    notice that there is no plan yet."""
+    if data.plans:
+        return "".join(_guarded(lambda p=p, i=i: part(p, i == 0), f"{what} {p.plan_id}")
+                       for i, p in enumerate(data.plans))
+    wanted = f" {data.requested_plan}" if data.requested_plan else ""
+    return (f'<section class="plan first"><h2>Kế hoạch{esc(wanted)} / Plan</h2>'
+            '<p class="empty">Chưa có chỉ tiêu kế hoạch trong marts.kpi_scorecard / no plan '
+            "KPIs in marts.kpi_scorecard yet.</p></section>")
+
+
 def render(data: ReportData, generated: datetime, *, brief_href: str | None = None) -> str:
     """The detailed page (the annex to the brief): every section of every plan."""
     title = f"Phụ lục chi tiết – báo cáo chỉ tiêu phát triển công nghiệp – {plan_ids(data)}"
     back = (f' · <a href="{esc(brief_href)}">Báo cáo tóm tắt / brief</a>' if brief_href else "")
-    if data.plans:
-        parts = "".join(_guarded(lambda p=p, i=i: plan_part(p, i == 0), f"plan {p.plan_id}")
-                        for i, p in enumerate(data.plans))
-    else:
-        wanted = f" {data.requested_plan}" if data.requested_plan else ""
-        parts = (f'<section class="plan first"><h2>Kế hoạch{esc(wanted)} / Plan</h2>'
-                 '<p class="empty">Chưa có chỉ tiêu kế hoạch trong marts.kpi_scorecard / no plan '
-                 "KPIs in marts.kpi_scorecard yet.</p></section>")
+    parts = plan_parts(data, plan_part, "plan")
     follow = "".join(_section(sid, vi, en, _guarded(lambda fn=fn: fn(data.follow_up), sid))
                      for sid, vi, en, fn in FOLLOW_UP_SECTIONS)
     head = header(data, generated, "Phụ lục chi tiết: theo dõi chỉ tiêu phát triển công nghiệp "
