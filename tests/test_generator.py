@@ -403,7 +403,9 @@ def test_oracle_as_of_on_hand_made_records(tmp_path: Path) -> None:
     assert k["LAB_AVG_INCOME"] == pytest.approx((6e6 + 6e6 + 4e6) / 3 * 12 / 1e6)
     p = expected_projection(truth, 2023, as_of)
     # YTD × full 2022 ÷ Jan–Feb 2022
-    assert p["IND_GO_CONST2010"] == pytest.approx(0.3 * 1.0 / 0.2)
+    # Jan–Feb 2022 hold 0.2 of 2022's 1.0: under the minimum base (MIN_BASE_SHARE, 25 %),
+    # no projection; CAPITAL_OWN's 0.01 of 0.04 (25 %) and the budget's 1 of 4 are enough.
+    assert p["IND_GO_CONST2010"] is None
     assert p["CAPITAL_OWN"] == pytest.approx(0.02 * 0.04 / 0.01)
     assert p["IND_BUDGET_CONTRIB"] == pytest.approx(2.0 * 4.0 / 1.0)
     assert p["KC_FUNDS_TOTAL"] is None        # nothing disbursed in Jan–Feb 2022

@@ -353,3 +353,39 @@ def test_the_response_workbook_shows_a_stray_byte_as_the_sender_sees_it(raw, tmp
              for row in ws.iter_rows(values_only=True) for c in row if c]
     assert "Công ty Bo\ufffdn" in cells
     assert not any(INVALID_BYTES_MARK in c for c in cells)
+
+
+def test_a_semicolon_file_of_decimal_commas_with_a_broken_header_cell(raw, tmp_path):
+    """';' as delimiter, Vietnamese decimals ("1200,5"), quoted names holding quotes, "," and
+    ";", and a header cell holding a line break: the delimiter is the one that splits the records into a
+    table, not the comma of the decimals (found by the hostile-file generator)."""
+    headers = [h.replace("Tên doanh nghiệp / cơ sở", "Tên doanh nghiệp\n/ cơ sở")
+               for h in ENTERPRISE_HEADERS]
+    rows = [dict(zip(headers, enterprise_row(n, {
+        "Tên doanh nghiệp / cơ sở": f'Công ty "Hồ Xá", chi nhánh {n}; số 2',
+        "Giá trị sản xuất theo giá hiện hành": "1200,5", "Thu nhập bình quân": "7,5",
+        "Doanh thu": "1300,25"}).values(), strict=True)) for n in (1, 2, 3)]
+    write_csv(raw / f"{SOURCE}/t.csv", headers, rows, delimiter=";", title=["BÁO CÁO", ""])
+    result = ingest(raw, tmp_path / "wh", [SOURCE])
+    assert result.outcomes[-1].status == "loaded", result.outcomes[-1].reason
+    assert [r["gross_output_current"] for r in result.rows(SOURCE)] == [1200.5] * 3
+
+
+def test_the_delimiter_is_the_one_that_makes_a_table():
+    """The hostile-file generator's labour list that Python's csv.Sniffer read as ","
+    (quoted names holding "," and ";", doubled quotes, a header cell with a line break):
+    split by ";", every record has the same width."""
+    from flows.ingest.readers import _sniff_delimiter
+
+    sample = ('PHÒNG KINH TẾ VÀ HẠ TẦNG;;;;;;\n'
+              '"Họ\nvà tên (*)";số cccd;năm sinh;giới tính;MÃ SỐ THUẾ;Ngày bắt đầu;Tiền lương\n'
+              'Cộng các xã;;;;;;5024.5\n'
+              '"Công ty ""Hồ Xá"", chi nhánh 1; 2 Nguyễn Văn 301";0380950;1984;NAM;32003010;'
+              '2022-03-01;1848386\n'
+              '+84 912 345 678 Nguyễn Văn 302;0380950;1990;NAM;3200 302 003;01/03/2022;129715\n'
+              '"Công ty ""Hồ Xá"", chi nhánh 1; 2 Nguyễn Văn 303";0380950;1991;Nữ;32003030;'
+              '2022-03-01;1848386\n')
+    assert _sniff_delimiter(sample) == ";"
+    assert _sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
+    assert _sniff_delimiter("a\tb\n1,5\t2,5\n") == "\t"
+    assert _sniff_delimiter("only one column\nand another line\n") == ","
