@@ -356,9 +356,8 @@ def test_the_response_workbook_shows_a_stray_byte_as_the_sender_sees_it(raw, tmp
 
 
 def test_a_semicolon_file_of_decimal_commas_with_a_broken_header_cell(raw, tmp_path):
-    """';' as delimiter, Vietnamese decimals ("1200,5"), quoted names holding quotes, "," and
-    ";", and a header cell holding a line break: the delimiter is the one that splits the records into a
-    table, not the comma of the decimals (found by the hostile-file generator)."""
+    """';' as delimiter, Vietnamese decimals ("1200,5"), quoted names holding quotes, ","
+    and ";", and a header cell holding a line break: all loaded."""
     headers = [h.replace("Tên doanh nghiệp / cơ sở", "Tên doanh nghiệp\n/ cơ sở")
                for h in ENTERPRISE_HEADERS]
     rows = [dict(zip(headers, enterprise_row(n, {
