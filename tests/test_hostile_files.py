@@ -47,7 +47,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, Phase, event, find, given, settings
 
-from flows.config import PROJECT_ROOT, Paths
+from flows.config import Paths
 from flows.feedback import write_feedback
 from flows.names import display_name
 from schemas.registry import get_source
@@ -283,16 +283,18 @@ def published_tables(warehouse: Path) -> list[str]:
             con, "select table_schema || '.' || table_name from information_schema.tables"))
 
 
-def test_night_with_hostile_files_completes_and_publishes(prefect_harness, monkeypatch):
+def test_night_with_hostile_files_completes_and_publishes(e2e, monkeypatch):
+    """The session's end-to-end warehouse (its nights done and published), then a night
+    with hostile files added to its raw folder."""
     from flows.nightly import RunResult, nightly
 
     monkeypatch.setenv("VLPIPE_PII_KEY", PII_KEY)
     with tempfile.TemporaryDirectory(prefix="vlpipe-hostile-night-") as tmp:
         root = Path(tmp)
         raw, warehouse = root / "raw", root / "warehouse"
-        shutil.copytree(PROJECT_ROOT / "raw", raw)
-        first = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
-        assert isinstance(first, RunResult) and first.status == "completed", first
+        shutil.copytree(e2e["raw"], raw)  # copy2: modification times (arrival order) kept
+        shutil.copytree(e2e["warehouse"], warehouse, symlinks=True)
+        first = e2e["rebuilt"]
         tables = published_tables(warehouse)
         files = night_files()
         write_batch(Batch(tuple(files), symlink_outside=True), root)
