@@ -353,20 +353,20 @@ RUN_RULES: dict[str, tuple[str, str]] = {
     "source_no_pii_key": (
         "Nguồn {detail} không được nạp: chưa cấu hình khóa bảo vệ dữ liệu cá nhân. Cách sửa: "
         "đặt biến môi trường VLPIPE_PII_KEY hoặc tạo Secret block 'vlpipe-pii-key' của "
-        "Prefect, rồi chạy lại; các nguồn khác đã được công bố.",
+        "Prefect, rồi chạy lại; các nguồn khác vẫn được nạp.",
         "Source {detail} not loaded: no personal-data key is configured. To fix: set "
         "VLPIPE_PII_KEY or create the Prefect Secret block 'vlpipe-pii-key', then run again; "
-        "the other sources were published.",
+        "the other sources were loaded.",
     ),
     "source_pii_key_changed": (
         "Nguồn {detail} không được nạp: khóa bảo vệ dữ liệu cá nhân (VLPIPE_PII_KEY hoặc "
         "Secret block 'vlpipe-pii-key') khác với khóa đã dùng cho kho dữ liệu này. Cách sửa: "
-        "dùng lại khóa cũ, hoặc dựng kho dữ liệu mới với khóa mới; các nguồn khác đã được "
-        "công bố.",
+        "dùng lại khóa cũ, hoặc dựng kho dữ liệu mới với khóa mới; các nguồn khác vẫn được "
+        "nạp.",
         "Source {detail} not loaded: the personal-data key (VLPIPE_PII_KEY or the Secret "
         "block 'vlpipe-pii-key') differs from the one this warehouse was built with. To fix: "
         "set the warehouse's key again, or build a new warehouse with the new key; the other "
-        "sources were published.",
+        "sources were loaded.",
     ),
 }
 
