@@ -210,6 +210,7 @@ def _month(text: str) -> str:
 
 
 def _cron(text: str) -> str:
+    configure_prefect_environment()  # before prefect is first imported: its settings
     from prefect.schedules import Cron
 
     from schemas.messages import run_message
