@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from flows.config import Paths, configure_prefect_environment
@@ -27,20 +28,24 @@ def _die_with_parent() -> None:
 
 
 @contextlib.contextmanager
-def temporary_server() -> Iterator[None]:
-    """The run's temporary Prefect API server, which dies with this process.
+def temporary_server(scheduler: bool = False) -> Iterator[str | None]:
+    """The run's Prefect API server, which dies with this process; yields its API URL.
 
     Prefect starts its ephemeral server (``SubprocessASGIServer``) as a child that only an
     ``atexit`` hook stops: a run killed by SIGTERM or SIGKILL left it running for good. This
     one is the same server, started from this (main) thread with a parent-death signal, and
     used through ``PREFECT_API_URL`` for the run. A configured API (a real server) is used
-    as it is.
+    as it is (None is yielded).
+
+    ``scheduler``: a real server instead of an ephemeral one — every background service on,
+    the scheduler among them (an ephemeral server runs none of them, so it never schedules a
+    run), its state in PREFECT_HOME's database — for `vlpipe serve`.
     """
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if PREFECT_API_URL.value():
-        yield
+        yield None
         return
 
     class Server(SubprocessASGIServer):
@@ -48,6 +53,9 @@ def temporary_server() -> Iterator[None]:
             popen = subprocess.Popen
 
             def guarded(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
+                if scheduler:  # what makes the server ephemeral is this one variable
+                    kwargs["env"] = {k: v for k, v in kwargs["env"].items()
+                                     if k != "PREFECT__SERVER_EPHEMERAL"}
                 return popen(*args, preexec_fn=_die_with_parent, **kwargs)
 
             subprocess.Popen = guarded  # type: ignore[misc]  # this one call, this thread
@@ -57,10 +65,10 @@ def temporary_server() -> Iterator[None]:
                 subprocess.Popen = popen  # type: ignore[misc]
 
     server = Server()
-    server.start()
     try:
+        server.start()
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield
+            yield server.api_url
     finally:
         server.stop()
 
@@ -114,24 +122,54 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     print(summary.render_text(result))
     print(f"\nDone in {time.monotonic() - started:.1f} s.")
+    return exit_code(state, result)
+
+
+EXIT_CONFIG_ERRORS = 4
+
+
+def exit_code(state: Any, result: Any) -> int:
+    """`vlpipe run`'s code for a flow run that ended: 0 completed, 1 failed (nothing new
+    published), 4 published but a whole source not loaded for a configuration reason (no
+    personal-data key, …): not a success until fixed."""
+    from flows.nightly import CONFIG_ERRORS
+
+    if getattr(result, "status", None) == CONFIG_ERRORS:
+        return EXIT_CONFIG_ERRORS
     return 1 if state.is_failed() else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Serve `nightly` on its schedule, against PREFECT_API_URL or a Prefect server of its
+    own (state in PREFECT_HOME), until stopped (SIGTERM, Ctrl+C)."""
+    problem = _preflight(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     configure_prefect_environment()
     from prefect.schedules import Cron
 
     from flows.nightly import nightly
+    from schemas.messages import run_message
 
-    nightly.serve(name="nightly", schedules=[Cron("0 1 * * *", timezone="Asia/Ho_Chi_Minh")],
-                  parameters={"raw_dir": args.raw_dir, "warehouse_dir": args.warehouse_dir,
-                              "plan_id": args.plan})
+    with contextlib.ExitStack() as stack:
+        try:
+            api_url = stack.enter_context(temporary_server(scheduler=True))
+        except Exception as exc:  # no free port, a broken PREFECT_HOME database, a timeout…
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            print(run_message("server_not_started", detail), file=sys.stderr)
+            return 2
+        if api_url:
+            print(f"Prefect server / Máy chủ Prefect: {api_url} "
+                  f"(PREFECT_HOME={os.environ['PREFECT_HOME']})", flush=True)
+        nightly.serve(name="nightly", schedules=[Cron(args.cron, timezone=args.timezone)],
+                      parameters={"raw_dir": str(Path(args.raw_dir).resolve()),
+                                  "warehouse_dir": str(Path(args.warehouse_dir).resolve()),
+                                  "plan_id": args.plan})
     return 0
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from flows.generator import generate
 
     truth = generate(Path(args.out), seed=args.seed, scale=args.scale)
@@ -171,14 +209,43 @@ def _month(text: str) -> str:
     return text
 
 
+def _cron(text: str) -> str:
+    configure_prefect_environment()  # before prefect is first imported: its settings
+    from prefect.schedules import Cron
+
+    from schemas.messages import run_message
+
+    try:
+        Cron(text)
+    except (ValueError, TypeError, KeyError):
+        raise argparse.ArgumentTypeError(run_message("bad_cron", repr(text))) from None
+    return text
+
+
+def _timezone(text: str) -> str:
+    import zoneinfo
+
+    from schemas.messages import run_message
+
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise argparse.ArgumentTypeError(run_message("bad_timezone", repr(text))) from None
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vlpipe", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (("run", "run the nightly flow once"),
-                           ("serve", "serve the nightly flow on its 01:00 schedule")):
+                           ("serve", "serve the nightly flow on a schedule (every night at 01:00, "
+                                     "Vietnam time); stays up")):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("--raw-dir", default="raw")
-        p.add_argument("--warehouse-dir", default="warehouse")
+        p.add_argument("--raw-dir", default="raw",
+                       help="folder of the files received, one subfolder per source "
+                            "(default raw)")
+        p.add_argument("--warehouse-dir", default="warehouse",
+                       help="folder of the warehouse and its publication (default warehouse)")
         p.add_argument("--plan", default="VL-2022",
                        help="plan id whose scorecard the summary shows (default VL-2022)")
         if name == "run":
@@ -186,16 +253,26 @@ def main(argv: list[str] | None = None) -> int:
                            help="compute the scorecard with data up to the end of this month")
             p.add_argument("--rebuild", action="store_true",
                            help="build and publish even when nothing is new")
+        else:
+            p.add_argument("--cron", default="0 1 * * *", type=_cron,
+                           help="when to run, a cron expression (default '0 1 * * *': "
+                                "every night at 01:00)")
+            p.add_argument("--timezone", default="Asia/Ho_Chi_Minh", type=_timezone,
+                           help="time zone of --cron (default Asia/Ho_Chi_Minh)")
     gen = sub.add_parser("generate", help="write a synthetic dataset")
-    gen.add_argument("--out", required=True)
-    gen.add_argument("--seed", type=int, default=2022)
-    gen.add_argument("--scale", type=float, default=1.0)
+    gen.add_argument("--out", required=True, help="folder to write the dataset to")
+    gen.add_argument("--seed", type=int, default=2022,
+                     help="random seed; the same seed writes the same files (default 2022)")
+    gen.add_argument("--scale", type=float, default=1.0,
+                     help="size multiplier: 1 = the sample's size, 10 = about ten times as "
+                          "many units and rows (default 1)")
     tpl = sub.add_parser("templates", help="write the Excel templates (mẫu) senders fill in")
-    tpl.add_argument("--out", required=True)
+    tpl.add_argument("--out", required=True, help="folder to write the workbooks to")
     tpl.add_argument("--raw-dir", default="raw",
                      help="folder whose reference/ files give the dropdown lists (default raw)")
     status = sub.add_parser("status", help="last run, scorecard and follow-ups (runs nothing)")
-    status.add_argument("--warehouse-dir", default="warehouse")
+    status.add_argument("--warehouse-dir", default="warehouse",
+                        help="folder of the warehouse to describe (default warehouse)")
     status.add_argument("--plan", default=None, help="plan id (default: the first plan)")
     args = parser.parse_args(argv)
     handler = {"run": _run, "serve": _serve, "generate": _generate,

@@ -37,6 +37,7 @@ from flows.preflight import PreflightError, check_raw_dir, check_warehouse, stor
 from flows.publish import REPORT_FILES, publish
 from flows.status import record_run
 from flows.transform import column_descriptions, run_dbt
+from schemas.messages import file_message, run_message
 from schemas.registry import SOURCES, get_source
 
 
@@ -262,17 +263,40 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
             if storage:  # a full or read-only disk: one line, no traceback to read
                 raise PreflightError(storage) from exc
             raise
-        result.status = "failed" if failure else "completed"
-        result.message = failure or ""
-        _set_run_status(paths, run_id, result.status, failure)
+        config = configuration_errors(result.outcomes)
+        result.status = "failed" if failure else (CONFIG_ERRORS if config else "completed")
+        result.message = "\n".join(filter(None, [failure, *config]))
+        _set_run_status(paths, run_id, result.status, result.message)
         record_run(paths, {"run_id": run_id, "plan_id": plan_id, "status": result.status,
                            "started_at": started, "finished_at": _now(),
                            "counts": summary.counts(result), "message": result.message,
                            "published": result.published.get("version")})
     summary.publish_artifacts(result)
     if failure:
-        return Failed(message=failure, data=result)
+        return Failed(message=result.message, data=result)
+    if config:  # published, yet not a success: a whole source is missing until fixed
+        return Failed(name=CONFIG_ERRORS_STATE, message=result.message, data=result)
     return result
+
+
+CONFIG_ERRORS = "completed_with_configuration_errors"
+CONFIG_ERRORS_STATE = "Completed with configuration errors"
+# A file refused for the pipeline's own configuration, not for its content: the run rule
+# that says which source, why and how to fix it.
+CONFIG_FILE_RULES = {file_message("no_pii_key"): "source_no_pii_key",
+                     file_message("pii_key_changed"): "source_pii_key_changed"}
+
+
+def configuration_errors(outcomes: list[dict]) -> list[str]:
+    """One line per source whose files were refused for a configuration reason (no
+    personal-data key, another key than the warehouse's): which source, why, how to fix."""
+    found: dict[tuple[str, str], int] = {}
+    for o in outcomes:
+        rule = CONFIG_FILE_RULES.get(o.get("reason") or "")
+        if o["status"] == "rejected" and rule:
+            found[(o["source"], rule)] = found.get((o["source"], rule), 0) + 1
+    return [run_message(rule, f"{source} ({files} file(s) / tệp)")
+            for (source, rule), files in sorted(found.items())]
 
 
 def build_key(paths: Paths, as_of: dt.date | None) -> str:

@@ -94,7 +94,7 @@ def render_text(result: RunResult) -> str:
     ]
     rejected = [o for o in result.outcomes if o["status"] == "rejected"]
     for o in rejected:
-        lines.append(f"  ✗ {o['source']}/{o['file_name']}: {o['reason']}")
+        lines.append(f"  ✗ {o['file_name']}: {o['reason']}")  # its path under raw/
     partial = [o for o in result.outcomes if o["status"] == "loaded" and o["rows_rejected"]]
     for o in partial:
         lines.append(f"  ! {o['file_name']}: {o['rows_rejected']} row(s) rejected "
@@ -193,7 +193,9 @@ def render_markdown(result: RunResult) -> str:
                for f in result.findings]
         md.append("")
     if result.message:
-        md += ["## Failure", "", "```", result.message, "```", ""]
+        title = "Failure" if result.status == "failed" else (
+            "Sources not loaded: configuration to fix / Nguồn chưa được nạp: cần sửa cấu hình")
+        md += [f"## {title}", "", "```", result.message, "```", ""]
     if result.published.get("unchanged"):
         md += ["Nothing new since the published version: no rebuild, no new publication.", ""]
     if result.published:

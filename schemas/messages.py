@@ -334,6 +334,40 @@ RUN_RULES: dict[str, tuple[str, str]] = {
         "Tháng không hợp lệ: {detail}; cần dạng YYYY-MM, ví dụ 2022-06.",
         "Invalid month {detail}; expected YYYY-MM, e.g. 2022-06.",
     ),
+    "server_not_started": (
+        "Không khởi động được máy chủ Prefect ({detail}); chưa có lịch chạy nào. Hãy kiểm tra "
+        "thư mục PREFECT_HOME, hoặc đặt PREFECT_API_URL trỏ tới một máy chủ đang chạy.",
+        "The Prefect server could not be started ({detail}); nothing is scheduled. Check the "
+        "PREFECT_HOME folder, or set PREFECT_API_URL to a running server.",
+    ),
+    "bad_cron": (
+        "Lịch chạy không hợp lệ: {detail}; cần biểu thức cron, ví dụ '0 1 * * *' (01:00 hằng "
+        "đêm).",
+        "Invalid schedule {detail}; expected a cron expression, e.g. '0 1 * * *' (01:00 "
+        "every night).",
+    ),
+    "bad_timezone": (
+        "Múi giờ không hợp lệ: {detail}; ví dụ Asia/Ho_Chi_Minh.",
+        "Invalid time zone {detail}; e.g. Asia/Ho_Chi_Minh.",
+    ),
+    "source_no_pii_key": (
+        "Nguồn {detail} không được nạp: chưa cấu hình khóa bảo vệ dữ liệu cá nhân. Cách sửa: "
+        "đặt biến môi trường VLPIPE_PII_KEY hoặc tạo Secret block 'vlpipe-pii-key' của "
+        "Prefect, rồi chạy lại; các nguồn khác vẫn được nạp.",
+        "Source {detail} not loaded: no personal-data key is configured. To fix: set "
+        "VLPIPE_PII_KEY or create the Prefect Secret block 'vlpipe-pii-key', then run again; "
+        "the other sources were loaded.",
+    ),
+    "source_pii_key_changed": (
+        "Nguồn {detail} không được nạp: khóa bảo vệ dữ liệu cá nhân (VLPIPE_PII_KEY hoặc "
+        "Secret block 'vlpipe-pii-key') khác với khóa đã dùng cho kho dữ liệu này. Cách sửa: "
+        "dùng lại khóa cũ, hoặc dựng kho dữ liệu mới với khóa mới; các nguồn khác vẫn được "
+        "nạp.",
+        "Source {detail} not loaded: the personal-data key (VLPIPE_PII_KEY or the Secret "
+        "block 'vlpipe-pii-key') differs from the one this warehouse was built with. To fix: "
+        "set the warehouse's key again, or build a new warehouse with the new key; the other "
+        "sources were loaded.",
+    ),
 }
 
 
