@@ -29,7 +29,7 @@ DOCS = ROOT / "docs"
 THIS_FILE = Path(__file__).resolve().relative_to(ROOT).as_posix()
 SKIPPED = {"uv.lock", THIS_FILE}  # this file spells out the forbidden patterns
 
-OUTSIDE = re.compile(r"\.\./shared\b|/tmp/contract\b|/work/")
+OUTSIDE = re.compile(r"\.\./shared\b|/tmp/(?:contract)\b|/work/")
 # The file names of the specification as it lived outside the repository.
 SPEC_NAMES = {"plan-2022-targets.md", "plan-2022-vi.md", "sources.md", "domain.md",
               "contract.md"}

@@ -6,7 +6,6 @@ the real flow and the real CLI."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -27,6 +26,7 @@ from flows.feedback import write_feedback
 from flows.names import display_name, path_name, safe_stem
 from schemas.registry import SOURCES
 from tests.helpers import ENTERPRISE_HEADERS, enterprise_row, ingest, write_csv, write_reference
+from tests.processes import alive, cmdline, descendants
 
 NOT_UTF8 = os.fsdecode(b"b\xe1o c\xe1o.csv")  # a zip made on Windows, extracted on Linux
 FORGED = "x\n[9|9] ok.csv: loaded\x1b[31m.csv"  # a forged log line, a terminal colour
@@ -313,25 +313,6 @@ def test_a_warehouse_under_a_file_is_refused(tmp_path):
 
 # ------------------------------------------ 6. no temporary Prefect server left behind
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError):
-                stat = (entry / "stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                    found.add(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, waiting to be reaped
-
-
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_a_killed_run_leaves_no_prefect_server(tmp_path, sig):
     raw = tmp_path / "raw"
@@ -346,23 +327,22 @@ def test_a_killed_run_leaves_no_prefect_server(tmp_path, sig):
     try:
         deadline = time.monotonic() + 180
         while not server and time.monotonic() < deadline and run.poll() is None:
-            server = {p for p in _children(run.pid)
-                      if b"uvicorn" in Path(f"/proc/{p}/cmdline").read_bytes()}
+            server = {p for p in descendants(run.pid) if b"uvicorn" in cmdline(p)}
             time.sleep(0.2)
         assert server, "the temporary server never started"
         time.sleep(1)
         run.send_signal(sig)
         run.wait(timeout=30)
         deadline = time.monotonic() + 10
-        while any(_alive(p) for p in server) and time.monotonic() < deadline:
+        while any(alive(p) for p in server) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [p for p in server if _alive(p)]
+        assert not [p for p in server if alive(p)]
     finally:
         if run.poll() is None:
             run.kill()
             run.wait()
         for pid in server:  # whatever the outcome, nothing of ours keeps running
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
 

@@ -13,11 +13,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from flows.config import PROJECT_ROOT, Paths
 from flows.nightly import RunResult
 from tests.helpers import ENTERPRISE_HEADERS, enterprise_row, write_csv, write_reference
+from tests.processes import alive, cmdline, descendants
 from tests.test_rules import LABOUR_HEADERS, labour_row
 
 SERVE_DEADLINE_S = 300  # the next minute (≤ 60 s) + a night (~45 s) on a loaded 2-core CI
@@ -25,36 +25,6 @@ SERVE_DEADLINE_S = 300  # the next minute (≤ 60 s) + a night (~45 s) on a load
 
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "flows.cli", *args]
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every living process below ``pid`` (children, their children, …)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = (entry / "stat").read_text()
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, waiting to be reaped
-
-
-def _cmdline(pid: int) -> bytes:
-    with contextlib.suppress(OSError):
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    return b""
 
 
 # ------------------------------------------------------------ 1. `vlpipe serve` schedules
@@ -82,7 +52,7 @@ def test_serve_runs_the_flow_on_its_schedule_and_leaves_no_server(tmp_path):
         deadline = time.monotonic() + SERVE_DEADLINE_S
         record: dict = {}
         while time.monotonic() < deadline and serve.poll() is None:
-            seen |= _descendants(serve.pid)
+            seen |= descendants(serve.pid)
             if last_run.exists():
                 with contextlib.suppress(ValueError):
                     record = json.loads(last_run.read_text(encoding="utf-8"))
@@ -93,7 +63,7 @@ def test_serve_runs_the_flow_on_its_schedule_and_leaves_no_server(tmp_path):
         assert serve.poll() is None, log
         assert record.get("status") == "completed", log
         assert (warehouse / "published.json").exists()
-        assert any(b"uvicorn" in _cmdline(p) for p in seen), "no server of its own"
+        assert any(b"uvicorn" in cmdline(p) for p in seen), "no server of its own"
         assert "Cannot schedule" not in log
 
         url = re.search(r"Prefect server / Máy chủ Prefect: (\S+)", log)
@@ -111,15 +81,15 @@ def test_serve_runs_the_flow_on_its_schedule_and_leaves_no_server(tmp_path):
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=30)
         deadline = time.monotonic() + 10
-        while any(_alive(p) for p in seen) and time.monotonic() < deadline:
+        while any(alive(p) for p in seen) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [p for p in seen if _alive(p)], "a process outlived `vlpipe serve`"
+        assert not [p for p in seen if alive(p)], "a process outlived `vlpipe serve`"
     finally:
         if serve.poll() is None:
             serve.kill()
             serve.wait()
-        for pid in seen | _descendants(serve.pid):  # nothing of ours keeps running
-            if _alive(pid):
+        for pid in seen | descendants(serve.pid):  # nothing of ours keeps running
+            if alive(pid):
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
         out.close()

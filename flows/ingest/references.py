@@ -50,7 +50,7 @@ def zone_key_expr(expr: pl.Expr) -> pl.Expr:
 def kpi_catalog() -> pl.DataFrame:
     """The KPI catalogue (sql/seeds/kpi_catalog.csv, the dbt seed): the one list of KPIs and
     their sources, read by the SQL models and by Python alike."""
-    return pl.read_csv(KPI_CATALOG, infer_schema=False)
+    return pl.read_csv(KPI_CATALOG, infer_schema=False, glob=False)
 
 
 def kpi_codes() -> frozenset[str]:
