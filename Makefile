@@ -33,8 +33,10 @@ browser:
 run: setup  ## run the nightly flow once on the sample data in raw/
 	VLPIPE_PII_KEY=$${VLPIPE_PII_KEY:-$(DEMO_PII_KEY)} $(BIN)/vlpipe run --raw-dir raw --warehouse-dir warehouse
 
+# Two workers (pytest-xdist; each builds the session's end-to-end run it needs). PYTEST_ARGS
+# adds options, e.g. PYTEST_ARGS="-n 0 -k reading".
 test: setup  ## run the test suite
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check flows schemas tests bench
