@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 # VLPIPE_PII_KEY (or the Prefect Secret block "vlpipe-pii-key") for real data.
 DEMO_PII_KEY := demo-key-for-synthetic-sample-only
 
-.PHONY: setup browser run test lint sample clean
+.PHONY: setup browser run test test-fast lint sample clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -35,8 +35,12 @@ run: setup  ## run the nightly flow once on the sample data in raw/
 
 # Two workers (pytest-xdist; each builds the session's end-to-end run it needs). PYTEST_ARGS
 # adds options, e.g. PYTEST_ARGS="-n 0 -k reading".
-test: setup  ## run the test suite
+test: setup  ## run the whole test suite (what CI runs)
 	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+# The edit–test loop: tests/unit/ without the tests marked slow (no nightly flow, no server).
+test-fast: setup  ## the fast tier, under 90 s
+	$(BIN)/pytest -q -n 2 -m "not slow" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check flows schemas tests bench

@@ -7,13 +7,11 @@ import os
 import pytest
 
 from flows.config import configure_prefect_environment
+from tests.support.sample import E2E_SCALE, E2E_SEED, PII_KEY
 
 configure_prefect_environment()
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-E2E_SEED = 7
-E2E_SCALE = 0.3
-PII_KEY = "test-key-not-secret"
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +38,7 @@ def e2e(sample, prefect_harness, tmp_path_factory):
     """Three real nightly runs over the same files — the first loads everything, the second
     finds nothing new, the third rebuilds anyway — with a snapshot of each publication."""
     from flows.nightly import nightly
-    from tests.published import snapshot
+    from tests.support.published import snapshot
 
     raw, truth = sample
     warehouse = tmp_path_factory.mktemp("e2e-warehouse")
@@ -60,8 +58,8 @@ def e2e(sample, prefect_harness, tmp_path_factory):
 
 @pytest.fixture
 def raw(tmp_path):
-    """An empty raw/ folder holding only the small reference lists of tests/helpers.py."""
-    from tests.helpers import write_reference
+    """An empty raw/ folder holding only the small reference lists of tests/support/helpers.py."""
+    from tests.support.helpers import write_reference
 
     write_reference(tmp_path / "raw")
     return tmp_path / "raw"

@@ -1,1 +1,0 @@
-"""Benchmark-style harnesses (run by hand, not timed tests): ``python -m tests.harness.crash``."""
