@@ -3,7 +3,8 @@
 -- The effective as-of date of the scorecard (one row): data dated after it does not count.
 --   1. dbt var as_of ('YYYY-MM-DD', passed by `vlpipe run --as-of YYYY-MM`), taken to the
 --      last day of its month (the as-of month is the unit);
---   2. else the last day of the latest enterprise-report period loaded (docs/kpis.md, general rules);
+--   2. else the last day of the latest enterprise-report period loaded (docs/kpis.md, general
+--      rules);
 --   3. else (no enterprise report at all) 31 December of the latest plan year, so that every
 --      plan year is judged as a complete year.
 
@@ -40,7 +41,7 @@ select
         make_date(latest_plan_year.year, 12, 31)
     ) as date) as as_of_date,
     case
-        {% if as_of_text %}when true then 'var'{% endif %}
+    {% if as_of_text %}when true then 'var'{% endif %}
         when latest_period.period is not null then 'latest_enterprise_period'
         when latest_plan_year.year is not null then 'latest_plan_year_end'
     end as as_of_basis

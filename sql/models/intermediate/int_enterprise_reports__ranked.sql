@@ -21,7 +21,10 @@ industry as (
 
 communes as (
 
-    select commune_code, valid_from, valid_to
+    select
+        commune_code,
+        valid_from,
+        valid_to
     from {{ ref('int_communes__current') }}
 
 )
@@ -36,6 +39,7 @@ from versions
 left join industry
     on left(versions.vsic_code, 2) = industry.division
 left join communes
-    on versions.commune_code = communes.commune_code
-    and versions.period >= communes.valid_from
-    and (communes.valid_to is null or versions.period <= communes.valid_to)
+    on
+        versions.commune_code = communes.commune_code
+        and versions.period >= communes.valid_from
+        and (communes.valid_to is null or versions.period <= communes.valid_to)

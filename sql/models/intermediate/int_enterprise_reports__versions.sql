@@ -46,11 +46,11 @@ scope as (
 
 {% else %}
 
-scope as (
+    scope as (
 
-    select * from reports
+        select * from reports
 
-),
+    ),
 
 {% endif %}
 

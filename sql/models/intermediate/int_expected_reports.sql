@@ -42,7 +42,7 @@ expected as (
             cast(least(
                 as_of.last_month,
                 units.last_period
-                    + to_months({{ var('unit_closed_after_silent_months') }})
+                + to_months({{ var('unit_closed_after_silent_months') }})
             ) as timestamp),
             interval 1 month
         )) as date) as period
@@ -62,17 +62,22 @@ select
     submissions.tax_code is not null as is_received,
     submissions.first_report_date,
     coalesce(submissions.submissions, 0) as submissions,
-    cast(expected.period + interval 1 month
-         + to_days({{ var('report_due_day') }} - 1) as date) as due_date,
+    cast(
+        expected.period + interval 1 month
+        + to_days({{ var('report_due_day') }} - 1) as date
+    ) as due_date,
     coalesce(
         submissions.first_report_date
-            <= cast(expected.period + interval 1 month
-                    + to_days({{ var('report_due_day') }} - 1) as date),
+        <= cast(
+            expected.period + interval 1 month
+            + to_days({{ var('report_due_day') }} - 1) as date
+        ),
         false
     ) as is_on_time
 from expected
 inner join units
     on expected.tax_code = units.tax_code
 left join submissions
-    on expected.tax_code = submissions.tax_code
-    and expected.period = submissions.period
+    on
+        expected.tax_code = submissions.tax_code
+        and expected.period = submissions.period

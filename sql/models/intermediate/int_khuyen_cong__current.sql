@@ -15,7 +15,10 @@ schemes as (
 
 communes as (
 
-    select commune_code, valid_from, valid_to
+    select
+        commune_code,
+        valid_from,
+        valid_to
     from {{ ref('int_communes__current') }}
 
 ),
@@ -41,9 +44,10 @@ capped as (
 
     from schemes
     left join communes
-        on schemes.commune_code = communes.commune_code
-        and schemes.decision_date >= communes.valid_from
-        and (communes.valid_to is null or schemes.decision_date <= communes.valid_to)
+        on
+            schemes.commune_code = communes.commune_code
+            and schemes.decision_date >= communes.valid_from
+            and (communes.valid_to is null or schemes.decision_date <= communes.valid_to)
 
 )
 

@@ -38,8 +38,9 @@ year_to_date as (
         sum(months.total_mvnd) over ytd as total_mvnd
     from grid
     left join months
-        on grid.year = months.year
-        and grid.month = month(months.period)
+        on
+            grid.year = months.year
+            and grid.month = month(months.period)
     window ytd as ({{ ytd_window('grid') }})
 
 ),

@@ -35,12 +35,13 @@ sector_months as (
         case
             when months.month = 12 and count(*) filter (where accounts.quarter is null) > 0
                 then sum(accounts.value_added_current_mvnd) filter (where accounts.quarter is null)
-            else sum(accounts.value_added_current_mvnd)
+            else
+                sum(accounts.value_added_current_mvnd)
                 filter (where accounts.quarter <= months.month // 3)
         end as value_added_current_mvnd,
         count(*) filter (
             where accounts.quarter <= months.month // 3
-                or (accounts.quarter is null and months.month = 12)
+            or (accounts.quarter is null and months.month = 12)
         ) as figures
     from accounts
     cross join months
@@ -55,7 +56,7 @@ measured as (
         month,
         coalesce(
             sum(value_added_current_mvnd)
-                filter (where sector = '{{ var("economy_industry_sector") }}'),
+            filter (where sector = '{{ var("economy_industry_sector") }}'),
             0
         ) * 100 / nullif(sum(value_added_current_mvnd), 0) as ind_share_economy
     from sector_months

@@ -33,7 +33,10 @@ reports as (
 
 first_periods as (
 
-    select tax_code, first_period from {{ ref('int_units') }}
+    select
+        tax_code,
+        first_period
+    from {{ ref('int_units') }}
 
 ),
 
@@ -77,9 +80,9 @@ latest_report_changes as (
                 case when is_industrial then 1 else 0 end as industrial,
                 case when is_industrial and advanced_machinery then 1 else 0 end as advanced
             from reports
-        )
+        ) as flags
         window unit_year as (partition by tax_code, year order by period)
-    )
+    ) as changes
     group by all
 
 ),
@@ -87,7 +90,10 @@ latest_report_changes as (
 attracted as (
 
     -- each attracted unit counts from the first month of Y it qualifies in
-    select year, month, count(*) as units
+    select
+        year,
+        month,
+        count(*) as units
     from (
         select
             reports.year,
@@ -96,12 +102,13 @@ attracted as (
         from reports
         inner join first_periods
             on reports.tax_code = first_periods.tax_code
-        where reports.is_industrial
+        where
+            reports.is_industrial
             and reports.supporting_industry
             and reports.zone_code = '{{ var("support_ind_zone_code") }}'
             and year(first_periods.first_period) = reports.year
         group by reports.year, reports.tax_code
-    )
+    ) as first_months
     group by all
 
 ),
@@ -135,14 +142,17 @@ year_to_date as (
 
     from grid
     left join monthly
-        on grid.year = monthly.year
-        and grid.month = monthly.month
+        on
+            grid.year = monthly.year
+            and grid.month = monthly.month
     left join latest_report_changes
-        on grid.year = latest_report_changes.year
-        and grid.month = latest_report_changes.month
+        on
+            grid.year = latest_report_changes.year
+            and grid.month = latest_report_changes.month
     left join attracted
-        on grid.year = attracted.year
-        and grid.month = attracted.month
+        on
+            grid.year = attracted.year
+            and grid.month = attracted.month
     window ytd as ({{ ytd_window('grid') }})
 
 ),
@@ -163,9 +173,10 @@ measured as (
 
     from year_to_date as current_year
     left join year_to_date as previous_year
-        on previous_year.year = current_year.year - 1
-        and previous_year.month = current_year.month
-        and previous_year.reports > 0
+        on
+            previous_year.year = current_year.year - 1
+            and current_year.month = previous_year.month
+            and previous_year.reports > 0
     where current_year.reports > 0
 
 )

@@ -19,16 +19,23 @@ schemes as (
 dated as (
 
     -- what the source says about each month: decisions and disbursements
-    select year, month, count(*) as records
+    select
+        year,
+        month,
+        count(*) as records
     from (
-        select decision_year as year, cast(month(decision_date) as integer) as month
+        select
+            decision_year as year,
+            cast(month(decision_date) as integer) as month
         from schemes
         where decision_date is not null
         union all
-        select disbursement_year, cast(month(disbursement_date) as integer)
+        select
+            disbursement_year as year,
+            cast(month(disbursement_date) as integer) as month
         from schemes
         where disbursement_date is not null
-    )
+    ) as dated_records
     group by all
 
 ),
@@ -50,18 +57,22 @@ paid as (
 
 newly_supported as (
 
-    select year, month, count(*) as units
+    select
+        year,
+        month,
+        count(*) as units
     from (
         select
             disbursement_year as year,
             beneficiary_tax_code,
             cast(min(month(disbursement_date)) as integer) as month
         from schemes
-        where disbursement_date is not null
+        where
+            disbursement_date is not null
             and disbursed_amount_vnd > 0
             and beneficiary_tax_code is not null
         group by all
-    )
+    ) as first_supported
     group by all
 
 ),
@@ -92,14 +103,17 @@ year_to_date as (
 
     from grid
     left join dated
-        on grid.year = dated.year
-        and grid.month = dated.month
+        on
+            grid.year = dated.year
+            and grid.month = dated.month
     left join paid
-        on grid.year = paid.year
-        and grid.month = paid.month
+        on
+            grid.year = paid.year
+            and grid.month = paid.month
     left join newly_supported
-        on grid.year = newly_supported.year
-        and grid.month = newly_supported.month
+        on
+            grid.year = newly_supported.year
+            and grid.month = newly_supported.month
     window ytd as ({{ ytd_window('grid') }})
 
 ),

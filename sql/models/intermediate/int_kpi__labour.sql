@@ -79,22 +79,29 @@ month_deltas as (
 
         -- ... leaves after the month of its end date ...
         select
-            exit_month_index,
-            -industrial_wage,
-            case when industrial_wage is not null then -1 else 0 end,
-            case when employer_is_industrial then -1 else 0 end,
-            case when employer_is_industrial and is_trained then -1 else 0 end,
-            0
+            exit_month_index as month_index,
+            -industrial_wage as wage,
+            case when industrial_wage is not null then -1 else 0 end as workers,
+            case when employer_is_industrial then -1 else 0 end as industrial,
+            case when employer_is_industrial and is_trained then -1 else 0 end
+                as industrial_trained,
+            0 as dated_events
         from spells
         where has_ended
 
         union all
 
         -- ... and its end date is something the source said about that month
-        select end_month_index, null, 0, 0, 0, 1
+        select
+            end_month_index as month_index,
+            null as wage,
+            0 as workers,
+            0 as industrial,
+            0 as industrial_trained,
+            1 as dated_events
         from spells
         where has_ended
-    )
+    ) as spell_events
     group by month_index
 
 ),
@@ -144,13 +151,14 @@ measured as (
         current_year.industrial_headcount - previous_year_end.industrial_headcount
             as lab_new_jobs,
         cast(current_year.wage_sum_vnd as double) / nullif(current_year.worker_months, 0)
-            * 12 / 1e6 as lab_avg_income
+        * 12 / 1e6 as lab_avg_income
 
     from year_to_date as current_year
     left join year_to_date as previous_year_end
-        on previous_year_end.year = current_year.year - 1
-        and previous_year_end.month = 12
-        and previous_year_end.dated_events > 0
+        on
+            previous_year_end.year = current_year.year - 1
+            and previous_year_end.month = 12
+            and previous_year_end.dated_events > 0
     where current_year.dated_events > 0
 
 )

@@ -21,7 +21,10 @@ ratings as (
 
 dated as (
 
-    select year, month, count(*) as ratings
+    select
+        year,
+        month,
+        count(*) as ratings
     from ratings
     group by all
 
@@ -29,13 +32,19 @@ dated as (
 
 newly_counted as (
 
-    select year, month, count(*) as products
+    select
+        year,
+        month,
+        count(*) as products
     from (
-        select year, product_code, min(month) as month
+        select
+            year,
+            product_code,
+            min(month) as month
         from ratings
         where is_counted and product_code is not null
         group by all
-    )
+    ) as first_counted
     group by all
 
 ),
@@ -61,18 +70,23 @@ year_to_date as (
         sum(coalesce(newly_counted.products, 0)) over ytd as counted_products
     from grid
     left join dated
-        on grid.year = dated.year
-        and grid.month = dated.month
+        on
+            grid.year = dated.year
+            and grid.month = dated.month
     left join newly_counted
-        on grid.year = newly_counted.year
-        and grid.month = newly_counted.month
+        on
+            grid.year = newly_counted.year
+            and grid.month = newly_counted.month
     window ytd as ({{ ytd_window('grid') }})
 
 ),
 
 measured as (
 
-    select year, month, counted_products as ocop_3_4_star
+    select
+        year,
+        month,
+        counted_products as ocop_3_4_star
     from year_to_date
     where ratings > 0
 

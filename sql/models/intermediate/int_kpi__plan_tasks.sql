@@ -25,7 +25,7 @@ latest as (
         reports.task_code,
         reports.due_date,
         coalesce(reports.status = '{{ var("task_done_status") }}', false)
-            and coalesce(reports.done_date <= reports.due_date, false) as is_done_on_time
+        and coalesce(reports.done_date <= reports.due_date, false) as is_done_on_time
     from {{ ref('int_plan_tasks__ranked') }} as reports
     cross join as_of
     where reports.report_date <= as_of.as_of_date
@@ -67,8 +67,9 @@ year_to_date as (
         sum(coalesce(falling_due.tasks_done_on_time, 0)) over ytd as tasks_done_on_time
     from grid
     left join falling_due
-        on grid.year = falling_due.year
-        and grid.month = falling_due.month
+        on
+            grid.year = falling_due.year
+            and grid.month = falling_due.month
     window ytd as ({{ ytd_window('grid') }})
 
 ),

@@ -24,9 +24,14 @@ with
 unioned as (
 
     {%- for family in families %}
-    select year, month, kpi_code, actual, '{{ family }}' as computed_by
-    from {{ ref(family) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            year,
+            month,
+            kpi_code,
+            actual,
+            '{{ family }}' as computed_by
+        from {{ ref(family) }}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 )

@@ -64,7 +64,10 @@ economy as (
         count(*) filter (where quarter is null) > 0 as has_yearly_row,
         list(distinct quarter) filter (where quarter is not null) as quarters
     from {{ ref('int_economic_accounts__current') }}
-    where sector in ('{{ sectors | join("', '") }}')
+    where
+        sector in (
+            '{{ sectors | join("', '") }}'
+        )
     group by year, sector
 
 ),
@@ -76,9 +79,9 @@ economy_measured as (
         grid.month,
         count(economy.sector) filter (
             where (grid.month = 12 and economy.has_yearly_row)
-                or len(list_filter(
-                    coalesce(economy.quarters, []), q -> q <= grid.month // 3
-                )) = grid.month // 3
+            or len(list_filter(
+                coalesce(economy.quarters, []), q -> q <= grid.month // 3
+            )) = grid.month // 3
         ) as sectors_measured
     from grid
     left join economy
@@ -100,11 +103,13 @@ year_to_date as (
             as budget_months_complete
     from grid
     left join expected
-        on grid.year = expected.year
-        and grid.month = expected.month
+        on
+            grid.year = expected.year
+            and grid.month = expected.month
     left join budget
-        on grid.year = budget.year
-        and grid.month = budget.month
+        on
+            grid.year = budget.year
+            and grid.month = budget.month
     window ytd as ({{ ytd_window('grid') }})
 
 ),
@@ -118,23 +123,25 @@ shares as (
             as industrial_reports,
         year_to_date.all_received / nullif(year_to_date.all_expected, 0) as all_reports,
         year_to_date.budget_months_complete / year_to_date.month as budget_months,
-        case when year_to_date.month >= 3 then
-            economy_measured.sectors_measured / {{ sectors | length }}
+        case
+            when year_to_date.month >= 3 then
+                economy_measured.sectors_measured / {{ sectors | length }}
         end as economy_sectors
     from year_to_date
     left join economy_measured
-        on year_to_date.year = economy_measured.year
-        and year_to_date.month = economy_measured.month
+        on
+            year_to_date.year = economy_measured.year
+            and year_to_date.month = economy_measured.month
 
 )
 
 {%- set bases = ['industrial_reports', 'all_reports', 'budget_months', 'economy_sectors'] %}
 {% for basis in bases %}
-select
-    cast(year as integer) as year,
-    cast(month as integer) as month,
-    cast('{{ basis }}' as varchar) as completeness_basis,
-    cast({{ basis }} as double) as input_completeness
-from shares
-{% if not loop.last %}union all{% endif %}
+    select
+        cast(year as integer) as year,
+        cast(month as integer) as month,
+        cast('{{ basis }}' as varchar) as completeness_basis,
+        cast({{ basis }} as double) as input_completeness
+    from shares
+    {% if not loop.last %}union all{% endif %}
 {%- endfor %}

@@ -13,7 +13,10 @@ spells as (
 
 units as (
 
-    select tax_code, is_industrial from {{ ref('int_units') }}
+    select
+        tax_code,
+        is_industrial
+    from {{ ref('int_units') }}
 
 )
 
@@ -21,7 +24,7 @@ select
     spells.* exclude (is_current, version_rank),
     coalesce(units.is_industrial, false) as employer_is_industrial,
     spells.training_level is not null
-        and spells.training_level <> '{{ var("untrained_level") }}' as is_trained
+    and spells.training_level <> '{{ var("untrained_level") }}' as is_trained
 
 from spells
 left join units

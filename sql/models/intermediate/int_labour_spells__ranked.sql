@@ -40,11 +40,11 @@ scope as (
 
 {% else %}
 
-scope as (
+    scope as (
 
-    select * from spells
+        select * from spells
 
-)
+    )
 
 {% endif %}
 

@@ -13,7 +13,10 @@ ratings as (
 
 communes as (
 
-    select commune_code, valid_from, valid_to
+    select
+        commune_code,
+        valid_from,
+        valid_to
     from {{ ref('int_communes__current') }}
 
 )
@@ -29,6 +32,7 @@ select
 
 from ratings
 left join communes
-    on ratings.commune_code = communes.commune_code
-    and ratings.recognised_on >= communes.valid_from
-    and (communes.valid_to is null or ratings.recognised_on <= communes.valid_to)
+    on
+        ratings.commune_code = communes.commune_code
+        and ratings.recognised_on >= communes.valid_from
+        and (communes.valid_to is null or ratings.recognised_on <= communes.valid_to)

@@ -6,24 +6,30 @@ with
 
 bounds as (
 
-    select min(period) as first_date, max(period) as last_date
+    select
+        min(period) as first_date,
+        max(period) as last_date
     from {{ ref('int_enterprise_reports__current') }}
 
     union all
 
     select
-        min(least(decision_date, coalesce(disbursement_date, decision_date))),
-        max(greatest(decision_date, coalesce(disbursement_date, decision_date)))
+        min(least(decision_date, coalesce(disbursement_date, decision_date))) as first_date,
+        max(greatest(decision_date, coalesce(disbursement_date, decision_date))) as last_date
     from {{ ref('int_khuyen_cong__current') }}
 
     union all
 
-    select min(period), max(period)
+    select
+        min(period) as first_date,
+        max(period) as last_date
     from {{ ref('int_budget_revenue__current') }}
 
     union all
 
-    select make_date(min(year), 1, 1), make_date(max(year), 12, 31)
+    select
+        make_date(min(year), 1, 1) as first_date,
+        make_date(max(year), 12, 31) as last_date
     from {{ ref('int_plan_targets__current') }}
 
 ),

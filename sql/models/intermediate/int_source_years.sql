@@ -20,8 +20,10 @@
 ] %}
 
 {% for source, model, column in year_columns %}
-select '{{ source }}' as source, cast({{ column }} as integer) as year
-from {{ ref(model) }}
-where {{ column }} is not null
-{% if not loop.last %}union{% endif %}
+    select
+        '{{ source }}' as source,
+        cast({{ column }} as integer) as year
+    from {{ ref(model) }}
+    where {{ column }} is not null
+    {% if not loop.last %}union{% endif %}
 {%- endfor %}

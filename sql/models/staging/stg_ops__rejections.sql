@@ -14,10 +14,10 @@ renamed as (
         cast(source as varchar) as source,
         cast(file_name as varchar) as file_name,
         cast(sheet as varchar) as sheet,
-        cast("row_number" as integer) as "row_number",
+        cast(row_number as integer) as row_number,
         cast(column_name as varchar) as column_name,
-        cast("value" as varchar) as "value",
-        cast("rule" as varchar) as "rule",
+        cast(value as varchar) as value,
+        cast(rule as varchar) as rule,
         cast(message_vi as varchar) as message_vi,
         cast(message_en as varchar) as message_en
 

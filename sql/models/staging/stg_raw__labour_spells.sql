@@ -9,7 +9,8 @@ source as (
 renamed as (
 
     select
-        -- ids (the pseudonym is an HMAC of the citizen ID; the clear ID never reaches the warehouse)
+        -- ids (the pseudonym is an HMAC of the citizen ID; the clear ID never reaches the
+        -- warehouse)
         cast(citizen_pseudonym as varchar) as citizen_pseudonym,
         cast(employer_tax_code as varchar) as employer_tax_code,
         cast(start_date as date) as start_date,

@@ -33,7 +33,7 @@ renamed as (
         {% if has_note -%}
         cast(note as varchar) as note,
         {%- else -%}
-        cast(null as varchar) as note,
+            cast(null as varchar) as note,
         {%- endif %}
 
         {{ stage_lineage() }}
