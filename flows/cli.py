@@ -69,8 +69,19 @@ def temporary_server(scheduler: bool = False) -> Iterator[str | None]:
         server.start()
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield server.api_url
+            _drain_prefect_workers()
     finally:
         server.stop()
+
+
+def _drain_prefect_workers() -> None:
+    """Send the logs and events still queued while the server is up: otherwise Prefect sends
+    them at exit, to a server already gone ("Error logging to API" after the summary)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=5)
+    EventsWorker.drain_all(timeout=5)
 
 
 def _preflight(args: argparse.Namespace) -> str | None:
