@@ -439,6 +439,8 @@ def prepare(workdir: Path, say: Callable[[str], None] = print) -> Baseline:
     rc, secs = run_to_end(raw, ref_wh, base / "reference.log", base / "prefect")
     if rc != 0:
         raise SystemExit(f"reference run failed (exit {rc}), see {base / 'reference.log'}")
+    if "Error logging to API" in read_text(base / "reference.log"):  # Prefect after its server
+        raise SystemExit(f"the run's output ends in a Prefect error: {base / 'reference.log'}")
     reference = scorecard(ref_wh)
     say(f"reference run: exit 0 in {secs:.1f}s, kpi_scorecard {len(reference[1])} rows")
     durations = {"empty": secs}
