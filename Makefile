@@ -42,8 +42,13 @@ test: setup  ## run the whole test suite (what CI runs)
 test-fast: setup  ## the fast tier, under 90 s
 	$(BIN)/pytest -q -n 2 -m "not slow" $(PYTEST_ARGS)
 
-lint: setup
+# Python style and lint (ruff), types (mypy on the runtime), SQL (sqlfluff on the dbt models;
+# its dbt templater compiles the project against an empty throwaway DuckDB file).
+lint: setup  ## ruff format --check, ruff check, mypy, sqlfluff
+	$(BIN)/ruff format --check flows schemas tests bench
 	$(BIN)/ruff check flows schemas tests bench
+	$(BIN)/mypy
+	cd sql && VLPIPE_DB=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models
 
 sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
 	rm -rf raw && $(BIN)/python -m flows.generator --out raw --seed 2022 --scale 1
