@@ -33,6 +33,7 @@ from flows.ingest.readers import (
     read_in_batches,
 )
 from flows.names import path_of, readable_path, safe_stem
+from flows.queries import scalar
 from flows.xlsx_text import append_text
 from schemas.base import Source
 from schemas.messages import FILE_RULES
@@ -55,33 +56,42 @@ def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) 
             "left join ops.file_sheets s on s.file_id = r.file_id "
             "and s.sheet is not distinct from r.sheet "
             "where r.run_id = ? order by r.source, r.file_name, s.sheet_no, r.row_number",
-            [run_id]).fetchall()
+            [run_id],
+        ).fetchall()
         whole = con.execute(
             "select source, file_name, reason from ops.file_events "
             "where run_id = ? and status = 'rejected' order by source, file_name",
-            [run_id]).fetchall()
-        hashed = {(r[0], r[1]): (r[2], r[3], r[4]) for r in con.execute(
-            "select source, file_name, size_bytes, mtime_ns, sha256 from ops.file_stats"
-        ).fetchall()}
-        started = con.execute(
+            [run_id],
+        ).fetchall()
+        hashed = {
+            (r[0], r[1]): (r[2], r[3], r[4])
+            for r in con.execute(
+                "select source, file_name, size_bytes, mtime_ns, sha256 from ops.file_stats"
+            ).fetchall()
+        }
+        started = scalar(
+            con,
             "select coalesce((select started_at from ops.runs where run_id = $r), "
             "(select min(recorded_at) from ops.file_events where run_id = $r))",
-            {"r": run_id}).fetchone()[0]
+            {"r": run_id},
+        )
     # Stored times are UTC (flows.config.connect): the date is the one in Vietnam (a night's
     # run at 01:00 is 18:00 UTC the day before).
     moment = started.replace(tzinfo=dt.UTC) if started else dt.datetime.now(dt.UTC)
     run_date = moment.astimezone(VIETNAM).strftime("%d/%m/%Y")
     files: dict[tuple[str, str], dict] = {}
     for source, name, sheet, row, column, value, message, sha in rejections:
-        entry = files.setdefault((source, name), {"sha": sha, "rows": [],
-                                                  "hashed": hashed.get((source, name))})
+        entry = files.setdefault(
+            (source, name), {"sha": sha, "rows": [], "hashed": hashed.get((source, name))}
+        )
         entry["rows"].append((sheet, row, column, value, message))
     for source, name, reason in whole:
         vi = _vietnamese(reason or "")
         if not any(vi.startswith(FILE_RULES[r][0].split("{")[0]) for r in OFFICE_SIDE):
             files.setdefault((source, name), {"sha": None, "rows": []})["whole"] = vi
     out_dir.mkdir(parents=True, exist_ok=True)
-    written, used = [], set()
+    written: list[Path] = []
+    used: set[str] = set()
     for (source_name, file_name), entry in sorted(files.items()):
         target = out_dir / _unique_name(file_name, used)
         source = None if source_name == UNASSIGNED else get_source(source_name)
@@ -95,8 +105,8 @@ def _vietnamese(reason: str) -> str:
     """The Vietnamese half of a "vi / en" reason (a detail may itself contain " / ")."""
     starts = [en.split("{")[0] for _, en in FILE_RULES.values()]
     for match in re.finditer(" / ", reason):
-        if any(reason[match.end():].startswith(s) for s in starts if s):
-            return reason[:match.start()]
+        if any(reason[match.end() :].startswith(s) for s in starts if s):
+            return reason[: match.start()]
     return reason.split(" / ")[0]
 
 
@@ -111,16 +121,20 @@ def _unique_name(file_name: str, used: set[str]) -> str:
     return name
 
 
-def _workbook(source: Source | None, raw_dir: Path, file_name: str, entry: dict,
-              run_date: str) -> Workbook:
+def _workbook(
+    source: Source | None, raw_dir: Path, file_name: str, entry: dict, run_date: str
+) -> Workbook:
     """The workbook for one file; ``source`` None for a file no source reads (it has no
     rejected rows, only its whole-file reason)."""
     fields = source.fields if source else []
     pii = {f.name for f in fields if f.pii}
     sheets = list(dict.fromkeys(r[0] for r in entry["rows"]))
-    originals = [_original_rows(source, path_of(raw_dir, file_name), entry, pii, sheet)
-                 for sheet in sheets] if source else []
-    written = next((o[2] for o in originals if o), {})
+    originals = (
+        [_original_rows(source, path_of(raw_dir, file_name), entry, pii, sheet) for sheet in sheets]
+        if source
+        else []
+    )
+    written: dict[str, str] = next((o[2] for o in originals if o), {})
     order = {f.name: i for i, f in enumerate(fields)}
     book = Workbook()
     sheet = book.active
@@ -132,14 +146,24 @@ def _workbook(source: Source | None, raw_dir: Path, file_name: str, entry: dict,
     append_text(sheet, [f"Ngày xử lý: {run_date}"])
     append_text(sheet, [WHOLE_FILE if "whole" in entry else INSTRUCTION])
     if entry["rows"] and None in originals:
-        append_text(sheet, ["(Không đọc lại được tệp gốc: không có trang \"Dòng gốc\".)"])
+        append_text(sheet, ['(Không đọc lại được tệp gốc: không có trang "Dòng gốc".)'])
     sheet.append([])
     several = len(sheets) > 1  # rows are then named with their sheet: "T4: 6"
-    table = [(None, None, None, entry["whole"])] if "whole" in entry else [
-        (_row_label(sheet_name, row, several), written.get(col) or _header(source, col),
-         HIDDEN if col in pii else _clean(value), _text(msg))
-        for sheet_name, row, col, value, msg in sorted(
-            entry["rows"], key=lambda r: (sheets.index(r[0]), r[1], order.get(r[2], 99)))]
+    table: list[tuple[object, ...]] = (
+        [(None, None, None, entry["whole"])]
+        if "whole" in entry
+        else [
+            (
+                _row_label(sheet_name, row, several),
+                written.get(col) or _header(source, col),
+                HIDDEN if col in pii else _clean(value),
+                _text(msg),
+            )
+            for sheet_name, row, col, value, msg in sorted(
+                entry["rows"], key=lambda r: (sheets.index(r[0]), r[1], order.get(r[2], 99))
+            )
+        ]
+    )
     _table(sheet, ["Dòng", "Cột", "Giá trị", "Lý do"], table, widths=(8, 25, 25, 80))
     for sheet_name, original in zip(sheets, originals, strict=True):
         if original:
@@ -158,15 +182,16 @@ def _sheet_title(sheet: str | None) -> str:
     return re.sub(r"[:\\/?*\[\]]", "_", _text(sheet) or "CSV")[:20]
 
 
-def _header(source: Source, column: str) -> str:
+def _header(source: Source | None, column: str) -> str:
+    if source is None:
+        return column
     try:
         return source.field(column).header
     except KeyError:
         return column
 
 
-def _original_rows(source: Source, path: Path, entry: dict, pii: set[str],
-                   sheet: str | None):
+def _original_rows(source: Source, path: Path, entry: dict, pii: set[str], sheet: str | None):
     """(header, [[row number, cells…]], field → header as written) of the rejected rows of
     one sheet, or None if unreadable."""
     if not entry["rows"]:
@@ -186,9 +211,11 @@ def _original_rows(source: Source, path: Path, entry: dict, pii: set[str],
     for record in frame.iter_rows(named=True):
         cells = [HIDDEN if c in hidden and record[c] else _clean(record[c]) for c in columns]
         rows.append([record["_row"], *cells])
-    keep = max((i + 1 for line in [header, *[r[1:] for r in rows]]
-                for i, v in enumerate(line) if v), default=0)  # drop empty trailing columns
-    return header[:keep], [r[:keep + 1] for r in rows], match.written
+    keep = max(
+        (i + 1 for line in [header, *[r[1:] for r in rows]] for i, v in enumerate(line) if v),
+        default=0,
+    )  # drop empty trailing columns
+    return header[:keep], [r[: keep + 1] for r in rows], match.written
 
 
 def _same_content(path: Path, sha: str, hashed: tuple | None) -> bool:
@@ -200,8 +227,9 @@ def _same_content(path: Path, sha: str, hashed: tuple | None) -> bool:
     return sha256_of(path) == sha
 
 
-def _rows_of_file(path: Path, source: Source, sheet: str | None,
-                  wanted: list[int]) -> tuple[HeaderMatch, pl.DataFrame]:
+def _rows_of_file(
+    path: Path, source: Source, sheet: str | None, wanted: list[int]
+) -> tuple[HeaderMatch, pl.DataFrame]:
     """The file's header and the rows numbered ``wanted``; a large CSV is read in batches
     (as it was loaded), keeping only those rows."""
     if read_in_batches(path):
@@ -223,8 +251,12 @@ def _text(value) -> str | None:
     """Cell text as the sender wrote it, minus the reader's marker and XML-illegal bytes."""
     if value is None:
         return None
-    text = (str(value).replace(NUMERIC_MARK, "").replace(CELL_ERROR_MARK, "")
-            .replace(INVALID_BYTES_MARK, "\ufffd"))  # a stray byte shows as the sender's "�"
+    text = (
+        str(value)
+        .replace(NUMERIC_MARK, "")
+        .replace(CELL_ERROR_MARK, "")
+        .replace(INVALID_BYTES_MARK, "\ufffd")
+    )  # a stray byte shows as the sender's "�"
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:32000]
 
 
@@ -249,13 +281,19 @@ def _table(sheet, header: list, rows: list, widths: tuple[int, ...] = ()) -> Non
                 cell.alignment = WRAP
     if len(rows) > MAX_ROWS:
         more = len(rows) - MAX_ROWS
-        append_text(sheet, [f"… và {more:,} dòng khác (xem bảng marts.rejected_rows) "
-                            f"/ … and {more:,} more rows (see marts.rejected_rows)"])
+        append_text(
+            sheet,
+            [
+                f"… và {more:,} dòng khác (xem bảng marts.rejected_rows) "
+                f"/ … and {more:,} more rows (see marts.rejected_rows)"
+            ],
+        )
     sheet.freeze_panes = sheet.cell(top + 1, 1)
     sample = [header, *rows[:WIDTH_SAMPLE]]
     for i in range(1, len(header) + 1):
-        longest = max((len(str(r[i - 1])) for r in sample
-                       if len(r) >= i and r[i - 1] is not None), default=8)
+        longest = max(
+            (len(str(r[i - 1])) for r in sample if len(r) >= i and r[i - 1] is not None), default=8
+        )
         width = widths[i - 1] if i <= len(widths) else min(max(longest + 2, 8), 50)
         sheet.column_dimensions[sheet.cell(top, i).column_letter].width = width
 

@@ -47,6 +47,7 @@ from flows.ingest.validate import (
     resolve_lookups,
     validate,
 )
+from flows.queries import scalar
 from schemas.base import Source
 from schemas.messages import file_message
 
@@ -183,7 +184,8 @@ def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: st
     """Insert batch after batch while the next one is checked by another thread (polars
     and DuckDB both release the GIL); then the file-wide checks and the ledger entry."""
     file_id = load.next_file_id(con)
-    keys, sums, total, missing, rows = [], defaultdict(float), None, [], 0
+    keys, total, missing, rows = [], None, [], 0
+    sums: defaultdict[str, float] = defaultdict(float)
     account = RowAccount(None)
     batches = _batches(planned.csv, planned.match)
 
@@ -216,11 +218,11 @@ def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: st
                     "(select _row from taken_back)", [file_id])
         load.insert_messages(con, load.render(errors, source, planned.match.written, rel, None),
                              file_id, run_id)
-    loaded = con.execute(f"select count(*) from raw.{source.table} where _file_id = ?",
-                         [file_id]).fetchone()[0]
-    rejected = con.execute(
+    loaded = scalar(con, f"select count(*) from raw.{source.table} where _file_id = ?",
+                         [file_id])
+    rejected = scalar(con,
         "select count(distinct row_number) from ops.rejections where file_id = ? "
-        "and rule <> 'total_mismatch'", [file_id]).fetchone()[0]
+        "and rule <> 'total_mismatch'", [file_id])
     account.loaded, account.rejected = loaded, rejected
     if (wrong := accounting.unbalanced([account])) is not None:
         raise Unbalanced(wrong)

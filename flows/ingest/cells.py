@@ -8,6 +8,8 @@ non-blank input to report which cells failed, and why.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from flows.ingest.text import apply_where, fold_expr
@@ -50,7 +52,7 @@ def number_style(stripped: pl.Expr, numeric_cell: pl.Expr) -> pl.Expr:
     """Classify number text (after :func:`strip_number`): 'cell' (a workbook's numeric
     cell), 'int', 'vn', 'en', 'ambig_dot', 'ambig_comma' or 'bad'. One match test per style
     (no captures: a match test is several times cheaper than extracting groups)."""
-    chain = pl.when(numeric_cell).then(pl.lit("cell"))
+    chain: Any = pl.when(numeric_cell).then(pl.lit("cell"))  # Then, then ChainedThen
     for name, pattern in _STYLES.items():  # in order: the first style whose pattern matches
         chain = chain.when(stripped.str.contains(pattern)).then(pl.lit(name))
     return chain.otherwise(pl.lit("bad"))

@@ -60,7 +60,8 @@ def _score(cells: list[str | None], index: dict[str, str]) -> int:
 def _two_row_labels(upper: list[str | None], lower: list[str | None]) -> list[str | None]:
     """Each part below joined to the group label above it (merged cells read blank but for
     their first cell, so the label carries right until the next one)."""
-    labels, group = [], None
+    labels: list[str | None] = []
+    group = None
     for top, part in zip(upper, lower, strict=True):
         if top is not None and str(top).strip():
             group = str(top)

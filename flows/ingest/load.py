@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from flows.ingest.accounting import RowAccount
+from flows.queries import scalar
 from schemas.base import Pii, Source, pseudonym_column
 from schemas.messages import row_message
 
@@ -57,7 +58,7 @@ def render(errors: pl.DataFrame, source: Source, written: dict[str, str], file_n
 
 
 def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("select nextval('ops.file_id_seq')").fetchone()[0]
+    return scalar(con, "select nextval('ops.file_id_seq')")
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, source: Source, good: pl.DataFrame,
@@ -81,6 +82,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, source: Source, good: pl.DataFra
                 "$sheet as _sheet", "$run_id as _run_id"]
     params: dict[str, object] = {"file_id": file_id, "sheet": sheet, "run_id": run_id}
     if source.has_pii:
+        assert pii_key is not None, "the caller refuses a personal-data source without a key"
         block = pii_key.ljust(64, b"\0") if len(pii_key) <= 64 else hashlib.sha256(
             pii_key).digest().ljust(64, b"\0")
         params["ipad"] = bytes(b ^ 0x36 for b in block)

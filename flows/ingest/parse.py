@@ -10,9 +10,11 @@ columns; the only per-row Python is in rendering the (few) failures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
+from polars._typing import PolarsDataType
 
 from flows.ingest import cells
 from flows.ingest.accounting import RowAccount
@@ -106,7 +108,7 @@ def data_rows(match: HeaderMatch, source: Source, last_row: int | None = None) -
 def last_filled_row(frame: pl.DataFrame) -> int | None:
     """The row number (``_row``) of a grid's last row holding any non-blank cell."""
     filled = frame.filter(_filled(frame))
-    return int(filled["_row"].max()) if filled.height else None
+    return cast(int, filled["_row"].max()) if filled.height else None
 
 
 def _filled(frame: pl.DataFrame) -> pl.Expr:
@@ -120,7 +122,7 @@ def _filled(frame: pl.DataFrame) -> pl.Expr:
 def _rows_to_last_filled(frame: pl.DataFrame) -> int:
     """How many rows of ``frame`` come before and with its last non-blank row."""
     positions = frame.select(pl.arg_where(_filled(frame)))
-    return int(positions.to_series().max()) + 1 if positions.height else 0
+    return cast(int, positions.to_series().max()) + 1 if positions.height else 0
 
 
 def _drop_repeated_headers(text: pl.DataFrame, match: HeaderMatch,
@@ -338,7 +340,7 @@ def _too_long_cell_errors(text: pl.DataFrame, match: HeaderMatch,
 
 def _longest_cell(text: pl.DataFrame, columns: list[str]) -> int:
     """Bytes of the longest cell of these columns (no fewer than its characters): cheap."""
-    return max((int(text[c].str.len_bytes().max() or 0) for c in columns), default=0)
+    return max((cast(int, text[c].str.len_bytes().max() or 0) for c in columns), default=0)
 
 
 def _invalid_byte_errors(text: pl.DataFrame, match: HeaderMatch,
@@ -402,7 +404,7 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     return rest, totals.head(1), totals.height, subtotals
 
 
-def _repeat(value: object, n: int, dtype: pl.DataType) -> pl.Series:
+def _repeat(value: Any, n: int, dtype: PolarsDataType) -> pl.Series:
     """A constant column, built by polars (a Python list of millions of items is slow)."""
     return pl.repeat(value, n, dtype=dtype, eager=True)
 

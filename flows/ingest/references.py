@@ -19,6 +19,7 @@ import polars as pl
 
 from flows.config import KPI_CATALOG, run_date
 from flows.ingest.text import fold, fold_expr, on_distinct
+from flows.queries import scalar
 from schemas.base import Source
 
 HISTORY_SUFFIX = "__median"
@@ -73,9 +74,9 @@ class References:
 
 
 def _raw_table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute(
+    return scalar(con,
         "select count(*) from information_schema.tables where table_schema='raw' "
-        "and table_name=?", [table]).fetchone()[0] > 0
+        "and table_name=?", [table]) > 0
 
 
 def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str) -> list[tuple]:

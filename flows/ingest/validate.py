@@ -116,6 +116,7 @@ def _lookup_check(f: Field, refs: References) -> pa.Check | None:
 
 def _resolution_check(f: Field) -> pa.Check:
     """A written commune/zone must resolve (a blank one is fine unless required)."""
+    assert f.resolved_as is not None and f.lookup is not None  # a field with a lookup
     expr = pl.col(f.name).is_null() | pl.col(f.resolved_as).is_not_null()
     return pa.Check(lambda d: d.lazyframe.select(expr), name=f"{f.lookup.value}:{f.name}",
                     error=f"{f.lookup.value}:{f.name}")
@@ -224,6 +225,7 @@ def implausible(frame: pl.DataFrame, text: pl.DataFrame, source: Source,
 
 def _implausible_field(probe: pl.DataFrame, text: pl.DataFrame, f: Field,
                        personal: bool) -> pl.DataFrame:
+    assert f.plausible is not None  # only fields with a plausible range are probed
     lo, hi = f.plausible
     value = pl.col(f.name).cast(pl.Float64)
     history = f.name + HISTORY_SUFFIX
@@ -294,8 +296,9 @@ def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
             column = case["column"]
             rule = "required" if check == "not_nullable" else check
         detail = _detail(source, rule, column, refs)
-        if rule == "commune":
-            at = frame[source.field(column).reference_date][index]
+        reference_date = source.field(column).reference_date
+        if rule == "commune" and reference_date is not None:
+            at = frame[reference_date][index]
             detail = at.strftime("%d/%m/%Y") if at else ""
         rows.append({"_row": int(frame["_row"][index]), "column": column,
                      "value": _as_written(text, column, index), "rule": rule, "detail": detail})

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -139,7 +140,7 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def _row_chunks(stream: zipfile.ZipExtFile) -> Iterator[bytes]:
+def _row_chunks(stream: IO[bytes]) -> Iterator[bytes]:
     """The member's XML in chunks of about CHUNK bytes, each cut just after a ``</row>``
     (what follows the last row, merged ranges included, comes whole in the last one). A
     row longer than CHUNK (a cell of megabytes) is gathered in pieces, each block searched
@@ -200,6 +201,7 @@ def _cells_of(xml: bytes) -> dict[tuple[int, int], str]:
         elif value is not None and value.group(1):
             continue  # a formula with its cached value: calamine reads that value
         else:
+            assert formula is not None  # neither an error nor a formula was skipped above
             text = "=" + html.unescape((formula.group(1) or b"").decode()).strip()
         ref = _REF.search(attrs)
         if ref is None:

@@ -107,7 +107,7 @@ def completeness_grid(plan: PlanData) -> str:
     groups: dict[tuple, dict] = defaultdict(dict)
     labels: dict[tuple, str] = {}
     for r in rows:
-        key = (order.get(r.get("breakdown"), 3), str(r.get("breakdown_key")))
+        key = (order.get(str(r.get("breakdown")), 3), str(r.get("breakdown_key")))
         groups[key][r["period"]] = r
         labels.setdefault(key, _group_label(r))
     head = [th("Đơn vị", "Area", "label")] + [th(m.strftime("%m/%Y")) for m in months]
@@ -115,12 +115,13 @@ def completeness_grid(plan: PlanData) -> str:
     for key in sorted(groups, key=lambda k: (k[0], labels[k])):
         cells = [td(labels[key], "label")]
         for m in months:
-            r = groups[key].get(m)
-            if r is None:
+            cell = groups[key].get(m)
+            if cell is None:
                 cells.append(td("", "cell-none"))
                 continue
-            expected, received = r.get("expected_reports") or 0, r.get("received_reports") or 0
-            on_time = r.get("on_time_reports") or 0
+            expected = cell.get("expected_reports") or 0
+            received = cell.get("received_reports") or 0
+            on_time = cell.get("on_time_reports") or 0
             cls = ("cell-ok" if received >= expected and on_time >= 0.9 * expected
                    else "cell-bad" if received < 0.9 * expected else "cell-warn")
             cells.append(td(f"{received}/{expected}<br>{on_time}", cls))

@@ -5,6 +5,7 @@ the detailed annex (render.render)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from flows.report.data import FollowUp, PlanData, ReportData
 from flows.report.fmt import empty, esc, num, pct, status_badge, table, target_text, td, th
@@ -183,7 +184,7 @@ def brief_plan(plan: PlanData, first: bool) -> str:
                 ("at-risk", "Chưa đạt, có nguy cơ và lý do", "Not met or at risk, and why",
                  at_risk)]
     body = "".join(_section(f"{sid}--{plan.plan_id}", vi, en,
-                            _guarded(lambda fn=fn: fn(plan), f"{sid} {plan.plan_id}"))
+                            _guarded(partial(fn, plan), f"{sid} {plan.plan_id}"))
                    for sid, vi, en, fn in sections)
     return head + body + "</section>"
 

@@ -6,6 +6,7 @@ import html
 import math
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 
 from flows.config import VIETNAM
 
@@ -37,7 +38,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def num(value: object, decimals: int = 2) -> str:
+def num(value: Any, decimals: int = 2) -> str:
     """A number the Vietnamese way (1.388,72); integers without decimals; None → '—'."""
     if value is None:
         return "—"
@@ -53,7 +54,7 @@ def num(value: object, decimals: int = 2) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def target_num(value: object) -> str:
+def target_num(value: Any) -> str:
     """A target as the plan writes it: 0,385 stays 0,385 and 1.110 stays 1.110."""
     if not _is_number(value):
         return "—"
@@ -72,7 +73,7 @@ def target_text(row: dict) -> str:
     return COMPARATORS.get(str(comparator), f"{esc(comparator)} ") + target_num(low)
 
 
-def pct(value: object, decimals: int = 1) -> str:
+def pct(value: Any, decimals: int = 1) -> str:
     """A 0–1 share as a percentage, e.g. 0.9787 → '97,9 %'."""
     if not _is_number(value):
         return "—"

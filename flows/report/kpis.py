@@ -106,7 +106,7 @@ def chart_legend() -> str:
 
 def kpi_card(plan: PlanData, row: dict) -> str:
     """One KPI: names, actual, projection, target, unit, status, completeness, chart."""
-    code = row.get("kpi_code")
+    code = str(row.get("kpi_code"))
     name_vi = row.get("kpi_name_vi") or code
     name_en = row.get("kpi_name_en")
     unit_vi = esc(UNIT_VI.get(str(row.get("unit")), row.get("unit")))
@@ -155,7 +155,7 @@ def kpi_cards(plan: PlanData) -> str:
 
 def kc_funds(plan: PlanData) -> str:
     """Khuyến công money disbursed by fund source against the allocation (KC_FUNDS_* rows)."""
-    rows = {r.get("kpi_code"): r for r in plan.kpis}
+    rows = {str(r.get("kpi_code")): r for r in plan.kpis}
     known = [(c, vi, en) for c, vi, en in KC_SOURCES if c in rows]
     others = sorted(c for c in rows if str(c).startswith("KC_FUNDS_")
                     and c not in {k for k, _, _ in KC_SOURCES})

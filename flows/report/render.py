@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from flows.report import breakdowns, followup, kpis
 from flows.report.data import PlanData, ReportData
@@ -67,7 +68,7 @@ def plan_part(plan: PlanData, first: bool) -> str:
         head += f'<p class="banner">{esc(plan.note)}</p>'
     body = "".join(
         _section(f"{sid}--{plan.plan_id}", vi, en,
-                 _guarded(lambda fn=fn: fn(plan), f"{sid} {plan.plan_id}"))
+                 _guarded(partial(fn, plan), f"{sid} {plan.plan_id}"))
         for sid, vi, en, fn in PLAN_SECTIONS)
     return head + body + "</section>"
 
@@ -129,7 +130,7 @@ def plan_parts(data: ReportData, part: Callable[[PlanData, bool], str], what: st
     """Each plan's part (``part(plan, first)``), a failing one replaced by a notice; or a
     notice that there is no plan yet."""
     if data.plans:
-        return "".join(_guarded(lambda p=p, i=i: part(p, i == 0), f"{what} {p.plan_id}")
+        return "".join(_guarded(partial(part, p, i == 0), f"{what} {p.plan_id}")
                        for i, p in enumerate(data.plans))
     wanted = f" {data.requested_plan}" if data.requested_plan else ""
     return (f'<section class="plan first"><h2>Kế hoạch{esc(wanted)} / Plan</h2>'
@@ -142,7 +143,7 @@ def render(data: ReportData, generated: datetime, *, brief_href: str | None = No
     title = f"Phụ lục chi tiết – báo cáo chỉ tiêu phát triển công nghiệp – {plan_ids(data)}"
     back = (f' · <a href="{esc(brief_href)}">Báo cáo tóm tắt / brief</a>' if brief_href else "")
     parts = plan_parts(data, plan_part, "plan")
-    follow = "".join(_section(sid, vi, en, _guarded(lambda fn=fn: fn(data.follow_up), sid))
+    follow = "".join(_section(sid, vi, en, _guarded(partial(fn, data.follow_up), sid))
                      for sid, vi, en, fn in FOLLOW_UP_SECTIONS)
     head = header(data, generated, "Phụ lục chi tiết: theo dõi chỉ tiêu phát triển công nghiệp "
                   "huyện Vĩnh Linh", "Detailed annex: industrial development KPIs, Vĩnh Linh "

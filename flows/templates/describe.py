@@ -219,7 +219,7 @@ def _range_text(f: Field) -> tuple[str, str] | None:
     low = f"≥ {number_text(f.ge)}" if f.ge is not None else (
         f"> {number_text(f.gt)}" if f.gt is not None else None)
     high = f"≤ {number_text(f.le)}" if f.le is not None else None
-    if low and high and f.ge is not None:
+    if low and high and f.ge is not None and f.le is not None:
         a, b = number_text(f.ge), number_text(f.le)
         return f"Từ {a} đến {b}", f"from {a} to {b}"
     parts = [p for p in (low, high) if p]
@@ -234,6 +234,7 @@ def _allowed(source: Source, f: Field, options: tuple[str, ...],
         vi.append("; ".join(f.choices))
         en.append("one of the values listed")
     elif options:
+        assert f.lookup is not None  # options come from the field's reference list
         ref = lists[f.lookup].source
         vi.append(f"Chọn một giá trị của '{ref.title_vi}' ({len(options)} giá trị, xem trang "
                   f"'{INSTRUCTIONS_SHEET}')")
@@ -306,17 +307,18 @@ def _check(source: Source, f: Field, ref: str, options: tuple[str, ...],
             rule = rule_text("commune", h, (f"ngày ở cột '{at}'" if at else "ngày của dòng",
                                             f"the date in '{at}'" if at else "the row's date"))
         else:
+            assert f.lookup is not None  # options come from the field's reference list
             rule = rule_text(f.lookup.value, h)
-        return Check("list", catalog.range(h if f.choices else lists[f.lookup].source.title_vi,
-                                           options), error=_error([rule]))
+        title = h if f.choices or f.lookup is None else lists[f.lookup].source.title_vi
+        return Check("list", catalog.range(title, options), error=_error([rule]))
     if f.kind is Kind.BOOL:
         return Check("list", f'"{YES},{NO}"', error=_error([rule_text("yes_no", h)]))
     if f.kind in (Kind.NUMBER, Kind.INTEGER):
         return _number_check(f, ref)
     if f.kind in (Kind.DATE, Kind.MONTH):
-        rule = "date_format" if f.kind is Kind.DATE else "month_format"
+        rule_name = "date_format" if f.kind is Kind.DATE else "month_format"
         return Check("date", "DATE(1900,1,1)", "between", "DATE(2100,12,31)",
-                     _error([rule_text(rule, h)]))
+                     _error([rule_text(rule_name, h)]))
     formula = None
     if f.lookup is Lookup.TAX_CODE:
         formula = (f'AND(ISNUMBER(--LEFT({ref},10)),OR(LEN({ref})=10,AND(LEN({ref})=14,'
@@ -329,7 +331,7 @@ def _check(source: Source, f: Field, ref: str, options: tuple[str, ...],
         divisions = catalog.range(lists[f.lookup].source.title_vi, lists[f.lookup].values)
         formula = (f"AND(OR(LEN({ref})=4,LEN({ref})=5),ISNUMBER(--{ref}),"
                    f"ISNUMBER(MATCH(LEFT({ref},2),{divisions},0)))")
-    if formula is None:
+    if formula is None or f.lookup is None:
         return None
     return Check("custom", formula, error=_error([rule_text(f.lookup.value, h)]))
 
@@ -350,6 +352,7 @@ def _number_check(f: Field, ref: str) -> Check:
         limit = number_text(MAX_NUMBER)
         return Check(kind, f"-{limit}", "between", limit, error)
     if f.le is None:
+        assert low is not None  # both None returned above
         op = "greaterThanOrEqual" if f.ge is not None else "greaterThan"
         return Check(kind, number_text(low), op, error=error)
     if low is None:
@@ -357,5 +360,6 @@ def _number_check(f: Field, ref: str) -> Check:
     if f.ge is not None:
         return Check(kind, number_text(f.ge), "between", number_text(f.le), error)
     whole = f",{ref}=INT({ref})" if f.kind is Kind.INTEGER else ""
+    assert f.gt is not None  # low is f.gt here
     return Check("custom", f"AND(ISNUMBER({ref}),{ref}>{number_text(f.gt)},"
                            f"{ref}<={number_text(f.le)}{whole})", error=error)

@@ -145,7 +145,7 @@ def _columns(w: _Writer, columns: list[ColumnSpec]) -> None:
               "Ý nghĩa\n[Meaning]", "Bắt buộc?\n[Required?]", "Kiểu, định dạng\n[Type, format]",
               "Giá trị cho phép\n[Allowed values]",
               *(["Đơn vị\n[Unit]"] if units else []), "Ví dụ\n[Example]"]
-    rows = []
+    rows: list[list[object]] = []
     for c in columns:
         meaning = _both(c.field.description_vi, c.meaning[1]) if c.field.description_vi else (
             f"[{c.meaning[1]}]")

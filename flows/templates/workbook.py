@@ -99,6 +99,7 @@ def _data_sheet(ws: Worksheet, columns: list[ColumnSpec]) -> None:
 
 def _validation(column: ColumnSpec) -> DataValidation:
     check = column.check
+    assert check is not None  # only columns with a check get a validation
     prompt = fit(f"{column.kind[0]}" + ("; bắt buộc" if column.required else "")
                  + (f". {column.allowed[0]}" if column.allowed[0] else ""),
                  column.kind[1] + ("; required" if column.required else ""))
