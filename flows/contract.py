@@ -144,7 +144,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, relation: str, out_dir: Path, 
 def contract_of(datasets: dict[str, dict]) -> dict:
     """The part of a publication's record a breaking change is judged on."""
     return {"schema_version": SCHEMA_VERSION,
-            "datasets": {name: [[c["name"], c["type"]] for c in d["columns"]]
+            "datasets": {name: {c["name"]: c["type"] for c in d["columns"]}
                          for name, d in sorted(datasets.items())}}
 
 
@@ -156,8 +156,8 @@ def breaking_changes(old: dict, new: dict) -> list[str]:
         if name not in new["datasets"]:
             found.append(f"dataset {name} removed")
             continue
-        now = dict(map(tuple, new["datasets"][name]))
-        for column, typ in columns:
+        now = new["datasets"][name]
+        for column, typ in columns.items():
             if column not in now:
                 found.append(f"{name}.{column} removed")
             elif now[column] != typ:
@@ -167,3 +167,17 @@ def breaking_changes(old: dict, new: dict) -> list[str]:
 
 def read_snapshot() -> dict:
     return json.loads(SNAPSHOT.read_text("utf-8"))
+
+
+def write_snapshot(published: Path, snapshot: Path = SNAPSHOT) -> dict:
+    """Refresh the committed snapshot from a publication's ``published.json``."""
+    record = json.loads(published.read_text("utf-8"))
+    contract = contract_of(record["datasets"])
+    snapshot.write_text(json.dumps(contract, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    return contract
+
+
+if __name__ == "__main__":  # python -m flows.contract <warehouse>/published.json
+    import sys
+
+    write_snapshot(Path(sys.argv[1]))
