@@ -27,11 +27,13 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Paths, connect
+from flows.contract import SCHEMA_VERSION, dataset_columns, write_parquet
 
 log = logging.getLogger(__name__)
 
 KEEP_VERSIONS = 3
-PARTITIONS = {"kpi_scorecard": "plan_id", "kpi_scorecard_history": "plan_id"}
+LAYOUT = ("every dataset a folder parquet/<dataset>/ of part files part-NNNNN.parquet, "
+          "not partitioned")
 
 
 @dataclass
@@ -64,6 +66,7 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
     staged_db = stage / paths.analyst_db.name
     tables: dict[str, int] = {}
     checksums: dict[str, str] = {}
+    datasets: dict[str, dict] = {}
     with connect() as con:
         con.execute(f"attach {_quote(str(paths.private_db))} as src (read_only)")
         con.execute(f"attach {_quote(str(staged_db))} as pub")
@@ -75,15 +78,12 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
             con.execute(f"create table pub.marts.{name} as select * from src.marts.{name}")
             tables[name] = con.execute(f"select count(*) from pub.marts.{name}").fetchone()[0]
             _comment(con, name, descriptions.get(name))
-            out = stage / "parquet" / name
-            partition = PARTITIONS.get(name)
-            if partition:
-                con.execute(f"copy pub.marts.{name} to {_quote(str(out))} "
-                            f"(format parquet, partition_by ({partition}))")
-            else:
-                out.mkdir(parents=True)
-                con.execute(f"copy pub.marts.{name} to {_quote(str(out / (name + '.parquet')))} "
-                            "(format parquet)")
+            columns = dataset_columns(con, "pub", name, descriptions.get(name))
+            doc = descriptions.get(name) or {}
+            files = write_parquet(con, f"pub.marts.{name}", stage / "parquet" / name, name,
+                                  doc.get("description") or "", columns)
+            datasets[name] = {"path": f"parquet/{name}/", "files": files, "rows": tables[name],
+                              "description": doc.get("description") or "", "columns": columns}
             checksums[name] = con.execute(
                 f"select coalesce(bit_xor(hash(t)), 0)::varchar from pub.marts.{name} t"
             ).fetchone()[0]
@@ -94,7 +94,8 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
     _fsync_tree(stage)
     manifest = {"version": version, "run_id": run_id, "tables": tables, "checksums": checksums,
                 "published_at": dt.datetime.now(dt.UTC).isoformat(), "report": report,
-                "build_key": build_key}
+                "build_key": build_key, "schema_version": SCHEMA_VERSION,
+                "layout": LAYOUT, "datasets": datasets}
     (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _switch(paths, stage, staged_db, manifest)
     _prune(paths)

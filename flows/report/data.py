@@ -127,11 +127,11 @@ def _fill_plan(db: Reader, plan: PlanData) -> None:
                      what="marts.kpi_scorecard_history"):
         plan.history.setdefault(r["kpi_code"], []).append(r)
     plan.communes = db.rows(
-        "select * from marts.kpi_by_commune where year = ?"
+        f"select *, {_BN_VND} from marts.kpi_by_commune where year = ?"
         " order by gross_output_current_bn_vnd desc nulls last, commune_name",
         [plan.year], what="marts.kpi_by_commune")
     plan.zones = db.rows(
-        "select * from marts.kpi_by_zone where year = ?"
+        f"select *, {_BN_VND} from marts.kpi_by_zone where year = ?"
         " order by in_zone desc, gross_output_current_bn_vnd desc nulls last, zone_code",
         [plan.year], what="marts.kpi_by_zone")
     end = plan.as_of or date(plan.year or 1900, 12, 31)
@@ -198,6 +198,9 @@ select (select count(*) from per_unit) as units,
     (select list(distinct period) from shown) as months
 """
 
+# the marts' money is million VND (docs/dashboards.md); the report shows billions
+_BN_VND = ", ".join(f"{c}_mvnd / 1000 as {c}_bn_vnd" for c in (
+    "gross_output_current", "gross_output_const2010", "own_capital", "kc_disbursed"))
 _REJECTED = ("(select distinct source, file_name, sheet, row_number, column_name, rule,"
              " message_vi, message_en from marts.rejected_rows)")
 

@@ -4,7 +4,7 @@
   own column order around them.
     'unit'      who and where: name, ownership, commune and zone (as written and resolved),
                 VSIC code, division and whether it counts as industry
-    'measures'  the reported figures and flags (money in million VND)
+    'measures'  the reported figures and flags (money in million VND, DECIMAL(18, 6))
 #}
 {% macro enterprise_report_columns(group) -%}
     {%- set groups = {
@@ -21,5 +21,11 @@
             'advanced_machinery', 'supporting_industry',
         ],
     } -%}
-    {{ groups[group] | join(',\n    ') }}
+    {%- set selected = [] -%}
+    {%- for column in groups[group] -%}
+        {#- money to the dashboards' type (contract.sql); the rest as the models name them -#}
+        {%- do selected.append(money(column) ~ ' as ' ~ column if column.endswith('_mvnd')
+            else column) -%}
+    {%- endfor -%}
+    {{ selected | join(',\n    ') }}
 {%- endmacro %}

@@ -4,10 +4,11 @@
   Emits CTEs (to be placed in a `with` list, followed by a comma or the final select):
     breakdown  one row per (year, keys...) with any data, the keys then the measure columns:
       reporting_units, industrial_reporting_units     (distinct tax codes)
-      gross_output_current_bn_vnd, gross_output_const2010_bn_vnd   industrial units only
-      own_capital_bn_vnd                              all units
+      gross_output_current_mvnd, gross_output_const2010_mvnd   industrial units only
+      own_capital_mvnd                                all units
       employees_year_end    Σ employees in each unit's last report of the year, in its place
-      kc_disbursed_bn_vnd, kc_supported_units         money disbursed in the year
+      kc_disbursed_mvnd, kc_supported_units           money disbursed in the year
+    (money: million VND, DECIMAL(18, 6), macro money() of contract.sql)
   A measure is 0 when its source has records for the year but none for this key, NULL when
   the source has no records for the year (int_source_years). Keys are joined NULL-safe
   (NULL = blank / outside any zone).
@@ -75,18 +76,19 @@ breakdown as (
             then coalesce(enterprise.industrial_reporting_units, 0) end
             as industrial_reporting_units,
         case when enterprise_years.year is not null
-            then coalesce(enterprise.gross_output_current_mvnd, 0) / 1000 end
-            as gross_output_current_bn_vnd,
+            then {{ money('coalesce(enterprise.gross_output_current_mvnd, 0)') }} end
+            as gross_output_current_mvnd,
         case when enterprise_years.year is not null
-            then coalesce(enterprise.gross_output_const2010_mvnd, 0) / 1000 end
-            as gross_output_const2010_bn_vnd,
+            then {{ money('coalesce(enterprise.gross_output_const2010_mvnd, 0)') }} end
+            as gross_output_const2010_mvnd,
         case when enterprise_years.year is not null
-            then coalesce(enterprise.own_capital_mvnd, 0) / 1000 end as own_capital_bn_vnd,
+            then {{ money('coalesce(enterprise.own_capital_mvnd, 0)') }} end as own_capital_mvnd,
         case when enterprise_years.year is not null
             then cast(coalesce(enterprise.employees_year_end, 0) as bigint) end
             as employees_year_end,
         case when kc_years.year is not null
-            then coalesce(khuyen_cong.kc_disbursed_vnd, 0) / 1e9 end as kc_disbursed_bn_vnd,
+            then {{ money('coalesce(khuyen_cong.kc_disbursed_vnd, 0) / 1000000') }} end
+            as kc_disbursed_mvnd,
         case when kc_years.year is not null
             then coalesce(khuyen_cong.kc_supported_units, 0) end as kc_supported_units
 

@@ -1,21 +1,22 @@
 -- The breakdown marts must add up to the district KPIs they explain (their December values),
 -- for every year measured:
--- December year-to-date of kpi_by_month and budget_by_month, industry's share in
+-- December year-to-date of kpi_by_month (when December is not after the as-of date) and budget_by_month, industry's share in
 -- economy_by_year, and the sums over kpi_by_commune and kpi_by_zone.
+-- The marts' money is million VND, the KPIs' billion VND.
 -- Returns the (mart, year, kpi_code) combinations that disagree.
 
 {%- set december_ytd = [
-    ('kpi_by_month', 'IND_GO_CURRENT', 'gross_output_current_ytd_bn_vnd'),
-    ('kpi_by_month', 'IND_GO_CONST2010', 'gross_output_const2010_ytd_bn_vnd'),
-    ('kpi_by_month', 'KC_FUNDS_TOTAL', 'kc_disbursed_ytd_bn_vnd'),
-    ('budget_by_month', 'IND_BUDGET_CONTRIB', 'industry_revenue_ytd_bn_vnd'),
+    ('kpi_by_month', 'IND_GO_CURRENT', 'gross_output_current_ytd_mvnd'),
+    ('kpi_by_month', 'IND_GO_CONST2010', 'gross_output_const2010_ytd_mvnd'),
+    ('kpi_by_month', 'KC_FUNDS_TOTAL', 'kc_disbursed_ytd_mvnd'),
+    ('budget_by_month', 'IND_BUDGET_CONTRIB', 'industry_revenue_ytd_mvnd'),
     ('budget_by_month', 'IND_BUDGET_SHARE', 'industry_share_ytd_pct'),
 ] %}
 {%- set summed_over_places = {
-    'IND_GO_CURRENT': 'gross_output_current_bn_vnd',
-    'IND_GO_CONST2010': 'gross_output_const2010_bn_vnd',
-    'CAPITAL_OWN': 'own_capital_bn_vnd',
-    'KC_FUNDS_TOTAL': 'kc_disbursed_bn_vnd',
+    'IND_GO_CURRENT': 'gross_output_current_mvnd',
+    'IND_GO_CONST2010': 'gross_output_const2010_mvnd',
+    'CAPITAL_OWN': 'own_capital_mvnd',
+    'KC_FUNDS_TOTAL': 'kc_disbursed_mvnd',
 } %}
 
 with
@@ -32,14 +33,16 @@ actuals as (
 breakdowns as (
 
     {%- for mart, kpi_code, column in december_ytd %}
-    select '{{ mart }}' as mart, year, '{{ kpi_code }}' as kpi_code, {{ column }} as value
+    select '{{ mart }}' as mart, year, '{{ kpi_code }}' as kpi_code,
+        {{ column }}{% if column.endswith('_mvnd') %} / 1000{% endif %} as value
     from {{ ref(mart) }} where month = 12
+    {%- if mart == 'kpi_by_month' %} and not is_after_as_of{% endif %}
     union all
     {%- endfor %}
 
     {%- for mart in ['kpi_by_commune', 'kpi_by_zone'] %}
     {%- for kpi_code, column in summed_over_places.items() %}
-    select '{{ mart }}', year, '{{ kpi_code }}', sum({{ column }})
+    select '{{ mart }}', year, '{{ kpi_code }}', sum({{ column }}) / 1000
     from {{ ref(mart) }} group by year
     union all
     {%- endfor %}

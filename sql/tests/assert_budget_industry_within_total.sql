@@ -8,7 +8,7 @@
 
 select
     period,
-    industry_revenue_bn_vnd,
-    non_state_revenue_bn_vnd
+    industry_revenue_mvnd,
+    non_state_revenue_mvnd
 from {{ ref('budget_by_month') }}
-where industry_revenue_bn_vnd > non_state_revenue_bn_vnd
+where industry_revenue_mvnd > non_state_revenue_mvnd

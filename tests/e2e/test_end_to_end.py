@@ -163,7 +163,8 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
     with duckdb.connect(str(warehouse / "private" / "pipeline.duckdb")) as con:
         con.execute("""
             insert into raw.enterprise_reports by name
-            select * replace (-1e12 as gross_output_current, 999999 as _source_row,
+            -- within the marts' money range (DECIMAL(18,6): ±10^12 million VND)
+            select * replace (-1e11 as gross_output_current, 999999 as _source_row,
                               _file_seq + 100000 as _file_seq)  -- as if from a newer file
             from raw.enterprise_reports
             where period >= date '2022-01-01' limit 1""")
@@ -174,7 +175,7 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
     result = state.result(raise_on_failure=False)
     assert "audit failed" in result.message and "money_actual" in result.message
     # ... naming the file and row behind the refusal, and how to unblock it.
-    assert "row 999999 (enterprise_reports), column gross_output_current = -1e+12" in \
+    assert "row 999999 (enterprise_reports), column gross_output_current = -1e+11" in \
         result.message
     assert "send a corrected file: it replaces the old one" in result.message
     assert (warehouse / "published.json").read_text() == before

@@ -74,13 +74,13 @@ def test_communes_roll_up_to_the_2025_units(e2e):
     db = e2e["warehouse"] / "vinhlinh.duckdb"
     current = {r["commune_code"] for r in query(
         db, "select commune_code from marts.dim_communes where valid_to is null")}
-    by_year_2025 = query(db, "select year, commune_code, gross_output_current_bn_vnd as go "
+    by_year_2025 = query(db, "select year, commune_code, gross_output_current_mvnd::double as go "
                              "from marts.kpi_by_commune_2025 where commune_code is not null")
     assert {r["commune_code"] for r in by_year_2025} <= current
-    old = query(db, "select year, sum(gross_output_current_bn_vnd) as go "
+    old = query(db, "select year, sum(gross_output_current_mvnd)::double as go "
                     "from marts.kpi_by_commune group by year")
     rolled = defaultdict(float)
-    for r in query(db, "select year, gross_output_current_bn_vnd as go "
+    for r in query(db, "select year, gross_output_current_mvnd::double as go "
                        "from marts.kpi_by_commune_2025"):
         rolled[r["year"]] += r["go"] or 0
     for r in old:

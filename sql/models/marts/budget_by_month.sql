@@ -63,10 +63,10 @@ select
     period,
     year,
     month,
-    total_mvnd / 1000 as non_state_revenue_bn_vnd,
-    industry_mvnd / 1000 as industry_revenue_bn_vnd,
+    {{ money('total_mvnd') }} as non_state_revenue_mvnd,
+    {{ money('industry_mvnd') }} as industry_revenue_mvnd,
     industry_mvnd * 100 / nullif(total_mvnd, 0) as industry_share_pct,
-    total_ytd_mvnd / 1000 as non_state_revenue_ytd_bn_vnd,
-    industry_ytd_mvnd / 1000 as industry_revenue_ytd_bn_vnd,
+    {{ money('total_ytd_mvnd') }} as non_state_revenue_ytd_mvnd,
+    {{ money('industry_ytd_mvnd') }} as industry_revenue_ytd_mvnd,
     industry_ytd_mvnd * 100 / nullif(total_ytd_mvnd, 0) as industry_share_ytd_pct
 from year_to_date

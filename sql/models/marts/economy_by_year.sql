@@ -1,5 +1,5 @@
 -- One row per (year, sector) of the economic accounts: the value added used for the year
--- (current prices, billion VND), whether it comes from the yearly row or from the sum of the
+-- (current prices, million VND), whether it comes from the yearly row or from the sum of the
 -- quarters (never both), both figures, and the sector's share of the district's gross product
 -- (all sectors, product taxes included). The share of var('economy_industry_sector') is
 -- IND_SHARE_ECONOMY.
@@ -15,11 +15,11 @@ sectors as (
 select
     year,
     sector,
-    value_added_current_mvnd / 1000 as value_added_current_bn_vnd,
+    {{ money('value_added_current_mvnd') }} as value_added_current_mvnd,
     measured_from,
-    yearly_row_mvnd / 1000 as yearly_row_bn_vnd,
-    quarters_sum_mvnd / 1000 as quarters_sum_bn_vnd,
-    quarters_reported,
+    {{ money('yearly_row_mvnd') }} as yearly_row_mvnd,
+    {{ money('quarters_sum_mvnd') }} as quarters_sum_mvnd,
+    {{ count_of('quarters_reported') }} as quarters_reported,
     value_added_current_mvnd * 100
         / nullif(sum(value_added_current_mvnd) over (partition by year), 0)
         as share_of_gross_product_pct

@@ -18,7 +18,7 @@ select
     sex,
     training_level,
     is_trained,
-    monthly_wage_vnd,
+    {{ money('monthly_wage_vnd / 1000000') }} as monthly_wage_mvnd,
     residence_commune,
     employer_is_industrial,
     version_count,

@@ -1,4 +1,4 @@
--- One row per khuyến công scheme and beneficiary (current version). Amounts in VND.
+-- One row per khuyến công scheme and beneficiary (current version). Amounts in million VND, DECIMAL(18, 6) (docs/dashboards.md).
 
 with
 
@@ -20,13 +20,13 @@ select
     commune_valid_from,
     fund_source,
     support_type,
-    scheme_cost_vnd,
-    approved_amount_vnd,
-    disbursed_amount_vnd,
+    {{ money('scheme_cost_vnd / 1000000') }} as scheme_cost_mvnd,
+    {{ money('approved_amount_vnd / 1000000') }} as approved_amount_mvnd,
+    {{ money('disbursed_amount_vnd / 1000000') }} as disbursed_amount_mvnd,
     disbursement_date,
     disbursement_year,
     is_machinery_support,
-    machinery_cap_vnd,
+    {{ money('machinery_cap_vnd / 1000000') }} as machinery_cap_mvnd,
     over_machinery_cap,
     version_count,
     {{ lineage_columns() }}

@@ -22,7 +22,8 @@ select
     reason,
     rows_seen,
     rows_set_aside,
-    recorded_at
+    -- the ledger writes UTC (flows.config.connect); a dashboard gets the instant with its zone
+    timezone('UTC', recorded_at) as recorded_at
 from events
 qualify row_number() over (
     partition by run_id, source, file_name order by recorded_at, status, sha256

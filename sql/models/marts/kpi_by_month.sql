@@ -1,6 +1,7 @@
 -- One row per month of the calendar (dim_periods): gross output of industrial units at current
--- and constant 2010 prices (billion VND) in the month and year to date, units reporting, and
--- khuyến công money disbursed in the month and year to date.
+-- and constant 2010 prices (million VND, DECIMAL(18, 6): docs/dashboards.md) in the month and
+-- year to date, units reporting, and khuyến công money disbursed in the month and year to date.
+-- Months after the as-of date (int_as_of) are flagged is_after_as_of, their measures NULL.
 -- A month without any report has NULL output (the month is missing, not zero); khuyến công is
 -- 0 in a month without payments of a year the source has records for, NULL otherwise.
 -- Year-to-date sums skip NULL months, so December's YTD equals IND_GO_* / KC_FUNDS_TOTAL.
@@ -10,6 +11,12 @@ with
 periods as (
 
     select * from {{ ref('int_periods') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of') }}
 
 ),
 
@@ -79,22 +86,44 @@ monthly as (
     left join kc_years
         on periods.year = kc_years.year
 
+),
+
+year_to_date as (
+
+    select
+        monthly.*,
+        sum(gross_output_current_mvnd) over ytd as gross_output_current_ytd_mvnd,
+        sum(gross_output_const2010_mvnd) over ytd as gross_output_const2010_ytd_mvnd,
+        sum(kc_disbursed_vnd) over ytd as kc_disbursed_ytd_vnd,
+        monthly.period > as_of.as_of_date as is_after_as_of
+    from monthly
+    cross join as_of
+    window ytd as (
+        partition by year order by period rows between unbounded preceding and current row
+    )
+
 )
 
+-- A month after the as-of date has not happened yet (for this publication): it is kept so a
+-- dashboard's calendar stays whole, flagged is_after_as_of, with every measure NULL (never 0).
 select
     period,
     year,
     month,
-    reporting_units,
-    industrial_reporting_units,
-    gross_output_current_mvnd / 1000 as gross_output_current_bn_vnd,
-    sum(gross_output_current_mvnd) over year_to_date / 1000 as gross_output_current_ytd_bn_vnd,
-    gross_output_const2010_mvnd / 1000 as gross_output_const2010_bn_vnd,
-    sum(gross_output_const2010_mvnd) over year_to_date / 1000
-        as gross_output_const2010_ytd_bn_vnd,
-    kc_disbursed_vnd / 1e9 as kc_disbursed_bn_vnd,
-    sum(kc_disbursed_vnd) over year_to_date / 1e9 as kc_disbursed_ytd_bn_vnd
-from monthly
-window year_to_date as (
-    partition by year order by period rows between unbounded preceding and current row
-)
+    is_after_as_of,
+    {{ count_of('case when not is_after_as_of then reporting_units end') }} as reporting_units,
+    {{ count_of('case when not is_after_as_of then industrial_reporting_units end') }}
+        as industrial_reporting_units,
+    case when not is_after_as_of then {{ money('gross_output_current_mvnd') }} end
+        as gross_output_current_mvnd,
+    case when not is_after_as_of then {{ money('gross_output_current_ytd_mvnd') }} end
+        as gross_output_current_ytd_mvnd,
+    case when not is_after_as_of then {{ money('gross_output_const2010_mvnd') }} end
+        as gross_output_const2010_mvnd,
+    case when not is_after_as_of then {{ money('gross_output_const2010_ytd_mvnd') }} end
+        as gross_output_const2010_ytd_mvnd,
+    case when not is_after_as_of then {{ money('kc_disbursed_vnd / 1000000') }} end
+        as kc_disbursed_mvnd,
+    case when not is_after_as_of then {{ money('kc_disbursed_ytd_vnd / 1000000') }} end
+        as kc_disbursed_ytd_mvnd
+from year_to_date

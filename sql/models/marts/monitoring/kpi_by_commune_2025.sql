@@ -23,15 +23,18 @@ select
     by_commune.year,
     by_commune.rollup_commune_code as commune_code,
     any_value(current_communes.commune_name) as commune_name,
-    list(distinct by_commune.commune_name order by by_commune.commune_name)
+    -- a delimited string, not a list: most BI tools cannot show list columns
+    string_agg(distinct by_commune.commune_name, '; ' order by by_commune.commune_name)
         as former_communes,
-    sum(by_commune.reporting_units) as reporting_units,
-    sum(by_commune.industrial_reporting_units) as industrial_reporting_units,
-    sum(by_commune.gross_output_current_bn_vnd) as gross_output_current_bn_vnd,
-    sum(by_commune.gross_output_const2010_bn_vnd) as gross_output_const2010_bn_vnd,
-    sum(by_commune.own_capital_bn_vnd) as own_capital_bn_vnd,
-    sum(by_commune.employees_year_end) as employees_year_end,
-    sum(by_commune.kc_disbursed_bn_vnd) as kc_disbursed_bn_vnd
+    {{ count_of('sum(by_commune.reporting_units)') }} as reporting_units,
+    {{ count_of('sum(by_commune.industrial_reporting_units)') }}
+        as industrial_reporting_units,
+    {{ money('sum(by_commune.gross_output_current_mvnd)') }} as gross_output_current_mvnd,
+    {{ money('sum(by_commune.gross_output_const2010_mvnd)') }}
+        as gross_output_const2010_mvnd,
+    {{ money('sum(by_commune.own_capital_mvnd)') }} as own_capital_mvnd,
+    {{ count_of('sum(by_commune.employees_year_end)') }} as employees_year_end,
+    {{ money('sum(by_commune.kc_disbursed_mvnd)') }} as kc_disbursed_mvnd
 from by_commune
 left join current_communes
     on by_commune.rollup_commune_code = current_communes.commune_code

@@ -20,7 +20,7 @@ spells as (
 
 units as (
 
-    select tax_code from {{ ref('int_units') }}
+    select tax_code, unit_name from {{ ref('int_units') }}
 
 ),
 
@@ -119,22 +119,26 @@ taxes_vs_tax_office as (
 
 register_gaps as (
 
-    select distinct
+    select
         'khuyen_cong_beneficiary_not_in_register' as check_name,
         cast(date_trunc('month', decision_date) as date) as period,
-        beneficiary_tax_code as entity
+        beneficiary_tax_code as entity,
+        min(beneficiary_name) as entity_name
     from {{ ref('int_khuyen_cong__current') }}
     where beneficiary_tax_code not in (select tax_code from units)
+    group by all
 
     union all
 
-    select distinct
+    select
         'ocop_producer_not_in_register' as check_name,
         cast(date_trunc('month', recognised_on) as date) as period,
-        producer_tax_code as entity
+        producer_tax_code as entity,
+        min(producer_name) as entity_name
     from {{ ref('int_ocop_ratings__current') }}
     where producer_tax_code is not null
         and producer_tax_code not in (select tax_code from units)
+    group by all
 
 ),
 
@@ -156,16 +160,23 @@ measured as (
 
 )
 
+-- entity_name: a registered unit's name in its latest report (an enterprise, never a person);
+-- outside the register, the name its own source (khuyến công decision, OCOP decision) gives it
 select
-    check_name,
-    case when difference > 3 * tolerance then 'high' else 'medium' end as severity,
-    period,
-    entity,
-    value_reported,
-    value_compared,
-    difference,
-    tolerance
+    measured.check_name,
+    case
+        when measured.difference > 3 * measured.tolerance then 'high' else 'medium'
+    end as severity,
+    measured.period,
+    measured.entity,
+    units.unit_name as entity_name,
+    measured.value_reported,
+    measured.value_compared,
+    measured.difference,
+    measured.tolerance
 from measured
+left join units
+    on measured.entity = units.tax_code
 
 union all
 
@@ -174,6 +185,7 @@ select
     'low' as severity,
     period,
     entity,
+    entity_name,
     null::double as value_reported,
     null::double as value_compared,
     null::double as difference,
