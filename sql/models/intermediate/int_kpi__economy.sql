@@ -8,8 +8,9 @@
 --                      yearly row if there is one, else the sum of its quarters, never both
 --                      (the rule of int_economic_accounts__yearly); during the year only
 --                      quarters can be dated on or before M.
---                      0 when there are figures but none for industry; NULL (no row) when no
---                      figure is dated on or before M, or a zero gross product.
+--                      0 when there are figures but none for industry; no row when no
+--                      figure is dated on or before M; a NULL value when the gross product
+--                      is zero.
 -- The source is small (≤ 25 rows a year): every (year, sector) is crossed with the 12 months.
 
 with
