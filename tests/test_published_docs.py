@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from flows.audit import AuditResult
+from flows.audit_page import render
 from tests.test_report import CHROMIUM_ARGS, _need_chromium
 
 SUITES = ("kpi_scorecard_history", "kpi_scorecard", "dim_units", "kpi_by_month",
@@ -122,3 +124,21 @@ def test_dbt_docs_data_name_no_private_database(docs):
     databases = set(re.findall(r'"database":\s*"([^"]*)"', dbt))
     assert databases == {"vinhlinh"}
     assert '\\"pipeline\\".' not in dbt  # relation names in the compiled SQL
+
+
+def test_audit_page_shows_a_failure_as_text():
+    """A failed expectation: its failing values and culprit rows shown escaped, never as markup."""
+    hostile = '<script>alert(1)</script><img src="https://example.com/x.png">'
+    result = AuditResult(success=False, culprits=[f"a.xlsx row 3 (units), column x = {hostile}"])
+    result.checks = [
+        {"table": "kpi_scorecard", "expectation": "expect_column_values_to_be_in_set",
+         "column": "status", "ok": False, "detail": hostile, "arguments": "value_set=[…]",
+         "observed": "1 / 38 giá trị không đạt / values unexpected", "examples": [hostile]},
+        {"table": "kpi_scorecard", "expectation": "expect_column_values_to_not_be_null",
+         "column": "year", "ok": True, "detail": "", "arguments": "", "observed": "0 / 38",
+         "examples": []}]
+    page = render(result)
+    assert "<script" not in page and "<img" not in page and not REMOTE.search(page)
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert 'data-expectations="2" data-failed="1"' in page
+    assert page.count('class="check" data-ok="false"') == 1 and "Không đạt / Failed" in page
