@@ -26,6 +26,7 @@ PERCENT_BOUNDS = (-100.0, 1000.0)  # growth can be negative; shares stay within 
 # multiplies by a million), not an economy: ten times Vietnam's GDP. National-scale data fit.
 MAX_MONEY_BN = 100_000_000
 CULPRITS_PER_SOURCE = 3
+EXAMPLES = 5  # failing values (and set members) shown per expectation
 UNBLOCK = ("to unblock: ask the sender to send a corrected file: it replaces the old one "
            "(for monthly reports, with the same or a later report date); the next run then "
            "builds without the bad rows")
@@ -34,7 +35,7 @@ UNBLOCK = ("to unblock: ask the sender to send a corrected file: it replaces the
 @dataclass
 class AuditResult:
     success: bool
-    checks: list[dict] = field(default_factory=list)  # table, expectation, column, ok, detail
+    checks: list[dict] = field(default_factory=list)  # table, expectation, column, ok, detail, …
     culprits: list[str] = field(default_factory=list)  # loaded rows behind KPIs out of bounds
 
     @property
@@ -138,6 +139,30 @@ def culprits(con: duckdb.DuckDBPyConnection, kpi_codes: set[str]) -> list[str]:
     return found
 
 
+def _arguments(kwargs: dict) -> str:
+    """An expectation's arguments besides its column(s), as short text (sets cut)."""
+    shown = []
+    for name, value in kwargs.items():
+        if name in ("column", "column_list", "batch_id") or value is None:
+            continue
+        if isinstance(value, list | tuple | set) and len(value) > EXAMPLES:
+            value = f"[{', '.join(map(str, list(value)[:EXAMPLES]))}, … ({len(value)})]"
+        shown.append(f"{name}={value}")
+    return ", ".join(shown)
+
+
+def _observed(outcome: dict) -> str:
+    """What GX measured: the observed value, or how many values broke the expectation."""
+    if "observed_value" in outcome:
+        return str(outcome["observed_value"])[:300]
+    if "element_count" in outcome:
+        unexpected = outcome.get("unexpected_count") or 0
+        return (f"{unexpected} / {outcome['element_count']} giá trị không đạt / "
+                "values unexpected" + (f" ({outcome.get('missing_count')} null)"
+                                       if outcome.get("missing_count") else ""))
+    return ""
+
+
 def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, list]]:
     import great_expectations as gx
 
@@ -184,24 +209,14 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
 def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
     """Run one GX checkpoint per audited mart; the build passes when every one passes.
 
-    With ``docs_dir``, GX's Data Docs of this audit (suites and validation results) are built
-    there as a static site (``index.html``).
+    With ``docs_dir``, the audit's results are written there as one self-contained page
+    (``index.html``, see flows/audit_page.py) rather than GX's Data Docs, which need internet.
     """
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    actions = []
-    if docs_dir is not None:
-        context.add_data_docs_site(site_name="audit", site_config={
-            "class_name": "SiteBuilder",
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(docs_dir)},
-        })
-        actions = [UpdateDataDocsAction(name="data_docs", site_names=["audit"])]
     source = context.data_sources.add_pandas("warehouse")
     result = AuditResult(success=True)
     with connect(db_path, read_only=True) as con:
@@ -216,8 +231,7 @@ def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(data=batch, suite=suite, name=table))
         checkpoint = context.checkpoints.add(
-            gx.Checkpoint(name=f"audit_{table}", validation_definitions=[definition],
-                          actions=actions))
+            gx.Checkpoint(name=f"audit_{table}", validation_definitions=[definition]))
         outcome = checkpoint.run(batch_parameters={"dataframe": frame})
         for run in outcome.run_results.values():
             for r in run.results:
@@ -229,6 +243,14 @@ def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
                 result.checks.append({
                     "table": table, "expectation": r.expectation_config.type,
                     "column": kwargs.get("column") or ",".join(kwargs.get("column_list") or []),
-                    "ok": bool(r.success), "detail": detail[:300]})
+                    "ok": bool(r.success), "detail": detail[:300],
+                    "arguments": _arguments(kwargs), "observed": _observed(r.result),
+                    "examples": [] if r.success else [
+                        str(v)[:100] for v in (r.result.get("partial_unexpected_list")
+                                               or [])[:EXAMPLES]]})
         result.success &= bool(outcome.success)
+    if docs_dir is not None:
+        from flows import audit_page
+
+        audit_page.write(result, docs_dir)
     return result

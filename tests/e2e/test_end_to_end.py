@@ -178,6 +178,10 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
     assert "row 999999 (enterprise_reports), column gross_output_current = -1e+11" in \
         result.message
     assert "send a corrected file: it replaces the old one" in result.message
+    # The failed audit's page (private, offline) shows the failure and the culprit row.
+    page = (warehouse / "private" / "docs" / "audit" / "index.html").read_text("utf-8")
+    assert 'id="verdict">✗' in page and 'data-failed="0"' not in page
+    assert 'class="check" data-ok="false"' in page and "row 999999" in page
     assert (warehouse / "published.json").read_text() == before
     assert (warehouse / "vinhlinh.duckdb").read_bytes() == analyst_before
 
