@@ -19,7 +19,7 @@ import pytest
 
 from flows.audit import AuditResult
 from flows.audit_page import render
-from tests.e2e.test_report import CHROMIUM_ARGS, _need_chromium
+from tests.support.browser import CHROMIUM_ARGS, need_chromium
 
 SUITES = ("kpi_scorecard_history", "kpi_scorecard", "dim_units", "kpi_by_month",
           "kpi_by_commune", "kpi_by_zone")
@@ -67,7 +67,7 @@ def test_docs_index_links_offline_pages(docs):
 
 
 def test_audit_page_shows_every_expectation_offline(docs, e2e):
-    chromium = _need_chromium()
+    chromium = need_chromium()
     from playwright.sync_api import sync_playwright
 
     audited = e2e["rebuilt"].audit
@@ -98,7 +98,7 @@ def test_audit_page_shows_every_expectation_offline(docs, e2e):
 
 
 def test_dbt_docs_name_the_analysts_database_offline(docs):
-    chromium = _need_chromium()
+    chromium = need_chromium()
     from playwright.sync_api import sync_playwright
 
     requests: list[str] = []

@@ -9,7 +9,6 @@ records (tests/support/kpi_oracle.py), never from the pipeline's tables.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import struct
@@ -20,14 +19,12 @@ import duckdb
 import pytest
 
 from flows.report import ANNEX_HTML_NAME, ANNEX_PDF_NAME, PDF_NAME, write_report
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, need_chromium
 from tests.support.kpi_oracle import expected_kpis
 from tests.support.published import query
 
 PLAN = "VL-2022"
 HOSTILE = "<script>alert(1)</script>"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 PLAN_SECTIONS = {"kpis": "Chỉ tiêu", "kc-funds": "Kinh phí khuyến công theo nguồn",
                  "communes": "Theo xã, thị trấn", "zones": "Theo khu, cụm công nghiệp",
                  "completeness": "Tình hình nộp báo cáo"}
@@ -37,23 +34,6 @@ MIN_PRINT_PT = 8
 FOLLOW_UP_SECTIONS = {"reconciliation": "Đối chiếu số liệu",
                       "tasks": "Nhiệm vụ kế hoạch quá hạn",
                       "rejected": "Tệp và dòng bị từ chối"}
-
-
-def _chromium() -> str | None:
-    configured = os.environ.get("VLPIPE_CHROMIUM")
-    if configured:
-        return configured if Path(configured).is_file() else None
-    return shutil.which("chromium")
-
-
-CHROMIUM = _chromium()  # read before any test points VLPIPE_CHROMIUM elsewhere
-
-
-def _need_chromium() -> str:
-    path = CHROMIUM
-    if path is None:
-        pytest.skip("no Chromium: set VLPIPE_CHROMIUM or put `chromium` on the PATH")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +115,7 @@ def _open_in_browser(playwright, chromium: str, html: Path, problems: list[str])
 
 
 def test_report_in_a_browser(report, analyst_db, e2e):
-    chromium = _need_chromium()
+    chromium = need_chromium()
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
@@ -169,7 +149,7 @@ def test_report_in_a_browser(report, analyst_db, e2e):
 
 
 def test_pdf_is_a4_and_has_pages(report):
-    _need_chromium()
+    need_chromium()
     assert report.pdf_skipped_reason is None
     assert report.pdf is not None and report.pdf.name == PDF_NAME
     data = report.pdf.read_bytes()
@@ -287,7 +267,7 @@ def _pages(pdf: Path) -> int:
 def test_brief_in_a_browser(report, analyst_db, e2e):
     """The brief: each plan's scorecard in words (status word + symbol + colour), what is at
     risk and why, last year's value, the follow-up lines linking to the annex."""
-    chromium = _need_chromium()
+    chromium = need_chromium()
     from playwright.sync_api import sync_playwright
 
     plans = [r["plan_id"] for r in query(analyst_db, "select distinct plan_id "
@@ -332,7 +312,7 @@ def test_brief_shows_no_projection_without_history(report, e2e):
 
 
 def test_brief_pdf_has_at_most_two_pages_per_plan_and_an_annex(report, analyst_db):
-    _need_chromium()
+    need_chromium()
     plans = query(analyst_db, "select count(distinct plan_id) as n from marts.kpi_scorecard")
     assert report.pdf is not None and report.pdf.name == PDF_NAME
     assert 1 <= _pages(report.pdf) <= 2 * plans[0]["n"], _pages(report.pdf)
@@ -348,7 +328,7 @@ def test_brief_pdf_has_at_most_two_pages_per_plan_and_an_annex(report, analyst_d
 def test_chart_text_is_at_least_8_pt_on_paper(report):
     """Every SVG text, measured as printed: the page laid out for print at A4's text width
     (210 − 2 × 12 mm = 703 CSS px; 1 px = 0.75 pt), font-size × the SVG's scale."""
-    chromium = _need_chromium()
+    chromium = need_chromium()
     from playwright.sync_api import sync_playwright
 
     html = report.annex_html.read_text(encoding="utf-8")
