@@ -32,6 +32,14 @@ def _severity(value: object) -> str:
     return f'<span class="sev-{esc(value)}">{esc(SEVERITY.get(str(value), value))}</span>'
 
 
+def _entity(finding: dict) -> str:
+    """The entity a finding is about: its name and tax code, or the whole district."""
+    code, name = finding.get("entity"), finding.get("entity_name")
+    if not code:
+        return "Toàn huyện / district"
+    return f"{esc(name)} ({esc(code)})" if name else esc(code)
+
+
 def reconciliation(f: FollowUp) -> str:
     """Findings where two sources disagree, or an entity is unknown to the unit register."""
     if not f.findings:
@@ -46,7 +54,7 @@ def reconciliation(f: FollowUp) -> str:
             th("Ngưỡng", "Tolerance", "num")]
     body = [[td(_check(r.get("check_name"))), td(_severity(r.get("severity"))),
              td(r["period"].strftime("%m/%Y") if r.get("period") else "—"),
-             td(esc(r.get("entity")) or "Toàn huyện / district"),
+             td(_entity(r)),
              td(num(r.get("value_reported")), "num"), td(num(r.get("value_compared")), "num"),
              td(num(r.get("difference")), "num"), td(num(r.get("tolerance")), "num")]
             for r in f.findings]
