@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -120,14 +121,14 @@ def culprits(con: duckdb.DuckDBPyConnection, kpi_codes: set[str]) -> list[str]:
         "source"].to_list()))
     found = []
     for source in map(get_source, names):
-        fields = [f for f in source.fields if f.plausible]
+        fields = [(f.name, *f.plausible) for f in source.fields if f.plausible is not None]
         if not fields:
             continue
         scored = " union all ".join(
-            f"select _file_id, _source_row, '{f.name}' as column_name, {f.name}::double as v, "
-            f"case when {f.name} < 0 then 1e300 else greatest({f.name} / {f.plausible[1]}, "
-            f"{f.plausible[0]} / nullif({f.name}, 0)) end as score from raw.{source.table}"
-            for f in fields)
+            f"select _file_id, _source_row, '{name}' as column_name, {name}::double as v, "
+            f"case when {name} < 0 then 1e300 else greatest({name} / {high}, "
+            f"{low} / nullif({name}, 0)) end as score from raw.{source.table}"
+            for name, low, high in fields)
         rows = con.execute(
             f"select files.file_name, scored._source_row, scored.column_name, scored.v "
             f"from ({scored}) as scored join ops.files as files "
@@ -198,8 +199,8 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
                        ("kpi_by_commune", ["year", "commune_code", "commune_valid_from"]),
                        ("kpi_by_zone", ["year", "zone_code"])):
         frame = _dates_as_datetimes(con.execute(f"select * from marts.{table}").df())
-        checks = [e.ExpectCompoundColumnsToBeUnique(column_list=key)] if len(key) > 1 else [
-            e.ExpectColumnValuesToBeUnique(column=key[0])]
+        checks: list[Any] = [e.ExpectCompoundColumnsToBeUnique(column_list=key)] if len(
+            key) > 1 else [e.ExpectColumnValuesToBeUnique(column=key[0])]
         checks += [e.ExpectColumnValuesToNotBeNull(column=c) for c in key
                    if c in ("tax_code", "period", "year")]  # commune/zone may be unknown
         suites[table] = (frame, checks)
@@ -235,13 +236,15 @@ def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
         outcome = checkpoint.run(batch_parameters={"dataframe": frame})
         for run in outcome.run_results.values():
             for r in run.results:
-                kwargs = r.expectation_config.kwargs
+                config = r.expectation_config
+                assert config is not None  # a result of a suite's expectation
+                kwargs = config.kwargs
                 detail = ""
                 if not r.success:
                     detail = str(r.result.get("partial_unexpected_list")
                                  or r.result.get("details") or r.result.get("observed_value"))
                 result.checks.append({
-                    "table": table, "expectation": r.expectation_config.type,
+                    "table": table, "expectation": config.type,
                     "column": kwargs.get("column") or ",".join(kwargs.get("column_list") or []),
                     "ok": bool(r.success), "detail": detail[:300],
                     "arguments": _arguments(kwargs), "observed": _observed(r.result),

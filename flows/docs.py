@@ -19,6 +19,7 @@ import html
 import json
 import shutil
 from pathlib import Path
+from typing import cast
 
 from flows.config import Paths
 from flows.transform import run_dbt
@@ -59,7 +60,8 @@ def build_dbt_docs(paths: Paths, variables: dict | None) -> str | None:
     if not result.success or not all(p.exists() for p in parts):
         return "; ".join(result.failures) or "dbt docs generate wrote no index.html or catalog"
     rename = {paths.private_db.stem: paths.analyst_db.stem}
-    manifest, catalog = (_published_names(json.loads(p.read_text(encoding="utf-8")), rename)
+    manifest, catalog = (cast(dict, _published_names(json.loads(p.read_text(encoding="utf-8")),
+                                                     rename))
                          for p in parts[1:])
     manifest.setdefault("metadata", {})["send_anonymous_usage_stats"] = False  # no tracker
     page = parts[0].read_text(encoding="utf-8")
