@@ -39,10 +39,10 @@ test: setup  ## run the test suite
 	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check flows schemas tests bench
+	$(BIN)/ruff check flows schemas synth tests bench
 
 sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
-	rm -rf raw && $(BIN)/python -m flows.generator --out raw --seed 2022 --scale 1
+	rm -rf raw && $(BIN)/python -m synth --out raw --seed 2022 --scale 1
 
 SCALES ?= 10,100,1000
 BENCH_WORK ?= /tmp/vlpipe-bench

@@ -143,7 +143,7 @@ def code_fingerprint() -> str:
     for folder in ("flows", "schemas", "sql"):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in {".py", ".sql", ".yml", ".yaml", ".csv", ".md"} and not any(
-                    part in {"target", "logs", "dbt_packages", "__pycache__", "generator"}
+                    part in {"target", "logs", "dbt_packages", "__pycache__"}
                     for part in path.relative_to(root).parts):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
