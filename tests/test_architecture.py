@@ -47,3 +47,59 @@ def test_runtime_never_imports_the_generator():
     assert not {k: v for k, v in offenders.items() if v}, (
         "flows/ and schemas/ ship in the wheel; the generator (synth/) does not")
     assert not (ROOT / "flows" / "generator").exists()
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the package modules it imports (top-level and function-level imports alike:
+    a lazy import is still a dependency). ``from flows import docs`` counts as ``flows.docs``."""
+    files = {module_name(path): path for path in runtime_files()}
+    graph = {}
+    for name, path in files.items():
+        imported = imported_modules(path)
+        graph[name] = {m for m in imported if m in files and m != name
+                       and not _only_submodules(m, imported, files)}
+    return graph
+
+
+def _only_submodules(package: str, imported: set[str], files: dict[str, Path]) -> bool:
+    """``from flows.report import kpis`` imports the module flows.report.kpis, not what the
+    package's ``__init__`` defines: a dependency on the package only for other names."""
+    names = {m[len(package) + 1:] for m in imported if m.startswith(package + ".")}
+    direct = {n for n in names if "." not in n}
+    return files[package].name == "__init__.py" and bool(direct) and all(
+        f"{package}.{n}" in files for n in direct)
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle (a path that comes back to its start), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_cycle_in_the_package():
+    graph = import_graph()
+    assert "flows.run_record" in graph["flows.nightly"] & graph["flows.status"] & (
+        graph["flows.summary"])
+    cycle = find_cycle(graph)
+    assert cycle is None, " → ".join(cycle)
+
+
+def test_the_run_record_is_a_leaf():
+    assert import_graph()["flows.run_record"] <= {"flows", "flows.config"}
