@@ -33,6 +33,7 @@ from flows.months import month_end
 from flows.preflight import PreflightError, check_raw_dir, check_warehouse, storage_message
 from flows.publish import REPORT_FILES, publish
 from flows.run_record import RunResult, published_manifest, record_run, records
+from flows.settings import Settings
 from flows.transform import column_descriptions, run_dbt
 from schemas.messages import file_message, run_message
 from schemas.registry import SOURCES, get_source
@@ -184,12 +185,13 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
     a Failed state carrying the RunResult (no traceback: it is an outcome, not a crash).
     """
     paths = Paths.of(raw_dir, warehouse_dir)
+    run_settings = Settings.from_env()  # read once, at the start of the run
     check_raw_dir(paths)
-    check_warehouse(paths)  # read-only or full: one line, before anything is written
+    check_warehouse(paths, run_settings.min_free_mb)  # read-only or full: one line, before writing
     as_of_date = month_end(as_of) if as_of else None
     run_id = str(flow_run.get_id() or uuid.uuid4())
     result = RunResult(run_id=run_id, plan_id=plan_id)
-    with run_lock(paths):
+    with run_lock(paths, run_settings.lock_wait_seconds):
         with connect(paths.private_db) as con:
             ledger.ensure_ops(con)
             ledger.start_run(con, run_id, plan_id)

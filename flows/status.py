@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.config import Paths
+from flows.config import Paths, connect
 from flows.run_record import last_run, published_manifest, records
 from flows.summary import scorecard_lines
 
@@ -68,7 +68,7 @@ def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
         lines.append(f"KPI report / Báo cáo: {paths.warehouse_dir / report['html']}")
     if report.get("annex_html"):
         lines.append(f"Annex / Phụ lục chi tiết: {paths.warehouse_dir / report['annex_html']}")
-    with duckdb.connect(str(paths.analyst_db), read_only=True) as con:
+    with connect(paths.analyst_db, read_only=True) as con:
         plans = [r[0] for r in con.execute(
             "select distinct plan_id from marts.kpi_scorecard order by plan_id").fetchall()]
         plan = plan_id or (plans[0] if plans else None)

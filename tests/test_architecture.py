@@ -4,6 +4,7 @@ generator stays out of the runtime."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,3 +104,67 @@ def test_no_import_cycle_in_the_package():
 
 def test_the_run_record_is_a_leaf():
     assert import_graph()["flows.run_record"] <= {"flows", "flows.config"}
+
+
+def _calls(path: Path, dotted: str) -> list[tuple[int, str]]:
+    """(line, enclosing function) of every call of ``dotted`` (e.g. ``duckdb.connect``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+
+    def walk(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            name = child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else (
+                function)
+            if isinstance(child, ast.Call) and ast.unparse(child.func) == dotted:
+                found.append((child.lineno, function))
+            walk(child, name)
+
+    walk(tree, "")
+    return found
+
+
+def test_every_duckdb_connection_goes_through_config_connect():
+    """The memory ceiling (VLPIPE_DUCKDB_MEMORY) and the UTC session apply to every
+    connection: only flows.config.connect calls duckdb.connect."""
+    calls = {(module_name(path), function): line for path in runtime_files()
+             for line, function in _calls(path, "duckdb.connect")}
+    assert set(calls) == {("flows.config", "connect")}, calls
+
+
+def readme_variables() -> set[str]:
+    """The variables of the README's configuration table (its first column)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    found = set()
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            found.update(re.findall(r"`([A-Z_][A-Z0-9_]*)`", line.split("|")[1]))
+    return found
+
+
+def test_settings_and_the_readme_table_list_the_same_variables():
+    from flows.settings import PREFECT_DEFAULTS, Settings
+
+    documented = readme_variables()
+    assert {v for v in documented if v.startswith("VLPIPE_")} == Settings.variables()
+    # The rest of the table: a Prefect default, or the allocator setting of flows/__init__.py.
+    others = documented - Settings.variables()
+    assert others <= set(PREFECT_DEFAULTS) | {"_RJEM_MALLOC_CONF"}, others
+
+
+def test_only_the_settings_module_reads_the_environment():
+    """No module but flows/settings.py reads a VLPIPE_* variable (os.environ[...],
+    os.environ.get, os.getenv): a new one is added to Settings, hence to the README."""
+    readers = []
+    for path in runtime_files():
+        if module_name(path) == "flows.settings":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in {
+                    "os.environ.get", "os.getenv", "environ.get", "getenv"}:
+                readers.append((module_name(path), node.lineno, ast.unparse(node)))
+            elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+                key = ast.unparse(node.slice)
+                if "VLPIPE" in key or not key.startswith(("'PREFECT", '"PREFECT')):
+                    readers.append((module_name(path), node.lineno, ast.unparse(node)))
+    assert not readers, readers
