@@ -45,13 +45,13 @@ test-fast: setup  ## the fast tier, under 90 s
 # Python style and lint (ruff), types (mypy on the runtime), SQL (sqlfluff on the dbt models;
 # its dbt templater compiles the project against an empty throwaway DuckDB file).
 lint: setup  ## ruff format --check, ruff check, mypy, sqlfluff
-	$(BIN)/ruff format --check flows schemas tests bench
-	$(BIN)/ruff check flows schemas tests bench
+	$(BIN)/ruff format --check flows schemas synth tests bench
+	$(BIN)/ruff check flows schemas synth tests bench
 	$(BIN)/mypy
 	cd sql && VLPIPE_DB=$$(mktemp -d)/lint.duckdb ../$(BIN)/sqlfluff lint models
 
 sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
-	rm -rf raw && $(BIN)/python -m flows.generator --out raw --seed 2022 --scale 1
+	rm -rf raw && $(BIN)/python -m synth --out raw --seed 2022 --scale 1
 
 SCALES ?= 10,100,1000
 BENCH_WORK ?= /tmp/vlpipe-bench

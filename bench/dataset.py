@@ -1,6 +1,6 @@
 """Benchmark datasets: generated outside the repo, cached, described file by file.
 
-A dataset is ``<work>/scale-<N>-<formats>/``, written by ``python -m flows.generator`` and
+A dataset is ``<work>/scale-<N>-<formats>/``, written by ``python -m synth`` and
 reused while its stamp (scale, seed, formats, hash of the generator's code) matches.
 """
 
@@ -60,7 +60,7 @@ class Dataset:
 def generator_hash() -> str:
     """Hash of the generator's code: a changed generator means new datasets."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "flows" / "generator").glob("*.py")):
+    for path in sorted((ROOT / "synth").glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -73,7 +73,7 @@ def ensure_dataset(work: Path, scale: float, formats: str, seed: int = 2022) -> 
     if stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
         return Dataset(root, scale, formats)
     shutil.rmtree(root, ignore_errors=True)
-    cmd = [sys.executable, "-m", "flows.generator", "--out", str(root), "--seed", str(seed),
+    cmd = [sys.executable, "-m", "synth", "--out", str(root), "--seed", str(seed),
            "--scale", f"{scale:g}", "--formats", formats]
     measured: Measured = run_measured(cmd, cwd=ROOT)
     if measured.returncode != 0:

@@ -32,7 +32,7 @@ NOTES = [
     "process from start to exit. *Peak RSS* is the resident memory of the process and all "
     "its children, sampled every 0.2 s.",
     "The files are read once before the measurements (page cache warm for everyone).",
-    "The dataset is the generator's (`python -m flows.generator --scale N --formats csv`): "
+    "The dataset is the generator's (`python -m synth --scale N --formats csv`): "
     "the district N times, every table written as CSV (workbooks' first sheets as UTF-8 "
     "CSV), so (a), (b) and (c) read exactly the same files; the one file that is not a "
     "table (an HTML page named .xlsx) is rejected by (c) and left out of (a) and (b).",

@@ -8,7 +8,6 @@ scorecard's status is recomputed here, independently of the SQL that produced it
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from flows.audit_page import AuditResult
+from flows.audit_page import write as write_page
 from flows.config import connect
 from flows.ingest.references import kpi_catalog
 from flows.ingest.validate import PII_MASK
@@ -28,34 +29,6 @@ PERCENT_BOUNDS = (-100.0, 1000.0)  # growth can be negative; shares stay within 
 MAX_MONEY_BN = 100_000_000
 CULPRITS_PER_SOURCE = 3
 EXAMPLES = 5  # failing values (and set members) shown per expectation
-UNBLOCK = ("to unblock: ask the sender to send a corrected file: it replaces the old one "
-           "(for monthly reports, with the same or a later report date); the next run then "
-           "builds without the bad rows")
-
-
-@dataclass
-class AuditResult:
-    success: bool
-    checks: list[dict] = field(default_factory=list)  # table, expectation, column, ok, detail, …
-    culprits: list[str] = field(default_factory=list)  # loaded rows behind KPIs out of bounds
-
-    @property
-    def failures(self) -> list[dict]:
-        return [c for c in self.checks if not c["ok"]]
-
-    def summary(self) -> str:
-        if self.success:
-            return f"audit passed: {len(self.checks)} expectations"
-        lines = [f"audit FAILED: {len(self.failures)} of {len(self.checks)} expectations"]
-        lines += [f"  - {c['table']}: {c['expectation']} {c['column'] or ''} {c['detail']}"
-                  for c in self.failures]
-        if self.culprits:
-            lines += ["  rows most likely responsible (file, row, column = value):"]
-            lines += [f"    - {c}" for c in self.culprits]
-            lines += [f"  {UNBLOCK}"]
-        return "\n".join(lines)
-
-
 def _meets(value: pd.Series, frame: pd.DataFrame) -> np.ndarray:
     """Whether each value meets its row's target, at the two decimals a KPI is shown with."""
     value = value.astype(float).round(2)
@@ -253,7 +226,6 @@ def run_audit(db_path: str, docs_dir: Path | None = None) -> AuditResult:
                                                or [])[:EXAMPLES]]})
         result.success &= bool(outcome.success)
     if docs_dir is not None:
-        from flows import audit_page
 
-        audit_page.write(result, docs_dir)
+        write_page(result, docs_dir)
     return result

@@ -1,4 +1,5 @@
-"""The audit's results as one self-contained page (``docs/audit/index.html``).
+"""The audit's result (``AuditResult``) and its one self-contained page
+(``docs/audit/index.html``).
 
 great-expectations' own Data Docs fill their tables with JavaScript and stylesheets from CDNs
 (jQuery, bootstrap-table, vega, Font Awesome), so they show nothing on the office's network,
@@ -11,15 +12,40 @@ value only by its mask).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flows.config import VIETNAM
 from flows.report.fmt import esc
 
-if TYPE_CHECKING:
-    from flows.audit import AuditResult
+UNBLOCK = ("to unblock: ask the sender to send a corrected file: it replaces the old one "
+           "(for monthly reports, with the same or a later report date); the next run then "
+           "builds without the bad rows")
+
+
+@dataclass
+class AuditResult:
+    success: bool
+    checks: list[dict] = field(default_factory=list)  # table, expectation, column, ok, detail, …
+    culprits: list[str] = field(default_factory=list)  # loaded rows behind KPIs out of bounds
+
+    @property
+    def failures(self) -> list[dict]:
+        return [c for c in self.checks if not c["ok"]]
+
+    def summary(self) -> str:
+        if self.success:
+            return f"audit passed: {len(self.checks)} expectations"
+        lines = [f"audit FAILED: {len(self.failures)} of {len(self.checks)} expectations"]
+        lines += [f"  - {c['table']}: {c['expectation']} {c['column'] or ''} {c['detail']}"
+                  for c in self.failures]
+        if self.culprits:
+            lines += ["  rows most likely responsible (file, row, column = value):"]
+            lines += [f"    - {c}" for c in self.culprits]
+            lines += [f"  {UNBLOCK}"]
+        return "\n".join(lines)
+
 
 STYLE = """
 body{font-family:system-ui,"Segoe UI",Arial,sans-serif;margin:1.5rem auto;max-width:72rem;

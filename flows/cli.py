@@ -1,5 +1,6 @@
 """`vlpipe`: run the nightly flow once, serve it on its schedule, show the status, write the
-Excel templates, or generate sample data."""
+Excel templates. (Sample data: ``python -m synth``, a tool of the checkout, not of the
+wheel.)"""
 
 from __future__ import annotations
 
@@ -180,14 +181,6 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate(args: argparse.Namespace) -> int:
-    from flows.generator import generate
-
-    truth = generate(Path(args.out), seed=args.seed, scale=args.scale)
-    print(f"wrote {len(truth.files)} files to {args.out}")
-    return 0
-
-
 def _templates(args: argparse.Namespace) -> int:
     from flows.templates import TemplateError, write_templates
 
@@ -270,13 +263,6 @@ def main(argv: list[str] | None = None) -> int:
                                 "every night at 01:00)")
             p.add_argument("--timezone", default="Asia/Ho_Chi_Minh", type=_timezone,
                            help="time zone of --cron (default Asia/Ho_Chi_Minh)")
-    gen = sub.add_parser("generate", help="write a synthetic dataset")
-    gen.add_argument("--out", required=True, help="folder to write the dataset to")
-    gen.add_argument("--seed", type=int, default=2022,
-                     help="random seed; the same seed writes the same files (default 2022)")
-    gen.add_argument("--scale", type=float, default=1.0,
-                     help="size multiplier: 1 = the sample's size, 10 = about ten times as "
-                          "many units and rows (default 1)")
     tpl = sub.add_parser("templates", help="write the Excel templates (mẫu) senders fill in")
     tpl.add_argument("--out", required=True, help="folder to write the workbooks to")
     tpl.add_argument("--raw-dir", default="raw",
@@ -286,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of the warehouse to describe (default warehouse)")
     status.add_argument("--plan", default=None, help="plan id (default: the first plan)")
     args = parser.parse_args(argv)
-    handler = {"run": _run, "serve": _serve, "generate": _generate,
+    handler = {"run": _run, "serve": _serve,
                "templates": _templates, "status": _status}[args.command]
     try:
         return handler(args)

@@ -3,51 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from flows import settings
+from flows.settings import (  # noqa: F401 (re-exported: where they were)
+    PII_SECRET_BLOCK,
+    PROJECT_ROOT,
+    VIETNAM,
+    configure_prefect_environment,
+)
+
 SQL_DIR = PROJECT_ROOT / "sql"
-PII_KEY_ENV = "VLPIPE_PII_KEY"
-PII_SECRET_BLOCK = "vlpipe-pii-key"
 ANALYST_DB = "vinhlinh.duckdb"
 KPI_CATALOG = SQL_DIR / "seeds" / "kpi_catalog.csv"  # the KPI catalogue, read by dbt and Python
-TODAY_ENV = "VLPIPE_TODAY"
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # Asia/Ho_Chi_Minh: UTC+7, no DST
 
 
 def run_date() -> dt.date:
     """The run's own date ("today"), the one place that decides it: ``VLPIPE_TODAY``
     (YYYY-MM-DD, for reproducible runs and tests), else today's date in Vietnam. Nothing a
     file reports can have happened after it (a period, a report date, …)."""
-    value = os.environ.get(TODAY_ENV, "").strip()
-    if value:
-        return dt.date.fromisoformat(value)
-    return dt.datetime.now(VIETNAM).date()
-
-
-def configure_prefect_environment() -> None:
-    """Quiet, self-contained Prefect defaults; call before importing prefect.
-
-    The temporary API server gets more than its default 20 s to start (2-core CI machines),
-    PREFECT_HOME stays inside the project, analytics and server access logs are off.
-    Anything already set in the environment wins.
-    """
-    defaults = {
-        "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PREFECT_LOGGING_EXTRA_LOGGERS": "vlpipe",
-        "PREFECT_UI_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "GX_ANALYTICS_ENABLED": "false",
-        "TQDM_DISABLE": "1",  # great-expectations' progress bars
-    }
-    for name, value in defaults.items():
-        os.environ.setdefault(name, value)
+    return settings.current().run_date()
 
 
 @dataclass(frozen=True)
@@ -110,16 +86,15 @@ class Paths:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
 
 
-DUCKDB_MEMORY_ENV = "VLPIPE_DUCKDB_MEMORY"
-
-
 def duckdb_memory_limit() -> str:
     """DuckDB's memory ceiling for the pipeline's heavy work (it spills to disk beyond it)."""
-    return os.environ.get(DUCKDB_MEMORY_ENV, "1GB")
+    return settings.current().duckdb_memory
 
 
-def connect(path: str | Path | None = None, read_only: bool = False):
-    """A DuckDB connection with the pipeline's memory ceiling, in UTC.
+def connect(path: str | Path | None = None, read_only: bool = False,
+            memory_limit: str | None = None):
+    """A DuckDB connection with the pipeline's memory ceiling (``memory_limit``, else
+    ``VLPIPE_DUCKDB_MEMORY``), in UTC: the one place the package opens DuckDB.
 
     ``current_timestamp`` written to a plain ``timestamp`` column (ops.file_events.recorded_at)
     is cast with the session's TimeZone, by default the machine's: UTC here makes every stored
@@ -128,7 +103,7 @@ def connect(path: str | Path | None = None, read_only: bool = False):
     import duckdb
 
     con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only,
-                         config={"memory_limit": duckdb_memory_limit()})
+                         config={"memory_limit": memory_limit or duckdb_memory_limit()})
     con.execute("set TimeZone = 'UTC'")
     return con
 
@@ -143,7 +118,7 @@ def code_fingerprint() -> str:
     for folder in ("flows", "schemas", "sql"):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in {".py", ".sql", ".yml", ".yaml", ".csv", ".md"} and not any(
-                    part in {"target", "logs", "dbt_packages", "__pycache__", "generator"}
+                    part in {"target", "logs", "dbt_packages", "__pycache__"}
                     for part in path.relative_to(root).parts):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
@@ -152,12 +127,4 @@ def code_fingerprint() -> str:
 
 def pii_key() -> bytes | None:
     """The pseudonymisation key: VLPIPE_PII_KEY, else the Prefect Secret block, else None."""
-    value = os.environ.get(PII_KEY_ENV)
-    if value:
-        return value.encode("utf-8")
-    try:
-        from prefect.blocks.system import Secret
-
-        return Secret.load(PII_SECRET_BLOCK, _sync=True).get().encode("utf-8")
-    except Exception:  # no block registered (the usual case outside a deployment)
-        return None
+    return settings.current().pii_key()

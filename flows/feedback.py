@@ -14,13 +14,12 @@ import re
 import tempfile
 from pathlib import Path
 
-import duckdb
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from flows.config import VIETNAM
+from flows.config import VIETNAM, connect
 from flows.ingest.header import HeaderMatch, locate_header
 from flows.ingest.pipeline import UNASSIGNED, sha256_of
 from flows.ingest.readers import (
@@ -49,7 +48,7 @@ UNASSIGNED_TITLE = "chưa xác định (tệp không nằm trong thư mục củ
 
 def write_feedback(private_db: Path, raw_dir: Path, out_dir: Path, run_id: str) -> list[Path]:
     """Write one phiếu phản hồi per file with rejections in ``run_id``; return their paths."""
-    with duckdb.connect(str(private_db), read_only=True) as con:
+    with connect(private_db, read_only=True) as con:
         rejections = con.execute(
             "select r.source, r.file_name, r.sheet, r.row_number, r.column_name, r.value, "
             "r.message_vi, f.sha256 from ops.rejections r left join ops.files f using (file_id) "

@@ -8,9 +8,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flows import settings
 from flows.config import Paths
-
-LOCK_WAIT_ENV = "VLPIPE_LOCK_WAIT_SECONDS"
 
 
 class RunLocked(RuntimeError):
@@ -25,7 +24,7 @@ def run_lock(paths: Paths, wait_seconds: float | None = None) -> Iterator[None]:
     never blocks the next one.
     """
     if wait_seconds is None:
-        wait_seconds = float(os.environ.get(LOCK_WAIT_ENV, "60"))
+        wait_seconds = settings.current().lock_wait_seconds
     paths.private_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(paths.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait_seconds

@@ -8,11 +8,8 @@ lock); the private DuckDB file is opened by one stage at a time.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
-from dataclasses import dataclass, field
 
-import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -35,27 +32,11 @@ from flows.lock import run_lock
 from flows.months import month_end
 from flows.preflight import PreflightError, check_raw_dir, check_warehouse, storage_message
 from flows.publish import REPORT_FILES, publish
-from flows.status import record_run
+from flows.run_record import RunResult, published_manifest, record_run, records
+from flows.settings import Settings
 from flows.transform import column_descriptions, run_dbt
 from schemas.messages import file_message, run_message
 from schemas.registry import SOURCES, get_source
-
-
-@dataclass
-class RunResult:
-    run_id: str
-    plan_id: str
-    status: str = "running"
-    outcomes: list[dict] = field(default_factory=list)
-    dbt: dict = field(default_factory=dict)
-    audit: dict = field(default_factory=dict)
-    published: dict = field(default_factory=dict)
-    scorecard: list[dict] = field(default_factory=list)
-    feedback: list[str] = field(default_factory=list)  # response workbooks written this run
-    findings: list[dict] = field(default_factory=list)  # reconciliation, by check and severity
-    completeness: list[dict] = field(default_factory=list)  # district reporting, latest months
-    rejections_by_rule: list[dict] = field(default_factory=list)  # this run's rejected rows
-    message: str = ""
 
 
 @task(name="ingest", task_run_name="ingest-{source_name}", retries=1, retry_delay_seconds=5,
@@ -163,26 +144,20 @@ def publish_task(paths: Paths, run_id: str, key: str) -> dict:
             "docs": str(paths.docs_dir / "index.html")}
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def _read_outcome(paths: Paths, result: RunResult) -> None:
     """What the run summary shows from the new build: scorecard, findings, completeness."""
     with connect(paths.private_db, read_only=True) as con:
-        result.scorecard = _records(
+        result.scorecard = records(
             con, "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code",
             [result.plan_id])
-        result.findings = _records(
+        result.findings = records(
             con, "select check_name, severity, count(*) as findings "
                  "from marts.reconciliation_findings group by all order by all")
-        result.rejections_by_rule = _records(
+        result.rejections_by_rule = records(
             con, "select rule, count(*) as rows, count(distinct file_name) as files "
                  "from ops.rejections where run_id = ? group by rule order by rows desc, rule",
             [result.run_id])
-        result.completeness = _records(
+        result.completeness = records(
             con, "select period, expected_reports, received_reports, on_time_reports, "
                  "completeness_pct, timeliness_pct from marts.reporting_completeness "
                  "where breakdown = 'district' order by period desc limit 3")
@@ -210,12 +185,13 @@ def nightly(raw_dir: str = "raw", warehouse_dir: str = "warehouse",
     a Failed state carrying the RunResult (no traceback: it is an outcome, not a crash).
     """
     paths = Paths.of(raw_dir, warehouse_dir)
+    run_settings = Settings.from_env()  # read once, at the start of the run
     check_raw_dir(paths)
-    check_warehouse(paths)  # read-only or full: one line, before anything is written
+    check_warehouse(paths, run_settings.min_free_mb)  # read-only or full: one line, before writing
     as_of_date = month_end(as_of) if as_of else None
     run_id = str(flow_run.get_id() or uuid.uuid4())
     result = RunResult(run_id=run_id, plan_id=plan_id)
-    with run_lock(paths):
+    with run_lock(paths, run_settings.lock_wait_seconds):
         with connect(paths.private_db) as con:
             ledger.ensure_ops(con)
             ledger.start_run(con, run_id, plan_id)
@@ -308,11 +284,8 @@ def build_key(paths: Paths, as_of: dt.date | None) -> str:
 
 def published_with_key(paths: Paths, key: str) -> dict | None:
     """The current publication, if it was built from exactly ``key`` and is intact."""
-    record = paths.warehouse_dir / "published.json"
-    if not record.exists() or not paths.analyst_db.exists():
-        return None
-    manifest = json.loads(record.read_text(encoding="utf-8"))
-    if manifest.get("build_key") != key:
+    manifest = published_manifest(paths)
+    if manifest is None or manifest.get("build_key") != key:
         return None
     return {"version": manifest["version"], "tables": manifest["tables"],
             "analyst_db": str(paths.analyst_db), "parquet": str(paths.parquet_dir),

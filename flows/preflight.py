@@ -11,11 +11,11 @@ import errno
 import os
 from pathlib import Path
 
+from flows import settings
 from flows.config import Paths
 from flows.names import display_name
 from schemas.messages import run_message
 
-MIN_FREE_ENV = "VLPIPE_MIN_FREE_MB"  # free space a night needs to start (default 64 MB)
 STORAGE_ERRNOS = {errno.EROFS: "warehouse_read_only", errno.ENOSPC: "warehouse_full",
                   errno.EDQUOT: "warehouse_full"}
 STORAGE_TEXT = {"read-only file system": "warehouse_read_only",
@@ -39,10 +39,10 @@ def check_raw_dir(paths: Paths) -> None:
         raise PreflightError(run_message("raw_dir_unreadable", shown)) from None
 
 
-def check_warehouse(paths: Paths) -> None:
+def check_warehouse(paths: Paths, min_free_mb: float | None = None) -> None:
     """The warehouse's folders exist or can be made, a file can be written in them, and the
     disk has ``VLPIPE_MIN_FREE_MB`` free; else :class:`PreflightError`. Writes nothing that
-    stays (a probe file, removed)."""
+    stays (a probe file, removed). ``min_free_mb``: the run's setting, else the environment's."""
     shown = display_name(paths.warehouse_dir)
     try:
         paths.ensure()
@@ -61,7 +61,9 @@ def check_warehouse(paths: Paths) -> None:
         raise PreflightError(run_message(_storage_rule(exc) or "warehouse_unwritable",
                                          shown)) from None
     free = stat.f_bavail * stat.f_frsize
-    if free < float(os.environ.get(MIN_FREE_ENV, "64")) * 1024 * 1024:
+    if min_free_mb is None:
+        min_free_mb = settings.current().min_free_mb
+    if free < min_free_mb * 1024 * 1024:
         raise PreflightError(run_message("warehouse_full", f"{shown} ({free // 1024} KB)"))
 
 

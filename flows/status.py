@@ -9,26 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import os
 from pathlib import Path
 
 import duckdb
 
-from flows.config import Paths
+from flows.config import Paths, connect
+from flows.run_record import last_run, published_manifest, records
 from flows.summary import scorecard_lines
 
-LAST_RUN = "last_run.json"
 FOLLOW_UP_ROWS = 10
-
-
-def record_run(paths: Paths, record: dict) -> None:
-    """Write the run's status for `vlpipe status` (atomically; no personal data in it)."""
-    target = paths.private_dir / LAST_RUN
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2, default=str, ensure_ascii=False),
-                   encoding="utf-8")
-    os.replace(tmp, target)
 
 
 def _run_in_progress(paths: Paths) -> bool:
@@ -46,11 +36,10 @@ def _run_in_progress(paths: Paths) -> bool:
 
 def _last_run_lines(paths: Paths) -> list[str]:
     running = _run_in_progress(paths)
-    path = paths.private_dir / LAST_RUN
-    if not path.exists():
+    run = last_run(paths)
+    if run is None:
         return ["Chưa có lần chạy nào / no run yet" + (" (một lần chạy đang diễn ra / a run "
                                                       "is in progress)" if running else "")]
-    run = json.loads(path.read_text(encoding="utf-8"))
     status = run.get("status")
     if status == "running" and not running:
         status = "interrupted (bị ngắt)"
@@ -69,10 +58,9 @@ def _last_run_lines(paths: Paths) -> list[str]:
 
 
 def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
-    record = paths.warehouse_dir / "published.json"
-    if not record.exists() or not paths.analyst_db.exists():
+    manifest = published_manifest(paths)
+    if manifest is None:
         return ["Nothing published yet / Chưa công bố dữ liệu."]
-    manifest = json.loads(record.read_text(encoding="utf-8"))
     lines = [f"Published / Đã công bố: version {manifest['version']} at "
              f"{manifest.get('published_at')}  → {paths.analyst_db}"]
     report = manifest.get("report") or {}
@@ -80,12 +68,12 @@ def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
         lines.append(f"KPI report / Báo cáo: {paths.warehouse_dir / report['html']}")
     if report.get("annex_html"):
         lines.append(f"Annex / Phụ lục chi tiết: {paths.warehouse_dir / report['annex_html']}")
-    with duckdb.connect(str(paths.analyst_db), read_only=True) as con:
+    with connect(paths.analyst_db, read_only=True) as con:
         plans = [r[0] for r in con.execute(
             "select distinct plan_id from marts.kpi_scorecard order by plan_id").fetchall()]
         plan = plan_id or (plans[0] if plans else None)
         if plan is not None:
-            scorecard = _records(con, "select * from marts.kpi_scorecard where plan_id = ? "
+            scorecard = records(con, "select * from marts.kpi_scorecard where plan_id = ? "
                                       "order by kpi_code", [plan])
             lines += ["", *scorecard_lines(scorecard, plan)]
         lines += ["", "Cần theo dõi / Needs follow-up:"]
@@ -93,15 +81,9 @@ def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
     return lines
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
     lines = []
-    missing = _records(con, "select period, tax_code, unit_name from marts.missing_reports "
+    missing = records(con, "select period, tax_code, unit_name from marts.missing_reports "
                             "where period = (select max(period) from marts.missing_reports) "
                             "order by tax_code")
     if missing:
@@ -111,7 +93,7 @@ def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
                   for m in missing[:FOLLOW_UP_ROWS]]
         if len(missing) > FOLLOW_UP_ROWS:
             lines.append(f"    … {len(missing) - FOLLOW_UP_ROWS} more (marts.missing_reports)")
-    rejected = _records(con, """
+    rejected = records(con, """
         select source, file_name, reason from marts.file_outcomes
         where status = 'rejected'
         qualify row_number() over (partition by source, file_name
@@ -121,13 +103,13 @@ def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
         lines.append(f"- Rejected files / Tệp bị từ chối: {len(rejected)}")
         lines += [f"    {r['file_name']}: {r['reason']}"
                   for r in rejected[:FOLLOW_UP_ROWS]]
-    rows = _records(con, "select source, file_name, count(*) as n from marts.rejected_rows "
+    rows = records(con, "select source, file_name, count(*) as n from marts.rejected_rows "
                          "group by all order by n desc, file_name")
     if rows:
         lines.append(f"- Files with rejected rows / Tệp có dòng bị loại: {len(rows)} "
                      f"({sum(r['n'] for r in rows)} rows, see marts.rejected_rows)")
         lines += [f"    {r['file_name']}: {r['n']}" for r in rows[:FOLLOW_UP_ROWS]]
-    overdue = _records(con, "select task_code, task_name, lead_unit, due_date, days_late "
+    overdue = records(con, "select task_code, task_name, lead_unit, due_date, days_late "
                             "from marts.plan_task_status where is_overdue "
                             "order by days_late desc, task_code")
     if overdue:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from flows.nightly import RunResult
+from flows.run_record import RunResult
 
 STATUS_VI = {"met": "đạt", "not_met": "chưa đạt", "no_data": "không có dữ liệu",
              "on_track": "đúng tiến độ", "at_risk": "có nguy cơ"}

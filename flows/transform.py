@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.config import SQL_DIR, Paths
+from flows.settings import DBT_DB_ENV
 
 
 @dataclass
@@ -36,7 +37,7 @@ def run_dbt(command: str, paths: Paths, *extra: str, variables: dict | None = No
     args = dbt_args(command, paths, *extra)
     if variables:
         args += ["--vars", json.dumps(variables)]
-    env = {**os.environ, "VLPIPE_DB": str(paths.private_db)}
+    env = {**os.environ, DBT_DB_ENV: str(paths.private_db)}
     dbt = Path(sys.executable).with_name("dbt")
     results_file = paths.private_dir / "dbt" / "target" / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous invocation's results

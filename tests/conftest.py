@@ -26,7 +26,7 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory):
     """A small generated dataset and the generator's own record of what it holds."""
-    from flows.generator import generate
+    from synth import generate
 
     raw = tmp_path_factory.mktemp("e2e") / "raw"
     truth = generate(raw, seed=E2E_SEED, scale=E2E_SCALE)

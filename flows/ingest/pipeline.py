@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows import settings
 from flows.ingest import accounting, ledger
 from flows.ingest.accounting import RowAccount
 from flows.ingest.batched import Plan, load_in_batches, plan
@@ -50,9 +51,6 @@ from schemas.messages import file_message
 
 log = logging.getLogger("vlpipe.ingest")
 IGNORED_PREFIXES = (".", "~$")
-WORKERS_ENV = "VLPIPE_WORKERS"
-PREFETCH_ENV = "VLPIPE_PREFETCH_MB"  # source bytes parsed ahead of the loader
-REHASH_ENV = "VLPIPE_REHASH"  # "1": hash every file, even one whose size and mtime are known
 
 
 def sha256_of(path: Path) -> str:
@@ -130,7 +128,7 @@ def record_unassigned(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str
 
 def workers() -> int:
     """Files parsed at once (``VLPIPE_WORKERS``, default: the machine's cores)."""
-    return max(1, int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 1))
+    return settings.current().workers
 
 
 def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, run_id: str,
@@ -152,7 +150,7 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     recorded = ledger.run_outcomes(con, run_id, source.name)
     paths = [p for p in discover(raw_dir, source) if relative_name(raw_dir, p) not in recorded]
     outcomes = list(recorded.values())
-    budget = float(os.environ.get(PREFETCH_ENV, "128")) * 1024 * 1024
+    budget = settings.current().prefetch_mb * 1024 * 1024
     with ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="parse") as pool:
         pending: deque[tuple[Future[Prepared], int]] = deque()
         queue = iter(paths)
@@ -243,7 +241,7 @@ class Known:
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection, source: str) -> Known:
-        stats = {} if os.environ.get(REHASH_ENV) == "1" else ledger.known_stats(con, source)
+        stats = {} if settings.current().rehash else ledger.known_stats(con, source)
         return cls(ledger.known_digests(con, source), stats)
 
     def digest(self, rel: str, stat: os.stat_result, path: Path) -> tuple[str, bool]:

@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import itertools
 import mmap
-import os
 import tempfile
 import zipfile
 from collections import Counter
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from flows import settings
 from flows.ingest.xlsx_cells import Merge, SheetScan, scan_sheets, stray_lines, without_cells
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls"}  # .xls: Excel 97–2003 (BIFF), read by calamine
@@ -59,9 +59,6 @@ class Grid:
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-MAX_FILE_MB_ENV = "VLPIPE_MAX_FILE_MB"
-MAX_ROWS_ENV = "VLPIPE_MAX_ROWS"
-BATCH_MB_ENV = "VLPIPE_BATCH_MB"  # a CSV file larger than this is read this much at a time
 HEAD_ROWS = 200  # rows read to find the header of a file read in batches
 # Characters that never occur in Vietnamese but fill text typed in the legacy 8-bit fonts
 # (.VnTime = TCVN3; VNI-Times = VNI) once read as Unicode: "B¸o c¸o" / "Baùo caùo saûn".
@@ -71,8 +68,8 @@ _VNI_MARKS = set("äëïöüûøåæñÄËÏÖÜÛØÅÆÑ")
 
 def limits() -> tuple[int, int]:
     """(bytes, rows) a single file may hold; beyond, it is rejected instead of read."""
-    megabytes = float(os.environ.get(MAX_FILE_MB_ENV, "512"))
-    return int(megabytes * 1024 * 1024), int(os.environ.get(MAX_ROWS_ENV, "5000000"))
+    config = settings.current()
+    return int(config.max_file_mb * 1024 * 1024), config.max_rows
 
 
 def check_size(path: Path) -> None:
@@ -201,8 +198,8 @@ def _calamine_merges(sheet: object) -> list[Merge]:
     return [Merge(first[0], first[1], last[0], last[1]) for first, last in ranges]
 
 
-MAX_UNZIPPED_MB_ENV = "VLPIPE_MAX_UNZIPPED_MB"
-MAX_CELLS_ENV = "VLPIPE_MAX_CELLS"
+MAX_UNZIPPED_MB_ENV = settings.Settings.variable("max_unzipped_mb")
+MAX_CELLS_ENV = settings.Settings.variable("max_cells")
 STRAY_ROW_GAP = 10_000  # blank rows that set a few rows below apart from the table
 STRAY_COLUMN_GAP = 256  # blank columns that set a few columns right of it apart
 STRAY_MOST = 16  # rows or columns: more than that far away is a table, not a slip
@@ -211,7 +208,7 @@ STRAY_MOST = 16  # rows or columns: more than that far away is a table, not a sl
 def check_unzipped_size(path: Path) -> None:
     """Refuse a workbook whose parts expand beyond ``VLPIPE_MAX_UNZIPPED_MB`` (default
     1024): a small file may hold a sheet of gigabytes of highly compressible text."""
-    limit = float(os.environ.get(MAX_UNZIPPED_MB_ENV, "1024")) * 1024 * 1024
+    limit = settings.current().max_unzipped_mb * 1024 * 1024
     try:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
@@ -230,7 +227,7 @@ def _without_stray_cells(path: Path, scans: dict[str, SheetScan],
     a few rows or columns lying far beyond the rest are left out, and a sheet still larger
     than ``VLPIPE_MAX_CELLS`` cells (default 67,108,864: every row of 64 columns) is refused
     before it is read."""
-    max_cells = int(float(os.environ.get(MAX_CELLS_ENV, str(1_048_576 * 64))))
+    max_cells = settings.current().max_cells
     stray: dict[str, tuple[set[int], set[int]]] = {}
     for name, scan in scans.items():
         rows = stray_lines(scan.rows, STRAY_ROW_GAP, STRAY_MOST)
@@ -402,7 +399,7 @@ class CsvBatches:
 
 
 def batch_megabytes() -> float:
-    return float(os.environ.get(BATCH_MB_ENV, "64"))
+    return settings.current().batch_mb
 
 
 def _record_cuts(data: mmap.mmap, every: int, chunk: int = 1 << 24) -> list[int]:

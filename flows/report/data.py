@@ -285,7 +285,9 @@ def _follow_up(db: Reader) -> FollowUp:
 
 def load(analyst_db: Path, plan_id: str | None = None) -> ReportData:
     """Open the analyst file read-only and read every section's rows."""
-    con = duckdb.connect(str(analyst_db), read_only=True)
+    from flows.config import connect  # the one place DuckDB is opened
+
+    con = connect(analyst_db, read_only=True)
     try:
         db = Reader(con)
         plans = _plans(db, plan_id)

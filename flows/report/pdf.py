@@ -10,6 +10,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from flows import settings
+
 TIMEOUT_SECONDS = 60
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -18,7 +20,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 def find_chromium() -> str | None:
     """VLPIPE_CHROMIUM if set (and present), else chromium on the PATH."""
-    configured = os.environ.get("VLPIPE_CHROMIUM")
+    configured = settings.current().chromium
     if configured:
         return configured if Path(configured).is_file() else None
     return shutil.which("chromium")
@@ -47,7 +49,7 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = TIMEOUT_SECONDS) -> str
 def _print_pdf(html: Path, pdf: Path, extra: list[str], timeout: float) -> str | None:
     binary = find_chromium()
     if binary is None:
-        configured = os.environ.get("VLPIPE_CHROMIUM")
+        configured = settings.current().chromium
         return (f"chromium not found (VLPIPE_CHROMIUM={configured})" if configured
                 else "chromium not found on PATH")
     partial = pdf.with_name(f".{pdf.name}.partial")

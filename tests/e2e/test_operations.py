@@ -124,7 +124,7 @@ def test_serve_without_a_server_says_so_in_one_line(tmp_path):
 # ------------------------------------------------------ 2. every option says what it does
 
 def test_every_option_of_every_command_has_help():
-    for command in ("run", "serve", "status", "templates", "generate"):
+    for command in ("run", "serve", "status", "templates"):
         text = subprocess.run(_cli(command, "--help"), capture_output=True, text=True,
                               cwd=PROJECT_ROOT, check=True,
                               env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT),

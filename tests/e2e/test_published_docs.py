@@ -17,8 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from flows.audit import AuditResult
-from flows.audit_page import render
+from flows.audit_page import AuditResult, render
 from tests.support.browser import CHROMIUM_ARGS, need_chromium
 
 SUITES = ("kpi_scorecard_history", "kpi_scorecard", "dim_units", "kpi_by_month",

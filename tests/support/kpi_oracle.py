@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from flows.generator import Truth
+from synth import Truth
 
 ORACLE_KPIS = (
     "IND_GO_GROWTH", "IND_GO_CONST2010", "IND_GO_CURRENT", "TECH_ADVANCED_SHARE",

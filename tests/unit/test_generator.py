@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.generator import FileInfo, Truth, generate
+from synth import FileInfo, Truth, generate
 from tests.support.kpi_oracle import (
     FLOW_KPIS,
     ORACLE_KPIS,

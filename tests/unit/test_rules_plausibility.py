@@ -304,7 +304,8 @@ def test_history_is_one_query_of_medians_per_unit(raw, tmp_path):
 
 
 def test_the_audit_names_the_file_and_row_behind_a_refusal_and_how_to_unblock(raw, tmp_path):
-    from flows.audit import UNBLOCK, AuditResult, culprits
+    from flows.audit import culprits
+    from flows.audit_page import UNBLOCK, AuditResult
 
     write_csv(raw / "enterprise_reports/e.csv", ENTERPRISE_HEADERS,
               [enterprise_row(n) for n in (1, 2, 3)])

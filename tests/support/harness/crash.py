@@ -380,7 +380,7 @@ def check_private(warehouse: Path) -> tuple[str | None, str]:
 # --------------------------------------------------------------------------- set-up
 
 def make_dataset(out: Path) -> Path:
-    from flows.generator import generate
+    from synth import generate
 
     generate(out, seed=DATA_SEED, scale=DATA_SCALE)
     return out

@@ -1,4 +1,4 @@
-"""CLI: python -m flows.generator --out DIR [--seed N] [--scale F] [--formats mixed|csv|xlsx]."""
+"""CLI: python -m synth --out DIR [--seed N] [--scale F] [--formats mixed|csv|xlsx]."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from .core import generate
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, generate the dataset, print a one-line summary."""
-    parser = argparse.ArgumentParser(prog="python -m flows.generator",
+    parser = argparse.ArgumentParser(prog="python -m synth",
                                      description="Write a seeded Vĩnh Linh sample dataset.")
     parser.add_argument("--out", type=Path, required=True, help="output (raw) directory")
     parser.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
