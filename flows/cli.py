@@ -51,7 +51,7 @@ def temporary_server(scheduler: bool = False) -> Iterator[str | None]:
 
     class Server(SubprocessASGIServer):
         def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
-            popen = subprocess.Popen
+            popen: Any = subprocess.Popen
 
             def guarded(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
                 if scheduler:  # what makes the server ephemeral is this one variable
@@ -59,7 +59,7 @@ def temporary_server(scheduler: bool = False) -> Iterator[str | None]:
                                      if k != "PREFECT__SERVER_EPHEMERAL"}
                 return popen(*args, preexec_fn=_die_with_parent, **kwargs)
 
-            subprocess.Popen = guarded  # type: ignore[misc]  # this one call, this thread
+            subprocess.Popen = guarded  # type: ignore[misc,assignment]  # this one call, thread
             try:
                 return super()._run_uvicorn_command()
             finally:
@@ -108,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
     from flows.lock import RunLocked
     from flows.nightly import nightly
     from flows.preflight import PreflightError, storage_message
+    from flows.run_record import RunResult
 
     started = time.monotonic()
     try:
@@ -132,6 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Run failed, nothing new was published / Lần chạy thất bại: {result}",
               file=sys.stderr)
         return 1
+    assert isinstance(result, RunResult), result
     print(summary.render_text(result))
     print(f"\nDone in {time.monotonic() - started:.1f} s.")
     return exit_code(state, result)

@@ -78,10 +78,11 @@ def storage_message(exc: BaseException, warehouse_dir: Path) -> str | None:
     """One line (VI + EN) if ``exc``, or what caused it, is the warehouse's storage failing
     (read-only, full: an OSError, or DuckDB's IOException at commit); else None."""
     seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        rule = _storage_rule(exc)
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        rule = _storage_rule(current)
         if rule:
             return run_message(rule, display_name(warehouse_dir))
-        exc = exc.__cause__ or exc.__context__
+        current = current.__cause__ or current.__context__
     return None

@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PII_SECRET_BLOCK = "vlpipe-pii-key"
@@ -73,7 +74,7 @@ class Settings:
             value = env.get(name)
             return value if value else None
 
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         if (key := env.get("VLPIPE_PII_KEY")):
             values["pii_key_value"] = key
         for name, parse in (("lock_wait_seconds", float), ("max_file_mb", float),
@@ -113,7 +114,8 @@ class Settings:
         try:
             from prefect.blocks.system import Secret
 
-            return Secret.load(PII_SECRET_BLOCK, _sync=True).get().encode("utf-8")
+            load: Any = Secret.load  # sync here (``_sync``), whatever the caller's loop
+            return load(PII_SECRET_BLOCK, _sync=True).get().encode("utf-8")
         except Exception:  # no block registered (the usual case outside a deployment)
             return None
 

@@ -42,7 +42,7 @@ def _target(row: dict) -> str:
     low, high = row.get("target_low"), row.get("target_high")
     if row.get("comparator") == "between":
         return f"{_fmt_target(low)} – {_fmt_target(high)}"
-    return {"gt": "> ", "gte": "≥ "}.get(row.get("comparator"), "") + _fmt_target(low)
+    return {"gt": "> ", "gte": "≥ "}.get(str(row.get("comparator")), "") + _fmt_target(low)
 
 
 def _in_progress(scorecard: list[dict]) -> bool:

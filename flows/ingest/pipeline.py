@@ -12,7 +12,7 @@ import logging
 import os
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +88,7 @@ def relative_name(raw_dir: Path, path: Path) -> str:
 UNASSIGNED = "unassigned"  # the source of a file no source reads
 
 
-def unassigned_files(raw_dir: Path, sources: list[Source]) -> list[Path]:
+def unassigned_files(raw_dir: Path, sources: Sequence[Source]) -> list[Path]:
     """Files under ``raw_dir`` that no source discovers (hidden files, hidden folders and
     Office lock files apart): a folder written with other capitals, a file at raw/'s root."""
     claimed = {p for source in sources for p in discover(raw_dir, source)}
@@ -102,7 +102,7 @@ def unassigned_files(raw_dir: Path, sources: list[Source]) -> list[Path]:
     return found
 
 
-def expected_folders(sources: list[Source]) -> str:
+def expected_folders(sources: Sequence[Source]) -> str:
     """The folders the sources read, with their file patterns where not every file."""
     folders: dict[str, list[str]] = {}
     for source in sources:
@@ -114,7 +114,7 @@ def expected_folders(sources: list[Source]) -> str:
 
 
 def record_unassigned(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str,
-                      sources: list[Source]) -> list[FileOutcome]:
+                      sources: Sequence[Source]) -> list[FileOutcome]:
     """Each unassigned file recorded as rejected (source ``unassigned``), with the folders
     the sources read; reported again every run while it stays there."""
     reason = file_message("unassigned", expected_folders(sources))
@@ -218,6 +218,7 @@ def record_unchanged(con: duckdb.DuckDBPyConnection, source: Source,
     outcomes = []
     for rel, digest in files:
         earlier = ledger.known_file(con, source.name, digest)
+        assert earlier is not None  # unchanged: in the ledger when the run began
         reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
         ledger.record_event(con, run_id, source.name, rel, digest, "skipped", 0, 0, reason)
         outcomes.append(FileOutcome(source.name, rel, digest, "skipped", reason=reason))
@@ -439,6 +440,7 @@ def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, 
         ledger.remember_stats(con, source.name, p.rel, *p.hashed, p.digest)
     if p.not_recorded:
         return _not_recorded(con, source, p.rel, p.digest, run_id, p.not_recorded)
+    assert p.digest is not None  # a file read (not refused before reading) has its digest
     earlier = ledger.known_file(con, source.name, p.digest)  # also a copy loaded this run
     if earlier is not None:
         reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
@@ -447,11 +449,13 @@ def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, 
     if p.known:  # in the ledger when the run began, gone since: cannot happen, but be safe
         return _not_recorded(con, source, p.rel, p.digest, run_id,
                              file_message("internal_error", "ledger changed"))
-    if source.has_pii and pii_key is None:
-        return _not_recorded(con, source, p.rel, p.digest, run_id, file_message("no_pii_key"))
-    if source.has_pii and not ledger.pii_key_matches(con, pii_key):
-        return _not_recorded(con, source, p.rel, p.digest, run_id,
-                             file_message("pii_key_changed"))
+    if source.has_pii:
+        if pii_key is None:
+            return _not_recorded(con, source, p.rel, p.digest, run_id,
+                                 file_message("no_pii_key"))
+        if not ledger.pii_key_matches(con, pii_key):
+            return _not_recorded(con, source, p.rel, p.digest, run_id,
+                                 file_message("pii_key_changed"))
     try:
         if p.batched is not None:
             return load_in_batches(con, source, p.batched, p.rel, p.digest, run_id, pii_key)
@@ -477,6 +481,7 @@ def _commit(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id:
     optional columns it lacks, sheets not read), kept in the same place so the office sees
     it. The rows' account is kept per sheet.
     """
+    assert p.digest is not None  # committed only after the ledger was asked about it
     status = "rejected" if p.reason else "loaded"
     reason = p.reason or p.note
     sheet = ", ".join(s.name for s in p.sheets if s.name) or None

@@ -17,9 +17,10 @@ import mmap
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -265,7 +266,7 @@ def _is_encrypted(path: Path) -> bool:
     return b"EncryptedPackage" in head or "EncryptedPackage".encode("utf-16-le") in head
 
 
-def _rows_to_frame(rows: list[list[object]]) -> pl.DataFrame:
+def _rows_to_frame(rows: Sequence[Sequence[Any]]) -> pl.DataFrame:
     width = max((len(r) for r in rows), default=0)
     columns = {
         f"c{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)
@@ -455,8 +456,15 @@ STRAY_LINES_PER_INVALID = 100
 STRAY_MIN_INVALID = 3
 STRAY_EVIDENCE = 10
 _MARK_ERRORS = "vlpipe-mark-invalid"
-codecs.register_error(_MARK_ERRORS,
-                      lambda exc: (INVALID_BYTES_MARK, exc.end))  # type: ignore[arg-type]
+
+
+def _mark_invalid(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding's error handler: an invalid byte becomes the mark, reading goes on."""
+    assert isinstance(exc, UnicodeDecodeError)
+    return INVALID_BYTES_MARK, exc.end
+
+
+codecs.register_error(_MARK_ERRORS, _mark_invalid)
 
 
 def utf8_copy(path: Path, encoding: str, target: Path) -> bool:
