@@ -53,8 +53,11 @@ class Dataset:
         by_suffix: dict[str, int] = {}
         for p in files:
             by_suffix[p.suffix.lower()] = by_suffix.get(p.suffix.lower(), 0) + 1
-        return {"files": len(files), "by_suffix": by_suffix,
-                "mb": sum(p.stat().st_size for p in files) / 1e6}
+        return {
+            "files": len(files),
+            "by_suffix": by_suffix,
+            "mb": sum(p.stat().st_size for p in files) / 1e6,
+        }
 
 
 def generator_hash() -> str:
@@ -73,8 +76,19 @@ def ensure_dataset(work: Path, scale: float, formats: str, seed: int = 2022) -> 
     if stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
         return Dataset(root, scale, formats)
     shutil.rmtree(root, ignore_errors=True)
-    cmd = [sys.executable, "-m", "synth", "--out", str(root), "--seed", str(seed),
-           "--scale", f"{scale:g}", "--formats", formats]
+    cmd = [
+        sys.executable,
+        "-m",
+        "synth",
+        "--out",
+        str(root),
+        "--seed",
+        str(seed),
+        "--scale",
+        f"{scale:g}",
+        "--formats",
+        formats,
+    ]
     measured: Measured = run_measured(cmd, cwd=ROOT)
     if measured.returncode != 0:
         raise RuntimeError(f"generator failed ({measured.returncode}):\n{measured.output}")
@@ -99,8 +113,10 @@ def csv_layout(path: Path) -> CsvLayout:
     for skip, line in enumerate(text.splitlines()):
         counts = {d: line.count(d) for d in ",;"}
         delimiter = max(counts, key=lambda d: counts[d])
-        if counts[delimiter] >= 1 and len(next(csv.reader(io.StringIO(line),
-                                                          delimiter=delimiter))) > 1:
+        if (
+            counts[delimiter] >= 1
+            and len(next(csv.reader(io.StringIO(line), delimiter=delimiter))) > 1
+        ):
             return CsvLayout(skip, delimiter, encoding)
     return CsvLayout(0, ",", encoding)
 
@@ -125,14 +141,19 @@ def _shift(data: bytes, year: int, month: int) -> bytes:
     """Every date and period of ``month`` moved to the next month, and the next month's
     (report dates) to the one after: 06/2023 → 07/2023, 15/7/2023 → 15/8/2023,
     2023-06 → 2023-07, 'Tháng 6/2023' → 'Tháng 7/2023'."""
+
     def nxt(y: int, m: int) -> tuple[int, int]:
         return (y + m // 12, m % 12 + 1)
 
     for y, m in (nxt(year, month), (year, month)):  # the later month first
         ny, nm = nxt(y, m)
-        data = re.sub(rb"(?<!\d)0?%d/%d(?!\d)" % (m, y),
-                      lambda g, nm=nm, ny=ny: (b"%02d/%d" if g.group(0).startswith(b"0")
-                                               else b"%d/%d") % (nm, ny), data)
+        data = re.sub(
+            rb"(?<!\d)0?%d/%d(?!\d)" % (m, y),
+            lambda g, nm=nm, ny=ny: (
+                (b"%02d/%d" if g.group(0).startswith(b"0") else b"%d/%d") % (nm, ny)
+            ),
+            data,
+        )
         data = data.replace(b"%d-%02d" % (y, m), b"%d-%02d" % (ny, nm))
     return data
 
@@ -146,7 +167,8 @@ def add_next_month(raw: Path) -> list[Path]:
         year, month = int(m.group(1)), int(m.group(2))
         ny, nm = (year + month // 12, month % 12 + 1)
         name = path.name.replace(f"{year}-{month:02d}", f"{ny}-{nm:02d}").replace(
-            f"{year}{month:02d}", f"{ny}{nm:02d}")
+            f"{year}{month:02d}", f"{ny}{nm:02d}"
+        )
         target = path.with_name(name)
         if path.suffix.lower() == ".csv":
             target.write_bytes(_shift(path.read_bytes(), year, month))

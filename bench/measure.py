@@ -60,9 +60,13 @@ def _label(pid: int) -> str:
     except OSError:
         return "?"
     text = b" ".join(args[:4]).decode(errors="replace")
-    for needle, label in (("chrom", "chromium (report PDF)"), ("/dbt", "dbt"),
-                          ("uvicorn", "Prefect server"), ("prefect.server", "Prefect server"),
-                          ("vlpipe", "vlpipe run (flow process)")):
+    for needle, label in (
+        ("chrom", "chromium (report PDF)"),
+        ("/dbt", "dbt"),
+        ("uvicorn", "Prefect server"),
+        ("prefect.server", "Prefect server"),
+        ("vlpipe", "vlpipe run (flow process)"),
+    ):
         if needle in text:
             return label
     return Path(args[0].decode(errors="replace")).name or "?"
@@ -97,8 +101,12 @@ def _oom_first(pid: int) -> None:
         Path(f"/proc/{pid}/oom_score_adj").write_text("1000")
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
-                 timeout: float | None = None) -> Measured:
+def run_measured(
+    cmd: list[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> Measured:
     """Run ``cmd`` to the end, sampling its tree's RSS; output captured in a temp file."""
     import tempfile
 

@@ -93,10 +93,14 @@ def ingest(raw: Path, db: Path, profile: Path | None = None) -> dict:
     status: dict[str, int] = {}
     for o in outcomes:
         status[o.status] = status.get(o.status, 0) + 1
-    return {"seconds": seconds, "files": len(outcomes), "status": status,
-            "rows": sum(o.rows_loaded for o in outcomes),
-            "rows_rejected": sum(o.rows_rejected for o in outcomes),
-            "workers": os.environ.get("VLPIPE_WORKERS") or os.cpu_count()}
+    return {
+        "seconds": seconds,
+        "files": len(outcomes),
+        "status": status,
+        "rows": sum(o.rows_loaded for o in outcomes),
+        "rows_rejected": sum(o.rows_rejected for o in outcomes),
+        "workers": os.environ.get("VLPIPE_WORKERS") or os.cpu_count(),
+    }
 
 
 @contextmanager
@@ -114,10 +118,16 @@ def xlsx(files: dict[str, list[Path]]) -> dict:
     from flows.ingest.readers import FileRejected, read_grids
     from schemas.registry import get_source
 
-    books = [(name, p) for name, paths in files.items() for p in paths
-             if p.suffix.lower() == ".xlsx" and p.read_bytes()[:4] == b"PK\x03\x04"]
-    result: dict[str, float | int] = {"workbooks": len(books),
-                                      "mb": sum(p.stat().st_size for _, p in books) / 1e6}
+    books = [
+        (name, p)
+        for name, paths in files.items()
+        for p in paths
+        if p.suffix.lower() == ".xlsx" and p.read_bytes()[:4] == b"PK\x03\x04"
+    ]
+    result: dict[str, float | int] = {
+        "workbooks": len(books),
+        "mb": sum(p.stat().st_size for _, p in books) / 1e6,
+    }
     started, cells = time.perf_counter(), 0
     for _, path in books:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))

@@ -29,8 +29,10 @@ DUCKDB_ENCODING = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1258": "latin-1"}
 
 def csv_files(files: dict[str, list[Path]]) -> dict[str, list[tuple[Path, CsvLayout]]]:
     """Each source's CSV files with their layout (workbooks and other files left out)."""
-    return {name: [(p, csv_layout(p)) for p in paths if p.suffix.lower() == ".csv"]
-            for name, paths in files.items()}
+    return {
+        name: [(p, csv_layout(p)) for p in paths if p.suffix.lower() == ".csv"]
+        for name, paths in files.items()
+    }
 
 
 def duckdb_limit(files: dict[str, list[Path]], db: Path) -> dict:
@@ -38,8 +40,7 @@ def duckdb_limit(files: dict[str, list[Path]], db: Path) -> dict:
     groups: dict[tuple, list[str]] = defaultdict(list)
     for name, items in csv_files(files).items():
         for path, lay in items:
-            groups[name, lay.skip, lay.delimiter, DUCKDB_ENCODING[lay.encoding]].append(
-                str(path))
+            groups[name, lay.skip, lay.delimiter, DUCKDB_ENCODING[lay.encoding]].append(str(path))
     started = time.perf_counter()
     rows, by_source = 0, {}
     with duckdb.connect(str(db)) as con:
@@ -49,13 +50,19 @@ def duckdb_limit(files: dict[str, list[Path]], db: Path) -> dict:
                 f"create table {table} as select * from read_csv($files, skip = {skip}, "
                 f"header = true, delim = '{delim}', quote = '\"', encoding = '{encoding}', "
                 "all_varchar = true, union_by_name = true, null_padding = true)",
-                {"files": paths})
+                {"files": paths},
+            )
             n = con.execute(f"select count(*) from {table}").fetchone()[0]
             rows += n
             by_source[name] = by_source.get(name, 0) + n
         con.execute("checkpoint")
-    return {"seconds": time.perf_counter() - started, "rows": rows, "calls": len(groups),
-            "files": sum(len(p) for p in groups.values()), "by_source": by_source}
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": rows,
+        "calls": len(groups),
+        "files": sum(len(p) for p in groups.values()),
+        "by_source": by_source,
+    }
 
 
 def _arrow_table(path: Path, lay: CsvLayout):  # noqa: ANN202  (pyarrow.Table)
@@ -70,10 +77,12 @@ def _arrow_table(path: Path, lay: CsvLayout):  # noqa: ANN202  (pyarrow.Table)
     names = [n.strip() or f"column_{i}" for i, n in enumerate(names)]
     return pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(skip_rows=lay.skip, column_names=names,
-                                       skip_rows_after_names=1, encoding=encoding),
-        parse_options=pacsv.ParseOptions(delimiter=lay.delimiter, newlines_in_values=True,
-                                         invalid_row_handler=lambda row: "skip"),
+        read_options=pacsv.ReadOptions(
+            skip_rows=lay.skip, column_names=names, skip_rows_after_names=1, encoding=encoding
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=lay.delimiter, newlines_in_values=True, invalid_row_handler=lambda row: "skip"
+        ),
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
     )
 
@@ -90,17 +99,25 @@ def dlt_load(files: dict[str, list[Path]], db: Path, work: Path) -> dict:
         def read():  # noqa: ANN202
             for path, lay in items:
                 yield _arrow_table(path, lay)
+
         return read
 
     resources = [resource(n, items) for n, items in csv_files(files).items() if items]
-    pipeline = dlt.pipeline(pipeline_name="vlpipe_bench", pipelines_dir=str(work),
-                            destination=dlt.destinations.duckdb(str(db)), dataset_name="raw")
+    pipeline = dlt.pipeline(
+        pipeline_name="vlpipe_bench",
+        pipelines_dir=str(work),
+        destination=dlt.destinations.duckdb(str(db)),
+        dataset_name="raw",
+    )
     pipeline.run(resources)
     seconds = time.perf_counter() - started
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw' "
-            "and table_name not like '\\_dlt%' escape '\\'").fetchall()]
-        rows = sum(con.execute(f'select count(*) from raw."{t}"').fetchone()[0]
-                   for t in tables)
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw' "
+                "and table_name not like '\\_dlt%' escape '\\'"
+            ).fetchall()
+        ]
+        rows = sum(con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables)
     return {"seconds": seconds, "rows": rows, "tables": len(tables)}

@@ -71,14 +71,20 @@ NOTES = [
 
 def stage_env(work: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(VLPIPE_PII_KEY=PII_KEY, PREFECT_HOME=str(work / "prefect-home"),
-               VLPIPE_MAX_FILE_MB="8192", VLPIPE_MAX_ROWS="100000000",
-               RUNTIME__DLTHUB_TELEMETRY="false", PYTHONPATH=str(ROOT))
+    env.update(
+        VLPIPE_PII_KEY=PII_KEY,
+        PREFECT_HOME=str(work / "prefect-home"),
+        VLPIPE_MAX_FILE_MB="8192",
+        VLPIPE_MAX_ROWS="100000000",
+        RUNTIME__DLTHUB_TELEMETRY="false",
+        PYTHONPATH=str(ROOT),
+    )
     return env
 
 
-def stage(name: str, work: Path, raw: Path | None, out: Path | None,
-          profile: Path | None = None) -> dict:
+def stage(
+    name: str, work: Path, raw: Path | None, out: Path | None, profile: Path | None = None
+) -> dict:
     """Run one stage in its own process; its result with wall time and peak RSS."""
     cmd = [sys.executable, "-m", "bench.stages", name]
     if raw:
@@ -92,7 +98,7 @@ def stage(name: str, work: Path, raw: Path | None, out: Path | None,
     mark = [line for line in m.output.splitlines() if line.startswith(RESULT_MARK)]
     if m.returncode != 0 or not mark:
         return {"error": f"exit {m.returncode}: {m.output[-1500:]}", "wall": m.seconds}
-    result = json.loads(mark[-1][len(RESULT_MARK):])
+    result = json.loads(mark[-1][len(RESULT_MARK) :])
     result.update(wall=m.seconds, peak_rss=m.peak_rss, load=load)
     if name == "prefect":
         result["seconds"] = m.seconds  # the whole process: interpreter, imports, API, flow
@@ -101,15 +107,28 @@ def stage(name: str, work: Path, raw: Path | None, out: Path | None,
 
 def vlpipe_run(work: Path, raw: Path, warehouse: Path) -> dict:
     """`vlpipe run` as the nightly job runs it: whole process timed, tree RSS sampled."""
-    cmd = [str(Path(sys.executable).parent / "vlpipe"), "run", "--raw-dir", str(raw),
-           "--warehouse-dir", str(warehouse)]
+    cmd = [
+        str(Path(sys.executable).parent / "vlpipe"),
+        "run",
+        "--raw-dir",
+        str(raw),
+        "--warehouse-dir",
+        str(warehouse),
+    ]
     code, load = _code_fingerprint(), os.getloadavg()[0]
     m = run_measured(cmd, cwd=ROOT, env=stage_env(work), timeout=4 * 3600)
     phases = runlog.phases(m.output, m.started_at, m.seconds)
-    result = {"seconds": m.seconds, "peak_rss": m.peak_rss, "peak_pss": m.peak_pss,
-              "peak_parts": m.peak_parts, "exit": m.returncode,
-              "phases": phases, "built": "transform (dbt build)" in phases,
-              "code": code, "load": load}
+    result = {
+        "seconds": m.seconds,
+        "peak_rss": m.peak_rss,
+        "peak_pss": m.peak_pss,
+        "peak_parts": m.peak_parts,
+        "exit": m.returncode,
+        "phases": phases,
+        "built": "transform (dbt build)" in phases,
+        "code": code,
+        "load": load,
+    }
     loaded = re.search(r"Rows: ([\d,]+) loaded, ([\d,]+) rejected", m.output)
     if loaded:
         result["rows"] = int(loaded.group(1).replace(",", ""))
@@ -148,8 +167,14 @@ def log(msg: str) -> None:
 GROUPS = ("load", "profile", "nightly", "xlsx")
 
 
-def measure_scale(work: Path, scale: float, groups: set[str], formats: set[str],
-                  xlsx_max: float, previous: dict | None = None) -> dict:
+def measure_scale(
+    work: Path,
+    scale: float,
+    groups: set[str],
+    formats: set[str],
+    xlsx_max: float,
+    previous: dict | None = None,
+) -> dict:
     """The measurements of ``groups`` at one scale (a failed one is recorded, the rest go
     on); with ``previous``, the other groups' earlier results are kept."""
     out = work / f"out-{scale:g}"
@@ -173,8 +198,9 @@ def measure_scale(work: Path, scale: float, groups: set[str], formats: set[str],
     if "profile" in groups:
         log(f"scale {scale:g}: ingest, profiled")
         r["profile"] = str(out / "ingest.prof")
-        r["ingest_profiled"] = stage("ingest", work, ds.root, out / "ingest-profiled",
-                                     out / "ingest.prof")
+        r["ingest_profiled"] = stage(
+            "ingest", work, ds.root, out / "ingest-profiled", out / "ingest.prof"
+        )
         r["measured"]["profile"] = f"{info['date']}, {info['commit']}"
     if "nightly" in groups:
         log(f"scale {scale:g}: Prefect start-up")
@@ -203,28 +229,45 @@ def measure_scale(work: Path, scale: float, groups: set[str], formats: set[str],
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--scales", default="10,100,1000")
     parser.add_argument("--work", type=Path, default=Path("/tmp/vlpipe-bench"))
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--xlsx-max-scale", type=float, default=100)
     parser.add_argument("--no-profile", action="store_true")
-    parser.add_argument("--only", default=",".join(GROUPS),
-                        help=f"measurement groups among {', '.join(GROUPS)} (default all; "
-                             "the profile is taken at the largest scale only)")
-    parser.add_argument("--merge", action="store_true",
-                        help="keep the other scales and groups of <work>/results.json")
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"measurement groups among {', '.join(GROUPS)} (default all; "
+        "the profile is taken at the largest scale only)",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other scales and groups of <work>/results.json",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
-    parser.add_argument("--render-only", action="store_true",
-                        help="rewrite the report from <work>/results.json, measure nothing")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite the report from <work>/results.json, measure nothing",
+    )
     args = parser.parse_args(argv)
     work = args.work.resolve()
     saved_file = work / "results.json"
     if args.render_only:
         saved = json.loads(saved_file.read_text())
-        text = report.render(saved["results"], saved["info"], saved["command"],
-                             Path(saved["profile"]) if saved.get("profile") else None, NOTES)
+        text = report.render(
+            saved["results"],
+            saved["info"],
+            saved["command"],
+            Path(saved["profile"]) if saved.get("profile") else None,
+            NOTES,
+        )
         args.output.write_text(text, encoding="utf-8")
         print(text)
         return 0
@@ -237,8 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     info = report.machine()
     info["load_start"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    command = ("python -m bench.run " + " ".join(
-        argv if argv is not None else sys.argv[1:])).strip()
+    command = (
+        "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    ).strip()
     saved = json.loads(saved_file.read_text()) if args.merge and saved_file.exists() else {}
     by_scale = {r["scale"]: r for r in saved.get("results", [])}
     profile = saved.get("profile")
@@ -248,15 +292,29 @@ def main(argv: list[str] | None = None) -> int:
         wanted = set(groups)
         if scale != max(scales) or args.no_profile:
             wanted.discard("profile")
-        by_scale[scale] = measure_scale(work, scale, wanted, set(args.formats.split(",")),
-                                        args.xlsx_max_scale, by_scale.get(scale))
+        by_scale[scale] = measure_scale(
+            work,
+            scale,
+            wanted,
+            set(args.formats.split(",")),
+            args.xlsx_max_scale,
+            by_scale.get(scale),
+        )
         if "profile" in wanted:
             profile = by_scale[scale]["profile"]
         info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-        saved_file.write_text(json.dumps(  # kept scale by scale
-            {"info": info, "command": command,
-             "results": [by_scale[k] for k in sorted(by_scale)], "profile": profile},
-            indent=1, default=str))
+        saved_file.write_text(
+            json.dumps(  # kept scale by scale
+                {
+                    "info": info,
+                    "command": command,
+                    "results": [by_scale[k] for k in sorted(by_scale)],
+                    "profile": profile,
+                },
+                indent=1,
+                default=str,
+            )
+        )
     results = [by_scale[k] for k in sorted(by_scale)]
     text = report.render(results, info, command, Path(profile) if profile else None, NOTES)
     args.output.write_text(text, encoding="utf-8")

@@ -11,8 +11,13 @@ import datetime as dt
 import re
 
 LINE = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+ +\| (Flow|Task) run '([^']+)' - (.*)$")
-GROUPS = (("ingest", "ingest-"), ("feedback", "feedback"), ("transform (dbt build)",
-          "transform"), ("audit (great-expectations)", "audit"), ("publish", "publish"))
+GROUPS = (
+    ("ingest", "ingest-"),
+    ("feedback", "feedback"),
+    ("transform (dbt build)", "transform"),
+    ("audit (great-expectations)", "audit"),
+    ("publish", "publish"),
+)
 
 
 def phases(output: str, started_at: float, seconds: float) -> dict[str, float]:

@@ -19,9 +19,11 @@ from pathlib import Path
 from flows.config import VIETNAM
 from flows.report.fmt import esc
 
-UNBLOCK = ("to unblock: ask the sender to send a corrected file: it replaces the old one "
-           "(for monthly reports, with the same or a later report date); the next run then "
-           "builds without the bad rows")
+UNBLOCK = (
+    "to unblock: ask the sender to send a corrected file: it replaces the old one "
+    "(for monthly reports, with the same or a later report date); the next run then "
+    "builds without the bad rows"
+)
 
 
 @dataclass
@@ -38,8 +40,10 @@ class AuditResult:
         if self.success:
             return f"audit passed: {len(self.checks)} expectations"
         lines = [f"audit FAILED: {len(self.failures)} of {len(self.checks)} expectations"]
-        lines += [f"  - {c['table']}: {c['expectation']} {c['column'] or ''} {c['detail']}"
-                  for c in self.failures]
+        lines += [
+            f"  - {c['table']}: {c['expectation']} {c['column'] or ''} {c['detail']}"
+            for c in self.failures
+        ]
         if self.culprits:
             lines += ["  rows most likely responsible (file, row, column = value):"]
             lines += [f"    - {c}" for c in self.culprits]
@@ -67,26 +71,30 @@ OUTCOME = {True: ("✓ Đạt / Passed", "pass"), False: ("✗ Không đạt / F
 def _row(check: dict) -> str:
     label, css = OUTCOME[bool(check["ok"])]
     examples = "<br>".join(f"<code>{esc(v)}</code>" for v in check.get("examples") or [])
-    return (f'<tr class="check" data-ok="{str(bool(check["ok"])).lower()}">'
-            f'<td><code class="expectation">{esc(check["expectation"])}</code></td>'
-            f'<td><code>{esc(check["column"])}</code></td>'
-            f'<td><code>{esc(check.get("arguments"))}</code></td>'
-            f'<td class="outcome {css}">{label}</td>'
-            f'<td>{esc(check.get("observed"))}</td><td>{examples}</td></tr>')
+    return (
+        f'<tr class="check" data-ok="{str(bool(check["ok"])).lower()}">'
+        f'<td><code class="expectation">{esc(check["expectation"])}</code></td>'
+        f"<td><code>{esc(check['column'])}</code></td>"
+        f"<td><code>{esc(check.get('arguments'))}</code></td>"
+        f'<td class="outcome {css}">{label}</td>'
+        f"<td>{esc(check.get('observed'))}</td><td>{examples}</td></tr>"
+    )
 
 
 def _suite(table: str, checks: list[dict]) -> str:
     failed = sum(1 for c in checks if not c["ok"])
     verdict = OUTCOME[not failed]
     rows = "\n".join(_row(c) for c in checks)
-    return (f'<section class="suite" data-suite="{esc(table)}">\n'
-            f'<h2>marts.{esc(table)} <small>checkpoint <code>audit_{esc(table)}</code> · '
-            f"{len(checks)} kỳ vọng / expectations</small> "
-            f'<span class="verdict {verdict[1]}">{verdict[0]}</span></h2>\n'
-            "<table><thead><tr><th>Kỳ vọng / Expectation</th><th>Cột / Column</th>"
-            "<th>Tham số / Arguments</th><th>Kết quả / Outcome</th>"
-            "<th>Giá trị quan sát / Observed</th><th>Giá trị lỗi (ví dụ) / Failing values</th>"
-            f"</tr></thead>\n<tbody>\n{rows}\n</tbody></table>\n</section>")
+    return (
+        f'<section class="suite" data-suite="{esc(table)}">\n'
+        f"<h2>marts.{esc(table)} <small>checkpoint <code>audit_{esc(table)}</code> · "
+        f"{len(checks)} kỳ vọng / expectations</small> "
+        f'<span class="verdict {verdict[1]}">{verdict[0]}</span></h2>\n'
+        "<table><thead><tr><th>Kỳ vọng / Expectation</th><th>Cột / Column</th>"
+        "<th>Tham số / Arguments</th><th>Kết quả / Outcome</th>"
+        "<th>Giá trị quan sát / Observed</th><th>Giá trị lỗi (ví dụ) / Failing values</th>"
+        f"</tr></thead>\n<tbody>\n{rows}\n</tbody></table>\n</section>"
+    )
 
 
 def render(result: AuditResult, built_at: datetime | None = None) -> str:
@@ -100,8 +108,10 @@ def render(result: AuditResult, built_at: datetime | None = None) -> str:
     culprits = ""
     if result.culprits:
         items = "".join(f"<li><code>{esc(c)}</code></li>" for c in result.culprits)
-        culprits = ("<h2>Dòng dữ liệu nghi gây lỗi / Rows most likely responsible</h2>"
-                    f'<ul class="culprits">{items}</ul>')
+        culprits = (
+            "<h2>Dòng dữ liệu nghi gây lỗi / Rows most likely responsible</h2>"
+            f'<ul class="culprits">{items}</ul>'
+        )
     body = "\n".join(_suite(t, c) for t, c in suites.items())
     return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">

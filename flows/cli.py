@@ -55,8 +55,9 @@ def temporary_server(scheduler: bool = False) -> Iterator[str | None]:
 
             def guarded(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
                 if scheduler:  # what makes the server ephemeral is this one variable
-                    kwargs["env"] = {k: v for k, v in kwargs["env"].items()
-                                     if k != "PREFECT__SERVER_EPHEMERAL"}
+                    kwargs["env"] = {
+                        k: v for k, v in kwargs["env"].items() if k != "PREFECT__SERVER_EPHEMERAL"
+                    }
                 return popen(*args, preexec_fn=_die_with_parent, **kwargs)
 
             subprocess.Popen = guarded  # type: ignore[misc,assignment]  # this one call, thread
@@ -113,9 +114,14 @@ def _run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         with temporary_server():
-            state = nightly(raw_dir=args.raw_dir, warehouse_dir=args.warehouse_dir,
-                            plan_id=args.plan, as_of=args.as_of, rebuild=args.rebuild,
-                            return_state=True)
+            state = nightly(
+                raw_dir=args.raw_dir,
+                warehouse_dir=args.warehouse_dir,
+                plan_id=args.plan,
+                as_of=args.as_of,
+                rebuild=args.rebuild,
+                return_state=True,
+            )
             result = state.result(raise_on_failure=False)
     except RunLocked as exc:
         print(exc, file=sys.stderr)
@@ -124,14 +130,18 @@ def _run(args: argparse.Namespace) -> int:
         print(result, file=sys.stderr)
         return 3
     if isinstance(result, BaseException):  # read-only or full warehouse: one line, no trace
-        one_line = str(result) if isinstance(result, PreflightError) else storage_message(
-            result, Paths.of(args.raw_dir, args.warehouse_dir).warehouse_dir)
+        one_line = (
+            str(result)
+            if isinstance(result, PreflightError)
+            else storage_message(result, Paths.of(args.raw_dir, args.warehouse_dir).warehouse_dir)
+        )
         if one_line:
             print(one_line, file=sys.stderr)
             return 2
     if isinstance(result, BaseException):
-        print(f"Run failed, nothing new was published / Lần chạy thất bại: {result}",
-              file=sys.stderr)
+        print(
+            f"Run failed, nothing new was published / Lần chạy thất bại: {result}", file=sys.stderr
+        )
         return 1
     assert isinstance(result, RunResult), result
     print(summary.render_text(result))
@@ -174,12 +184,20 @@ def _serve(args: argparse.Namespace) -> int:
             print(run_message("server_not_started", detail), file=sys.stderr)
             return 2
         if api_url:
-            print(f"Prefect server / Máy chủ Prefect: {api_url} "
-                  f"(PREFECT_HOME={os.environ['PREFECT_HOME']})", flush=True)
-        nightly.serve(name="nightly", schedules=[Cron(args.cron, timezone=args.timezone)],
-                      parameters={"raw_dir": str(Path(args.raw_dir).resolve()),
-                                  "warehouse_dir": str(Path(args.warehouse_dir).resolve()),
-                                  "plan_id": args.plan})
+            print(
+                f"Prefect server / Máy chủ Prefect: {api_url} "
+                f"(PREFECT_HOME={os.environ['PREFECT_HOME']})",
+                flush=True,
+            )
+        nightly.serve(
+            name="nightly",
+            schedules=[Cron(args.cron, timezone=args.timezone)],
+            parameters={
+                "raw_dir": str(Path(args.raw_dir).resolve()),
+                "warehouse_dir": str(Path(args.warehouse_dir).resolve()),
+                "plan_id": args.plan,
+            },
+        )
     return 0
 
 
@@ -243,39 +261,71 @@ def _timezone(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vlpipe", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, helptext in (("run", "run the nightly flow once"),
-                           ("serve", "serve the nightly flow on a schedule (every night at 01:00, "
-                                     "Vietnam time); stays up")):
+    for name, helptext in (
+        ("run", "run the nightly flow once"),
+        (
+            "serve",
+            "serve the nightly flow on a schedule (every night at 01:00, Vietnam time); stays up",
+        ),
+    ):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("--raw-dir", default="raw",
-                       help="folder of the files received, one subfolder per source "
-                            "(default raw)")
-        p.add_argument("--warehouse-dir", default="warehouse",
-                       help="folder of the warehouse and its publication (default warehouse)")
-        p.add_argument("--plan", default="VL-2022",
-                       help="plan id whose scorecard the summary shows (default VL-2022)")
+        p.add_argument(
+            "--raw-dir",
+            default="raw",
+            help="folder of the files received, one subfolder per source (default raw)",
+        )
+        p.add_argument(
+            "--warehouse-dir",
+            default="warehouse",
+            help="folder of the warehouse and its publication (default warehouse)",
+        )
+        p.add_argument(
+            "--plan",
+            default="VL-2022",
+            help="plan id whose scorecard the summary shows (default VL-2022)",
+        )
         if name == "run":
-            p.add_argument("--as-of", metavar="YYYY-MM", type=_month, default=None,
-                           help="compute the scorecard with data up to the end of this month")
-            p.add_argument("--rebuild", action="store_true",
-                           help="build and publish even when nothing is new")
+            p.add_argument(
+                "--as-of",
+                metavar="YYYY-MM",
+                type=_month,
+                default=None,
+                help="compute the scorecard with data up to the end of this month",
+            )
+            p.add_argument(
+                "--rebuild", action="store_true", help="build and publish even when nothing is new"
+            )
         else:
-            p.add_argument("--cron", default="0 1 * * *", type=_cron,
-                           help="when to run, a cron expression (default '0 1 * * *': "
-                                "every night at 01:00)")
-            p.add_argument("--timezone", default="Asia/Ho_Chi_Minh", type=_timezone,
-                           help="time zone of --cron (default Asia/Ho_Chi_Minh)")
+            p.add_argument(
+                "--cron",
+                default="0 1 * * *",
+                type=_cron,
+                help="when to run, a cron expression (default '0 1 * * *': every night at 01:00)",
+            )
+            p.add_argument(
+                "--timezone",
+                default="Asia/Ho_Chi_Minh",
+                type=_timezone,
+                help="time zone of --cron (default Asia/Ho_Chi_Minh)",
+            )
     tpl = sub.add_parser("templates", help="write the Excel templates (mẫu) senders fill in")
     tpl.add_argument("--out", required=True, help="folder to write the workbooks to")
-    tpl.add_argument("--raw-dir", default="raw",
-                     help="folder whose reference/ files give the dropdown lists (default raw)")
+    tpl.add_argument(
+        "--raw-dir",
+        default="raw",
+        help="folder whose reference/ files give the dropdown lists (default raw)",
+    )
     status = sub.add_parser("status", help="last run, scorecard and follow-ups (runs nothing)")
-    status.add_argument("--warehouse-dir", default="warehouse",
-                        help="folder of the warehouse to describe (default warehouse)")
+    status.add_argument(
+        "--warehouse-dir",
+        default="warehouse",
+        help="folder of the warehouse to describe (default warehouse)",
+    )
     status.add_argument("--plan", default=None, help="plan id (default: the first plan)")
     args = parser.parse_args(argv)
-    handler = {"run": _run, "serve": _serve,
-               "templates": _templates, "status": _status}[args.command]
+    handler = {"run": _run, "serve": _serve, "templates": _templates, "status": _status}[
+        args.command
+    ]
     try:
         return handler(args)
     except BrokenPipeError:  # `vlpipe status | head`: the reader left, not an error

@@ -91,8 +91,9 @@ def duckdb_memory_limit() -> str:
     return settings.current().duckdb_memory
 
 
-def connect(path: str | Path | None = None, read_only: bool = False,
-            memory_limit: str | None = None):
+def connect(
+    path: str | Path | None = None, read_only: bool = False, memory_limit: str | None = None
+):
     """A DuckDB connection with the pipeline's memory ceiling (``memory_limit``, else
     ``VLPIPE_DUCKDB_MEMORY``), in UTC: the one place the package opens DuckDB.
 
@@ -102,8 +103,11 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     (flows/report/fmt.local_time)."""
     import duckdb
 
-    con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only,
-                         config={"memory_limit": memory_limit or duckdb_memory_limit()})
+    con = duckdb.connect(
+        str(path) if path else ":memory:",
+        read_only=read_only,
+        config={"memory_limit": memory_limit or duckdb_memory_limit()},
+    )
     con.execute("set TimeZone = 'UTC'")
     return con
 
@@ -118,8 +122,9 @@ def code_fingerprint() -> str:
     for folder in ("flows", "schemas", "sql"):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in {".py", ".sql", ".yml", ".yaml", ".csv", ".md"} and not any(
-                    part in {"target", "logs", "dbt_packages", "__pycache__"}
-                    for part in path.relative_to(root).parts):
+                part in {"target", "logs", "dbt_packages", "__pycache__"}
+                for part in path.relative_to(root).parts
+            ):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

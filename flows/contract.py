@@ -32,16 +32,44 @@ PART_ROWS = 1_000_000  # rows per part file
 BATCH_ROWS = 65_536  # rows per record batch read from DuckDB: memory holds one batch
 
 KPI_VALUES = {"target_low", "target_high", "actual", "projected", "previous_year_actual"}
-NOT_COUNTS = {"year", "month", "quarter", "due_year", "decision_year", "disbursement_year",
-              "recognised_year", "birth_year", "score", "stars", "sheet_no", "row_number",
-              "source_row", "file_id", "file_seq", "submission_rank"}
-INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
-                 "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
-UNITS = {"days_late": "days", "input_completeness": "share (0 to 1)",
-         "value_reported": "the check's unit: persons or million VND (by check_name)",
-         "value_compared": "the check's unit: persons or million VND (by check_name)",
-         "difference": "the check's unit: persons or million VND (by check_name)",
-         "tolerance": "the check's unit: persons or million VND (by check_name)"}
+NOT_COUNTS = {
+    "year",
+    "month",
+    "quarter",
+    "due_year",
+    "decision_year",
+    "disbursement_year",
+    "recognised_year",
+    "birth_year",
+    "score",
+    "stars",
+    "sheet_no",
+    "row_number",
+    "source_row",
+    "file_id",
+    "file_seq",
+    "submission_rank",
+}
+INTEGER_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+}
+UNITS = {
+    "days_late": "days",
+    "input_completeness": "share (0 to 1)",
+    "value_reported": "the check's unit: persons or million VND (by check_name)",
+    "value_compared": "the check's unit: persons or million VND (by check_name)",
+    "difference": "the check's unit: persons or million VND (by check_name)",
+    "tolerance": "the check's unit: persons or million VND (by check_name)",
+}
 
 
 def unit_of(table: str, column: str, data_type: str) -> str | None:
@@ -82,28 +110,45 @@ def violations(table: str, columns: list[dict]) -> list[str]:
     return found
 
 
-def dataset_columns(con: duckdb.DuckDBPyConnection, database: str, table: str,
-                    doc: dict | None) -> list[dict]:
+def dataset_columns(
+    con: duckdb.DuckDBPyConnection, database: str, table: str, doc: dict | None
+) -> list[dict]:
     """The published columns of ``database.marts.table``: name, type, unit, description."""
     texts = (doc or {}).get("columns", {})
     rows = con.execute(
         "select column_name, data_type from duckdb_columns() where database_name = ? "
         "and schema_name = 'marts' and table_name = ? order by column_index",
-        [database, table]).fetchall()
-    return [{"name": name, "type": typ, "unit": unit_of(table, name, typ),
-             "description": texts.get(name) or ""} for name, typ in rows]
+        [database, table],
+    ).fetchall()
+    return [
+        {
+            "name": name,
+            "type": typ,
+            "unit": unit_of(table, name, typ),
+            "description": texts.get(name) or "",
+        }
+        for name, typ in rows
+    ]
 
 
 def _field_metadata(column: dict) -> dict[bytes, bytes]:
-    meta = {b"description": column["description"].encode("utf-8"),
-            b"duckdb_type": column["type"].encode("utf-8")}
+    meta = {
+        b"description": column["description"].encode("utf-8"),
+        b"duckdb_type": column["type"].encode("utf-8"),
+    }
     if column["unit"]:
         meta[b"unit"] = column["unit"].encode("utf-8")
     return meta
 
 
-def write_parquet(con: duckdb.DuckDBPyConnection, relation: str, out_dir: Path, dataset: str,
-                  description: str, columns: list[dict]) -> list[str]:
+def write_parquet(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    out_dir: Path,
+    dataset: str,
+    description: str,
+    columns: list[dict],
+) -> list[str]:
     """Write ``relation`` as ``out_dir/part-NNNNN.parquet`` files, each field carrying its
     description, unit and type in its Arrow metadata, the file its dataset's description
     and the schema version. Streams record batches: memory holds one batch, whatever the
@@ -113,17 +158,21 @@ def write_parquet(con: duckdb.DuckDBPyConnection, relation: str, out_dir: Path, 
     by_name = {c["name"]: c for c in columns}
     schema = pa.schema(
         [f.with_metadata(_field_metadata(by_name[f.name])) for f in reader.schema],
-        metadata={b"dataset": dataset.encode("utf-8"),
-                  b"description": (description or "").encode("utf-8"),
-                  b"schema_version": str(SCHEMA_VERSION).encode("utf-8")})
+        metadata={
+            b"dataset": dataset.encode("utf-8"),
+            b"description": (description or "").encode("utf-8"),
+            b"schema_version": str(SCHEMA_VERSION).encode("utf-8"),
+        },
+    )
     files: list[str] = []
     writer: pq.ParquetWriter | None = None
     rows_in_part = 0
 
     def open_part() -> pq.ParquetWriter:
         files.append(f"part-{len(files):05d}.parquet")
-        return pq.ParquetWriter(out_dir / files[-1], schema, compression="zstd",
-                                store_decimal_as_integer=True)
+        return pq.ParquetWriter(
+            out_dir / files[-1], schema, compression="zstd", store_decimal_as_integer=True
+        )
 
     try:
         for batch in reader:
@@ -143,9 +192,13 @@ def write_parquet(con: duckdb.DuckDBPyConnection, relation: str, out_dir: Path, 
 
 def contract_of(datasets: dict[str, dict]) -> dict:
     """The part of a publication's record a breaking change is judged on."""
-    return {"schema_version": SCHEMA_VERSION,
-            "datasets": {name: {c["name"]: c["type"] for c in d["columns"]}
-                         for name, d in sorted(datasets.items())}}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "datasets": {
+            name: {c["name"]: c["type"] for c in d["columns"]}
+            for name, d in sorted(datasets.items())
+        },
+    }
 
 
 def breaking_changes(old: dict, new: dict) -> list[str]:

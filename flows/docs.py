@@ -60,13 +60,16 @@ def build_dbt_docs(paths: Paths, variables: dict | None) -> str | None:
     if not result.success or not all(p.exists() for p in parts):
         return "; ".join(result.failures) or "dbt docs generate wrote no index.html or catalog"
     rename = {paths.private_db.stem: paths.analyst_db.stem}
-    manifest, catalog = (cast(dict, _published_names(json.loads(p.read_text(encoding="utf-8")),
-                                                     rename))
-                         for p in parts[1:])
+    manifest, catalog = (
+        cast(dict, _published_names(json.loads(p.read_text(encoding="utf-8")), rename))
+        for p in parts[1:]
+    )
     manifest.setdefault("metadata", {})["send_anonymous_usage_stats"] = False  # no tracker
     page = parts[0].read_text(encoding="utf-8")
-    for placeholder, data in (('"MANIFEST.JSON INLINE DATA"', manifest),
-                              ('"CATALOG.JSON INLINE DATA"', catalog)):
+    for placeholder, data in (
+        ('"MANIFEST.JSON INLINE DATA"', manifest),
+        ('"CATALOG.JSON INLINE DATA"', catalog),
+    ):
         if placeholder not in page:
             return f"dbt's docs page has no {placeholder} to fill"
         inline = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # in <script>
@@ -81,8 +84,12 @@ def _published_names(value: object, rename: dict[str, str]) -> object:
     """dbt's manifest or catalog with the private database named as published: ``database``
     fields, and the ``"pipeline".`` prefix of relation names and compiled SQL."""
     if isinstance(value, dict):
-        return {k: rename.get(v, v) if k == "database" and isinstance(v, str)
-                else _published_names(v, rename) for k, v in value.items()}
+        return {
+            k: rename.get(v, v)
+            if k == "database" and isinstance(v, str)
+            else _published_names(v, rename)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_published_names(v, rename) for v in value]
     if isinstance(value, str):
@@ -98,4 +105,5 @@ def gx_docs_dir(paths: Paths) -> Path:
 
 def write_index(paths: Paths, run_id: str) -> None:
     (paths.docs_staging_dir / "index.html").write_text(
-        INDEX.format(run_id=html.escape(run_id)), encoding="utf-8")
+        INDEX.format(run_id=html.escape(run_id)), encoding="utf-8"
+    )

@@ -38,7 +38,8 @@ def run_lock(paths: Paths, wait_seconds: float | None = None) -> Iterator[None]:
                     raise RunLocked(
                         f"Một lần chạy khác đang dùng kho dữ liệu {paths.warehouse_dir}; "
                         f"đã chờ {wait_seconds:.0f} giây. / Another run holds the warehouse "
-                        f"{paths.warehouse_dir}; waited {wait_seconds:.0f} s.") from None
+                        f"{paths.warehouse_dir}; waited {wait_seconds:.0f} s."
+                    ) from None
                 time.sleep(0.5)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())

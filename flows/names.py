@@ -43,12 +43,14 @@ def display_name(name: str | PurePath) -> str:
     text = name.as_posix() if isinstance(name, PurePath) else str(name)
     if text.isprintable() and text.isascii():
         return text
-    return "".join(_escape(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch
-                   for ch in text)
+    return "".join(
+        _escape(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text
+    )
 
 
 def path_name(display: str) -> str:
     """The name on disk a display name stands for (the inverse of :func:`display_name`)."""
+
     def back(match: re.Match) -> str:
         if match.group(1):
             code = int(match.group(1), 16)
@@ -75,7 +77,7 @@ def safe_stem(name: str, max_bytes: int = 96, hash_chars: int = 8) -> str:
     if len(safe.encode("utf-8")) <= max_bytes:
         return safe
     digest = hashlib.sha256(os.fsencode(text)).hexdigest()
-    cut = safe.encode("utf-8")[:max_bytes - hash_chars - 1].decode("utf-8", "ignore")
+    cut = safe.encode("utf-8")[: max_bytes - hash_chars - 1].decode("utf-8", "ignore")
     return f"{cut.rstrip('._')}_{digest[:hash_chars]}"
 
 

@@ -16,11 +16,16 @@ from flows.config import Paths
 from flows.names import display_name
 from schemas.messages import run_message
 
-STORAGE_ERRNOS = {errno.EROFS: "warehouse_read_only", errno.ENOSPC: "warehouse_full",
-                  errno.EDQUOT: "warehouse_full"}
-STORAGE_TEXT = {"read-only file system": "warehouse_read_only",
-                "no space left on device": "warehouse_full",
-                "disk quota exceeded": "warehouse_full"}
+STORAGE_ERRNOS = {
+    errno.EROFS: "warehouse_read_only",
+    errno.ENOSPC: "warehouse_full",
+    errno.EDQUOT: "warehouse_full",
+}
+STORAGE_TEXT = {
+    "read-only file system": "warehouse_read_only",
+    "no space left on device": "warehouse_full",
+    "disk quota exceeded": "warehouse_full",
+}
 
 
 class PreflightError(RuntimeError):
@@ -58,8 +63,9 @@ def check_warehouse(paths: Paths, min_free_mb: float | None = None) -> None:
             probe.unlink(missing_ok=True)
         stat = os.statvfs(paths.private_dir)
     except OSError as exc:
-        raise PreflightError(run_message(_storage_rule(exc) or "warehouse_unwritable",
-                                         shown)) from None
+        raise PreflightError(
+            run_message(_storage_rule(exc) or "warehouse_unwritable", shown)
+        ) from None
     free = stat.f_bavail * stat.f_frsize
     if min_free_mb is None:
         min_free_mb = settings.current().min_free_mb

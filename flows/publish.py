@@ -32,8 +32,9 @@ from flows.contract import SCHEMA_VERSION, dataset_columns, write_parquet
 log = logging.getLogger(__name__)
 
 KEEP_VERSIONS = 3
-LAYOUT = ("every dataset a folder parquet/<dataset>/ of part files part-NNNNN.parquet, "
-          "not partitioned")
+LAYOUT = (
+    "every dataset a folder parquet/<dataset>/ of part files part-NNNNN.parquet, not partitioned"
+)
 
 
 @dataclass
@@ -58,8 +59,13 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
-            plan_id: str | None = None, build_key: str | None = None) -> Publication:
+def publish(
+    paths: Paths,
+    run_id: str,
+    descriptions: dict[str, dict],
+    plan_id: str | None = None,
+    build_key: str | None = None,
+) -> Publication:
     version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + run_id[:8]
     stage = paths.versions_dir / version
     stage.mkdir(parents=True)
@@ -70,9 +76,13 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
     with connect() as con:
         con.execute(f"attach {_quote(str(paths.private_db))} as src (read_only)")
         con.execute(f"attach {_quote(str(staged_db))} as pub")
-        names = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'src' "
-            "and schema_name = 'marts' order by table_name").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'src' "
+                "and schema_name = 'marts' order by table_name"
+            ).fetchall()
+        ]
         con.execute("create schema pub.marts")
         for name in names:
             con.execute(f"create table pub.marts.{name} as select * from src.marts.{name}")
@@ -80,10 +90,21 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
             _comment(con, name, descriptions.get(name))
             columns = dataset_columns(con, "pub", name, descriptions.get(name))
             doc = descriptions.get(name) or {}
-            files = write_parquet(con, f"pub.marts.{name}", stage / "parquet" / name, name,
-                                  doc.get("description") or "", columns)
-            datasets[name] = {"path": f"parquet/{name}/", "files": files, "rows": tables[name],
-                              "description": doc.get("description") or "", "columns": columns}
+            files = write_parquet(
+                con,
+                f"pub.marts.{name}",
+                stage / "parquet" / name,
+                name,
+                doc.get("description") or "",
+                columns,
+            )
+            datasets[name] = {
+                "path": f"parquet/{name}/",
+                "files": files,
+                "rows": tables[name],
+                "description": doc.get("description") or "",
+                "columns": columns,
+            }
             checksums[name] = con.execute(
                 f"select coalesce(bit_xor(hash(t)), 0)::varchar from pub.marts.{name} t"
             ).fetchone()[0]
@@ -92,10 +113,18 @@ def publish(paths: Paths, run_id: str, descriptions: dict[str, dict],
     report = _write_report(staged_db, stage / "reports", plan_id)
     _copy_docs(paths.docs_staging_dir, stage / "docs")
     _fsync_tree(stage)
-    manifest = {"version": version, "run_id": run_id, "tables": tables, "checksums": checksums,
-                "published_at": dt.datetime.now(dt.UTC).isoformat(), "report": report,
-                "build_key": build_key, "schema_version": SCHEMA_VERSION,
-                "layout": LAYOUT, "datasets": datasets}
+    manifest = {
+        "version": version,
+        "run_id": run_id,
+        "tables": tables,
+        "checksums": checksums,
+        "published_at": dt.datetime.now(dt.UTC).isoformat(),
+        "report": report,
+        "build_key": build_key,
+        "schema_version": SCHEMA_VERSION,
+        "layout": LAYOUT,
+        "datasets": datasets,
+    }
     (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _switch(paths, stage, staged_db, manifest)
     _prune(paths)
@@ -108,9 +137,14 @@ def _comment(con: duckdb.DuckDBPyConnection, table: str, doc: dict | None) -> No
         return
     if doc.get("description"):
         con.execute(f"comment on table pub.marts.{table} is {_quote(doc['description'])}")
-    existing = {r[0] for r in con.execute(
-        "select column_name from duckdb_columns() where database_name = 'pub' "
-        "and schema_name = 'marts' and table_name = ?", [table]).fetchall()}
+    existing = {
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where database_name = 'pub' "
+            "and schema_name = 'marts' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
     for column, text in doc.get("columns", {}).items():
         if text and column in existing:
             con.execute(f"comment on column pub.marts.{table}.{column} is {_quote(text)}")
@@ -130,12 +164,14 @@ def _write_report(staged_db: Path, out_dir: Path, plan_id: str | None) -> dict:
         log.exception("KPI report not written")
         out_dir.mkdir(parents=True, exist_ok=True)
         return {"html": None, "pdf": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
-    return {"html": f"reports/{files.html.name}",
-            "pdf": f"reports/{files.pdf.name}" if files.pdf else None,
-            "pdf_skipped": files.pdf_skipped_reason,
-            "annex_html": f"reports/{files.annex_html.name}" if files.annex_html else None,
-            "annex_pdf": f"reports/{files.annex_pdf.name}" if files.annex_pdf else None,
-            "annex_pdf_skipped": files.annex_pdf_skipped_reason}
+    return {
+        "html": f"reports/{files.html.name}",
+        "pdf": f"reports/{files.pdf.name}" if files.pdf else None,
+        "pdf_skipped": files.pdf_skipped_reason,
+        "annex_html": f"reports/{files.annex_html.name}" if files.annex_html else None,
+        "annex_pdf": f"reports/{files.annex_pdf.name}" if files.annex_pdf else None,
+        "annex_pdf_skipped": files.annex_pdf_skipped_reason,
+    }
 
 
 def _copy_docs(built: Path, out_dir: Path) -> None:
@@ -156,8 +192,12 @@ def _replace_link(link: Path, target: Path, tmp_name: str) -> None:
     os.replace(tmp, link)
 
 
-FIXED_LINKS = {"parquet": Path("current/parquet"), "reports": Path("current/reports"),
-               "docs": Path("current/docs"), "published.json": Path("current/manifest.json")}
+FIXED_LINKS = {
+    "parquet": Path("current/parquet"),
+    "reports": Path("current/reports"),
+    "docs": Path("current/docs"),
+    "published.json": Path("current/manifest.json"),
+}
 
 
 def _switch(paths: Paths, stage: Path, staged_db: Path, manifest: dict) -> None:
@@ -166,8 +206,9 @@ def _switch(paths: Paths, stage: Path, staged_db: Path, manifest: dict) -> None:
     analyst_copy = stage / (staged_db.name + ".publish")
     shutil.copyfile(staged_db, analyst_copy)  # the version folder keeps its own copy
     os.replace(analyst_copy, paths.analyst_db)
-    _replace_link(paths.current_link, Path(".versions") / stage.name,
-                  f".current-{manifest['version']}")
+    _replace_link(
+        paths.current_link, Path(".versions") / stage.name, f".current-{manifest['version']}"
+    )
     _fix_links(paths, only_missing=False)  # a warehouse of an older layout, once
 
 

@@ -41,8 +41,7 @@ def record_run(paths: Paths, record: dict) -> None:
     """Write the run's status for `vlpipe status` (atomically; no personal data in it)."""
     target = paths.private_dir / LAST_RUN
     tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2, default=str, ensure_ascii=False),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps(record, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, target)
 
 

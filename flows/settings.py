@@ -56,8 +56,9 @@ class Settings:
     max_cells: int = field(default=1_048_576 * 64, metadata=_env("VLPIPE_MAX_CELLS"))
     min_free_mb: float = field(default=64.0, metadata=_env("VLPIPE_MIN_FREE_MB"))
     chromium: str | None = field(default=None, metadata=_env("VLPIPE_CHROMIUM"))
-    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1),
-                         metadata=_env("VLPIPE_WORKERS"))
+    workers: int = field(
+        default_factory=lambda: max(1, os.cpu_count() or 1), metadata=_env("VLPIPE_WORKERS")
+    )
     prefetch_mb: float = field(default=128.0, metadata=_env("VLPIPE_PREFETCH_MB"))
     batch_mb: float = field(default=64.0, metadata=_env("VLPIPE_BATCH_MB"))
     today: dt.date | None = field(default=None, metadata=_env("VLPIPE_TODAY"))
@@ -75,18 +76,24 @@ class Settings:
             return value if value else None
 
         values: dict[str, Any] = {}
-        if (key := env.get("VLPIPE_PII_KEY")):
+        if key := env.get("VLPIPE_PII_KEY"):
             values["pii_key_value"] = key
-        for name, parse in (("lock_wait_seconds", float), ("max_file_mb", float),
-                            ("max_unzipped_mb", float), ("min_free_mb", float),
-                            ("prefetch_mb", float), ("batch_mb", float),
-                            ("max_rows", int), ("max_cells", lambda v: int(float(v))),
-                            ("workers", lambda v: max(1, int(v)))):
+        for name, parse in (
+            ("lock_wait_seconds", float),
+            ("max_file_mb", float),
+            ("max_unzipped_mb", float),
+            ("min_free_mb", float),
+            ("prefetch_mb", float),
+            ("batch_mb", float),
+            ("max_rows", int),
+            ("max_cells", lambda v: int(float(v))),
+            ("workers", lambda v: max(1, int(v))),
+        ):
             if (raw := get(cls.variable(name))) is not None:
                 values[name] = parse(raw)
         if (chromium := get("VLPIPE_CHROMIUM")) is not None:
             values["chromium"] = chromium
-        if (today := env.get("VLPIPE_TODAY", "").strip()):
+        if today := env.get("VLPIPE_TODAY", "").strip():
             values["today"] = dt.date.fromisoformat(today)
         values["rehash"] = env.get("VLPIPE_REHASH") == "1"
         values["duckdb_memory"] = env.get("VLPIPE_DUCKDB_MEMORY", "1GB")

@@ -38,20 +38,26 @@ def _last_run_lines(paths: Paths) -> list[str]:
     running = _run_in_progress(paths)
     run = last_run(paths)
     if run is None:
-        return ["Chưa có lần chạy nào / no run yet" + (" (một lần chạy đang diễn ra / a run "
-                                                      "is in progress)" if running else "")]
+        return [
+            "Chưa có lần chạy nào / no run yet"
+            + (" (một lần chạy đang diễn ra / a run is in progress)" if running else "")
+        ]
     status = run.get("status")
     if status == "running" and not running:
         status = "interrupted (bị ngắt)"
-    lines = [f"Last run / Lần chạy gần nhất: {run.get('run_id')}  {status}  "
-             f"started {run.get('started_at')}  finished {run.get('finished_at') or '—'}"]
+    lines = [
+        f"Last run / Lần chạy gần nhất: {run.get('run_id')}  {status}  "
+        f"started {run.get('started_at')}  finished {run.get('finished_at') or '—'}"
+    ]
     if running:
         lines.append("  A run is in progress now / Đang có một lần chạy.")
     c = run.get("counts") or {}
     if c:
-        lines.append(f"  Files: {c.get('files_loaded', 0)} loaded, {c.get('files_skipped', 0)} "
-                     f"skipped, {c.get('files_rejected', 0)} rejected   Rows: "
-                     f"{c.get('rows_loaded', 0)} loaded, {c.get('rows_rejected', 0)} rejected")
+        lines.append(
+            f"  Files: {c.get('files_loaded', 0)} loaded, {c.get('files_skipped', 0)} "
+            f"skipped, {c.get('files_rejected', 0)} rejected   Rows: "
+            f"{c.get('rows_loaded', 0)} loaded, {c.get('rows_rejected', 0)} rejected"
+        )
     if run.get("message"):
         lines.append("  " + run["message"].splitlines()[0])
     return lines
@@ -61,20 +67,27 @@ def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
     manifest = published_manifest(paths)
     if manifest is None:
         return ["Nothing published yet / Chưa công bố dữ liệu."]
-    lines = [f"Published / Đã công bố: version {manifest['version']} at "
-             f"{manifest.get('published_at')}  → {paths.analyst_db}"]
+    lines = [
+        f"Published / Đã công bố: version {manifest['version']} at "
+        f"{manifest.get('published_at')}  → {paths.analyst_db}"
+    ]
     report = manifest.get("report") or {}
     if report.get("html"):
         lines.append(f"KPI report / Báo cáo: {paths.warehouse_dir / report['html']}")
     if report.get("annex_html"):
         lines.append(f"Annex / Phụ lục chi tiết: {paths.warehouse_dir / report['annex_html']}")
     with connect(paths.analyst_db, read_only=True) as con:
-        plans = [r[0] for r in con.execute(
-            "select distinct plan_id from marts.kpi_scorecard order by plan_id").fetchall()]
+        plans = [
+            r[0]
+            for r in con.execute(
+                "select distinct plan_id from marts.kpi_scorecard order by plan_id"
+            ).fetchall()
+        ]
         plan = plan_id or (plans[0] if plans else None)
         if plan is not None:
-            scorecard = records(con, "select * from marts.kpi_scorecard where plan_id = ? "
-                                      "order by kpi_code", [plan])
+            scorecard = records(
+                con, "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code", [plan]
+            )
             lines += ["", *scorecard_lines(scorecard, plan)]
         lines += ["", "Cần theo dõi / Needs follow-up:"]
         lines += _follow_up(con)
@@ -83,39 +96,56 @@ def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
 
 def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
     lines = []
-    missing = records(con, "select period, tax_code, unit_name from marts.missing_reports "
-                            "where period = (select max(period) from marts.missing_reports) "
-                            "order by tax_code")
+    missing = records(
+        con,
+        "select period, tax_code, unit_name from marts.missing_reports "
+        "where period = (select max(period) from marts.missing_reports) "
+        "order by tax_code",
+    )
     if missing:
-        lines.append(f"- Missing reports / Chưa nộp báo cáo {missing[0]['period']:%m/%Y}: "
-                     f"{len(missing)} units")
-        lines += [f"    {m['tax_code']}  {m['unit_name'] or ''}"
-                  for m in missing[:FOLLOW_UP_ROWS]]
+        lines.append(
+            f"- Missing reports / Chưa nộp báo cáo {missing[0]['period']:%m/%Y}: "
+            f"{len(missing)} units"
+        )
+        lines += [f"    {m['tax_code']}  {m['unit_name'] or ''}" for m in missing[:FOLLOW_UP_ROWS]]
         if len(missing) > FOLLOW_UP_ROWS:
             lines.append(f"    … {len(missing) - FOLLOW_UP_ROWS} more (marts.missing_reports)")
-    rejected = records(con, """
+    rejected = records(
+        con,
+        """
         select source, file_name, reason from marts.file_outcomes
         where status = 'rejected'
         qualify row_number() over (partition by source, file_name
                                    order by recorded_at desc) = 1
-        order by source, file_name""")
+        order by source, file_name""",
+    )
     if rejected:
         lines.append(f"- Rejected files / Tệp bị từ chối: {len(rejected)}")
-        lines += [f"    {r['file_name']}: {r['reason']}"
-                  for r in rejected[:FOLLOW_UP_ROWS]]
-    rows = records(con, "select source, file_name, count(*) as n from marts.rejected_rows "
-                         "group by all order by n desc, file_name")
+        lines += [f"    {r['file_name']}: {r['reason']}" for r in rejected[:FOLLOW_UP_ROWS]]
+    rows = records(
+        con,
+        "select source, file_name, count(*) as n from marts.rejected_rows "
+        "group by all order by n desc, file_name",
+    )
     if rows:
-        lines.append(f"- Files with rejected rows / Tệp có dòng bị loại: {len(rows)} "
-                     f"({sum(r['n'] for r in rows)} rows, see marts.rejected_rows)")
+        lines.append(
+            f"- Files with rejected rows / Tệp có dòng bị loại: {len(rows)} "
+            f"({sum(r['n'] for r in rows)} rows, see marts.rejected_rows)"
+        )
         lines += [f"    {r['file_name']}: {r['n']}" for r in rows[:FOLLOW_UP_ROWS]]
-    overdue = records(con, "select task_code, task_name, lead_unit, due_date, days_late "
-                            "from marts.plan_task_status where is_overdue "
-                            "order by days_late desc, task_code")
+    overdue = records(
+        con,
+        "select task_code, task_name, lead_unit, due_date, days_late "
+        "from marts.plan_task_status where is_overdue "
+        "order by days_late desc, task_code",
+    )
     if overdue:
         lines.append(f"- Overdue tasks / Nhiệm vụ quá hạn: {len(overdue)}")
-        lines += [f"    {t['task_code']} ({t['lead_unit']}): due {t['due_date']:%d/%m/%Y}, "
-                  f"{t['days_late']} days late" for t in overdue[:FOLLOW_UP_ROWS]]
+        lines += [
+            f"    {t['task_code']} ({t['lead_unit']}): due {t['due_date']:%d/%m/%Y}, "
+            f"{t['days_late']} days late"
+            for t in overdue[:FOLLOW_UP_ROWS]
+        ]
     return lines or ["- nothing / không có"]
 
 

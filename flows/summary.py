@@ -6,8 +6,13 @@ from collections import Counter
 
 from flows.run_record import RunResult
 
-STATUS_VI = {"met": "đạt", "not_met": "chưa đạt", "no_data": "không có dữ liệu",
-             "on_track": "đúng tiến độ", "at_risk": "có nguy cơ"}
+STATUS_VI = {
+    "met": "đạt",
+    "not_met": "chưa đạt",
+    "no_data": "không có dữ liệu",
+    "on_track": "đúng tiến độ",
+    "at_risk": "có nguy cơ",
+}
 
 
 def counts(result: RunResult) -> dict[str, int]:
@@ -56,8 +61,11 @@ def scorecard_rows(scorecard: list[dict]) -> list[list[str]]:
         row = [r["kpi_code"], _fmt(r["actual"])]
         if _in_progress(scorecard):
             row.append(_fmt(r.get("projected")) if r.get("kind") == "flow" else "")
-        row += [_target(r), str(r.get("unit") or ""),
-                f"{r['status']} ({STATUS_VI.get(r['status'], '')})"]
+        row += [
+            _target(r),
+            str(r.get("unit") or ""),
+            f"{r['status']} ({STATUS_VI.get(r['status'], '')})",
+        ]
         rows.append(row)
     return rows
 
@@ -69,15 +77,26 @@ def scorecard_lines(scorecard: list[dict], plan_id: str) -> list[str]:
     first = scorecard[0]
     as_of = first.get("as_of_date")
     when = f" as of {as_of:%d/%m/%Y}" if as_of else ""
-    state = " (year in progress: flow KPIs projected to year end)" if _in_progress(
-        scorecard) else ""
-    header = ["KPI", "actual", *(["projected"] if _in_progress(scorecard) else []),
-              "target", "unit", "status"]
+    state = (
+        " (year in progress: flow KPIs projected to year end)" if _in_progress(scorecard) else ""
+    )
+    header = [
+        "KPI",
+        "actual",
+        *(["projected"] if _in_progress(scorecard) else []),
+        "target",
+        "unit",
+        "status",
+    ]
     table = [header, *scorecard_rows(scorecard)]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    return [f"Scorecard {plan_id}{when}{state}",
-            *["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-              for row in table]]
+    return [
+        f"Scorecard {plan_id}{when}{state}",
+        *[
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in table
+        ],
+    ]
 
 
 def render_text(result: RunResult) -> str:
@@ -95,37 +114,55 @@ def render_text(result: RunResult) -> str:
         lines.append(f"  ✗ {o['file_name']}: {o['reason']}")  # its path under raw/
     partial = [o for o in result.outcomes if o["status"] == "loaded" and o["rows_rejected"]]
     for o in partial:
-        lines.append(f"  ! {o['file_name']}: {o['rows_rejected']} row(s) rejected "
-                     "(see marts.rejected_rows)")
+        lines.append(
+            f"  ! {o['file_name']}: {o['rows_rejected']} row(s) rejected (see marts.rejected_rows)"
+        )
     if result.feedback:
         folder = result.feedback[0].rsplit("/", 1)[0]
-        lines.append(f"  → {len(result.feedback)} phiếu phản hồi (response workbooks) to send "
-                     f"back: {folder}/")
+        lines.append(
+            f"  → {len(result.feedback)} phiếu phản hồi (response workbooks) to send "
+            f"back: {folder}/"
+        )
     if result.message:
         lines.append(result.message)
     if result.completeness:
         lines.append("")
-        lines.append("Enterprise reports (latest months): " + "; ".join(
-            f"{c['period']:%m/%Y} {c['received_reports']}/{c['expected_reports']} received, "
-            f"{c['on_time_reports']} on time" for c in result.completeness))
+        lines.append(
+            "Enterprise reports (latest months): "
+            + "; ".join(
+                f"{c['period']:%m/%Y} {c['received_reports']}/{c['expected_reports']} received, "
+                f"{c['on_time_reports']} on time"
+                for c in result.completeness
+            )
+        )
     if result.findings:
-        lines.append("Reconciliation findings: " + ", ".join(
-            f"{f['check_name']} {f['severity']}: {f['findings']}" for f in result.findings)
-            + " (see marts.reconciliation_findings)")
+        lines.append(
+            "Reconciliation findings: "
+            + ", ".join(
+                f"{f['check_name']} {f['severity']}: {f['findings']}" for f in result.findings
+            )
+            + " (see marts.reconciliation_findings)"
+        )
     if result.rejections_by_rule:
-        lines.append("Rows rejected by rule: " + ", ".join(
-            f"{r['rule']} {r['rows']}" for r in result.rejections_by_rule))
+        lines.append(
+            "Rows rejected by rule: "
+            + ", ".join(f"{r['rule']} {r['rows']}" for r in result.rejections_by_rule)
+        )
     if result.scorecard:
         lines.append("")
         lines += scorecard_lines(result.scorecard, result.plan_id)
     if result.published:
         lines.append("")
         if result.published.get("unchanged"):
-            lines.append(f"Nothing new since version {result.published['version']}: no rebuild, "
-                         "the publication stands / Không có dữ liệu mới: giữ nguyên bản đã "
-                         "công bố")
-        lines.append(f"Published: {result.published['analyst_db']} and "
-                     f"{result.published['parquet']}/ (version {result.published['version']})")
+            lines.append(
+                f"Nothing new since version {result.published['version']}: no rebuild, "
+                "the publication stands / Không có dữ liệu mới: giữ nguyên bản đã "
+                "công bố"
+            )
+        lines.append(
+            f"Published: {result.published['analyst_db']} and "
+            f"{result.published['parquet']}/ (version {result.published['version']})"
+        )
         lines += _report_lines(result.published)
     return "\n".join(lines)
 
@@ -134,8 +171,11 @@ def _report_lines(published: dict) -> list[str]:
     report = published.get("report") or {}
     lines = []
     if report.get("html"):
-        pdf = f" (PDF: {report['pdf']})" if report.get("pdf") else (
-            f" (no PDF: {report['pdf_skipped']})" if report.get("pdf_skipped") else "")
+        pdf = (
+            f" (PDF: {report['pdf']})"
+            if report.get("pdf")
+            else (f" (no PDF: {report['pdf_skipped']})" if report.get("pdf_skipped") else "")
+        )
         lines.append(f"KPI report / Báo cáo chỉ tiêu: {report['html']}{pdf}")
     elif report.get("error"):
         lines.append(f"KPI report NOT written: {report['error']}")
@@ -146,59 +186,97 @@ def _report_lines(published: dict) -> list[str]:
 
 def render_markdown(result: RunResult) -> str:
     c = counts(result)
-    md = [f"# Nightly run — {result.status}", "",
-          f"Plan **{result.plan_id}**, run `{result.run_id}`.", "",
-          "| files loaded | skipped | rejected | rows seen | rows loaded | rows rejected "
-          "| rows set aside |",
-          "|---|---|---|---|---|---|---|",
-          f"| {c['files_loaded']} | {c['files_skipped']} | {c['files_rejected']} | "
-          f"{c['rows_seen']} | {c['rows_loaded']} | {c['rows_rejected']} | "
-          f"{c['rows_set_aside']} |", ""]
+    md = [
+        f"# Nightly run — {result.status}",
+        "",
+        f"Plan **{result.plan_id}**, run `{result.run_id}`.",
+        "",
+        "| files loaded | skipped | rejected | rows seen | rows loaded | rows rejected "
+        "| rows set aside |",
+        "|---|---|---|---|---|---|---|",
+        f"| {c['files_loaded']} | {c['files_skipped']} | {c['files_rejected']} | "
+        f"{c['rows_seen']} | {c['rows_loaded']} | {c['rows_rejected']} | "
+        f"{c['rows_set_aside']} |",
+        "",
+    ]
     problems = [o for o in result.outcomes if o["status"] == "rejected" or o["rows_rejected"]]
     if problems:
-        md += ["## Files to follow up", "", "| source | file | outcome | rows rejected | reason |",
-               "|---|---|---|---|---|"]
-        md += [f"| {o['source']} | {o['file_name'].replace('|', '/')} | {o['status']} | "
-               f"{o['rows_rejected']} | "
-               f"{(o['reason'] or '').replace('|', '/')} |" for o in problems]
+        md += [
+            "## Files to follow up",
+            "",
+            "| source | file | outcome | rows rejected | reason |",
+            "|---|---|---|---|---|",
+        ]
+        md += [
+            f"| {o['source']} | {o['file_name'].replace('|', '/')} | {o['status']} | "
+            f"{o['rows_rejected']} | "
+            f"{(o['reason'] or '').replace('|', '/')} |"
+            for o in problems
+        ]
         md.append("")
     if result.feedback:
-        md += [f"{len(result.feedback)} response workbooks (phiếu phản hồi) in "
-               f"`{result.feedback[0].rsplit('/', 1)[0]}/`", ""]
+        md += [
+            f"{len(result.feedback)} response workbooks (phiếu phản hồi) in "
+            f"`{result.feedback[0].rsplit('/', 1)[0]}/`",
+            "",
+        ]
     if result.rejections_by_rule:
         md += ["## Rows rejected by rule", "", "| rule | rows | files |", "|---|---|---|"]
         md += [f"| {r['rule']} | {r['rows']} | {r['files']} |" for r in result.rejections_by_rule]
         md.append("")
     if result.dbt:
-        md += [f"dbt build: {'passed' if result.dbt.get('success') else 'FAILED'}, "
-               f"{result.dbt.get('models', 0)} models, {result.dbt.get('tests', 0)} tests", ""]
+        md += [
+            f"dbt build: {'passed' if result.dbt.get('success') else 'FAILED'}, "
+            f"{result.dbt.get('models', 0)} models, {result.dbt.get('tests', 0)} tests",
+            "",
+        ]
     if result.audit:
         verdict = "passed" if result.audit.get("success") else "FAILED"
-        md += [f"Audit (great-expectations): {verdict}, "
-               f"{result.audit.get('expectations', 0)} expectations", ""]
-        md += [f"- ✗ {f['table']}: {f['expectation']} {f['column'] or ''} {f['detail']}"
-               for f in result.audit.get("failed", [])]
+        md += [
+            f"Audit (great-expectations): {verdict}, "
+            f"{result.audit.get('expectations', 0)} expectations",
+            "",
+        ]
+        md += [
+            f"- ✗ {f['table']}: {f['expectation']} {f['column'] or ''} {f['detail']}"
+            for f in result.audit.get("failed", [])
+        ]
     if result.completeness:
-        md += ["## Enterprise reports received", "",
-               "| month | expected | received | on time |", "|---|---|---|---|"]
-        md += [f"| {c['period']:%m/%Y} | {c['expected_reports']} | {c['received_reports']} | "
-               f"{c['on_time_reports']} |" for c in result.completeness]
+        md += [
+            "## Enterprise reports received",
+            "",
+            "| month | expected | received | on time |",
+            "|---|---|---|---|",
+        ]
+        md += [
+            f"| {c['period']:%m/%Y} | {c['expected_reports']} | {c['received_reports']} | "
+            f"{c['on_time_reports']} |"
+            for c in result.completeness
+        ]
         md.append("")
     if result.findings:
-        md += ["## Reconciliation findings", "", "| check | severity | findings |",
-               "|---|---|---|"]
-        md += [f"| {f['check_name']} | {f['severity']} | {f['findings']} |"
-               for f in result.findings]
+        md += ["## Reconciliation findings", "", "| check | severity | findings |", "|---|---|---|"]
+        md += [
+            f"| {f['check_name']} | {f['severity']} | {f['findings']} |" for f in result.findings
+        ]
         md.append("")
     if result.message:
-        title = "Failure" if result.status == "failed" else (
-            "Sources not loaded: configuration to fix / Nguồn chưa được nạp: cần sửa cấu hình")
+        title = (
+            "Failure"
+            if result.status == "failed"
+            else (
+                "Sources not loaded: configuration to fix / Nguồn chưa được nạp: cần sửa cấu hình"
+            )
+        )
         md += [f"## {title}", "", "```", result.message, "```", ""]
     if result.published.get("unchanged"):
         md += ["Nothing new since the published version: no rebuild, no new publication.", ""]
     if result.published:
-        md += [f"Published version `{result.published['version']}`: "
-               f"`{result.published['analyst_db']}`, `{result.published['parquet']}/`", ""]
+        md += [
+            f"Published version `{result.published['version']}`: "
+            f"`{result.published['analyst_db']}`, `{result.published['parquet']}/`",
+            "",
+        ]
         md += [f"- {line}" for line in _report_lines(result.published)]
     return "\n".join(md)
 
@@ -207,12 +285,22 @@ def publish_artifacts(result: RunResult) -> None:
     """The KPI table and the run summary as Prefect artifacts (shown in the UI)."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-    create_markdown_artifact(markdown=render_markdown(result), key="nightly-summary",
-                             description="Nightly run summary")
+    create_markdown_artifact(
+        markdown=render_markdown(result), key="nightly-summary", description="Nightly run summary"
+    )
     if result.scorecard:
-        table = [{"kpi_code": r["kpi_code"], "actual": r["actual"],
-                  "projected": r.get("projected"), "target": _target(r),
-                  "unit": r.get("unit"), "status": r["status"],
-                  "as_of": str(r.get("as_of_date") or "")} for r in result.scorecard]
-        create_table_artifact(table=table, key="kpi-scorecard",
-                              description=f"KPI scorecard, plan {result.plan_id}")
+        table = [
+            {
+                "kpi_code": r["kpi_code"],
+                "actual": r["actual"],
+                "projected": r.get("projected"),
+                "target": _target(r),
+                "unit": r.get("unit"),
+                "status": r["status"],
+                "as_of": str(r.get("as_of_date") or ""),
+            }
+            for r in result.scorecard
+        ]
+        create_table_artifact(
+            table=table, key="kpi-scorecard", description=f"KPI scorecard, plan {result.plan_id}"
+        )

@@ -23,9 +23,19 @@ class DbtResult:
 
 def dbt_args(command: str, paths: Paths, *extra: str) -> list[str]:
     target = paths.private_dir / "dbt"
-    return [*command.split(), "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
-            "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
-            "--quiet", *extra]
+    return [
+        *command.split(),
+        "--project-dir",
+        str(SQL_DIR),
+        "--profiles-dir",
+        str(SQL_DIR),
+        "--target-path",
+        str(target / "target"),
+        "--log-path",
+        str(target / "logs"),
+        "--quiet",
+        *extra,
+    ]
 
 
 def run_dbt(command: str, paths: Paths, *extra: str, variables: dict | None = None) -> DbtResult:
@@ -41,16 +51,20 @@ def run_dbt(command: str, paths: Paths, *extra: str, variables: dict | None = No
     dbt = Path(sys.executable).with_name("dbt")
     results_file = paths.private_dir / "dbt" / "target" / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous invocation's results
-    proc = subprocess.run([str(dbt), *args], env=env, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run([str(dbt), *args], env=env, capture_output=True, text=True, check=False)
     results = []
     if results_file.exists():
         results = json.loads(results_file.read_text(encoding="utf-8")).get("results", [])
-    failures = [f"{r['unique_id']}: {r['status']} {r.get('message') or ''}".strip()
-                for r in results if r["status"] in ("error", "fail", "runtime error")]
+    failures = [
+        f"{r['unique_id']}: {r['status']} {r.get('message') or ''}".strip()
+        for r in results
+        if r["status"] in ("error", "fail", "runtime error")
+    ]
     if proc.returncode != 0 and not failures:
-        failures = [f"dbt {command} exited {proc.returncode}: "
-                    + (proc.stdout + proc.stderr).strip()[-2000:]]
+        failures = [
+            f"dbt {command} exited {proc.returncode}: "
+            + (proc.stdout + proc.stderr).strip()[-2000:]
+        ]
     models = sum(1 for r in results if r["unique_id"].startswith("model."))
     tests = sum(1 for r in results if r["unique_id"].startswith("test."))
     return DbtResult(proc.returncode == 0 and not failures, models, tests, failures)
@@ -63,7 +77,10 @@ def column_descriptions(paths: Paths) -> dict[str, dict]:
         return {}
     nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
     return {
-        n["name"]: {"description": n.get("description", ""),
-                    "columns": {c: v.get("description", "") for c, v in n["columns"].items()}}
-        for n in nodes.values() if n.get("resource_type") == "model"
+        n["name"]: {
+            "description": n.get("description", ""),
+            "columns": {c: v.get("description", "") for c, v in n["columns"].items()},
+        }
+        for n in nodes.values()
+        if n.get("resource_type") == "model"
     }

@@ -37,7 +37,7 @@ def append_text(ws: Worksheet, values: list) -> tuple[Cell, ...]:
     ws.append([None] * len(values))
     if not values:
         return ()
-    cells = ws[ws.max_row][:len(values)]
+    cells = ws[ws.max_row][: len(values)]
     for cell, value in zip(cells, values, strict=True):
         put_text(cell, value)
     return cells

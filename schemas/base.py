@@ -46,8 +46,7 @@ class Lookup(StrEnum):
 
 # Money units a value may be written in, and their size in đồng: a value far from its unit's
 # history by about one of their ratios names the unit typed by mistake.
-MONEY_UNITS: dict[str, float] = {"đồng": 1.0, "nghìn đồng": 1e3, "triệu đồng": 1e6,
-                                 "tỷ đồng": 1e9}
+MONEY_UNITS: dict[str, float] = {"đồng": 1.0, "nghìn đồng": 1e3, "triệu đồng": 1e6, "tỷ đồng": 1e9}
 # A value more than this many times above (or below) its unit's median of earlier rows is
 # rejected as implausible (see Field.plausible).
 PLAUSIBLE_RATIO = 1000.0

@@ -160,8 +160,7 @@ ROW_RULES: dict[str, tuple[str, str]] = {
     ),
     "total_mismatch": (
         "Dòng tổng cộng, cột '{header}': {value} khác tổng các dòng phía trên ({detail}).",
-        "Total row, column '{header}': {value} differs from the sum of the rows above "
-        "({detail}).",
+        "Total row, column '{header}': {value} differs from the sum of the rows above ({detail}).",
     ),
     "invalid_bytes": (
         "Cột '{header}': ô chứa ký tự không hợp lệ theo UTF-8 ('{value}'), có thể do dán từ "
@@ -195,8 +194,7 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "the old one.",
     ),
     "implausible": (
-        "Cột '{header}': '{value}' {part[4]}; hãy kiểm tra lại số liệu và đơn vị tính "
-        "({part[1]}).",
+        "Cột '{header}': '{value}' {part[4]}; hãy kiểm tra lại số liệu và đơn vị tính ({part[1]}).",
         "Column '{header}': '{value}' is {part[5]}; check the figure and its unit ({part[1]}).",
     ),
 }
@@ -292,8 +290,10 @@ def row_message(rule: str, header: str, value: object, detail: str = "") -> tupl
     vi, en = ROW_RULES[rule]
     text = "" if value is None else str(value)
     part = tuple(detail.split("|"))  # a detail of several parts, for the templates that use them
-    return (vi.format(header=header, value=text, detail=detail, part=part),
-            en.format(header=header, value=text, detail=detail, part=part))
+    return (
+        vi.format(header=header, value=text, detail=detail, part=part),
+        en.format(header=header, value=text, detail=detail, part=part),
+    )
 
 
 def file_message(rule: str, detail: str = "") -> str:
@@ -341,8 +341,7 @@ RUN_RULES: dict[str, tuple[str, str]] = {
         "PREFECT_HOME folder, or set PREFECT_API_URL to a running server.",
     ),
     "bad_cron": (
-        "Lịch chạy không hợp lệ: {detail}; cần biểu thức cron, ví dụ '0 1 * * *' (01:00 hằng "
-        "đêm).",
+        "Lịch chạy không hợp lệ: {detail}; cần biểu thức cron, ví dụ '0 1 * * *' (01:00 hằng đêm).",
         "Invalid schedule {detail}; expected a cron expression, e.g. '0 1 * * *' (01:00 "
         "every night).",
     ),

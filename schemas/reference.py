@@ -21,8 +21,13 @@ PLAN_TARGETS = Source(
         Field("kpi_name_vi", "Tên chỉ tiêu", Kind.TEXT, required=True),
         Field("unit", "Đơn vị tính", Kind.TEXT, required=True),
         Field("comparator", "So sánh", Kind.CATEGORY, required=True, choices=COMPARATORS),
-        Field("target_low", "Mục tiêu", Kind.NUMBER, required=True,
-              aliases=("Mục tiêu thấp", "Chỉ tiêu")),
+        Field(
+            "target_low",
+            "Mục tiêu",
+            Kind.NUMBER,
+            required=True,
+            aliases=("Mục tiêu thấp", "Chỉ tiêu"),
+        ),
         Field("target_high", "Mục tiêu cao", Kind.NUMBER),
         Field("lead_unit", "Đơn vị chủ trì", Kind.TEXT),
         Field("note", "Ghi chú", Kind.TEXT),  # e.g. "sample targets" for a plan not adopted

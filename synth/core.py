@@ -44,8 +44,10 @@ SOURCES = ("enterprise_reports", "labour", "khuyen_cong", "reference")
 # that adding them left every earlier file byte-identical
 NEW_FOLDERS = ("ocop", "budget", "economy", "plan_tasks")
 REFERENCE_ARRIVAL = {
-    "vsic_industry": datetime(2022, 1, 5, 8, 30), "plan_targets": datetime(2023, 1, 16, 9, 0),
-    "lead_units": datetime(2022, 2, 18, 9, 10), "zones": datetime(2022, 5, 25, 14, 0),
+    "vsic_industry": datetime(2022, 1, 5, 8, 30),
+    "plan_targets": datetime(2023, 1, 16, 9, 0),
+    "lead_units": datetime(2022, 2, 18, 9, 10),
+    "zones": datetime(2022, 5, 25, 14, 0),
     "communes": datetime(2025, 7, 3, 8, 0),
 }
 
@@ -54,28 +56,47 @@ def _kc_households(rng: random.Random, scale: float, used_tax: set[str]) -> list
     """Khuyến công beneficiaries that never send an industrial report."""
     out = []
     for i in range(max(2, round(3 * scale))):
-        vsic, label = (("1079", "Cơ sở chế biến hồ tiêu"), ("3290", "Cơ sở mây tre đan"),
-                       ("1074", "Cơ sở làm bún"))[i % 3]
-        out.append(Unit(tax_code=make_tax_code(rng, used_tax),
-                        name=f"{label} {rng.choice(TRADE_NAMES)} {i + 1}",
-                        ownership="Hộ cá thể", vsic_code=vsic,
-                        commune_code=rng.choice(("19405", "19420", "19396", "19369")),
-                        zone_code=None, supporting=False, category="kc_only", industrial=False))
+        vsic, label = (
+            ("1079", "Cơ sở chế biến hồ tiêu"),
+            ("3290", "Cơ sở mây tre đan"),
+            ("1074", "Cơ sở làm bún"),
+        )[i % 3]
+        out.append(
+            Unit(
+                tax_code=make_tax_code(rng, used_tax),
+                name=f"{label} {rng.choice(TRADE_NAMES)} {i + 1}",
+                ownership="Hộ cá thể",
+                vsic_code=vsic,
+                commune_code=rng.choice(("19405", "19420", "19396", "19369")),
+                zone_code=None,
+                supporting=False,
+                category="kc_only",
+                industrial=False,
+            )
+        )
     return out
 
 
 def _write_reference(out: Output) -> None:
     for stem, (head, rows) in reference_tables().items():
+
         def cell(v: object) -> str:
             if v is None:
                 return ""
             if isinstance(v, float):
                 return fmt_number(v, "plain", 3)
             return v.isoformat() if isinstance(v, date) else str(v)
-        out.csv(f"reference/{stem}.csv", "reference", [head] + [[cell(v) for v in r]
-                                                             for r in rows],
-                delimiter=",", encoding="utf-8", mtime=REFERENCE_ARRIVAL[stem],
-                data_rows=len(rows), quirks="UTF-8, canonical English column names")
+
+        out.csv(
+            f"reference/{stem}.csv",
+            "reference",
+            [head] + [[cell(v) for v in r] for r in rows],
+            delimiter=",",
+            encoding="utf-8",
+            mtime=REFERENCE_ARRIVAL[stem],
+            data_rows=len(rows),
+            quirks="UTF-8, canonical English column names",
+        )
         out.truth.reference[stem] = [dict(zip(head, r, strict=True)) for r in rows]
 
 
@@ -92,8 +113,7 @@ def _effective_reports(truth: Truth) -> list[dict]:
     return sorted(best.values(), key=lambda r: (r["period"], r["tax_code"]))
 
 
-def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0,
-             formats: str = "mixed") -> Truth:
+def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0, formats: str = "mixed") -> Truth:
     """Write the dataset (one subfolder per source) into out_dir and return its Truth.
 
     The source subfolders are emptied first; anything else in out_dir is left alone.
@@ -132,17 +152,25 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0,
     recon = random.Random(f"{seed}:reconciliation")
     everything = reports + reports23
     calibrate_taxes(recon, everything, rejected, industry_revenue)
-    taxes_months = [MONTHS[t] for t in range(15, 20)
-                    if MONTHS[t].month not in (budget.fix_month, budget.bad_month)]
+    taxes_months = [
+        MONTHS[t]
+        for t in range(15, 20)
+        if MONTHS[t].month not in (budget.fix_month, budget.bad_month)
+    ]
     planted = [plant_taxes_month(recon, everything, rejected, industry_revenue, taxes_months)]
     labour_rng = random.Random(f"{seed}:labour")
     clean = {(r["tax_code"], MONTHS.index(r["period"])): r["employees"] for r in everything}
     covered = choose_employers(labour_rng, units, clean, scale)
-    doubled = plant_employees(recon, everything, rejected, covered, units,
-                              {MONTHS[RESUB_MONTH]})
-    planted += [{"check_name": EMPLOYEES_CHECK, "period": period, "entity": tax,
-                 "detail": f"report {2 * n} employees, labour records about {n}"}
-                for (tax, period), n in sorted(doubled.items(), key=lambda x: x[0][::-1])]
+    doubled = plant_employees(recon, everything, rejected, covered, units, {MONTHS[RESUB_MONTH]})
+    planted += [
+        {
+            "check_name": EMPLOYEES_CHECK,
+            "period": period,
+            "entity": tax,
+            "detail": f"report {2 * n} employees, labour records about {n}",
+        }
+        for (tax, period), n in sorted(doubled.items(), key=lambda x: x[0][::-1])
+    ]
 
     writer.write_all()
     writer23 = EnterpriseWriter(out, random.Random(f"{seed}:2023:files"), units, reports23)
@@ -152,27 +180,36 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0,
 
     # labour follows the employees as loaded (resubmissions included), not the doubled ones
     staff = dict(clean)
-    staff.update({(r["tax_code"], MONTHS.index(r["period"])): r["employees"]
-                  for r in truth.enterprise_reports})
+    staff.update(
+        {
+            (r["tax_code"], MONTHS.index(r["period"])): r["employees"]
+            for r in truth.enterprise_reports
+        }
+    )
     staff.update({(tax, MONTHS.index(period)): n for (tax, period), n in doubled.items()})
     others = [sp for sp in draft if not sp.employer.industrial]
-    tracked = track_spells(labour_rng, units, covered, staff,
-                           {sp.citizen_id for sp in draft})
+    tracked = track_spells(labour_rng, units, covered, staff, {sp.citizen_id for sp in draft})
     write_labour(out, labour_rng, tracked + others)
 
-    schemes23 = build_schemes_2023(random.Random(f"{seed}:khuyen_cong:2023"), schemes, units,
-                                   households, scale)
-    write_khuyen_cong(out, random.Random(f"{seed}:khuyen_cong"), schemes + schemes23,
-                      random.Random(f"{seed}:khuyen_cong:2023:files"))
+    schemes23 = build_schemes_2023(
+        random.Random(f"{seed}:khuyen_cong:2023"), schemes, units, households, scale
+    )
+    write_khuyen_cong(
+        out,
+        random.Random(f"{seed}:khuyen_cong"),
+        schemes + schemes23,
+        random.Random(f"{seed}:khuyen_cong:2023:files"),
+    )
     truth.units = [u.record() for u in units + employers + households]
-    write_ocop(out, random.Random(f"{seed}:ocop"), scale, units,
-               random.Random(f"{seed}:ocop:2023"))
+    write_ocop(out, random.Random(f"{seed}:ocop"), scale, units, random.Random(f"{seed}:ocop:2023"))
     write_budget(out, budget_rng, budget, random.Random(f"{seed}:budget:2023:files"))
     write_economy(out, random.Random(f"{seed}:economy"), random.Random(f"{seed}:economy:2023"))
-    write_plan_tasks(out, random.Random(f"{seed}:plan_tasks"),
-                     random.Random(f"{seed}:plan_tasks:2023"))
+    write_plan_tasks(
+        out, random.Random(f"{seed}:plan_tasks"), random.Random(f"{seed}:plan_tasks:2023")
+    )
     truth.planted_findings = planted + planted_register_findings(
-        truth.enterprise_reports, truth.khuyen_cong, truth.ocop_ratings)
+        truth.enterprise_reports, truth.khuyen_cong, truth.ocop_ratings
+    )
     out.relabel_truth()
     truth.files.sort(key=lambda f: f.path)
     return truth

@@ -23,9 +23,9 @@ from .output import Output
 from .reference import COMMUNE_BY_CODE
 
 SOURCE = "enterprise_reports"
-RESUB_MONTH = 14            # 03/2022: the zone workbook is sent a second time
-AMBIGUOUS_MONTH = 19        # 08/2022: commune CSV with an ambiguous number and no context
-NFD_MONTH = 10              # 11/2021: commune CSV written in NFD
+RESUB_MONTH = 14  # 03/2022: the zone workbook is sent a second time
+AMBIGUOUS_MONTH = 19  # 08/2022: commune CSV with an ambiguous number and no context
+NFD_MONTH = 10  # 11/2021: commune CSV written in NFD
 
 # canonical, Vietnamese header, unit in brackets, kind
 COLUMNS: tuple[tuple[str, str, str | None, str], ...] = (
@@ -49,8 +49,15 @@ COLUMNS: tuple[tuple[str, str, str | None, str], ...] = (
     ("supporting_industry", "Công nghiệp hỗ trợ", None, "bool"),
     ("note", "Ghi chú", None, "text"),
 )
-SUMMED = ("gross_output_current", "gross_output_const2010", "revenue", "taxes_paid",
-          "own_capital_invested", "employees", "trained_employees")
+SUMMED = (
+    "gross_output_current",
+    "gross_output_const2010",
+    "revenue",
+    "taxes_paid",
+    "own_capital_invested",
+    "employees",
+    "trained_employees",
+)
 
 BAD_RULES: dict[str, tuple[str, str]] = {
     "tax_check": ("tax_code", "invalid tax-code check digit"),
@@ -70,26 +77,49 @@ class CsvStyle:
     name: str
     encoding: str
     delimiter: str
-    numbers: str            # plain | vn | en
+    numbers: str  # plain | vn | en
     dates: str
-    headers: str            # vi | ascii | upper
+    headers: str  # vi | ascii | upper
     extra_address: bool = False
     shuffled: bool = False
     zero_capital: str = ""  # how a zero own-capital is written
 
 
 STYLES = {
-    "plain_bom": CsvStyle("UTF-8 BOM, ',' , plain numbers 1385.5", "utf-8-sig", ",", "plain",
-                          "dmy", "vi", extra_address=True),
-    "vn_1258": CsvStyle("Windows-1258, ';', Vietnamese numbers 1.385,5", "cp1258", ";", "vn",
-                        "dmy", "vi"),
-    "vn_ascii": CsvStyle("UTF-8, ';', Vietnamese numbers, headers without diacritics, ISO dates,"
-                         " columns reordered", "utf-8", ";", "vn", "iso", "ascii", shuffled=True),
-    "en_semi": CsvStyle("UTF-8 BOM, ';', English numbers 1,385.5, d/m/yyyy dates, upper-case "
-                        "headers", "utf-8-sig", ";", "en", "d/m/y", "upper", extra_address=True,
-                        zero_capital="0"),
-    "nfd": CsvStyle("UTF-8 in NFD (decomposed), ',', plain numbers", "utf-8-nfd", ",", "plain",
-                    "dmy", "vi"),
+    "plain_bom": CsvStyle(
+        "UTF-8 BOM, ',' , plain numbers 1385.5",
+        "utf-8-sig",
+        ",",
+        "plain",
+        "dmy",
+        "vi",
+        extra_address=True,
+    ),
+    "vn_1258": CsvStyle(
+        "Windows-1258, ';', Vietnamese numbers 1.385,5", "cp1258", ";", "vn", "dmy", "vi"
+    ),
+    "vn_ascii": CsvStyle(
+        "UTF-8, ';', Vietnamese numbers, headers without diacritics, ISO dates, columns reordered",
+        "utf-8",
+        ";",
+        "vn",
+        "iso",
+        "ascii",
+        shuffled=True,
+    ),
+    "en_semi": CsvStyle(
+        "UTF-8 BOM, ';', English numbers 1,385.5, d/m/yyyy dates, upper-case headers",
+        "utf-8-sig",
+        ";",
+        "en",
+        "d/m/y",
+        "upper",
+        extra_address=True,
+        zero_capital="0",
+    ),
+    "nfd": CsvStyle(
+        "UTF-8 in NFD (decomposed), ',', plain numbers", "utf-8-nfd", ",", "plain", "dmy", "vi"
+    ),
 }
 
 
@@ -120,12 +150,13 @@ def _add_months(p: date, n: int) -> date:
 class EnterpriseWriter:
     """Turns clean monthly reports into files, bad rows, resubmission and Truth records."""
 
-    def __init__(self, out: Output, rng: random.Random, units: list[Unit],
-                 reports: list[dict]) -> None:
+    def __init__(
+        self, out: Output, rng: random.Random, units: list[Unit], reports: list[dict]
+    ) -> None:
         self.out, self.rng = out, rng
         self.units = {u.tax_code: u for u in units}
         self.reports = reports
-        self.bad: dict[int, str] = {}       # id(report) -> bad rule key
+        self.bad: dict[int, str] = {}  # id(report) -> bad rule key
         self.history: list[dict] = []
 
     # ---------------------------------------------------------------- bad rows
@@ -133,18 +164,31 @@ class EnterpriseWriter:
         """About 1 % of rows, each breaking one rule; special units are left alone."""
         rng = self.rng
         # small, ordinary units make the mistakes (so the totals hardly move)
-        eligible = [u for u in self.units.values()
-                    if u.category in ("commune_regular", "ccn_regular", "commune_support")]
+        eligible = [
+            u
+            for u in self.units.values()
+            if u.category in ("commune_regular", "ccn_regular", "commune_support")
+        ]
         sizes = sorted(u.size for u in eligible)
         small = {u.tax_code for u in eligible if u.size <= sizes[len(sizes) * 2 // 3]}
         plain = [r for r in self.reports if r["tax_code"] in small]
-        commune_rows = [r for r in plain if r["zone_code"] is None
-                        and MONTHS.index(r["period"]) not in (AMBIGUOUS_MONTH,)]
-        zone_rows = [r for r in plain if r["zone_code"] is not None
-                     and MONTHS.index(r["period"]) != RESUB_MONTH]
-        ambiguous = [r for r in self.reports if r["zone_code"] is None
-                     and r["period"] == MONTHS[AMBIGUOUS_MONTH]
-                     and self.units[r["tax_code"]].category == "commune_regular"]
+        commune_rows = [
+            r
+            for r in plain
+            if r["zone_code"] is None and MONTHS.index(r["period"]) not in (AMBIGUOUS_MONTH,)
+        ]
+        zone_rows = [
+            r
+            for r in plain
+            if r["zone_code"] is not None and MONTHS.index(r["period"]) != RESUB_MONTH
+        ]
+        ambiguous = [
+            r
+            for r in self.reports
+            if r["zone_code"] is None
+            and r["period"] == MONTHS[AMBIGUOUS_MONTH]
+            and self.units[r["tax_code"]].category == "commune_regular"
+        ]
         pick = rng.choice(ambiguous)
         pick["own_capital_invested"] = float(rng.randint(1001, 9999))
         self.bad[id(pick)] = "ambiguous"
@@ -156,7 +200,8 @@ class EnterpriseWriter:
             for _ in range(100):
                 rec = rng.choice(pool)
                 ok = id(rec) not in self.bad and (
-                    rule != "period" or MONTHS.index(rec["period"]) <= N_MONTHS - 3)
+                    rule != "period" or MONTHS.index(rec["period"]) <= N_MONTHS - 3
+                )
                 if ok:
                     self.bad[id(rec)] = rule
                     break
@@ -193,17 +238,23 @@ class EnterpriseWriter:
             self._commune_csv(t, commune)
         if not extras:
             return
-        html = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Lỗi</title></head>"
-                "<body><h1>Phiên làm việc đã hết hạn</h1><p>Vui lòng đăng nhập lại để tải báo "
-                "cáo.</p></body></html>\n")
+        html = (
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Lỗi</title></head>'
+            "<body><h1>Phiên làm việc đã hết hạn</h1><p>Vui lòng đăng nhập lại để tải báo "
+            "cáo.</p></body></html>\n"
+        )
         rel = f"{SOURCE}/2022/bao_cao_thang_13.xlsx"
-        self.out.raw(rel, SOURCE, html.encode("utf-8"), fmt="html",
-                     mtime=datetime(2023, 1, 16, 10, 5),
-                     quirks="named .xlsx but is an HTML error page: cannot be read")
+        self.out.raw(
+            rel,
+            SOURCE,
+            html.encode("utf-8"),
+            fmt="html",
+            mtime=datetime(2023, 1, 16, 10, 5),
+            quirks="named .xlsx but is an HTML error page: cannot be read",
+        )
         self.out.truth.unreadable_files.append(rel)
 
-    def _written(self, rec: dict, commune_variant: str, zone_full: bool,
-                 rule: str | None) -> dict:
+    def _written(self, rec: dict, commune_variant: str, zone_full: bool, rule: str | None) -> dict:
         """The record as written: corrupted if bad, commune and zone spelled as in the file."""
         vals = self._corrupt(rec, rule) if rule else dict(rec)
         commune = fmt_commune(rec["commune_code"], commune_variant)
@@ -217,8 +268,12 @@ class EnterpriseWriter:
         rec = {k: vals[k] for k in (c[0] for c in COLUMNS)}
         rec["commune"] = nfc(rec["commune"])
         rec["unit_name"] = nfc(rec["unit_name"])
-        rec.update(commune_code=vals["commune_code"], zone_code=vals["zone_code"],
-                   file=rel, row_number=row_number)
+        rec.update(
+            commune_code=vals["commune_code"],
+            zone_code=vals["zone_code"],
+            file=rel,
+            row_number=row_number,
+        )
         self.history.append(rec)
 
     def _zone_workbook(self, t: int, rows: list[dict], resub: dict | None = None) -> datetime:
@@ -227,9 +282,13 @@ class EnterpriseWriter:
         suffix = "_bo_sung" if resub is not None else ""
         stem = f"BC_SXKD_KCN-CCN_{period.year}-{period.month:02d}{suffix}"
         rel = f"{SOURCE}/{period.year}/{stem}.xlsx"
-        title = [["BÁO CÁO TÌNH HÌNH SẢN XUẤT KINH DOANH CÁC DOANH NGHIỆP TRONG KCN, CCN"
-                  + (" (BỔ SUNG, ĐIỀU CHỈNH)" if resub is not None else "")],
-                 [f"Tháng {period.month} năm {period.year}"]]
+        title = [
+            [
+                "BÁO CÁO TÌNH HÌNH SẢN XUẤT KINH DOANH CÁC DOANH NGHIỆP TRONG KCN, CCN"
+                + (" (BỔ SUNG, ĐIỀU CHỈNH)" if resub is not None else "")
+            ],
+            [f"Tháng {period.month} năm {period.year}"],
+        ]
         if t % 3 != 1:
             title.append(["Đơn vị tính: triệu đồng"])
         if t % 2 == 0:
@@ -246,8 +305,9 @@ class EnterpriseWriter:
             rule = self.bad.get(id(rec)) if resub is None else None
             if resub is not None and rec["tax_code"] in resub:
                 rec = resub[rec["tax_code"]]
-            vals = self._written(rec, rng.choice(("full", "full", "bare", "abbr", "code")),
-                                 rng.random() < 0.3, rule)
+            vals = self._written(
+                rec, rng.choice(("full", "full", "bare", "abbr", "code")), rng.random() < 0.3, rule
+            )
             latest_dates.append(vals["report_date"])
             row_number = len(sheet_rows) + 1
             cells: list = [i + 1]
@@ -264,7 +324,7 @@ class EnterpriseWriter:
                 elif c in SUMMED:
                     sums[c] += v
                 cells.append(v)
-            if text_number_row == i:   # a number typed as text (unambiguous)
+            if text_number_row == i:  # a number typed as text (unambiguous)
                 pos = 1 + [c[0] for c in COLUMNS].index("gross_output_current")
                 cells[pos] = fmt_number(cells[pos], "vn", 1, force_decimal=True)
             sheet_rows.append(cells)
@@ -276,15 +336,19 @@ class EnterpriseWriter:
         total = [None, "Tổng cộng"] + [None] * (len(COLUMNS) - 1)
         for c in SUMMED:
             pos = 1 + [x[0] for x in COLUMNS].index(c)
-            total[pos] = round(sums[c], 1) if c not in ("employees", "trained_employees") \
-                else int(sums[c])
+            total[pos] = (
+                round(sums[c], 1) if c not in ("employees", "trained_employees") else int(sums[c])
+            )
         sheet_rows.append(total)
         latest = max(latest_dates, default=next_month(period))
-        arrived = datetime.combine(latest + timedelta(days=rng.randint(1, 2)),
-                                   time(8, rng.randint(0, 59)))
-        quirks = (f"title block {len(title)} rows, STT, 'Tổng cộng' total row, multi-line headers"
-                  f" with units, period as '{fmt_period(period, period_style)}', yes/no "
-                  f"{'Có/Không' if yes_no == 0 else 'x/blank'}")
+        arrived = datetime.combine(
+            latest + timedelta(days=rng.randint(1, 2)), time(8, rng.randint(0, 59))
+        )
+        quirks = (
+            f"title block {len(title)} rows, STT, 'Tổng cộng' total row, multi-line headers"
+            f" with units, period as '{fmt_period(period, period_style)}', yes/no "
+            f"{'Có/Không' if yes_no == 0 else 'x/blank'}"
+        )
         if text_dates:
             quirks += ", report dates typed as text"
         if text_number_row is not None:
@@ -292,8 +356,14 @@ class EnterpriseWriter:
         if resub is not None:
             quirks += f", RESUBMISSION of {period:%m/%Y} ({len(resub)} units changed)"
         sheet = f"T{period.month}-{period.year}" if t % 2 else "Sheet1"
-        self.out.xlsx(rel, SOURCE, [(sheet, sheet_rows, len(title))], mtime=arrived,
-                      data_rows=len(rows), quirks=quirks)
+        self.out.xlsx(
+            rel,
+            SOURCE,
+            [(sheet, sheet_rows, len(title))],
+            mtime=arrived,
+            data_rows=len(rows),
+            quirks=quirks,
+        )
         return arrived
 
     def _resubmission(self, t: int, rows: list[dict], first_arrival: datetime) -> None:
@@ -313,10 +383,15 @@ class EnterpriseWriter:
             new["note"] = "Điều chỉnh số liệu"
             resub[rec["tax_code"]] = new
             self.out.truth.resubmissions.append(
-                {"tax_code": rec["tax_code"], "period": rec["period"],
-                 "old_report_date": rec["report_date"], "new_report_date": new_date,
-                 "old_gross_output_current": rec["gross_output_current"],
-                 "new_gross_output_current": new["gross_output_current"]})
+                {
+                    "tax_code": rec["tax_code"],
+                    "period": rec["period"],
+                    "old_report_date": rec["report_date"],
+                    "new_report_date": new_date,
+                    "old_gross_output_current": rec["gross_output_current"],
+                    "new_gross_output_current": new["gross_output_current"],
+                }
+            )
         self._zone_workbook(t, rows, resub=resub)
 
     def _commune_csv(self, t: int, rows: list[dict]) -> None:
@@ -351,12 +426,20 @@ class EnterpriseWriter:
             elif kind == "int":
                 cells = [fmt_number(v, style.numbers, 0) for v in vals]
             elif kind == "money":
-                cells = [fmt_number(v, style.numbers, 1) if v or c != "own_capital_invested"
-                         else style.zero_capital for v in vals]
-                cells = resolve_column(cells, vals, style.numbers, 1,
-                                       trusted=[r is None for r in rules],
-                                       frozen=[r == "ambiguous" and c == "own_capital_invested"
-                                               for r in rules])
+                cells = [
+                    fmt_number(v, style.numbers, 1)
+                    if v or c != "own_capital_invested"
+                    else style.zero_capital
+                    for v in vals
+                ]
+                cells = resolve_column(
+                    cells,
+                    vals,
+                    style.numbers,
+                    1,
+                    trusted=[r is None for r in rules],
+                    frozen=[r == "ambiguous" and c == "own_capital_invested" for r in rules],
+                )
             else:
                 cells = ["" if v is None else str(v) for v in vals]
             columns[c] = cells
@@ -374,13 +457,24 @@ class EnterpriseWriter:
             else:
                 self._truth(w, rel, row_number)
         latest = max((r["report_date"] for r in rows), default=next_month(period))
-        arrived = datetime.combine(latest + timedelta(days=rng.randint(2, 4)),
-                                   time(14, rng.randint(0, 59)))
+        arrived = datetime.combine(
+            latest + timedelta(days=rng.randint(2, 4)), time(14, rng.randint(0, 59))
+        )
         yes, no = (("Có", "Không"), ("x", "blank"), ("1", "0"))[yes_no]
-        quirks = (f"{style.name}; period as '{fmt_period(period, period_style)}'; yes/no "
-                  f"{yes}/{no}"
-                  "; communes as name, bare name, 'TT.' abbreviation or GSO code")
+        quirks = (
+            f"{style.name}; period as '{fmt_period(period, period_style)}'; yes/no "
+            f"{yes}/{no}"
+            "; communes as name, bare name, 'TT.' abbreviation or GSO code"
+        )
         if style.extra_address:
             quirks += "; extra column 'Địa chỉ'"
-        self.out.csv(rel, SOURCE, lines, delimiter=style.delimiter, encoding=style.encoding,
-                     mtime=arrived, data_rows=len(rows), quirks=quirks)
+        self.out.csv(
+            rel,
+            SOURCE,
+            lines,
+            delimiter=style.delimiter,
+            encoding=style.encoding,
+            mtime=arrived,
+            data_rows=len(rows),
+            quirks=quirks,
+        )

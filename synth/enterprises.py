@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from .names import FOREIGN_TRADE, TRADE_NAMES, make_tax_code
 from .reference import COMMUNE_BY_CODE, COMMUNES
 
-N_MONTHS = 24       # the base span 01/2021–12/2022, drawn from the main random stream
-FINAL = 29          # 06/2023: the last month of the partial 2023 data (its own stream)
+N_MONTHS = 24  # the base span 01/2021–12/2022, drawn from the main random stream
+FINAL = 29  # 06/2023: the last month of the partial 2023 data (its own stream)
 MONTHS = [date(2021 + i // 12, i % 12 + 1, 1) for i in range(FINAL + 1)]
 
 
@@ -94,12 +94,19 @@ class Unit:
 
     def record(self) -> dict:
         """The unit as a Truth record."""
-        return {"tax_code": self.tax_code, "name": self.name, "ownership": self.ownership,
-                "vsic_code": self.vsic_code, "commune_code": self.commune_code,
-                "zone_code": self.zone_code, "supporting_industry": self.supporting,
-                "industrial": self.industrial, "category": self.category,
-                "first_period": MONTHS[self.first] if self.industrial else None,
-                "last_period": MONTHS[self.last] if self.industrial else None}
+        return {
+            "tax_code": self.tax_code,
+            "name": self.name,
+            "ownership": self.ownership,
+            "vsic_code": self.vsic_code,
+            "commune_code": self.commune_code,
+            "zone_code": self.zone_code,
+            "supporting_industry": self.supporting,
+            "industrial": self.industrial,
+            "category": self.category,
+            "first_period": MONTHS[self.first] if self.industrial else None,
+            "last_period": MONTHS[self.last] if self.industrial else None,
+        }
 
 
 class NameBook:
@@ -121,7 +128,6 @@ class NameBook:
             k += 1
         self.used.add(name)
         return name
-
 
     def _draw(self, ownership: str, label: str, commune: str) -> str:
         rng = self.rng
@@ -169,17 +175,28 @@ def unit_plan(rng: random.Random, scale: float) -> UnitPlan:
     kcn_regular = min(round(6 * scale), 150)
     ccn_regular = min(max(4, round(24 * scale)), 250)
     # zone units go to the (xlsx) zone workbooks: their numbers are capped at large scales
-    fixed = dict(kcn_new_support=min(newcomers, 40), kcn_old_support=min(max(1, round(2 * scale)),
-                                                                          20),
-                 kcn_new_other=min(max(1, round(scale)), 10), kcn_regular=kcn_regular,
-                 ccn_new_support=min(max(1, round(scale)), 10), ccn_regular=ccn_regular,
-                 commune_new_support=max(1, round(scale)),
-                 commune_support=max(1, round(4 * scale)))
+    fixed = dict(
+        kcn_new_support=min(newcomers, 40),
+        kcn_old_support=min(max(1, round(2 * scale)), 20),
+        kcn_new_other=min(max(1, round(scale)), 10),
+        kcn_regular=kcn_regular,
+        ccn_new_support=min(max(1, round(scale)), 10),
+        ccn_regular=ccn_regular,
+        commune_new_support=max(1, round(scale)),
+        commune_support=max(1, round(4 * scale)),
+    )
     return UnitPlan(**fixed, commune_regular=max(10, total - sum(fixed.values())))
 
 
-def _new_unit(rng: random.Random, names: NameBook, used_tax: set[str], category: str,
-              zone: str | None, supporting: bool, first: int) -> Unit:
+def _new_unit(
+    rng: random.Random,
+    names: NameBook,
+    used_tax: set[str],
+    category: str,
+    zone: str | None,
+    supporting: bool,
+    first: int,
+) -> Unit:
     """A new reporting unit: commune, activity, ownership, tax code, size, parameters."""
     if zone == "KCN_TBHX":
         commune = rng.choice(("19387", "19375"))
@@ -190,26 +207,36 @@ def _new_unit(rng: random.Random, names: NameBook, used_tax: set[str], category:
     acts = SUPPORTING_ACTS if supporting else (ZONE_ACTS if zone else ACTIVITIES)
     act = rng.choice(acts)
     if zone:
-        ownership = rng.choices(("Ngoài nhà nước", "FDI", "DNNN", "HTX"),
-                                weights=(72, 14, 6, 8))[0]
+        ownership = rng.choices(("Ngoài nhà nước", "FDI", "DNNN", "HTX"), weights=(72, 14, 6, 8))[0]
     elif act[5]:
-        ownership = rng.choices(("Hộ cá thể", "Ngoài nhà nước", "HTX"),
-                                weights=(55, 33, 12))[0]
+        ownership = rng.choices(("Hộ cá thể", "Ngoài nhà nước", "HTX"), weights=(55, 33, 12))[0]
     else:
         ownership = rng.choices(("Ngoài nhà nước", "DNNN", "HTX"), weights=(80, 12, 8))[0]
     tax = make_tax_code(rng, used_tax)
     if ownership != "Hộ cá thể" and rng.random() < 0.04:
         tax += f"-{rng.randint(1, 3):03d}"  # branch of a company based elsewhere
-    size = (math.exp(rng.gauss(5.4, 0.9)) * act[2] * OWNERSHIP_MULT[ownership]
-            * (1.6 if zone else 1.0))
+    size = (
+        math.exp(rng.gauss(5.4, 0.9)) * act[2] * OWNERSHIP_MULT[ownership] * (1.6 if zone else 1.0)
+    )
     return Unit(
-        tax_code=tax, name=names.make(ownership, act[1], commune), ownership=ownership,
-        vsic_code=_vsic(rng, act[0]), commune_code=commune, zone_code=zone,
-        supporting=supporting, category=category, first=first, size=size,
-        trend=rng.gauss(0.05, 0.06), season=rng.uniform(0.0, 0.15),
+        tax_code=tax,
+        name=names.make(ownership, act[1], commune),
+        ownership=ownership,
+        vsic_code=_vsic(rng, act[0]),
+        commune_code=commune,
+        zone_code=zone,
+        supporting=supporting,
+        category=category,
+        first=first,
+        size=size,
+        trend=rng.gauss(0.05, 0.06),
+        season=rng.uniform(0.0, 0.15),
         productivity=act[3] * rng.uniform(0.75, 1.3),
-        trained_share=rng.uniform(0.55, 0.98), income=rng.uniform(4.6, 8.8),
-        tax_rate=rng.uniform(0.02, 0.08), deflator_bias=rng.uniform(-0.04, 0.04))
+        trained_share=rng.uniform(0.55, 0.98),
+        income=rng.uniform(4.6, 8.8),
+        tax_rate=rng.uniform(0.02, 0.08),
+        deflator_bias=rng.uniform(-0.04, 0.04),
+    )
 
 
 def build_units(rng: random.Random, scale: float, used_tax: set[str]) -> list[Unit]:
@@ -241,18 +268,20 @@ def build_units(rng: random.Random, scale: float, used_tax: set[str]) -> list[Un
         add("commune_regular", None, False, 0)
     for unit in units:
         if unit.category.endswith("regular") and rng.random() < 0.06:
-            unit.first = rng.randint(3, 11)          # started reporting during 2021
+            unit.first = rng.randint(3, 11)  # started reporting during 2021
         elif unit.category.endswith("regular") and rng.random() < 0.05:
-            unit.last = rng.randint(6, 20)           # closed
+            unit.last = rng.randint(6, 20)  # closed
     return units
 
 
 def _fit_trend(totals: list[float], growth: float) -> float:
     """k such that Σ_{2022} T_t e^{kt} / Σ_{2021} T_t e^{kt} = 1 + growth."""
+
     def ratio(k: float) -> float:
         a = sum(v * math.exp(k * t) for t, v in enumerate(totals[:12]))
         b = sum(v * math.exp(k * (t + 12)) for t, v in enumerate(totals[12:]))
         return b / a
+
     lo, hi = -0.2, 0.2
     for _ in range(80):
         mid = (lo + hi) / 2
@@ -260,13 +289,17 @@ def _fit_trend(totals: list[float], growth: float) -> float:
     return (lo + hi) / 2
 
 
-def _plan_capital(rng: random.Random, units: list[Unit], scale: float,
-                  blank_month: int | None) -> None:
+def _plan_capital(
+    rng: random.Random, units: list[Unit], scale: float, blank_month: int | None
+) -> None:
     """Own-capital investment months per unit, rescaled to plausible yearly totals."""
     for u in units:
         if rng.random() < (0.6 if u.zone_code else 0.25) or u.first >= 12:
-            months = [t for t in range(u.first, u.last + 1)
-                      if not (t == blank_month and u.zone_code is None)]
+            months = [
+                t
+                for t in range(u.first, u.last + 1)
+                if not (t == blank_month and u.zone_code is None)
+            ]
             for t in rng.sample(months, min(len(months), rng.randint(1, 4))):
                 u.capital[t] = u.size * rng.uniform(0.5, 6.0)
     target22 = rng.uniform(272_000, 328_000) * scale
@@ -301,8 +334,9 @@ class OutputModel:
         return self.amp * math.exp(self.k * t)
 
 
-def build_reports(rng: random.Random, units: list[Unit], scale: float,
-                  blank_capital_month: int | None) -> tuple[list[dict], OutputModel]:
+def build_reports(
+    rng: random.Random, units: list[Unit], scale: float, blank_capital_month: int | None
+) -> tuple[list[dict], OutputModel]:
     """Monthly reports 2021–2022 (clean canonical values) for every unit and active month,
     and the output model (2023 continues it)."""
     # raw constant-price output with seasonality, ramp-up and noise
@@ -343,8 +377,7 @@ def build_reports(rng: random.Random, units: list[Unit], scale: float,
     return reports, model
 
 
-def _report(rng: random.Random, u: Unit, t: int, const: float,
-            final: int = N_MONTHS - 1) -> dict:
+def _report(rng: random.Random, u: Unit, t: int, const: float, final: int = N_MONTHS - 1) -> dict:
     period = MONTHS[t]
     stopped = u.ownership == "Hộ cá thể" and rng.random() < 0.02
     const = 0.0 if stopped else round(const, 1)
@@ -364,26 +397,40 @@ def _report(rng: random.Random, u: Unit, t: int, const: float,
     elif rng.random() < 0.03:
         note = "Số liệu ước tính"
     return {
-        "tax_code": u.tax_code, "unit_name": u.name, "ownership": u.ownership,
-        "commune_code": u.commune_code, "zone_code": u.zone_code, "vsic_code": u.vsic_code,
-        "period": period, "report_date": next_month(period) + timedelta(days=report_day - 1),
-        "gross_output_current": current, "gross_output_const2010": const,
+        "tax_code": u.tax_code,
+        "unit_name": u.name,
+        "ownership": u.ownership,
+        "commune_code": u.commune_code,
+        "zone_code": u.zone_code,
+        "vsic_code": u.vsic_code,
+        "period": period,
+        "report_date": next_month(period) + timedelta(days=report_day - 1),
+        "gross_output_current": current,
+        "gross_output_const2010": const,
         "revenue": 0.0 if stopped else revenue,
         "taxes_paid": 0.0 if stopped else round(revenue * u.tax_rate * rng.uniform(0.9, 1.1), 1),
-        "own_capital_invested": u.capital.get(t, 0.0), "employees": employees,
+        "own_capital_invested": u.capital.get(t, 0.0),
+        "employees": employees,
         "trained_employees": min(employees, round(employees * u.trained_share)),
         "avg_monthly_income": round(u.income * (1 + 0.05 * t / 12) * rng.uniform(0.97, 1.03), 1),
         "advanced_machinery": u.advanced_from is not None and t >= u.advanced_from,
-        "supporting_industry": u.supporting, "note": note,
+        "supporting_industry": u.supporting,
+        "note": note,
     }
 
 
 # employers in the labour lists that never send an industrial report (VSIC outside B–E)
 OTHER_EMPLOYERS: tuple[tuple[str, str], ...] = (
-    ("4100", "Công ty TNHH Xây dựng {}"), ("4711", "Siêu thị {}"), ("5510", "Khách sạn {}"),
-    ("5610", "Nhà hàng {}"), ("4933", "Công ty CP Vận tải {}"), ("4663", "Công ty TNHH Vật tư {}"),
-    ("8532", "Trường Trung cấp nghề {}"), ("8610", "Phòng khám đa khoa {}"),
-    ("4520", "Garage ô tô {}"), ("6419", "Quỹ tín dụng nhân dân {}"),
+    ("4100", "Công ty TNHH Xây dựng {}"),
+    ("4711", "Siêu thị {}"),
+    ("5510", "Khách sạn {}"),
+    ("5610", "Nhà hàng {}"),
+    ("4933", "Công ty CP Vận tải {}"),
+    ("4663", "Công ty TNHH Vật tư {}"),
+    ("8532", "Trường Trung cấp nghề {}"),
+    ("8610", "Phòng khám đa khoa {}"),
+    ("4520", "Garage ô tô {}"),
+    ("6419", "Quỹ tín dụng nhân dân {}"),
 )
 
 
@@ -396,15 +443,26 @@ def build_other_employers(rng: random.Random, scale: float, used_tax: set[str]) 
         while name in used_names:
             name = pattern.format(f"{rng.choice(TRADE_NAMES)} {len(used_names)}")
         used_names.add(name)
-        out.append(Unit(tax_code=make_tax_code(rng, used_tax), name=name,
-                        ownership="Ngoài nhà nước", vsic_code=vsic, commune_code=_pick_commune(rng),
-                        zone_code=None, supporting=False, category="non_industrial",
-                        industrial=False, employees=rng.randint(5, 40)))
+        out.append(
+            Unit(
+                tax_code=make_tax_code(rng, used_tax),
+                name=name,
+                ownership="Ngoài nhà nước",
+                vsic_code=vsic,
+                commune_code=_pick_commune(rng),
+                zone_code=None,
+                supporting=False,
+                category="non_industrial",
+                industrial=False,
+                employees=rng.randint(5, 40),
+            )
+        )
     return out
 
 
-def extend_2023(rng: random.Random, units: list[Unit], model: OutputModel, scale: float,
-                used_tax: set[str]) -> list[dict]:
+def extend_2023(
+    rng: random.Random, units: list[Unit], model: OutputModel, scale: float, used_tax: set[str]
+) -> list[dict]:
     """January–June 2023 (its own random stream): units still reporting at the end of 2022
     go on (a few close), supporting-industry newcomers open in KCN Tây Bắc Hồ Xá and a
     couple of small ones elsewhere; output continues the 2021–2022 model, 3–7 % slower (a
@@ -420,11 +478,29 @@ def extend_2023(rng: random.Random, units: list[Unit], model: OutputModel, scale
             u.last = rng.randint(N_MONTHS, FINAL - 1) if closing else FINAL
     new: list[Unit] = []
     for _ in range(max(1, round(rng.choice((2, 3)) * scale))):
-        new.append(_new_unit(rng, names, used_tax, "kcn_new_support_2023", "KCN_TBHX", True,
-                             rng.randint(N_MONTHS + 1, FINAL - 1)))
+        new.append(
+            _new_unit(
+                rng,
+                names,
+                used_tax,
+                "kcn_new_support_2023",
+                "KCN_TBHX",
+                True,
+                rng.randint(N_MONTHS + 1, FINAL - 1),
+            )
+        )
     for _ in range(max(1, round(2 * scale))):
-        new.append(_new_unit(rng, names, used_tax, "commune_new_2023", None, False,
-                             rng.randint(N_MONTHS, FINAL - 1)))
+        new.append(
+            _new_unit(
+                rng,
+                names,
+                used_tax,
+                "commune_new_2023",
+                None,
+                False,
+                rng.randint(N_MONTHS, FINAL - 1),
+            )
+        )
     for u in new:
         u.last = FINAL
         u.advanced_from = u.first if rng.random() < 0.85 else None
@@ -434,12 +510,16 @@ def extend_2023(rng: random.Random, units: list[Unit], model: OutputModel, scale
         if u.advanced_from is None and rng.random() < 0.15:
             u.advanced_from = rng.randint(max(N_MONTHS, u.first), FINAL)
     slower = rng.uniform(0.93, 0.97)
-    raw = {id(u): {t: _shape(rng, u, t) * model.factor(t) * slower
-                   for t in range(max(N_MONTHS, u.first), u.last + 1)} for u in active}
+    raw = {
+        id(u): {
+            t: _shape(rng, u, t) * model.factor(t) * slower
+            for t in range(max(N_MONTHS, u.first), u.last + 1)
+        }
+        for u in active
+    }
     opened = {id(u) for u in new}
     for u in new:
-        u.employees = max(2, round(sum(raw[id(u)].values()) / len(raw[id(u)])
-                                   / u.productivity))
+        u.employees = max(2, round(sum(raw[id(u)].values()) / len(raw[id(u)]) / u.productivity))
     # own capital: a few investment months per unit, rescaled on January–June 2022
     for u in active:
         if rng.random() < (0.4 if u.zone_code else 0.15) or id(u) in opened:
@@ -451,5 +531,6 @@ def extend_2023(rng: random.Random, units: list[Unit], model: OutputModel, scale
     for u in active:
         for t in [t for t in u.capital if t >= N_MONTHS]:
             u.capital[t] = round(u.capital[t] * target / total, 1)
-    return [_report(rng, u, t, raw[id(u)][t], final=FINAL) for u in active
-            for t in sorted(raw[id(u)])]
+    return [
+        _report(rng, u, t, raw[id(u)][t], final=FINAL) for u in active for t in sorted(raw[id(u)])
+    ]

@@ -83,8 +83,15 @@ def _normalise_zip(path: Path, created: datetime) -> None:
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as zin:
         entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    entries = [(name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-                if name == "docProps/core.xml" else data) for name, data in entries]
+    entries = [
+        (
+            name,
+            re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            if name == "docProps/core.xml"
+            else data,
+        )
+        for name, data in entries
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
@@ -98,8 +105,9 @@ def _date_cell(ws: object, value: date) -> WriteOnlyCell:
     return cell
 
 
-def write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Cell]], int]],
-               created: datetime) -> None:
+def write_xlsx(
+    path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Cell]], int]], created: datetime
+) -> None:
     """Write sheets (name, rows, header_row_index 0-based) in streaming mode.
 
     Rows above the header are a title block (bold); header cells wrap their line breaks.

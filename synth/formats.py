@@ -31,9 +31,14 @@ def fmt_number(x: float, style: str, decimals: int = 1, force_decimal: bool = Fa
     return sign + grouped + ("." + frac if frac else "")
 
 
-def resolve_column(cells: list[str], values: list[float | None], style: str, decimals: int,
-                   trusted: list[bool] | None = None,
-                   frozen: list[bool] | None = None) -> list[str]:
+def resolve_column(
+    cells: list[str],
+    values: list[float | None],
+    style: str,
+    decimals: int,
+    trusted: list[bool] | None = None,
+    frozen: list[bool] | None = None,
+) -> list[str]:
     """Make a text column of one file readable by the ambiguity rule.
 
     A cell such as "1.110" is ambiguous; it is resolved from an unambiguous cell of the same
@@ -48,9 +53,12 @@ def resolve_column(cells: list[str], values: list[float | None], style: str, dec
     dec = "," if style == "vn" else "."
     if any(c and dec in c and t for c, t in zip(cells, trusted, strict=True)):
         return cells
-    return [fmt_number(v, style, decimals, force_decimal=True)
-            if c and v is not None and not f and AMBIGUOUS.match(c) else c
-            for c, v, f in zip(cells, values, frozen, strict=True)]
+    return [
+        fmt_number(v, style, decimals, force_decimal=True)
+        if c and v is not None and not f and AMBIGUOUS.match(c)
+        else c
+        for c, v, f in zip(cells, values, frozen, strict=True)
+    ]
 
 
 DATE_STYLES = ("dmy", "d/m/y", "iso")

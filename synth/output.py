@@ -51,17 +51,28 @@ class Output:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def _record(self, rel: str, source: str, fmt: str, mtime: datetime, rows: int,
-                quirks: str) -> None:
+    def _record(
+        self, rel: str, source: str, fmt: str, mtime: datetime, rows: int, quirks: str
+    ) -> None:
         """Register a file under the name its records use until relabel_truth()."""
-        while mtime in self._mtimes:     # arrival times are distinct (no file ties another)
+        while mtime in self._mtimes:  # arrival times are distinct (no file ties another)
             mtime += timedelta(seconds=1)
         self._mtimes.add(mtime)
         set_mtime(self.root / self.renamed.get(rel, rel), mtime)
         self.truth.files.append(FileInfo(rel, source, fmt, mtime, rows, quirks))
 
-    def csv(self, rel: str, source: str, rows: Sequence[Sequence[Cell]], *, delimiter: str,
-            encoding: str, mtime: datetime, data_rows: int, quirks: str) -> None:
+    def csv(
+        self,
+        rel: str,
+        source: str,
+        rows: Sequence[Sequence[Cell]],
+        *,
+        delimiter: str,
+        encoding: str,
+        mtime: datetime,
+        data_rows: int,
+        quirks: str,
+    ) -> None:
         """Write a CSV file (text cells) and register it."""
         if self.formats == "xlsx" and len(rows) <= XLSX_SHEET_ROWS:
             new = self.renamed[rel] = _swap_suffix(rel, ".xlsx")
@@ -72,8 +83,16 @@ class Output:
         self._path(rel).write_bytes(csv_bytes(rows, delimiter, encoding))
         self._record(rel, source, "csv", mtime, data_rows, quirks)
 
-    def xlsx(self, rel: str, source: str, sheets: Sequence[tuple[str, list, int]], *,
-             mtime: datetime, data_rows: int, quirks: str) -> None:
+    def xlsx(
+        self,
+        rel: str,
+        source: str,
+        sheets: Sequence[tuple[str, list, int]],
+        *,
+        mtime: datetime,
+        data_rows: int,
+        quirks: str,
+    ) -> None:
         """Write a workbook and register it."""
         if self.formats == "csv":
             new = self.renamed[rel] = _swap_suffix(rel, ".csv")
@@ -84,8 +103,9 @@ class Output:
         write_xlsx(self._path(rel), sheets, created=mtime)
         self._record(rel, source, "xlsx", mtime, data_rows, quirks)
 
-    def raw(self, rel: str, source: str, data: bytes, *, fmt: str, mtime: datetime,
-            quirks: str) -> None:
+    def raw(
+        self, rel: str, source: str, data: bytes, *, fmt: str, mtime: datetime, quirks: str
+    ) -> None:
         """Write arbitrary bytes (e.g. the unreadable file) and register it."""
         self._path(rel).write_bytes(data)
         self._record(rel, source, fmt, mtime, 0, quirks)
@@ -102,8 +122,13 @@ class Output:
         truth.bad_rows = [b._replace(file=renamed.get(b.file, b.file)) for b in truth.bad_rows]
         truth.files = [f._replace(path=renamed.get(f.path, f.path)) for f in truth.files]
         for value in vars(truth).values():
-            records = [r for v in (value.values() if isinstance(value, dict) else [value])
-                       if isinstance(v, list) for r in v if isinstance(r, dict)]
+            records = [
+                r
+                for v in (value.values() if isinstance(value, dict) else [value])
+                if isinstance(v, list)
+                for r in v
+                if isinstance(r, dict)
+            ]
             for rec in records:
                 if rec.get("file") in renamed:
                     rec["file"] = renamed[rec["file"]]

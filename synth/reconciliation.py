@@ -23,12 +23,13 @@ TAXES_CHECK = "taxes_vs_tax_office"
 KC_CHECK = "khuyen_cong_beneficiary_not_in_register"
 OCOP_CHECK = "ocop_producer_not_in_register"
 # what "consistent" means in this sample (the pipeline's tolerances are configurable)
-EMPLOYEES_TOLERANCE = (0.10, 5)     # share of the reported employees, or persons
-TAXES_TOLERANCE = 0.15              # share of the tax office's figure
+EMPLOYEES_TOLERANCE = (0.10, 5)  # share of the reported employees, or persons
+TAXES_TOLERANCE = 0.15  # share of the tax office's figure
 
 
-def calibrate_taxes(rng: random.Random, reports: list[dict], rejected: set[int],
-                    industry_revenue: dict[date, float]) -> None:
+def calibrate_taxes(
+    rng: random.Random, reports: list[dict], rejected: set[int], industry_revenue: dict[date, float]
+) -> None:
     """Scale every report's taxes_paid so that, month by month, the sum over the reports
     that load (ids not in rejected) is within ±8 % of the tax office's industry revenue."""
     by_month: dict[date, list[dict]] = defaultdict(list)
@@ -43,13 +44,24 @@ def calibrate_taxes(rng: random.Random, reports: list[dict], rejected: set[int],
             r["taxes_paid"] = round(r["taxes_paid"] * factor, 1)
 
 
-def plant_taxes_month(rng: random.Random, reports: list[dict], rejected: set[int],
-                      industry_revenue: dict[date, float], months: list[date]) -> dict:
+def plant_taxes_month(
+    rng: random.Random,
+    reports: list[dict],
+    rejected: set[int],
+    industry_revenue: dict[date, float],
+    months: list[date],
+) -> dict:
     """In one month (drawn from months), the largest taxpayers report their taxes paid since
     January: the month's sum is then at least 1.8 × the tax office's figure."""
     period = rng.choice(months)
-    rows = sorted((r for r in reports if r["period"] == period and id(r) not in rejected
-                   and r["taxes_paid"] > 0), key=lambda r: (-r["taxes_paid"], r["tax_code"]))
+    rows = sorted(
+        (
+            r
+            for r in reports
+            if r["period"] == period and id(r) not in rejected and r["taxes_paid"] > 0
+        ),
+        key=lambda r: (-r["taxes_paid"], r["tax_code"]),
+    )
     ytd: dict[str, float] = defaultdict(float)
     for r in reports:
         if r["period"].year == period.year and r["period"] <= period and id(r) not in rejected:
@@ -61,29 +73,48 @@ def plant_taxes_month(rng: random.Random, reports: list[dict], rejected: set[int
             break
         total += round(ytd[r["tax_code"]], 1) - r["taxes_paid"]
         r["taxes_paid"] = round(ytd[r["tax_code"]], 1)
-    return {"check_name": TAXES_CHECK, "period": period, "entity": None,
-            "detail": f"enterprises {total:.1f} vs tax office {industry_revenue[period]:.1f} "
-                      "million VND: large taxpayers reported taxes since January"}
+    return {
+        "check_name": TAXES_CHECK,
+        "period": period,
+        "entity": None,
+        "detail": f"enterprises {total:.1f} vs tax office {industry_revenue[period]:.1f} "
+        "million VND: large taxpayers reported taxes since January",
+    }
 
 
-def plant_employees(rng: random.Random, reports: list[dict], rejected: set[int],
-                    covered: set[str], units: list[Unit], skip_periods: set[date],
-                    count: int = 4) -> dict[tuple[str, date], int]:
+def plant_employees(
+    rng: random.Random,
+    reports: list[dict],
+    rejected: set[int],
+    covered: set[str],
+    units: list[Unit],
+    skip_periods: set[date],
+    count: int = 4,
+) -> dict[tuple[str, date], int]:
     """count employer-months (distinct units listed by the labour office, 15+ employees, one
     in 2021, the others from 2022 to May 2023 — not the last month, which the latest labour
     list may not cover) whose report gives twice the employees. Returns
     {(tax_code, period): employees before doubling}."""
     by_unit = {u.tax_code: u for u in units}
-    pool = [r for r in reports if r["tax_code"] in covered and id(r) not in rejected
-            and r["employees"] >= 15 and r["period"] not in skip_periods
-            and r["period"] < MONTHS[-1]
-            and by_unit[r["tax_code"]].first < MONTHS.index(r["period"])]
+    pool = [
+        r
+        for r in reports
+        if r["tax_code"] in covered
+        and id(r) not in rejected
+        and r["employees"] >= 15
+        and r["period"] not in skip_periods
+        and r["period"] < MONTHS[-1]
+        and by_unit[r["tax_code"]].first < MONTHS.index(r["period"])
+    ]
     pool.sort(key=lambda r: (r["period"], r["tax_code"]))
     planted: dict[tuple[str, date], int] = {}
     used: set[str] = set()
     for want_2021 in [True] + [False] * (count - 1):
-        choices = [r for r in pool if (MONTHS.index(r["period"]) < 12) == want_2021
-                   and r["tax_code"] not in used]
+        choices = [
+            r
+            for r in pool
+            if (MONTHS.index(r["period"]) < 12) == want_2021 and r["tax_code"] not in used
+        ]
         if not choices:
             continue
         rec = rng.choice(choices)
@@ -93,8 +124,9 @@ def plant_employees(rng: random.Random, reports: list[dict], rejected: set[int],
     return planted
 
 
-def planted_register_findings(enterprise_reports: list[dict], khuyen_cong: list[dict],
-                              ocop: list[dict]) -> list[dict]:
+def planted_register_findings(
+    enterprise_reports: list[dict], khuyen_cong: list[dict], ocop: list[dict]
+) -> list[dict]:
     """Register findings as the records give them: one per (month of the decision or the
     recognition, tax code) whose tax code never appears in the enterprise reports."""
     register = {r["tax_code"] for r in enterprise_reports}

@@ -12,24 +12,24 @@ class BadRow(NamedTuple):
     """A row written to break exactly one rule of docs/sources.md."""
 
     source: str
-    file: str          # path relative to the output directory, '/' separated
-    row_number: int    # 1-based physical row (sheet row or CSV line), title block included
-    column: str        # canonical column name
-    rule: str          # short rule description
+    file: str  # path relative to the output directory, '/' separated
+    row_number: int  # 1-based physical row (sheet row or CSV line), title block included
+    column: str  # canonical column name
+    rule: str  # short rule description
 
 
 class FileInfo(NamedTuple):
     """A file written by the generator."""
 
-    path: str          # relative to the output directory, '/' separated
-    source: str        # enterprise_reports | labour | khuyen_cong | reference | ocop_ratings |
+    path: str  # relative to the output directory, '/' separated
+    source: str  # enterprise_reports | labour | khuyen_cong | reference | ocop_ratings |
     #                    budget_revenue | economic_accounts | plan_tasks (the four new sources
     #                    are named like their warehouse tables; folders ocop/, budget/,
     #                    economy/, plan_tasks/)
-    format: str        # xlsx | csv | html
-    mtime: datetime    # Vietnam local wall-clock time of arrival
-    data_rows: int     # data rows written (title, header and total rows excluded)
-    quirks: str        # short description of what makes the file awkward
+    format: str  # xlsx | csv | html
+    mtime: datetime  # Vietnam local wall-clock time of arrival
+    data_rows: int  # data rows written (title, header and total rows excluded)
+    quirks: str  # short description of what makes the file awkward
 
 
 @dataclass
@@ -69,16 +69,23 @@ class Truth:
 
     def file_order(self, source: str) -> list[str]:
         """Files of a source in arrival order (mtime, then name), as ingestion sees them."""
-        return [f.path for f in sorted((f for f in self.files if f.source == source),
-                                       key=lambda f: (f.mtime, f.path.rsplit("/", 1)[-1]))]
+        return [
+            f.path
+            for f in sorted(
+                (f for f in self.files if f.source == source),
+                key=lambda f: (f.mtime, f.path.rsplit("/", 1)[-1]),
+            )
+        ]
 
     def summary(self) -> str:
         """One line: counts of what was written."""
-        return (f"seed={self.seed} scale={self.scale:g}: {len(self.files)} files, "
-                f"{len(self.units)} units, {len(self.enterprise_reports)} enterprise reports "
-                f"({len(self.enterprise_history)} submitted), {len(self.labour_spells)} spells, "
-                f"{len(self.khuyen_cong)} khuyến công schemes, {len(self.ocop_ratings)} OCOP "
-                f"ratings, {len(self.budget_revenue)} budget rows, "
-                f"{len(self.economic_accounts)} economic-account rows, {len(self.plan_tasks)} "
-                f"task reports, {len(self.bad_rows)} bad rows, "
-                f"{len(self.unreadable_files)} unreadable file(s) -> {self.out_dir}")
+        return (
+            f"seed={self.seed} scale={self.scale:g}: {len(self.files)} files, "
+            f"{len(self.units)} units, {len(self.enterprise_reports)} enterprise reports "
+            f"({len(self.enterprise_history)} submitted), {len(self.labour_spells)} spells, "
+            f"{len(self.khuyen_cong)} khuyến công schemes, {len(self.ocop_ratings)} OCOP "
+            f"ratings, {len(self.budget_revenue)} budget rows, "
+            f"{len(self.economic_accounts)} economic-account rows, {len(self.plan_tasks)} "
+            f"task reports, {len(self.bad_rows)} bad rows, "
+            f"{len(self.unreadable_files)} unreadable file(s) -> {self.out_dir}"
+        )

@@ -13,7 +13,6 @@ configure_prefect_environment()
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 
-
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect API for the whole session (~10 s to start, once)."""
@@ -47,13 +46,21 @@ def e2e(sample, prefect_harness, tmp_path_factory):
     first_snapshot = snapshot(warehouse)
     second = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
     second_snapshot = snapshot(warehouse)
-    rebuilt = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022",
-                      rebuild=True)
+    rebuilt = nightly(
+        raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022", rebuild=True
+    )
     rebuilt_snapshot = snapshot(warehouse)
-    return {"raw": raw, "truth": truth, "warehouse": warehouse, "first": first,
-            "second": second, "first_snapshot": first_snapshot,
-            "second_snapshot": second_snapshot, "rebuilt": rebuilt,
-            "rebuilt_snapshot": rebuilt_snapshot}
+    return {
+        "raw": raw,
+        "truth": truth,
+        "warehouse": warehouse,
+        "first": first,
+        "second": second,
+        "first_snapshot": first_snapshot,
+        "second_snapshot": second_snapshot,
+        "rebuilt": rebuilt,
+        "rebuilt_snapshot": rebuilt_snapshot,
+    }
 
 
 @pytest.fixture

@@ -38,12 +38,20 @@ class RowAccount:
 
     def __add__(self, other: RowAccount) -> RowAccount:
         """Batches of one sheet added up."""
-        return RowAccount(self.sheet, *(getattr(self, f.name) + getattr(other, f.name)
-                                        for f in fields(self) if f.name != "sheet"))
+        return RowAccount(
+            self.sheet,
+            *(
+                getattr(self, f.name) + getattr(other, f.name)
+                for f in fields(self)
+                if f.name != "sheet"
+            ),
+        )
 
     def describe(self) -> str:
-        return (f"{self.seen} = {self.loaded} + {self.rejected} + {self.set_aside} "
-                f"(seen = loaded + rejected + set aside)")
+        return (
+            f"{self.seen} = {self.loaded} + {self.rejected} + {self.set_aside} "
+            f"(seen = loaded + rejected + set aside)"
+        )
 
 
 def unbalanced(accounts: list[RowAccount]) -> str | None:

@@ -78,8 +78,15 @@ def plan(path: Path, source: Source, refs: References) -> Plan:
     return Plan(csv, match, resolutions, refs, last_row)
 
 
-def load_in_batches(con: duckdb.DuckDBPyConnection, source: Source, planned: Plan, rel: str,
-                    digest: str, run_id: str, pii_key: bytes | None) -> load.FileOutcome:
+def load_in_batches(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    planned: Plan,
+    rel: str,
+    digest: str,
+    run_id: str,
+    pii_key: bytes | None,
+) -> load.FileOutcome:
     """Load one large CSV file in one transaction; a file rejected as a whole on the way
     (unreadable bytes, empty) is recorded as such, with nothing of it loaded."""
     try:
@@ -92,11 +99,11 @@ def load_in_batches(con: duckdb.DuckDBPyConnection, source: Source, planned: Pla
             con.rollback()
             raise
     except FileRejected as exc:
-        return _reject(con, source, planned.csv.source, rel, digest, run_id,
-                       file_message(exc.rule, exc.detail))
+        return _reject(
+            con, source, planned.csv.source, rel, digest, run_id, file_message(exc.rule, exc.detail)
+        )
     except Unbalanced as exc:  # a bug: nothing loaded, not recorded, tried again next run
-        ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0,
-                            exc.reason)
+        ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, exc.reason)
         return load.FileOutcome(source.name, rel, digest, "rejected", reason=exc.reason)
     finally:
         planned.close()
@@ -110,8 +117,7 @@ class Unbalanced(Exception):
         self.reason = reason
 
 
-def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions,
-                                                         int | None]:
+def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions, int | None]:
     """The header, how each number column reads ambiguous cells, the last non-blank row;
     the row limit."""
     try:
@@ -123,8 +129,7 @@ def _first_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutio
         return _styles_pass(csv, source)
 
 
-def _styles_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions,
-                                                          int | None]:
+def _styles_pass(csv: CsvBatches, source: Source) -> tuple[HeaderMatch, Resolutions, int | None]:
     head = csv.head()
     refuse_legacy_encoding([head])
     match = locate_header([head], source)
@@ -146,8 +151,9 @@ def _batches(csv: CsvBatches, match: HeaderMatch) -> Iterator[HeaderMatch]:
     first_data_row = match.data_start + 1  # _row counts from 1
     for grid in csv.batches():
         frame = grid.frame.filter(pl.col("_row") >= first_data_row)
-        yield dataclasses.replace(match, grid=dataclasses.replace(grid, frame=frame),
-                                  header_index=0, header_rows=0)
+        yield dataclasses.replace(
+            match, grid=dataclasses.replace(grid, frame=frame), header_index=0, header_rows=0
+        )
 
 
 @dataclass
@@ -165,22 +171,39 @@ class Checked:
 
 
 def _check(batch: HeaderMatch, planned: Plan, source: Source, rel: str) -> Checked:
-    parsed = parse_grid(batch, source, planned.resolutions, check_totals=False,
-                        last_row=planned.last_row or 0)
+    parsed = parse_grid(
+        batch, source, planned.resolutions, check_totals=False, last_row=planned.last_row or 0
+    )
     frame = resolve_lookups(parsed.frame, source, planned.refs)
-    checked = validate(frame, parsed.text, source, planned.refs, parsed.errors,
-                       check_duplicates=False)
-    checked = checked.join(parsed.errors.select("_row", "column").unique(),
-                           on=["_row", "column"], how="anti")
+    checked = validate(
+        frame, parsed.text, source, planned.refs, parsed.errors, check_duplicates=False
+    )
+    checked = checked.join(
+        parsed.errors.select("_row", "column").unique(), on=["_row", "column"], how="anti"
+    )
     errors = mask_personal_data(pl.concat([parsed.errors, checked]).unique(), source)
     good = frame.filter(~pl.col("_row").is_in(errors["_row"].implode()))
-    return Checked(good, load.render(errors, source, planned.match.written, rel, None),
-                   key_columns(frame, source, parsed.errors), column_sums(parsed.frame, source),
-                   parsed.total, parsed.account, parsed.missing, frame.height)
+    return Checked(
+        good,
+        load.render(errors, source, planned.match.written, rel, None),
+        key_columns(frame, source, parsed.errors),
+        column_sums(parsed.frame, source),
+        parsed.total,
+        parsed.account,
+        parsed.missing,
+        frame.height,
+    )
 
 
-def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: str,
-          digest: str, run_id: str, pii_key: bytes | None) -> load.FileOutcome:
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    planned: Plan,
+    source: Source,
+    rel: str,
+    digest: str,
+    run_id: str,
+    pii_key: bytes | None,
+) -> load.FileOutcome:
     """Insert batch after batch while the next one is checked by another thread (polars
     and DuckDB both release the GIL); then the file-wide checks and the ledger entry."""
     file_id = load.next_file_id(con)
@@ -214,35 +237,71 @@ def _load(con: duckdb.DuckDBPyConnection, planned: Plan, source: Source, rel: st
     errors = mask_personal_data(pl.concat(final), source)
     if errors.height:
         taken_back = errors.select(pl.col("_row").unique())  # noqa: F841
-        con.execute(f"delete from raw.{source.table} where _file_id = ? and _source_row in "
-                    "(select _row from taken_back)", [file_id])
-        load.insert_messages(con, load.render(errors, source, planned.match.written, rel, None),
-                             file_id, run_id)
-    loaded = scalar(con, f"select count(*) from raw.{source.table} where _file_id = ?",
-                         [file_id])
-    rejected = scalar(con,
+        con.execute(
+            f"delete from raw.{source.table} where _file_id = ? and _source_row in "
+            "(select _row from taken_back)",
+            [file_id],
+        )
+        load.insert_messages(
+            con, load.render(errors, source, planned.match.written, rel, None), file_id, run_id
+        )
+    loaded = scalar(con, f"select count(*) from raw.{source.table} where _file_id = ?", [file_id])
+    rejected = scalar(
+        con,
         "select count(distinct row_number) from ops.rejections where file_id = ? "
-        "and rule <> 'total_mismatch'", [file_id])
+        "and rule <> 'total_mismatch'",
+        [file_id],
+    )
     account.loaded, account.rejected = loaded, rejected
     if (wrong := accounting.unbalanced([account])) is not None:
         raise Unbalanced(wrong)
     note = file_note(missing, account.subtotals)
-    load.insert_file(con, file_id, source, planned.csv.source, rel, digest, run_id, "loaded",
-                     None, account, note)
+    load.insert_file(
+        con, file_id, source, planned.csv.source, rel, digest, run_id, "loaded", None, account, note
+    )
     load.insert_sheets(con, file_id, [account])
-    ledger.record_event(con, run_id, source.name, rel, digest, "loaded", loaded, rejected,
-                        note, account)
-    return load.FileOutcome(source.name, rel, digest, "loaded", loaded, rejected, note, None,
-                            account.seen, account.set_aside)
+    ledger.record_event(
+        con, run_id, source.name, rel, digest, "loaded", loaded, rejected, note, account
+    )
+    return load.FileOutcome(
+        source.name,
+        rel,
+        digest,
+        "loaded",
+        loaded,
+        rejected,
+        note,
+        None,
+        account.seen,
+        account.set_aside,
+    )
 
 
-def _reject(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str, digest: str,
-            run_id: str, reason: str) -> load.FileOutcome:
+def _reject(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    path: Path,
+    rel: str,
+    digest: str,
+    run_id: str,
+    reason: str,
+) -> load.FileOutcome:
     con.begin()
     try:
         file_id = load.next_file_id(con)
-        load.insert_file(con, file_id, source, path, rel, digest, run_id, "rejected", None,
-                         RowAccount(None), reason)
+        load.insert_file(
+            con,
+            file_id,
+            source,
+            path,
+            rel,
+            digest,
+            run_id,
+            "rejected",
+            None,
+            RowAccount(None),
+            reason,
+        )
         ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
         con.commit()
     except BaseException:

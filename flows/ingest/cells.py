@@ -31,21 +31,29 @@ def _strip_number(expr: pl.Expr) -> pl.Expr:
     s = expr.str.replace_many(dict.fromkeys([" ", "\t", "\u00a0", "\u2007", "\u202f", "'"], ""))
     s = s.str.strip_suffix("%")
     bracketed = s.str.starts_with("(") & s.str.ends_with(")") & (s.str.len_chars() > 2)
-    return pl.when(bracketed).then(
-        pl.concat_str(pl.lit("-"), s.str.strip_prefix("(").str.strip_suffix(")"))
-    ).otherwise(s)
+    return (
+        pl.when(bracketed)
+        .then(pl.concat_str(pl.lit("-"), s.str.strip_prefix("(").str.strip_suffix(")")))
+        .otherwise(s)
+    )
 
 
-_STYLES = {"int": _INT, "ambig_dot": _AMBIG_DOT, "ambig_comma": _AMBIG_COMMA,
-           "vn": f"{_VN_GROUPED}|{_COMMA_DECIMAL}", "en": f"{_EN_GROUPED}|{_DOT_DECIMAL}"}
+_STYLES = {
+    "int": _INT,
+    "ambig_dot": _AMBIG_DOT,
+    "ambig_comma": _AMBIG_COMMA,
+    "vn": f"{_VN_GROUPED}|{_COMMA_DECIMAL}",
+    "en": f"{_EN_GROUPED}|{_DOT_DECIMAL}",
+}
 _NEEDS_STRIPPING = r"[ \t\u00a0\u2007\u202f'%()]"
 
 
 def strip_number(values: pl.Series) -> pl.Series:
     """:func:`_strip_number` applied to a column, only to the cells that hold what it
     removes (most number cells hold digits and separators only)."""
-    return apply_where(values, values.str.contains(_NEEDS_STRIPPING).fill_null(False),
-                       _strip_number)
+    return apply_where(
+        values, values.str.contains(_NEEDS_STRIPPING).fill_null(False), _strip_number
+    )
 
 
 def number_style(stripped: pl.Expr, numeric_cell: pl.Expr) -> pl.Expr:
@@ -70,11 +78,16 @@ def parse_number(stripped: pl.Expr, style: pl.Expr, ambiguous_as: pl.Expr) -> pl
     en = s.str.replace_all(",", "", literal=True)
     ambiguous = style.is_in(["ambig_dot", "ambig_comma"])
     chosen = (
-        pl.when(style.is_in(["int", "cell"])).then(s)
-        .when(style == "vn").then(vn)
-        .when(style == "en").then(en)
-        .when(ambiguous & (ambiguous_as == "vn")).then(vn)
-        .when(ambiguous & (ambiguous_as == "en")).then(en)
+        pl.when(style.is_in(["int", "cell"]))
+        .then(s)
+        .when(style == "vn")
+        .then(vn)
+        .when(style == "en")
+        .then(en)
+        .when(ambiguous & (ambiguous_as == "vn"))
+        .then(vn)
+        .when(ambiguous & (ambiguous_as == "en"))
+        .then(en)
         .otherwise(None)
     )
     return chosen.cast(pl.Float64, strict=False)
@@ -102,7 +115,8 @@ def parse_date(text: pl.Expr) -> pl.Expr:
     s = text.str.strip_chars()
     dmy = s.str.extract_groups(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
     ymd = s.str.extract_groups(
-        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    )
     serial = s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
     return pl.coalesce(
         _padded_date(dmy.struct.field("3"), dmy.struct.field("2"), dmy.struct.field("1")),
@@ -134,9 +148,7 @@ def parse_bool(text: pl.Expr) -> pl.Expr:
     """Có / x / 1 / Yes → True; Không / blank / 0 / No → False; anything else NULL."""
     folded = fold_expr(text.fill_null(""))
     return (
-        pl.when(folded.is_in(_YES)).then(True)
-        .when(folded.is_in(_NO)).then(False)
-        .otherwise(None)
+        pl.when(folded.is_in(_YES)).then(True).when(folded.is_in(_NO)).then(False).otherwise(None)
     )
 
 

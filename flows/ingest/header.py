@@ -108,8 +108,9 @@ def locate_headers(grids: list[Grid], source: Source) -> Located:
         score, header_index, rows, labels = candidate
         columns = [c for c in grid.frame.columns if c != "_row"]
         try:
-            match = _map_columns(grid, header_index, dict(zip(columns, labels, strict=True)),
-                                 index, source)
+            match = _map_columns(
+                grid, header_index, dict(zip(columns, labels, strict=True)), index, source
+            )
         except FileRejected as exc:
             unread.append((grid.sheet, f"{exc.rule}: {exc.detail}"))
             if best_failure is None or score > best_failure[0]:
@@ -125,8 +126,9 @@ def locate_headers(grids: list[Grid], source: Source) -> Located:
     return Located(found, unread)
 
 
-def _best_header(grid: Grid, index: dict[str, str],
-                 needed: int) -> tuple[int, int, int, list[str | None]] | None:
+def _best_header(
+    grid: Grid, index: dict[str, str], needed: int
+) -> tuple[int, int, int, list[str | None]] | None:
     """(score, row position, 1 or 2 header rows, labels) of the grid's best header row."""
     best = None
     data_cols = [c for c in grid.frame.columns if c != "_row"]
@@ -142,8 +144,13 @@ def _best_header(grid: Grid, index: dict[str, str],
     return best
 
 
-def _map_columns(grid: Grid, header_index: int, header_cells: dict[str, str | None],
-                 index: dict[str, str], source: Source) -> HeaderMatch:
+def _map_columns(
+    grid: Grid,
+    header_index: int,
+    header_cells: dict[str, str | None],
+    index: dict[str, str],
+    source: Source,
+) -> HeaderMatch:
     fields: dict[str, str] = {}
     written: dict[str, str] = {}
     extras: dict[str, str] = {}
@@ -171,5 +178,6 @@ def _map_columns(grid: Grid, header_index: int, header_cells: dict[str, str | No
     missing = [f.header for f in source.fields if f.required and f.name not in written]
     if missing:
         raise FileRejected("missing_columns", ", ".join(missing))
-    return HeaderMatch(grid, header_index, fields, written, extras, row_number_column,
-                       labels=header_cells)
+    return HeaderMatch(
+        grid, header_index, fields, written, extras, row_number_column, labels=header_cells
+    )

@@ -18,13 +18,21 @@ from flows.ingest.load import FileOutcome
 from schemas.base import Kind, Source
 
 SQL_TYPES = {
-    Kind.TEXT: "VARCHAR", Kind.CODE: "VARCHAR", Kind.CATEGORY: "VARCHAR",
-    Kind.NUMBER: "DOUBLE", Kind.INTEGER: "BIGINT", Kind.DATE: "DATE", Kind.MONTH: "DATE",
+    Kind.TEXT: "VARCHAR",
+    Kind.CODE: "VARCHAR",
+    Kind.CATEGORY: "VARCHAR",
+    Kind.NUMBER: "DOUBLE",
+    Kind.INTEGER: "BIGINT",
+    Kind.DATE: "DATE",
+    Kind.MONTH: "DATE",
     Kind.BOOL: "BOOLEAN",
 }
 LINEAGE_COLUMNS = (
-    ("_file_id", "BIGINT"), ("_file_seq", "BIGINT"), ("_source_row", "INTEGER"),
-    ("_sheet", "VARCHAR"), ("_run_id", "VARCHAR"),
+    ("_file_id", "BIGINT"),
+    ("_file_seq", "BIGINT"),
+    ("_source_row", "INTEGER"),
+    ("_sheet", "VARCHAR"),
+    ("_run_id", "VARCHAR"),
 )
 
 OPS_DDL = """
@@ -78,8 +86,9 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Create the source's raw table, or add the columns a newer declaration has."""
     con.execute(raw_table_ddl(source))
     for name, kind in source.output_columns:
-        con.execute(f"alter table raw.{source.table} add column if not exists {name} "
-                    f"{SQL_TYPES[kind]}")
+        con.execute(
+            f"alter table raw.{source.table} add column if not exists {name} {SQL_TYPES[kind]}"
+        )
 
 
 def pii_key_matches(con: duckdb.DuckDBPyConnection, key: bytes) -> bool:
@@ -99,14 +108,16 @@ def pii_key_matches(con: duckdb.DuckDBPyConnection, key: bytes) -> bool:
 def known_file(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> tuple | None:
     """(file_name, status) of an earlier file with the same content, if any."""
     return con.execute(
-        "select file_name, status from ops.files where source = ? and sha256 = ?",
-        [source, sha256]).fetchone()
+        "select file_name, status from ops.files where source = ? and sha256 = ?", [source, sha256]
+    ).fetchone()
 
 
 def known_digests(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     """The contents (SHA-256) of the source's files already in the ledger."""
-    return {r[0] for r in con.execute(
-        "select sha256 from ops.files where source = ?", [source]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute("select sha256 from ops.files where source = ?", [source]).fetchall()
+    }
 
 
 def known_stats(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[int, int, str]]:
@@ -115,20 +126,41 @@ def known_stats(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[
     A cache, like make's or rsync's: a file whose size and modification time are unchanged
     is not read again to learn that its content is known (``VLPIPE_REHASH=1`` reads all).
     """
-    return {r[0]: (r[1], r[2], r[3]) for r in con.execute(
-        "select file_name, size_bytes, mtime_ns, sha256 from ops.file_stats where source = ?",
-        [source]).fetchall()}
+    return {
+        r[0]: (r[1], r[2], r[3])
+        for r in con.execute(
+            "select file_name, size_bytes, mtime_ns, sha256 from ops.file_stats where source = ?",
+            [source],
+        ).fetchall()
+    }
 
 
-def remember_stats(con: duckdb.DuckDBPyConnection, source: str, file_name: str, size: int,
-                   mtime_ns: int, sha256: str) -> None:
-    con.execute("insert or replace into ops.file_stats values (?, ?, ?, ?, ?)",
-                [source, file_name, size, mtime_ns, sha256])
+def remember_stats(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    file_name: str,
+    size: int,
+    mtime_ns: int,
+    sha256: str,
+) -> None:
+    con.execute(
+        "insert or replace into ops.file_stats values (?, ?, ?, ?, ?)",
+        [source, file_name, size, mtime_ns, sha256],
+    )
 
 
-def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_name: str,
-                 sha256: str | None, status: str, rows_loaded: int, rows_rejected: int,
-                 reason: str | None, account: RowAccount | None = None) -> None:
+def record_event(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    source: str,
+    file_name: str,
+    sha256: str | None,
+    status: str,
+    rows_loaded: int,
+    rows_rejected: int,
+    reason: str | None,
+    account: RowAccount | None = None,
+) -> None:
     """What happened to a file in a run (``account``: its rows, when it was read now); once
     per (run, source, file): a retried task keeps the first outcome (``marts.file_outcomes``
     is unique on that key)."""
@@ -138,12 +170,24 @@ def record_event(con: duckdb.DuckDBPyConnection, run_id: str, source: str, file_
         "select $1, $2, $3, $4, $5, $6, $7, $8, current_timestamp, $9, $10 "
         "where not exists (select 1 from ops.file_events "
         "where run_id = $1 and source = $2 and file_name = $3)",
-        [run_id, source, file_name, sha256, status, rows_loaded, rows_rejected, reason,
-         account.seen if account else None, account.set_aside if account else None])
+        [
+            run_id,
+            source,
+            file_name,
+            sha256,
+            status,
+            rows_loaded,
+            rows_rejected,
+            reason,
+            account.seen if account else None,
+            account.set_aside if account else None,
+        ],
+    )
 
 
-def run_outcomes(con: duckdb.DuckDBPyConnection, run_id: str,
-                 source: str) -> dict[str, FileOutcome]:
+def run_outcomes(
+    con: duckdb.DuckDBPyConnection, run_id: str, source: str
+) -> dict[str, FileOutcome]:
     """file name → its outcome already recorded in this run (by an earlier attempt)."""
     rows = con.execute(
         "select file_name, sha256, status, rows_loaded, rows_rejected, reason, "
@@ -151,17 +195,27 @@ def run_outcomes(con: duckdb.DuckDBPyConnection, run_id: str,
         " and f.first_run_id = e.run_id), rows_seen, rows_set_aside from ops.file_events e "
         "where run_id = ? and source = ? "
         "qualify row_number() over (partition by file_name order by recorded_at) = 1 "
-        "order by recorded_at, file_name", [run_id, source]).fetchall()
-    return {r[0]: FileOutcome(source, r[0], r[1], r[2], r[3] or 0, r[4] or 0, r[5], r[6],
-                              r[7], r[8]) for r in rows}
+        "order by recorded_at, file_name",
+        [run_id, source],
+    ).fetchall()
+    return {
+        r[0]: FileOutcome(source, r[0], r[1], r[2], r[3] or 0, r[4] or 0, r[5], r[6], r[7], r[8])
+        for r in rows
+    }
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, plan_id: str) -> None:
-    con.execute("insert into ops.runs values (?, current_timestamp, null, 'running', ?, null)",
-                [run_id, plan_id])
+    con.execute(
+        "insert into ops.runs values (?, current_timestamp, null, 'running', ?, null)",
+        [run_id, plan_id],
+    )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
-               message: str | None = None) -> None:
-    con.execute("update ops.runs set finished_at = current_timestamp, status = ?, message = ? "
-                "where run_id = ?", [status, message, run_id])
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, status: str, message: str | None = None
+) -> None:
+    con.execute(
+        "update ops.runs set finished_at = current_timestamp, status = ?, message = ? "
+        "where run_id = ?",
+        [status, message, run_id],
+    )

@@ -31,15 +31,27 @@ from schemas.base import Field, Kind, Lookup, Pii, Source, pseudonym_column
 from schemas.messages import file_message
 
 MAX_NUMBER = 1e15  # beyond any amount a district reports, in any unit
-POLARS_TYPES = {Kind.TEXT: pl.Utf8, Kind.CODE: pl.Utf8, Kind.CATEGORY: pl.Utf8,
-          Kind.NUMBER: pl.Float64, Kind.INTEGER: pl.Int64, Kind.DATE: pl.Date,
-          Kind.MONTH: pl.Date, Kind.BOOL: pl.Boolean}
+POLARS_TYPES = {
+    Kind.TEXT: pl.Utf8,
+    Kind.CODE: pl.Utf8,
+    Kind.CATEGORY: pl.Utf8,
+    Kind.NUMBER: pl.Float64,
+    Kind.INTEGER: pl.Int64,
+    Kind.DATE: pl.Date,
+    Kind.MONTH: pl.Date,
+    Kind.BOOL: pl.Boolean,
+}
 CODE_WIDTHS = {Lookup.TAX_CODE: 10, Lookup.CITIZEN_ID: 12}  # digits, leading zeros included
 SUBTOTAL_PATTERN = r"^\s*(cộng|tổng cộng|tổng số|tổng|trong đó|subtotal|total)(\W|$)"
 TOTAL_CANDIDATE = r"(?i)^[^\p{L}\p{N}]*(?:[tc]\p{L}\p{M}*ng|total|subtotal|trong)"
 TOTAL_LABELS = ["tong cong", "cong", "tong", "tong so", "total", "cong tong", "tong cong chung"]
-ERROR_SCHEMA = {"_row": pl.Int32, "column": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8,
-                "detail": pl.Utf8}
+ERROR_SCHEMA = {
+    "_row": pl.Int32,
+    "column": pl.Utf8,
+    "value": pl.Utf8,
+    "rule": pl.Utf8,
+    "detail": pl.Utf8,
+}
 
 
 @dataclass
@@ -59,8 +71,11 @@ class Parsed:
         return file_note(self.missing, self.account.subtotals, self.ignored_cells)
 
 
-def file_note(missing: list[str], subtotals: int, ignored_cells: list[str] | None = None,
-              ) -> str | None:
+def file_note(
+    missing: list[str],
+    subtotals: int,
+    ignored_cells: list[str] | None = None,
+) -> str | None:
     notes = [file_message("optional_columns_missing", ", ".join(missing))] if missing else []
     if subtotals:
         notes.append(file_message("subtotal_rows_skipped", str(subtotals)))
@@ -100,9 +115,18 @@ def data_rows(match: HeaderMatch, source: Source, last_row: int | None = None) -
     blank = frame.height - text.height
     text, headers = _drop_repeated_headers(text, match, source)
     text, total, totals, subtotals = _split_total_row(text, match, source)
-    return DataRows(text, total, RowAccount(match.grid.sheet, seen=frame.height, blank=blank,
-                                            totals=totals, subtotals=subtotals,
-                                            headers=headers))
+    return DataRows(
+        text,
+        total,
+        RowAccount(
+            match.grid.sheet,
+            seen=frame.height,
+            blank=blank,
+            totals=totals,
+            subtotals=subtotals,
+            headers=headers,
+        ),
+    )
 
 
 def last_filled_row(frame: pl.DataFrame) -> int | None:
@@ -115,8 +139,9 @@ def _filled(frame: pl.DataFrame) -> pl.Expr:
     columns = [c for c in frame.columns if c != "_row"]
     if not columns:
         return pl.lit(False)
-    return pl.any_horizontal(pl.col(c).str.strip_chars().str.len_bytes() > 0
-                             for c in columns).fill_null(False)
+    return pl.any_horizontal(
+        pl.col(c).str.strip_chars().str.len_bytes() > 0 for c in columns
+    ).fill_null(False)
 
 
 def _rows_to_last_filled(frame: pl.DataFrame) -> int:
@@ -125,25 +150,37 @@ def _rows_to_last_filled(frame: pl.DataFrame) -> int:
     return cast(int, positions.to_series().max()) + 1 if positions.height else 0
 
 
-def _drop_repeated_headers(text: pl.DataFrame, match: HeaderMatch,
-                           source: Source) -> tuple[pl.DataFrame, int]:
+def _drop_repeated_headers(
+    text: pl.DataFrame, match: HeaderMatch, source: Source
+) -> tuple[pl.DataFrame, int]:
     """The rows that repeat the header (as a printed page repeats it) taken out, counted.
 
     Only rows with a letter in a number column are examined (a cheap scan); a row is a
     header when as many of its cells name their own column's field as the header needed.
     """
     index = alias_index(source)
-    numbers = [c for c, name in match.fields.items()
-               if source.field(name).kind in (Kind.NUMBER, Kind.INTEGER)]
-    candidates = text if not numbers else text.filter(pl.any_horizontal(
-        pl.col(c).str.contains(r"\p{L}") for c in numbers).fill_null(False))
+    numbers = [
+        c
+        for c, name in match.fields.items()
+        if source.field(name).kind in (Kind.NUMBER, Kind.INTEGER)
+    ]
+    candidates = (
+        text
+        if not numbers
+        else text.filter(
+            pl.any_horizontal(pl.col(c).str.contains(r"\p{L}") for c in numbers).fill_null(False)
+        )
+    )
     if candidates.height == 0:
         return text, 0
     needed = min(3, len(source.fields))
     names_itself = [
-        fold_expr(pl.col(c)).is_in([k for k, v in index.items() if v == name])
-        .fill_null(False).cast(pl.Int32)
-        for c, name in match.fields.items()]
+        fold_expr(pl.col(c))
+        .is_in([k for k, v in index.items() if v == name])
+        .fill_null(False)
+        .cast(pl.Int32)
+        for c, name in match.fields.items()
+    ]
     headers = candidates.filter(pl.sum_horizontal(names_itself) >= needed)["_row"]
     if headers.len() == 0:
         return text, 0
@@ -152,26 +189,33 @@ def _drop_repeated_headers(text: pl.DataFrame, match: HeaderMatch,
 
 def _below_header(match: HeaderMatch) -> pl.DataFrame:
     """The grid's rows below the header, merged data cells filled (Excel's meaning)."""
-    return fill_merged_cells(match.grid.frame, match.grid.merges,
-                             match.data_start).slice(match.data_start)
+    return fill_merged_cells(match.grid.frame, match.grid.merges, match.data_start).slice(
+        match.data_start
+    )
 
 
-def _cleaned(frame: pl.DataFrame, match: HeaderMatch, source: Source,
-             columns: list[str]) -> pl.DataFrame:
+def _cleaned(
+    frame: pl.DataFrame, match: HeaderMatch, source: Source, columns: list[str]
+) -> pl.DataFrame:
     """_row, the given grid columns as cleaned text, and the STT column if any."""
     # Dropped personal data and extra columns not kept are only checked for blanks.
     kept = {c for c, name in match.fields.items() if source.field(name).pii is not Pii.DROP}
     if source.keep_extra_columns:
         kept |= set(match.extras)
-    return pl.DataFrame([
-        frame["_row"],
-        *[clean_text(frame[c]) if c in kept else blank_as_null(frame[c]) for c in columns],
-        *([frame[match.row_number_column]] if match.row_number_column else []),
-    ])
+    return pl.DataFrame(
+        [
+            frame["_row"],
+            *[clean_text(frame[c]) if c in kept else blank_as_null(frame[c]) for c in columns],
+            *([frame[match.row_number_column]] if match.row_number_column else []),
+        ]
+    )
 
 
-def fill_merged_cells(frame: pl.DataFrame, merges: list[Merge], first_row: int,
-                      ) -> pl.DataFrame:
+def fill_merged_cells(
+    frame: pl.DataFrame,
+    merges: list[Merge],
+    first_row: int,
+) -> pl.DataFrame:
     """Give every row of a range merged down a column the value of its first cell, as Excel
     shows it (a commune merged over three companies' rows). Only ranges that start at or
     below ``first_row`` (the first data row) are filled: the header's merged labels are read
@@ -186,7 +230,7 @@ def fill_merged_cells(frame: pl.DataFrame, merges: list[Merge], first_row: int,
             continue
         source_row = np.arange(frame.height)
         for merge in ranges:
-            source_row[merge.first_row + 1:merge.last_row + 1] = merge.first_row
+            source_row[merge.first_row + 1 : merge.last_row + 1] = merge.first_row
         filled.append(frame[f"c{col}"].gather(source_row))
     return frame.with_columns(filled) if filled else frame
 
@@ -195,39 +239,58 @@ def number_styles(match: HeaderMatch, source: Source) -> dict[str, set[str]]:
     """The styles ("vn", "en", "ambig_dot", …) present in each number column of these rows:
     a first pass over a file read in batches, so that every batch resolves ambiguous cells
     ("1.110") from the evidence of the whole file, as a file read at once does."""
-    numbers = [c for c, name in match.fields.items()
-               if source.field(name).kind in (Kind.NUMBER, Kind.INTEGER)]
+    numbers = [
+        c
+        for c, name in match.fields.items()
+        if source.field(name).kind in (Kind.NUMBER, Kind.INTEGER)
+    ]
     if not numbers:
         return {}
     # Only what finding the total rows needs besides: the label columns and the keys.
     data_cols = list(match.fields) + list(match.extras)
-    keys = {c for c, name in match.fields.items()
-            if name in source.key or pseudonym_column(name) in source.key}
+    keys = {
+        c
+        for c, name in match.fields.items()
+        if name in source.key or pseudonym_column(name) in source.key
+    }
     needed = set(data_cols[:3]) | keys | set(numbers)
     frame = _below_header(match)
-    text = _split_total_row(_cleaned(frame, match, source,
-                                     [c for c in data_cols if c in needed]), match, source)[0]
+    text = _split_total_row(
+        _cleaned(frame, match, source, [c for c in data_cols if c in needed]), match, source
+    )[0]
     found = {}
     for column, name in match.fields.items():
         f = source.field(name)
         if f.kind not in (Kind.NUMBER, Kind.INTEGER):
             continue
         raw = text[column]
-        numeric = raw.str.ends_with(NUMERIC_MARK).fill_null(False) if match.grid.typed_cells \
+        numeric = (
+            raw.str.ends_with(NUMERIC_MARK).fill_null(False)
+            if match.grid.typed_cells
             else _repeat(False, raw.len(), pl.Boolean)
-        found[name] = set(_styles(raw.str.strip_suffix(NUMERIC_MARK), numeric)[0]
-                          .drop_nulls().unique().to_list())
+        )
+        found[name] = set(
+            _styles(raw.str.strip_suffix(NUMERIC_MARK), numeric)[0].drop_nulls().unique().to_list()
+        )
     return found
 
 
 def resolve_styles(styles: dict[str, set[str]], source: Source) -> Resolutions:
-    return {name: cells.resolve_ambiguity(pl.Series(sorted(found), dtype=pl.Utf8),
-                                          source.field(name).kind is Kind.INTEGER)
-            for name, found in styles.items()}
+    return {
+        name: cells.resolve_ambiguity(
+            pl.Series(sorted(found), dtype=pl.Utf8), source.field(name).kind is Kind.INTEGER
+        )
+        for name, found in styles.items()
+    }
 
 
-def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | None = None,
-               check_totals: bool = True, last_row: int | None = None) -> Parsed:
+def parse_grid(
+    match: HeaderMatch,
+    source: Source,
+    resolutions: Resolutions | None = None,
+    check_totals: bool = True,
+    last_row: int | None = None,
+) -> Parsed:
     """Typed columns and every failing cell of the rows below the header.
 
     ``resolutions`` fixes how ambiguous numbers are read (a batch of a larger file); by
@@ -239,24 +302,27 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
     text, total = rows.text, rows.total
     # Which cells were a workbook's numeric cells (marked by the reader); then unmark.
     # A CSV has no marks: the passes are skipped.
-    numeric = text.select(pl.col(c).str.ends_with(NUMERIC_MARK).fill_null(False).alias(n)
-                          if match.grid.typed_cells else pl.repeat(False, text.height).alias(n)
-                          for c, n in match.fields.items())
+    numeric = text.select(
+        pl.col(c).str.ends_with(NUMERIC_MARK).fill_null(False).alias(n)
+        if match.grid.typed_cells
+        else pl.repeat(False, text.height).alias(n)
+        for c, n in match.fields.items()
+    )
     valueless = empty_errors()
     if match.grid.typed_cells:
         text = text.with_columns(pl.col(c).str.strip_suffix(NUMERIC_MARK) for c in data_cols)
         valueless = _valueless_cell_errors(text, match)
         if valueless.height:
-            text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK)
-                                     for c in data_cols)
+            text = text.with_columns(pl.col(c).str.strip_prefix(CELL_ERROR_MARK) for c in data_cols)
     too_long = _too_long_cell_errors(text, match, source)
     if _longest_cell(text, data_cols) >= MAX_CELL_CHARS:  # never carried further whole
         text = text.with_columns(pl.col(c).str.slice(0, MAX_CELL_CHARS - 1) for c in data_cols)
     invalid = empty_errors()
     if match.grid.invalid_bytes:
         invalid = _invalid_byte_errors(text, match, source)
-        text = text.with_columns(pl.col(c).str.replace_all(INVALID_BYTES_MARK, "\ufffd",
-                                                           literal=True) for c in data_cols)
+        text = text.with_columns(
+            pl.col(c).str.replace_all(INVALID_BYTES_MARK, "\ufffd", literal=True) for c in data_cols
+        )
     valueless = pl.concat([valueless, too_long, invalid])
     named = text.select(
         pl.col("_row"),
@@ -265,10 +331,14 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
     as_written = named
     if valueless.height:  # the cell is shown to the sender, never parsed as a value
         named = named.with_columns(
-            pl.when(pl.col("_row").is_in(valueless.filter(pl.col("column") == name)["_row"]
-                                         .implode()))
-            .then(None).otherwise(pl.col(name)).alias(name)
-            for name in valueless["column"].unique())
+            pl.when(
+                pl.col("_row").is_in(valueless.filter(pl.col("column") == name)["_row"].implode())
+            )
+            .then(None)
+            .otherwise(pl.col(name))
+            .alias(name)
+            for name in valueless["column"].unique()
+        )
     typed_cols: list[pl.Series] = [named["_row"]]
     errors: list[pl.DataFrame] = []
     missing = []
@@ -277,8 +347,7 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
             missing.append(f.header)
             typed_cols.append(_repeat(None, named.height, POLARS_TYPES[f.kind]).alias(f.name))
             continue
-        values, bad = _parse_field(f, named[f.name], named["_row"], numeric[f.name],
-                                   resolutions)
+        values, bad = _parse_field(f, named[f.name], named["_row"], numeric[f.name], resolutions)
         typed_cols.append(values.alias(f.name))
         if bad is not None and bad.height:
             errors.append(bad)
@@ -286,15 +355,18 @@ def parse_grid(match: HeaderMatch, source: Source, resolutions: Resolutions | No
     if valueless.height:
         errors.append(valueless)
     if match.extras and source.keep_extra_columns:
-        extra = text.select(pl.struct(
-            [pl.col(c).alias(h) for c, h in match.extras.items()]
-        ).struct.json_encode().alias("_extra"))
+        extra = text.select(
+            pl.struct([pl.col(c).alias(h) for c, h in match.extras.items()])
+            .struct.json_encode()
+            .alias("_extra")
+        )
         typed = typed.with_columns(extra["_extra"])
     if total is not None and check_totals:
         errors.append(check_total_row(total, column_sums(typed, source), match, source))
     all_errors = pl.concat(errors, how="vertical") if errors else empty_errors()
-    return Parsed(typed, as_written, all_errors, missing, rows.account, total,
-                  match.grid.ignored_cells)
+    return Parsed(
+        typed, as_written, all_errors, missing, rows.account, total, match.grid.ignored_cells
+    )
 
 
 def column_sums(typed: pl.DataFrame, source: Source) -> dict[str, float]:
@@ -314,27 +386,41 @@ def _valueless_cell_errors(text: pl.DataFrame, match: HeaderMatch) -> pl.DataFra
         if marked.height == 0:
             continue
         value = marked[column].str.strip_prefix(CELL_ERROR_MARK)
-        found.append(pl.DataFrame({
-            "_row": marked["_row"], "column": [name] * marked.height, "value": value,
-            "rule": ["formula_no_value" if v.startswith("=") else "excel_error"
-                     for v in value.to_list()],  # few cells: errors are rare
-            "detail": [""] * marked.height,
-        }, schema=ERROR_SCHEMA))
+        found.append(
+            pl.DataFrame(
+                {
+                    "_row": marked["_row"],
+                    "column": [name] * marked.height,
+                    "value": value,
+                    "rule": [
+                        "formula_no_value" if v.startswith("=") else "excel_error"
+                        for v in value.to_list()
+                    ],  # few cells: errors are rare
+                    "detail": [""] * marked.height,
+                },
+                schema=ERROR_SCHEMA,
+            )
+        )
     return pl.concat(found) if found else empty_errors()
 
 
-def _too_long_cell_errors(text: pl.DataFrame, match: HeaderMatch,
-                          source: Source) -> pl.DataFrame:
+def _too_long_cell_errors(text: pl.DataFrame, match: HeaderMatch, source: Source) -> pl.DataFrame:
     """A field's cell as long as Excel allows (MAX_CELL_CHARS) or longer rejects the row;
     its start is shown. (calamine cuts a workbook's longer cells to that length.)"""
     found = [empty_errors()]
     for column, name in match.fields.items():
         if _longest_cell(text, [column]) >= MAX_CELL_CHARS:
             raw = text[column]
-            found.append(_errors_where((raw.str.len_chars() >= MAX_CELL_CHARS).fill_null(False),
-                                       raw.str.slice(0, 100) + "…", text["_row"],
-                                       source.field(name), "cell_too_long",
-                                       f"{MAX_CELL_CHARS:,}"))
+            found.append(
+                _errors_where(
+                    (raw.str.len_chars() >= MAX_CELL_CHARS).fill_null(False),
+                    raw.str.slice(0, 100) + "…",
+                    text["_row"],
+                    source.field(name),
+                    "cell_too_long",
+                    f"{MAX_CELL_CHARS:,}",
+                )
+            )
     return pl.concat(found)
 
 
@@ -343,22 +429,27 @@ def _longest_cell(text: pl.DataFrame, columns: list[str]) -> int:
     return max((cast(int, text[c].str.len_bytes().max() or 0) for c in columns), default=0)
 
 
-def _invalid_byte_errors(text: pl.DataFrame, match: HeaderMatch,
-                         source: Source) -> pl.DataFrame:
+def _invalid_byte_errors(text: pl.DataFrame, match: HeaderMatch, source: Source) -> pl.DataFrame:
     """A field's cell holding bytes that are not UTF-8 (a UTF-8 file's few stray bytes,
     marked by the reader) rejects the row; the bytes are shown as "\ufffd"."""
     found = [empty_errors()]
     for column, name in match.fields.items():
         raw = text[column]
-        found.append(_errors_where(
-            raw.str.contains(INVALID_BYTES_MARK, literal=True).fill_null(False),
-            raw.str.replace_all(INVALID_BYTES_MARK, "\ufffd", literal=True), text["_row"],
-            source.field(name), "invalid_bytes"))
+        found.append(
+            _errors_where(
+                raw.str.contains(INVALID_BYTES_MARK, literal=True).fill_null(False),
+                raw.str.replace_all(INVALID_BYTES_MARK, "\ufffd", literal=True),
+                text["_row"],
+                source.field(name),
+                "invalid_bytes",
+            )
+        )
     return pl.concat(found)
 
 
-def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
-                     source: Source) -> tuple[pl.DataFrame, pl.DataFrame | None, int, int]:
+def _split_total_row(
+    text: pl.DataFrame, match: HeaderMatch, source: Source
+) -> tuple[pl.DataFrame, pl.DataFrame | None, int, int]:
     """(data rows, the grand total row or None, how many total and subtotal rows were set
     aside).
 
@@ -373,24 +464,30 @@ def _split_total_row(text: pl.DataFrame, match: HeaderMatch,
     # Every total or subtotal label starts like "Tổng", "Cộng", "Trong", "Total" or
     # "Subtotal" (in any case, after punctuation): only those rows are folded and examined,
     # so a large file costs one cheap scan.
-    candidates = text.filter(pl.any_horizontal(
-        pl.col(c).str.contains(TOTAL_CANDIDATE) for c in label_cols).fill_null(False))
+    candidates = text.filter(
+        pl.any_horizontal(pl.col(c).str.contains(TOTAL_CANDIDATE) for c in label_cols).fill_null(
+            False
+        )
+    )
     if candidates.height == 0:
         return text, None, 0, 0
     is_total = pl.any_horizontal(fold_expr(pl.col(c)).is_in(TOTAL_LABELS) for c in label_cols)
     by_name = {n: c for c, n in match.fields.items()}
-    keys = [by_name[f.name] for f in source.fields if f.name in by_name
-            and (f.name in source.key or pseudonym_column(f.name) in source.key)]
+    keys = [
+        by_name[f.name]
+        for f in source.fields
+        if f.name in by_name and (f.name in source.key or pseudonym_column(f.name) in source.key)
+    ]
     # NFC first: a column of dropped personal data (names) is not cleaned, and Windows-1258
     # text keeps its tone marks apart.
     starts_like_total = pl.any_horizontal(
         pl.col(c).str.normalize("NFC").str.to_lowercase().str.contains(SUBTOTAL_PATTERN)
-        for c in label_cols)
+        for c in label_cols
+    )
     no_key = pl.all_horizontal(pl.col(c).is_null() for c in keys) if keys else pl.lit(False)
     flagged = candidates.with_columns(
         _is_total=is_total.fill_null(False),
-        _is_subtotal=(~is_total.fill_null(False) & starts_like_total.fill_null(False)
-                      & no_key),
+        _is_subtotal=(~is_total.fill_null(False) & starts_like_total.fill_null(False) & no_key),
     ).filter(pl.col("_is_total") | pl.col("_is_subtotal"))
     if flagged.height == 0:
         return text, None, 0, 0
@@ -409,20 +506,28 @@ def _repeat(value: Any, n: int, dtype: PolarsDataType) -> pl.Series:
     return pl.repeat(value, n, dtype=dtype, eager=True)
 
 
-def _errors_where(mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field, rule: str,
-                  detail: str = "") -> pl.DataFrame:
-    return pl.DataFrame({
-        "_row": rows.filter(mask),
-        "column": [field.name] * int(mask.sum()),
-        "value": raw.filter(mask),
-        "rule": [rule] * int(mask.sum()),
-        "detail": [detail] * int(mask.sum()),
-    }, schema=ERROR_SCHEMA)
+def _errors_where(
+    mask: pl.Series, raw: pl.Series, rows: pl.Series, field: Field, rule: str, detail: str = ""
+) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "_row": rows.filter(mask),
+            "column": [field.name] * int(mask.sum()),
+            "value": raw.filter(mask),
+            "rule": [rule] * int(mask.sum()),
+            "detail": [detail] * int(mask.sum()),
+        },
+        schema=ERROR_SCHEMA,
+    )
 
 
-def _parse_field(f: Field, raw: pl.Series, rows: pl.Series, numeric: pl.Series,
-                 resolutions: Resolutions | None = None,
-                 ) -> tuple[pl.Series, pl.DataFrame | None]:
+def _parse_field(
+    f: Field,
+    raw: pl.Series,
+    rows: pl.Series,
+    numeric: pl.Series,
+    resolutions: Resolutions | None = None,
+) -> tuple[pl.Series, pl.DataFrame | None]:
     frame = pl.DataFrame({"t": raw, "n": numeric})
     present = raw.is_not_null()
     if f.kind in (Kind.NUMBER, Kind.INTEGER):
@@ -430,8 +535,9 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series, numeric: pl.Series,
     if f.kind is Kind.TEXT:
         return raw, None
     if f.kind is Kind.CODE:
-        code = apply_where(raw, raw.str.contains(cells.CODE_NEEDS_PARSING).fill_null(False),
-                           cells.parse_code)
+        code = apply_where(
+            raw, raw.str.contains(cells.CODE_NEEDS_PARSING).fill_null(False), cells.parse_code
+        )
         if f.lookup in CODE_WIDTHS and numeric.any():
             code = pl.DataFrame({"t": code, "n": numeric}).select(
                 cells.restore_leading_zeros(pl.col("t"), pl.col("n"), CODE_WIDTHS[f.lookup])
@@ -440,8 +546,9 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series, numeric: pl.Series,
     if f.kind is Kind.CATEGORY:
         lookup = {fold(c): c for c in f.choices}
         lookup.update({fold(a): c for a, c in f.choice_aliases.items()})
-        values = on_distinct(raw, lambda t: fold_expr(t).replace_strict(
-            lookup, default=None, return_dtype=pl.Utf8))
+        values = on_distinct(
+            raw, lambda t: fold_expr(t).replace_strict(lookup, default=None, return_dtype=pl.Utf8)
+        )
         bad = present & values.is_null()
         return values, _errors_where(bad, raw, rows, f, "category", ", ".join(f.choices))
     parser, rule = {
@@ -456,40 +563,58 @@ def _parse_field(f: Field, raw: pl.Series, rows: pl.Series, numeric: pl.Series,
     return values, _errors_where(bad, raw, rows, f, rule)
 
 
-def _styles(raw: pl.Series, numeric: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series,
-                                                         pl.Series]:
+def _styles(
+    raw: pl.Series, numeric: pl.Series
+) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
     """(style of each cell, plain-cell mask, positions of the other cells, their stripped
     text). A workbook's numeric cell or bare digits need no separator analysis."""
     present = raw.is_not_null()
     plain = present & (numeric | raw.str.contains(r"^-?\d{1,15}$").fill_null(False))
-    styles = pl.DataFrame({"n": numeric, "p": plain}).select(
-        pl.when(pl.col("n")).then(pl.lit("cell")).when(pl.col("p")).then(pl.lit("int"))
-        .otherwise(pl.lit(None, dtype=pl.Utf8)).alias("s")).to_series()
+    styles = (
+        pl.DataFrame({"n": numeric, "p": plain})
+        .select(
+            pl.when(pl.col("n"))
+            .then(pl.lit("cell"))
+            .when(pl.col("p"))
+            .then(pl.lit("int"))
+            .otherwise(pl.lit(None, dtype=pl.Utf8))
+            .alias("s")
+        )
+        .to_series()
+    )
     rest = (present & ~plain).arg_true()
     stripped = cells.strip_number(raw.gather(rest))
     if rest.len():  # separators, spaces, percent signs, parentheses: the full analysis
         sub_styles = pl.DataFrame({"t": stripped, "n": numeric.gather(rest)}).select(
-            cells.number_style(pl.col("t"), pl.col("n")).alias("s"))["s"]
+            cells.number_style(pl.col("t"), pl.col("n")).alias("s")
+        )["s"]
         styles = styles.scatter(rest, sub_styles)
     return styles, plain, rest, stripped
 
 
-def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series, rows: pl.Series,
-                        resolutions: Resolutions | None = None,
-                        ) -> tuple[pl.Series, pl.DataFrame]:
+def _parse_number_field(
+    f: Field,
+    frame: pl.DataFrame,
+    raw: pl.Series,
+    rows: pl.Series,
+    resolutions: Resolutions | None = None,
+) -> tuple[pl.Series, pl.DataFrame]:
     numeric = frame["n"] if "n" in frame.columns else _repeat(False, raw.len(), pl.Boolean)
     present = raw.is_not_null()
     styles, plain, rest, stripped = _styles(raw, numeric)
     values = raw.cast(pl.Float64, strict=False).zip_with(
-        plain, _repeat(None, raw.len(), pl.Float64))
+        plain, _repeat(None, raw.len(), pl.Float64)
+    )
     if resolutions is not None and f.name in resolutions:
         resolution = resolutions[f.name]
     else:
         resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
     if rest.len():
         sub_values = pl.DataFrame({"t": stripped, "s": styles.gather(rest)}).select(
-            cells.parse_number(pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8))
-            .alias("v"))["v"]
+            cells.parse_number(pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8)).alias(
+                "v"
+            )
+        )["v"]
         values = values.scatter(rest, sub_values)
     ambiguous = present & values.is_null() & styles.is_in(["ambig_dot", "ambig_comma"])
     bad = present & values.is_null() & ~ambiguous
@@ -510,8 +635,9 @@ def _parse_number_field(f: Field, frame: pl.DataFrame, raw: pl.Series, rows: pl.
     return values, pl.concat(errors)
 
 
-def check_total_row(total: pl.DataFrame, sums: dict[str, float], match: HeaderMatch,
-                    source: Source) -> pl.DataFrame:
+def check_total_row(
+    total: pl.DataFrame, sums: dict[str, float], match: HeaderMatch, source: Source
+) -> pl.DataFrame:
     """Compare each number in the total row with the sum of the file's rows (``sums``)."""
     found = []
     named = total.rename({c: n for c, n in match.fields.items()})
@@ -522,13 +648,22 @@ def check_total_row(total: pl.DataFrame, sums: dict[str, float], match: HeaderMa
             continue
         cell = named[f.name].str.strip_suffix(NUMERIC_MARK)
         stated, _ = _parse_number_field(
-            f, pl.DataFrame({"t": cell, "n": named[f.name].str.ends_with(NUMERIC_MARK)}),
-            cell, named["_row"])
+            f,
+            pl.DataFrame({"t": cell, "n": named[f.name].str.ends_with(NUMERIC_MARK)}),
+            cell,
+            named["_row"],
+        )
         if stated[0] is None:
             continue
         actual = sums.get(f.name, 0.0)
         if abs(float(stated[0]) - actual) > max(0.5, 0.001 * abs(actual)):
-            found.append({"_row": int(named["_row"][0]), "column": f.name,
-                          "value": named[f.name][0], "rule": "total_mismatch",
-                          "detail": f"{actual:,.2f}"})
+            found.append(
+                {
+                    "_row": int(named["_row"][0]),
+                    "column": f.name,
+                    "value": named[f.name][0],
+                    "rule": "total_mismatch",
+                    "detail": f"{actual:,.2f}",
+                }
+            )
     return pl.DataFrame(found, schema=ERROR_SCHEMA)

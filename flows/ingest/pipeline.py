@@ -70,7 +70,8 @@ def discover(raw_dir: Path, source: Source) -> Iterator[Path]:
     found = []
     for p in folder.glob(source.files):
         if p.name.startswith(IGNORED_PREFIXES) or any(
-                part.startswith(".") for part in p.relative_to(raw_dir).parts):
+            part.startswith(".") for part in p.relative_to(raw_dir).parts
+        ):
             continue
         try:
             if p.is_file() or p.is_symlink():
@@ -109,12 +110,15 @@ def expected_folders(sources: Sequence[Source]) -> str:
         patterns = folders.setdefault(source.folder, [])
         if source.files != "**/*":
             patterns.append(source.files.removeprefix("**/"))
-    return ", ".join(f"{folder}/" + (f" ({', '.join(patterns)})" if patterns else "")
-                     for folder, patterns in sorted(folders.items()))
+    return ", ".join(
+        f"{folder}/" + (f" ({', '.join(patterns)})" if patterns else "")
+        for folder, patterns in sorted(folders.items())
+    )
 
 
-def record_unassigned(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str,
-                      sources: Sequence[Source]) -> list[FileOutcome]:
+def record_unassigned(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str, sources: Sequence[Source]
+) -> list[FileOutcome]:
     """Each unassigned file recorded as rejected (source ``unassigned``), with the folders
     the sources read; reported again every run while it stays there."""
     reason = file_message("unassigned", expected_folders(sources))
@@ -131,9 +135,15 @@ def workers() -> int:
     return settings.current().workers
 
 
-def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, run_id: str,
-                  refs: References, pii_key: bytes | None,
-                  logger: logging.Logger | logging.LoggerAdapter = log) -> list[FileOutcome]:
+def ingest_source(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    raw_dir: Path,
+    run_id: str,
+    refs: References,
+    pii_key: bytes | None,
+    logger: logging.Logger | logging.LoggerAdapter = log,
+) -> list[FileOutcome]:
     """Ingest every new file of a source, logging each outcome as it happens.
 
     Files are read, parsed and validated by a pool of threads (polars and calamine release
@@ -170,8 +180,9 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
                     size = 0 if read_in_batches(path) else path.lstat().st_size
                 except OSError:  # gone meanwhile: prepare_file reports it
                     size = 0
-                pending.append((pool.submit(prepare_file, source, raw_dir, path, refs, known),
-                                size))
+                pending.append(
+                    (pool.submit(prepare_file, source, raw_dir, path, refs, known), size)
+                )
 
         refill()
         for i in range(1, len(paths) + 1):
@@ -180,10 +191,17 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
             outcome = load_prepared(con, source, prepared, run_id, pii_key)
             if outcome.status != "skipped":
                 aside = f", {outcome.rows_set_aside} set aside" if outcome.rows_set_aside else ""
-                logger.info("[%d/%d] %s: %s — %d rows loaded, %d rejected%s%s", i, len(paths),
-                            outcome.file_name, outcome.status, outcome.rows_loaded,
-                            outcome.rows_rejected, aside,
-                            f" ({outcome.reason})" if outcome.reason else "")
+                logger.info(
+                    "[%d/%d] %s: %s — %d rows loaded, %d rejected%s%s",
+                    i,
+                    len(paths),
+                    outcome.file_name,
+                    outcome.status,
+                    outcome.rows_loaded,
+                    outcome.rows_rejected,
+                    aside,
+                    f" ({outcome.reason})" if outcome.reason else "",
+                )
             outcomes.append(outcome)
     skipped = sum(o.status == "skipped" for o in outcomes)
     if skipped:
@@ -191,8 +209,9 @@ def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path,
     return outcomes
 
 
-def unchanged_files(con: duckdb.DuckDBPyConnection, source: Source,
-                    raw_dir: Path) -> list[tuple[str, str]] | None:
+def unchanged_files(
+    con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path
+) -> list[tuple[str, str]] | None:
     """(file name, SHA-256) of each of the source's files if every one is already in the
     ledger with its size and mtime unchanged, else None: nothing to read, nothing to hash."""
     ledger.ensure_raw_table(con, source)
@@ -205,15 +224,20 @@ def unchanged_files(con: duckdb.DuckDBPyConnection, source: Source,
         except OSError:
             return None
         seen = known.stats.get(rel)
-        if not (path.is_file() and seen and seen[:2] == (stat.st_size, stat.st_mtime_ns)
-                and seen[2] in known.digests):
+        if not (
+            path.is_file()
+            and seen
+            and seen[:2] == (stat.st_size, stat.st_mtime_ns)
+            and seen[2] in known.digests
+        ):
             return None
         found.append((rel, seen[2]))
     return found
 
 
-def record_unchanged(con: duckdb.DuckDBPyConnection, source: Source,
-                     files: list[tuple[str, str]], run_id: str) -> list[FileOutcome]:
+def record_unchanged(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[tuple[str, str]], run_id: str
+) -> list[FileOutcome]:
     """Each unchanged file recorded as skipped, as :func:`load_prepared` records it."""
     outcomes = []
     for rel, digest in files:
@@ -225,11 +249,19 @@ def record_unchanged(con: duckdb.DuckDBPyConnection, source: Source,
     return outcomes
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, source: Source, raw_dir: Path, path: Path,
-                run_id: str, refs: References, pii_key: bytes | None) -> FileOutcome:
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    raw_dir: Path,
+    path: Path,
+    run_id: str,
+    refs: References,
+    pii_key: bytes | None,
+) -> FileOutcome:
     """Load one file, or record why not; whatever is in the file, the run goes on."""
-    prepared = prepare_file(source, raw_dir, path, with_history(con, source, refs),
-                            Known.of(con, source.name))
+    prepared = prepare_file(
+        source, raw_dir, path, with_history(con, source, refs), Known.of(con, source.name)
+    )
     return load_prepared(con, source, prepared, run_id, pii_key)
 
 
@@ -285,8 +317,9 @@ class Sheet:
         return self.account.sheet
 
 
-def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
-                 known: Known) -> Prepared:
+def prepare_file(
+    source: Source, raw_dir: Path, path: Path, refs: References, known: Known
+) -> Prepared:
     """Read, parse and validate one file; never raises (an unforeseen failure is recorded
     as an internal error, by its type only: its text could quote a cell)."""
     rel = relative_name(raw_dir, path)
@@ -295,35 +328,63 @@ def prepare_file(source: Source, raw_dir: Path, path: Path, refs: References,
     except Exception as exc:  # a bug or an input we did not foresee: never stop the run
         if not source.has_pii:  # the traceback helps a maintainer; it may quote a cell
             log.exception("%s: %s", rel, type(exc).__name__)
-        return Prepared(path, rel, not_recorded=file_message("internal_error",
-                                                             type(exc).__name__))
+        return Prepared(path, rel, not_recorded=file_message("internal_error", type(exc).__name__))
 
 
-def _prepare(source: Source, raw_dir: Path, path: Path, rel: str, refs: References,
-             known: Known) -> Prepared:
+def _prepare(
+    source: Source, raw_dir: Path, path: Path, rel: str, refs: References, known: Known
+) -> Prepared:
     if path.is_symlink():
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):  # a loop (ELOOP, or Python's RuntimeError), or broken
-            return Prepared(path, rel, not_recorded=file_message(
-                "unreadable", "liên kết hỏng hoặc vòng lặp / broken or looping symlink"))
+            return Prepared(
+                path,
+                rel,
+                not_recorded=file_message(
+                    "unreadable", "liên kết hỏng hoặc vòng lặp / broken or looping symlink"
+                ),
+            )
         if not target.is_relative_to(raw_dir.resolve()):
-            return Prepared(path, rel, not_recorded=file_message(
-                "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"))
+            return Prepared(
+                path,
+                rel,
+                not_recorded=file_message(
+                    "unreadable", "liên kết ra ngoài thư mục raw / symlink outside raw"
+                ),
+            )
     try:
         if not path.exists():
-            return Prepared(path, rel, not_recorded=file_message(
-                "unreadable", "tệp đã bị xoá trong khi chạy / the file vanished during the run"))
+            return Prepared(
+                path,
+                rel,
+                not_recorded=file_message(
+                    "unreadable", "tệp đã bị xoá trong khi chạy / the file vanished during the run"
+                ),
+            )
         if not path.is_file():
-            return Prepared(path, rel, not_recorded=file_message(
-                "unreadable", "không phải tệp thường / not a regular file"))
+            return Prepared(
+                path,
+                rel,
+                not_recorded=file_message(
+                    "unreadable", "không phải tệp thường / not a regular file"
+                ),
+            )
         stat = path.stat()  # before hashing: a file changed meanwhile is hashed again next run
         digest, fresh = known.digest(rel, stat, path)
     except OSError as exc:  # vanished, or not readable by us: this file's outcome only
-        return Prepared(path, rel, not_recorded=file_message(
-            "unreadable", os.strerror(exc.errno) if exc.errno else type(exc).__name__))
-    prepared = _parse(source, path, rel, refs, digest) if digest not in known.digests else \
-        Prepared(path, rel, digest, known=True)
+        return Prepared(
+            path,
+            rel,
+            not_recorded=file_message(
+                "unreadable", os.strerror(exc.errno) if exc.errno else type(exc).__name__
+            ),
+        )
+    prepared = (
+        _parse(source, path, rel, refs, digest)
+        if digest not in known.digests
+        else Prepared(path, rel, digest, known=True)
+    )
     if fresh:
         prepared.hashed = (stat.st_size, stat.st_mtime_ns)
     return prepared
@@ -346,16 +407,16 @@ def _parse(source: Source, path: Path, rel: str, refs: References, digest: str) 
     return prepared
 
 
-def _parse_file(source: Source, path: Path, rel: str, refs: References,
-                digest: str) -> Prepared:
+def _parse_file(source: Source, path: Path, rel: str, refs: References, digest: str) -> Prepared:
     try:
         if read_in_batches(path):  # first pass here; checked and loaded batch by batch
             return Prepared(path, rel, digest, batched=plan(path, source, refs))
         located = locate_headers(read_grids(path), source)
         checked = [_check_sheet(match, source, refs) for match in located.matches]
     except FileRejected as exc:  # its detail may quote the file's name (or suffix): shown safe
-        return Prepared(path, rel, digest,
-                        reason=file_message(exc.rule, display_name(exc.detail or "")))
+        return Prepared(
+            path, rel, digest, reason=file_message(exc.rule, display_name(exc.detail or ""))
+        )
     if sum(c.frame.height for c in checked) == 0:
         return Prepared(path, rel, digest, reason=file_message("empty"))
     across = _duplicates_across_sheets(checked, source)
@@ -372,10 +433,10 @@ def _parse_file(source: Source, path: Path, rel: str, refs: References,
     if (wrong := accounting.unbalanced(accounts)) is not None:
         log.error("%s: %s", rel, wrong)
         return Prepared(path, rel, digest, not_recorded=wrong)
-    notes = [n for n in (*(c.parsed.note for c in checked[:1]),
-                         _unread_note(located.unread)) if n]
-    return Prepared(path, rel, digest, sheets=sheets, messages=pl.concat(messages),
-                    note=" ".join(notes) or None)
+    notes = [n for n in (*(c.parsed.note for c in checked[:1]), _unread_note(located.unread)) if n]
+    return Prepared(
+        path, rel, digest, sheets=sheets, messages=pl.concat(messages), note=" ".join(notes) or None
+    )
 
 
 @dataclass
@@ -392,8 +453,9 @@ def _check_sheet(match: HeaderMatch, source: Source, refs: References) -> _Check
     frame = resolve_lookups(parsed.frame, source, refs)
     checked = validate(frame, parsed.text, source, refs, parsed.errors, check_duplicates=False)
     # A cell that could not be parsed is NULL to the contract: report it once, as unparsed.
-    checked = checked.join(parsed.errors.select("_row", "column").unique(),
-                           on=["_row", "column"], how="anti")
+    checked = checked.join(
+        parsed.errors.select("_row", "column").unique(), on=["_row", "column"], how="anti"
+    )
     return _Checked(match, parsed, frame, pl.concat([parsed.errors, checked], how="vertical"))
 
 
@@ -403,14 +465,22 @@ SHEET_STRIDE = 1 << 21  # above any sheet's row count (1,048,576): row ids acros
 def _duplicates_across_sheets(checked: list[_Checked], source: Source) -> list[pl.DataFrame]:
     """Each sheet's rows sharing a natural key with another row of the file, on any sheet
     (no silent choice: all are rejected)."""
-    keys = pl.concat([
-        key_columns(c.frame, source, c.parsed.errors)
-        .with_columns((pl.col("_row").cast(pl.Int64) + i * SHEET_STRIDE).alias("_row"))
-        for i, c in enumerate(checked)], how="vertical_relaxed")
+    keys = pl.concat(
+        [
+            key_columns(c.frame, source, c.parsed.errors).with_columns(
+                (pl.col("_row").cast(pl.Int64) + i * SHEET_STRIDE).alias("_row")
+            )
+            for i, c in enumerate(checked)
+        ],
+        how="vertical_relaxed",
+    )
     found = duplicate_keys(keys, source)
-    return [found.filter(pl.col("_row") // SHEET_STRIDE == i)
-            .with_columns((pl.col("_row") % SHEET_STRIDE).cast(pl.Int32).alias("_row"))
-            for i in range(len(checked))]
+    return [
+        found.filter(pl.col("_row") // SHEET_STRIDE == i).with_columns(
+            (pl.col("_row") % SHEET_STRIDE).cast(pl.Int32).alias("_row")
+        )
+        for i in range(len(checked))
+    ]
 
 
 def _unread_note(unread: list[tuple[str | None, str]]) -> str | None:
@@ -418,12 +488,12 @@ def _unread_note(unread: list[tuple[str | None, str]]) -> str | None:
     put data where it is not read)."""
     if not unread:
         return None
-    return file_message("sheets_not_read", "; ".join(f"'{sheet}' ({why})"
-                                                     for sheet, why in unread))
+    return file_message("sheets_not_read", "; ".join(f"'{sheet}' ({why})" for sheet, why in unread))
 
 
-def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
-                  pii_key: bytes | None) -> FileOutcome:
+def load_prepared(
+    con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str, pii_key: bytes | None
+) -> FileOutcome:
     """Record a prepared file in the ledger and load its rows (the single writer)."""
     try:
         return _load_prepared(con, source, p, run_id, pii_key)
@@ -434,8 +504,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, r
             p.alias.cleanup()
 
 
-def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
-                   pii_key: bytes | None) -> FileOutcome:
+def _load_prepared(
+    con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str, pii_key: bytes | None
+) -> FileOutcome:
     if p.hashed and p.digest:
         ledger.remember_stats(con, source.name, p.rel, *p.hashed, p.digest)
     if p.not_recorded:
@@ -447,34 +518,43 @@ def _load_prepared(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, 
         ledger.record_event(con, run_id, source.name, p.rel, p.digest, "skipped", 0, 0, reason)
         return FileOutcome(source.name, p.rel, p.digest, "skipped", reason=reason)
     if p.known:  # in the ledger when the run began, gone since: cannot happen, but be safe
-        return _not_recorded(con, source, p.rel, p.digest, run_id,
-                             file_message("internal_error", "ledger changed"))
+        return _not_recorded(
+            con, source, p.rel, p.digest, run_id, file_message("internal_error", "ledger changed")
+        )
     if source.has_pii:
         if pii_key is None:
-            return _not_recorded(con, source, p.rel, p.digest, run_id,
-                                 file_message("no_pii_key"))
+            return _not_recorded(con, source, p.rel, p.digest, run_id, file_message("no_pii_key"))
         if not ledger.pii_key_matches(con, pii_key):
-            return _not_recorded(con, source, p.rel, p.digest, run_id,
-                                 file_message("pii_key_changed"))
+            return _not_recorded(
+                con, source, p.rel, p.digest, run_id, file_message("pii_key_changed")
+            )
     try:
         if p.batched is not None:
             return load_in_batches(con, source, p.batched, p.rel, p.digest, run_id, pii_key)
         return _commit(con, source, p, run_id, pii_key)
     except Exception as exc:  # the transaction was rolled back: retried next run
         log.error("%s: %s while loading", p.rel, type(exc).__name__)
-        return _not_recorded(con, source, p.rel, p.digest, run_id,
-                             file_message("internal_error", type(exc).__name__))
+        return _not_recorded(
+            con, source, p.rel, p.digest, run_id, file_message("internal_error", type(exc).__name__)
+        )
 
 
-def _not_recorded(con: duckdb.DuckDBPyConnection, source: Source, rel: str, digest: str | None,
-                  run_id: str, reason: str) -> FileOutcome:
+def _not_recorded(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    rel: str,
+    digest: str | None,
+    run_id: str,
+    reason: str,
+) -> FileOutcome:
     """A rejection that must not stick to the content (retried in a later run)."""
     ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
     return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
 
 
-def _commit(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str,
-            pii_key: bytes | None) -> FileOutcome:
+def _commit(
+    con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str, pii_key: bytes | None
+) -> FileOutcome:
     """Record the file and load its rows in one transaction.
 
     ``p.reason`` rejects the whole file; ``p.note`` is a remark on a loaded file (e.g.
@@ -489,19 +569,39 @@ def _commit(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id:
     con.begin()
     try:
         file_id = next_file_id(con)
-        insert_file(con, file_id, source, p.path, p.rel, p.digest, run_id, status, sheet,
-                    account, reason)
+        insert_file(
+            con, file_id, source, p.path, p.rel, p.digest, run_id, status, sheet, account, reason
+        )
         for part in p.sheets:
             insert_rows(con, source, part.good, file_id, part.name, run_id, pii_key)
         insert_sheets(con, file_id, [s.account for s in p.sheets])
         insert_messages(con, p.messages, file_id, run_id)
-        ledger.record_event(con, run_id, source.name, p.rel, p.digest, status, account.loaded,
-                            account.rejected, reason, account if p.sheets else None)
+        ledger.record_event(
+            con,
+            run_id,
+            source.name,
+            p.rel,
+            p.digest,
+            status,
+            account.loaded,
+            account.rejected,
+            reason,
+            account if p.sheets else None,
+        )
         con.commit()
     except Exception:
         con.rollback()
         raise
     read = bool(p.sheets)
-    return FileOutcome(source.name, p.rel, p.digest, status, account.loaded, account.rejected,
-                       reason, sheet, account.seen if read else None,
-                       account.set_aside if read else None)
+    return FileOutcome(
+        source.name,
+        p.rel,
+        p.digest,
+        status,
+        account.loaded,
+        account.rejected,
+        reason,
+        sheet,
+        account.seen if read else None,
+        account.set_aside if read else None,
+    )

@@ -117,16 +117,21 @@ def refuse_legacy_encoding(grids: list[Grid]) -> None:
     """Text typed in TCVN3 or VNI fonts is garbage as Unicode: name the encoding, refuse it."""
     sample = "".join(
         "".join(v for v in row if isinstance(v, str))
-        for grid in grids for row in grid.frame.head(40).rows())
+        for grid in grids
+        for row in grid.frame.head(40).rows()
+    )
     letters = sum(ch.isalpha() for ch in sample) or 1
-    for name, marks in (("TCVN3 (ABC, phông .Vn…)", _TCVN3_MARKS),
-                        ("VNI (phông VNI-…)", _VNI_MARKS)):
+    for name, marks in (
+        ("TCVN3 (ABC, phông .Vn…)", _TCVN3_MARKS),
+        ("VNI (phông VNI-…)", _VNI_MARKS),
+    ):
         found = sum(ch in marks for ch in sample)
         if found >= 3 and found / letters > 0.003:
             raise FileRejected("legacy_encoding", name)
 
 
 # --- xlsx -----------------------------------------------------------------------------------
+
 
 def _cell_text(value: object) -> str | None:
     if value is None or value == "":
@@ -169,11 +174,13 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
             readable, ignored = _without_stray_cells(path, scans, Path(tmp) / "book.xlsx")
             with readable.open("rb") as fh:  # from a file object calamine detects the format
                 workbook = python_calamine.CalamineWorkbook.from_filelike(fh)
-            worksheets = [m for m in workbook.sheets_metadata
-                          if str(m.typ).endswith("WorkSheet")]
+            worksheets = [m for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet")]
             sheets = [m.name for m in worksheets if str(m.visible).endswith("Visible")]
-            hidden = [Grid(m.name, _rows_to_frame([]), hidden=True) for m in worksheets
-                      if not str(m.visible).endswith("Visible")]
+            hidden = [
+                Grid(m.name, _rows_to_frame([]), hidden=True)
+                for m in worksheets
+                if not str(m.visible).endswith("Visible")
+            ]
             grids = []
             for name in sheets:
                 sheet = workbook.get_sheet_by_name(name)
@@ -181,8 +188,7 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Grid]:
                 scan = scans.get(name, SheetScan(""))
                 frame = _mark_valueless_cells(_rows_to_frame(rows), scan.valueless)
                 merges = _calamine_merges(sheet) if legacy else scan.merges
-                grids.append(Grid(name, frame, merges=merges,
-                                  ignored_cells=ignored.get(name, [])))
+                grids.append(Grid(name, frame, merges=merges, ignored_cells=ignored.get(name, [])))
     except FileRejected:
         raise
     except Exception as exc:  # calamine raises several types for corrupt or foreign files
@@ -216,12 +222,16 @@ def check_unzipped_size(path: Path) -> None:
     except (zipfile.BadZipFile, OSError):
         return  # not a zip (an .xls under another name…): calamine says what it is
     if total > limit:
-        raise FileRejected("too_large", f"giải nén / unzipped {total / 1048576:,.0f} MB > "
-                                        f"{limit / 1048576:,.0f} MB ({MAX_UNZIPPED_MB_ENV})")
+        raise FileRejected(
+            "too_large",
+            f"giải nén / unzipped {total / 1048576:,.0f} MB > "
+            f"{limit / 1048576:,.0f} MB ({MAX_UNZIPPED_MB_ENV})",
+        )
 
 
-def _without_stray_cells(path: Path, scans: dict[str, SheetScan],
-                         copy: Path) -> tuple[Path, dict[str, list[str]]]:
+def _without_stray_cells(
+    path: Path, scans: dict[str, SheetScan], copy: Path
+) -> tuple[Path, dict[str, list[str]]]:
     """The workbook to read (``path``, or ``copy`` without its stray cells) and, per sheet,
     the stray cells left out that held a value. calamine allocates every cell from A1 to
     the last one used, so one cell typed at XFD1048576 would make it allocate 17 billion:
@@ -236,8 +246,10 @@ def _without_stray_cells(path: Path, scans: dict[str, SheetScan],
         height = max(scan.rows - rows, default=-1) + 1
         width = max(scan.columns - columns, default=-1) + 1
         if height * width > max_cells:
-            raise FileRejected("too_large", f"'{name}': {height:,} × {width:,} ô / cells > "
-                                            f"{max_cells:,} ({MAX_CELLS_ENV})")
+            raise FileRejected(
+                "too_large",
+                f"'{name}': {height:,} × {width:,} ô / cells > {max_cells:,} ({MAX_CELLS_ENV})",
+            )
         if rows or columns:
             stray[scan.member] = (rows, columns)
     if not stray:
@@ -247,8 +259,7 @@ def _without_stray_cells(path: Path, scans: dict[str, SheetScan],
     return copy, {by_member[member]: refs for member, refs in left_out.items() if refs}
 
 
-def _mark_valueless_cells(frame: pl.DataFrame,
-                          cells: dict[tuple[int, int], str]) -> pl.DataFrame:
+def _mark_valueless_cells(frame: pl.DataFrame, cells: dict[tuple[int, int], str]) -> pl.DataFrame:
     """Put each error or uncalculated formula (read as blank by calamine) back, marked."""
     if not cells:
         return frame
@@ -276,6 +287,7 @@ def _rows_to_frame(rows: Sequence[Sequence[Any]]) -> pl.DataFrame:
 
 
 # --- CSV ------------------------------------------------------------------------------------
+
 
 def detect_encoding(head: bytes) -> str:
     """From a file's first bytes: UTF-8 (with or without BOM), UTF-16 (BOM, or the NUL bytes
@@ -349,8 +361,10 @@ class CsvBatches:
         with self.source.open("rb") as fh:
             head = fh.read(65536)
         if head.startswith(ZIP_MAGIC):
-            raise FileRejected("unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel "
-                                             "workbook under a .csv name")
+            raise FileRejected(
+                "unreadable",
+                "tệp Excel (.xlsx) bị đặt tên .csv / an Excel workbook under a .csv name",
+            )
         encoding = detect_encoding(head)
         if not encoding.startswith("utf-8") or has_bare_cr(self.source):
             self.transcode(encoding)
@@ -372,8 +386,10 @@ class CsvBatches:
         self._measure()
 
     def _measure(self) -> None:
-        with self.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0,
-                                                     access=mmap.ACCESS_READ) as mapped:
+        with (
+            self.path.open("rb") as fh,
+            mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+        ):
             if mapped.find(b"\x00") != -1:
                 raise FileRejected("unreadable", "tệp nhị phân / binary content")
             self.delimiter = _sniff_delimiter(mapped[:20000].decode("utf-8", errors="ignore"))
@@ -382,9 +398,12 @@ class CsvBatches:
 
     def head(self) -> Grid:
         frame = _parse_csv(self.path, self.delimiter, self.width, n_rows=HEAD_ROWS)
-        return Grid(None, frame.with_columns(
-            _row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)), typed_cells=False,
-            invalid_bytes=self.invalid_bytes)
+        return Grid(
+            None,
+            frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)),
+            typed_cells=False,
+            invalid_bytes=self.invalid_bytes,
+        )
 
     def batches(self) -> Iterator[Grid]:
         """Every row, a batch at a time (raises NotUtf8 on a non-UTF-8 byte)."""
@@ -393,9 +412,14 @@ class CsvBatches:
             for start, end in itertools.pairwise(self.cuts):
                 fh.seek(start)
                 frame = _parse_csv(fh.read(end - start), self.delimiter, self.width)
-                yield Grid(None, frame.with_columns(_row=pl.int_range(
-                    rows + 1, rows + frame.height + 1, dtype=pl.Int32)), typed_cells=False,
-                    invalid_bytes=self.invalid_bytes)
+                yield Grid(
+                    None,
+                    frame.with_columns(
+                        _row=pl.int_range(rows + 1, rows + frame.height + 1, dtype=pl.Int32)
+                    ),
+                    typed_cells=False,
+                    invalid_bytes=self.invalid_bytes,
+                )
                 rows += frame.height
 
 
@@ -410,7 +434,7 @@ def _record_cuts(data: mmap.mmap, every: int, chunk: int = 1 << 24) -> list[int]
     array = np.frombuffer(data, dtype=np.uint8)
     cuts, quotes, target = [0], 0, every
     for start in range(0, len(array), chunk):
-        part = array[start:start + chunk]
+        part = array[start : start + chunk]
         marks = np.flatnonzero(part == ord('"'))
         if start + len(part) <= target:
             quotes += len(marks)
@@ -434,8 +458,9 @@ def _read_csv(path: Path) -> Grid:
     with path.open("rb") as fh:
         head = fh.read(65536)
     if head.startswith(ZIP_MAGIC):
-        raise FileRejected("unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel "
-                                         "workbook under a .csv name")
+        raise FileRejected(
+            "unreadable", "tệp Excel (.xlsx) bị đặt tên .csv / an Excel workbook under a .csv name"
+        )
     encoding = detect_encoding(head)
     if encoding.startswith("utf-8") and not has_bare_cr(path):
         try:
@@ -474,8 +499,9 @@ def utf8_copy(path: Path, encoding: str, target: Path) -> bool:
     sequences marked; if they are more than a few, it is Windows-1258 throughout."""
     if encoding.startswith("utf-8") or encoding == "cp1258":
         try:
-            marked = _decode_to(path, "utf-8-sig" if encoding == "utf-8-sig" else "utf-8",
-                                target, mark_invalid=True)
+            marked = _decode_to(
+                path, "utf-8-sig" if encoding == "utf-8-sig" else "utf-8", target, mark_invalid=True
+            )
             return marked > 0
         except NotUtf8:
             encoding = "cp1258"
@@ -484,16 +510,20 @@ def utf8_copy(path: Path, encoding: str, target: Path) -> bool:
 
 
 def _few_invalid(invalid: int, lines: int, multibyte: int) -> bool:
-    return (invalid <= max(STRAY_MIN_INVALID, lines // STRAY_LINES_PER_INVALID)
-            and multibyte >= STRAY_EVIDENCE * invalid)
+    return (
+        invalid <= max(STRAY_MIN_INVALID, lines // STRAY_LINES_PER_INVALID)
+        and multibyte >= STRAY_EVIDENCE * invalid
+    )
 
 
-def _decode_to(path: Path, encoding: str, target: Path, mark_invalid: bool = False,
-               chunk: int = 1 << 24) -> int:
+def _decode_to(
+    path: Path, encoding: str, target: Path, mark_invalid: bool = False, chunk: int = 1 << 24
+) -> int:
     """Decode ``path`` into a UTF-8 ``target`` with bare CR line ends made LF; the count of
     invalid sequences marked (``mark_invalid``; raises NotUtf8 when they are not few)."""
     decoder = codecs.getincrementaldecoder(encoding)(
-        errors=_MARK_ERRORS if mark_invalid else "strict")
+        errors=_MARK_ERRORS if mark_invalid else "strict"
+    )
     line_ends = LineFeeds()
     invalid = lines = multibyte = 0
     with path.open("rb") as src, target.open("wb") as out:
@@ -511,8 +541,11 @@ def _decode_to(path: Path, encoding: str, target: Path, mark_invalid: bool = Fal
                 invalid += found
                 lines += max(block.count(b"\n"), block.count(b"\r"))
                 multibyte += len(data) - len(text) - 2 * found  # the mark is 3 bytes
-                if invalid and not _few_invalid(invalid, max(lines, 1), multibyte) and (
-                        not block or lines > STRAY_LINES_PER_INVALID * STRAY_MIN_INVALID):
+                if (
+                    invalid
+                    and not _few_invalid(invalid, max(lines, 1), multibyte)
+                    and (not block or lines > STRAY_LINES_PER_INVALID * STRAY_MIN_INVALID)
+                ):
                     raise NotUtf8
             out.write(line_ends.convert(data, final=not block))
             if not block:
@@ -527,7 +560,7 @@ def has_bare_cr(path: Path, chunk: int = 1 << 24) -> bool:
         array = np.frombuffer(mapped, dtype=np.uint8)
         try:
             for start in range(0, len(array), chunk):
-                part = array[start:start + chunk + 1]  # one byte more: the one after a CR
+                part = array[start : start + chunk + 1]  # one byte more: the one after a CR
                 crs = np.flatnonzero(part[:chunk] == 13)
                 following = np.append(part, np.uint8(0))[crs + 1]
                 if np.any(following != 10):
@@ -575,16 +608,21 @@ def _read_utf8_csv(path: Path, invalid_bytes: bool = False) -> Grid:
         delimiter = _sniff_delimiter(mapped[:20000].decode("utf-8", errors="ignore"))
         width = _widest_line(mapped, delimiter)
     frame = _parse_csv(path, delimiter, width)
-    return Grid(None, frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)),
-                typed_cells=False, invalid_bytes=invalid_bytes)
+    return Grid(
+        None,
+        frame.with_columns(_row=pl.int_range(1, frame.height + 1, dtype=pl.Int32)),
+        typed_cells=False,
+        invalid_bytes=invalid_bytes,
+    )
 
 
 class NotUtf8(Exception):
     """The file turned out not to be UTF-8 (read it as Windows-1258)."""
 
 
-def _parse_csv(data: Path | bytes, delimiter: str, width: int,
-               n_rows: int | None = None) -> pl.DataFrame:
+def _parse_csv(
+    data: Path | bytes, delimiter: str, width: int, n_rows: int | None = None
+) -> pl.DataFrame:
     try:
         return pl.read_csv(
             data,
@@ -612,7 +650,7 @@ def _widest_line(data: mmap.mmap, delimiter: str, chunk: int = 1 << 24) -> int:
     mark, newline = ord(delimiter), ord("\n")
     widest = carry = 0  # carry: delimiters of the line running over the chunk boundary
     for start in range(0, len(array), chunk):
-        part = array[start:start + chunk]
+        part = array[start : start + chunk]
         delimiters = np.flatnonzero(part == mark)
         ends = np.flatnonzero(part == newline)
         if len(ends) == 0:

@@ -60,9 +60,16 @@ def kpi_codes() -> frozenset[str]:
 
 @dataclass
 class References:
-    communes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
-        schema={"key": pl.Utf8, "commune_code": pl.Utf8, "valid_from": pl.Date,
-                "valid_to": pl.Date}))
+    communes: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={
+                "key": pl.Utf8,
+                "commune_code": pl.Utf8,
+                "valid_from": pl.Date,
+                "valid_to": pl.Date,
+            }
+        )
+    )
     zones: dict[str, str] = field(default_factory=dict)  # folded name/code → zone_code
     industry_divisions: set[str] = field(default_factory=set)
     lead_units: dict[str, str] = field(default_factory=dict)  # folded name/code → unit_code
@@ -74,9 +81,15 @@ class References:
 
 
 def _raw_table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return scalar(con,
-        "select count(*) from information_schema.tables where table_schema='raw' "
-        "and table_name=?", [table]) > 0
+    return (
+        scalar(
+            con,
+            "select count(*) from information_schema.tables where table_schema='raw' "
+            "and table_name=?",
+            [table],
+        )
+        > 0
+    )
 
 
 def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str) -> list[tuple]:
@@ -98,31 +111,41 @@ def load_history(con: duckdb.DuckDBPyConnection, source: Source) -> pl.DataFrame
     by = source.history_by
     if not by or not fields or not _raw_table_exists(con, source.table):
         return None
-    medians = ", ".join(f"median({n}) filter (where {n} > 0)::double as {n}{HISTORY_SUFFIX}"
-                        for n in fields)
-    return con.execute(f"select {by}, {medians} from raw.{source.table} "
-                       f"where {by} is not null group by {by}").pl()
+    medians = ", ".join(
+        f"median({n}) filter (where {n} > 0)::double as {n}{HISTORY_SUFFIX}" for n in fields
+    )
+    return con.execute(
+        f"select {by}, {medians} from raw.{source.table} where {by} is not null group by {by}"
+    ).pl()
 
 
-def with_history(con: duckdb.DuckDBPyConnection, source: Source,
-                 refs: References) -> References:
+def with_history(con: duckdb.DuckDBPyConnection, source: Source, refs: References) -> References:
     """The references, with the history of the source about to be ingested."""
     return dataclasses.replace(refs, history=load_history(con, source))
 
 
 def load_references(con: duckdb.DuckDBPyConnection) -> References:
     refs = References()
-    communes = _current(con, "communes", "commune_code, valid_from",
-                        "commune_code, commune_name, valid_from, valid_to")
+    communes = _current(
+        con,
+        "communes",
+        "commune_code, valid_from",
+        "commune_code, commune_name, valid_from, valid_to",
+    )
     if communes:
-        base = pl.DataFrame(communes, schema=["commune_code", "commune_name", "valid_from",
-                                              "valid_to"], orient="row")
+        base = pl.DataFrame(
+            communes,
+            schema=["commune_code", "commune_name", "valid_from", "valid_to"],
+            orient="row",
+        )
         by_name = base.with_columns(key=commune_key_expr(pl.col("commune_name")))
         by_code = base.with_columns(key=pl.col("commune_code"))
-        refs.communes = pl.concat([by_name, by_code]).select(
-            "key", "commune_code", "valid_from", "valid_to").unique()
-    for code, name, full in _current(con, "zones", "zone_code",
-                                     "zone_code, zone_name, full_name"):
+        refs.communes = (
+            pl.concat([by_name, by_code])
+            .select("key", "commune_code", "valid_from", "valid_to")
+            .unique()
+        )
+    for code, name, full in _current(con, "zones", "zone_code", "zone_code, zone_name, full_name"):
         for label in (code, name, full):
             if label:
                 refs.zones[zone_key(label)] = code
@@ -141,10 +164,18 @@ def resolve_communes(values: pl.DataFrame, refs: References) -> pl.Series:
     ``values`` has columns ``text`` and ``at`` (Date, may be NULL: then any validity).
     """
     probe = values.with_row_index("_i").with_columns(
-        key=on_distinct(values["text"], commune_key_expr))
-    joined = probe.join(refs.communes, on="key", how="inner").filter(
-        pl.col("at").is_null()
-        | ((pl.col("valid_from") <= pl.col("at"))
-           & (pl.col("valid_to").is_null() | (pl.col("at") <= pl.col("valid_to"))))
-    ).group_by("_i").agg(pl.col("commune_code").first())
+        key=on_distinct(values["text"], commune_key_expr)
+    )
+    joined = (
+        probe.join(refs.communes, on="key", how="inner")
+        .filter(
+            pl.col("at").is_null()
+            | (
+                (pl.col("valid_from") <= pl.col("at"))
+                & (pl.col("valid_to").is_null() | (pl.col("at") <= pl.col("valid_to")))
+            )
+        )
+        .group_by("_i")
+        .agg(pl.col("commune_code").first())
+    )
     return probe.join(joined, on="_i", how="left").sort("_i")["commune_code"]

@@ -65,12 +65,14 @@ _NOT_BLANK = r"[^\s\x00-\x1f\x7f\u00a0\u2007\u202f]"
 
 def clean_text(values: pl.Series) -> pl.Series:
     """:func:`clean_text_expr` applied to a column, only to the cells that need it."""
-    return apply_where(values, values.str.contains(_NEEDS_CLEANING).fill_null(False),
-                       clean_text_expr)
+    return apply_where(
+        values, values.str.contains(_NEEDS_CLEANING).fill_null(False), clean_text_expr
+    )
 
 
-def apply_where(values: pl.Series, mask: pl.Series,
-                expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+def apply_where(
+    values: pl.Series, mask: pl.Series, expr: Callable[[pl.Expr], pl.Expr]
+) -> pl.Series:
     """``expr`` applied (once per distinct value) only to the cells where ``mask`` is true;
     the others are returned as they are."""
     where = mask.arg_true()
@@ -100,5 +102,6 @@ def on_distinct(values: pl.Series, expr: Callable[[pl.Expr], pl.Expr]) -> pl.Ser
         return values.to_frame("v").select(expr(pl.col("v")).alias(values.name)).to_series()
     mapped = distinct.to_frame("v").select(expr(pl.col("v")).alias("m")).to_series()
     keep = distinct.is_not_null()
-    return values.replace_strict(distinct.filter(keep), mapped.filter(keep), default=None,
-                                 return_dtype=mapped.dtype).alias(values.name)
+    return values.replace_strict(
+        distinct.filter(keep), mapped.filter(keep), default=None, return_dtype=mapped.dtype
+    ).alias(values.name)

@@ -70,18 +70,31 @@ def resolve_lookups(frame: pl.DataFrame, source: Source, refs: References) -> pl
         if not f.resolved_as:
             continue
         if f.lookup is Lookup.COMMUNE:
-            at = frame[f.reference_date] if f.reference_date else pl.Series(
-                [None] * frame.height, dtype=pl.Date)
+            at = (
+                frame[f.reference_date]
+                if f.reference_date
+                else pl.Series([None] * frame.height, dtype=pl.Date)
+            )
             codes = resolve_communes(pl.DataFrame({"text": frame[f.name], "at": at}), refs)
             frame = frame.with_columns(codes.alias(f.resolved_as))
         elif f.lookup is Lookup.ZONE:
-            frame = frame.with_columns(on_distinct(frame[f.name], lambda t: zone_key_expr(
-                t).replace_strict(refs.zones, default=None, return_dtype=pl.Utf8)
-            ).alias(f.resolved_as))
+            frame = frame.with_columns(
+                on_distinct(
+                    frame[f.name],
+                    lambda t: zone_key_expr(t).replace_strict(
+                        refs.zones, default=None, return_dtype=pl.Utf8
+                    ),
+                ).alias(f.resolved_as)
+            )
         elif f.lookup is Lookup.LEAD_UNIT:
-            frame = frame.with_columns(on_distinct(frame[f.name], lambda t: fold_expr(
-                t).replace_strict(refs.lead_units, default=None, return_dtype=pl.Utf8)
-            ).alias(f.resolved_as))
+            frame = frame.with_columns(
+                on_distinct(
+                    frame[f.name],
+                    lambda t: fold_expr(t).replace_strict(
+                        refs.lead_units, default=None, return_dtype=pl.Utf8
+                    ),
+                ).alias(f.resolved_as)
+            )
     return frame
 
 
@@ -95,9 +108,14 @@ def _lookup_check(f: Field, refs: References) -> pa.Check | None:
     match f.lookup:
         case Lookup.TAX_CODE:
             return pa.Check(
-                lambda d: d.lazyframe.select(pl.col(d.key).is_in(
-                    _valid_tax_codes(d.lazyframe.select(d.key).collect()[d.key]))),
-                name=name, error=name)
+                lambda d: d.lazyframe.select(
+                    pl.col(d.key).is_in(
+                        _valid_tax_codes(d.lazyframe.select(d.key).collect()[d.key])
+                    )
+                ),
+                name=name,
+                error=name,
+            )
         case Lookup.CITIZEN_ID:
             return pa.Check.str_matches(r"^\d{12}$", name=name, error=name)
         case Lookup.DECISION_NO:
@@ -109,8 +127,11 @@ def _lookup_check(f: Field, refs: References) -> pa.Check | None:
             return pa.Check(
                 lambda d: d.lazyframe.select(
                     pl.col(d.key).str.contains(r"^\d{4,5}$")
-                    & pl.col(d.key).str.slice(0, 2).is_in(divisions)),
-                name=name, error=name)
+                    & pl.col(d.key).str.slice(0, 2).is_in(divisions)
+                ),
+                name=name,
+                error=name,
+            )
     return None
 
 
@@ -118,8 +139,11 @@ def _resolution_check(f: Field) -> pa.Check:
     """A written commune/zone must resolve (a blank one is fine unless required)."""
     assert f.resolved_as is not None and f.lookup is not None  # a field with a lookup
     expr = pl.col(f.name).is_null() | pl.col(f.resolved_as).is_not_null()
-    return pa.Check(lambda d: d.lazyframe.select(expr), name=f"{f.lookup.value}:{f.name}",
-                    error=f"{f.lookup.value}:{f.name}")
+    return pa.Check(
+        lambda d: d.lazyframe.select(expr),
+        name=f"{f.lookup.value}:{f.name}",
+        error=f"{f.lookup.value}:{f.name}",
+    )
 
 
 def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
@@ -144,8 +168,11 @@ def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
         columns[f.name] = pa.Column(POLARS_TYPES[f.kind], checks, nullable=not f.required)
     frame_checks = [_resolution_check(f) for f in source.fields if f.resolved_as]
     frame_checks += [
-        pa.Check(lambda d, e=r.expr: d.lazyframe.select(e.fill_null(True)),
-                 name=f"{r.rule}:{r.column}", error=f"{r.rule}:{r.column}")
+        pa.Check(
+            lambda d, e=r.expr: d.lazyframe.select(e.fill_null(True)),
+            name=f"{r.rule}:{r.column}",
+            error=f"{r.rule}:{r.column}",
+        )
         for r in source.row_rules
     ]
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
@@ -162,9 +189,14 @@ def _detail(source: Source, rule: str, column: str, refs: References) -> str:
     return ""
 
 
-def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source, refs: References,
-             parse_errors: pl.DataFrame | None = None,
-             check_duplicates: bool = True) -> pl.DataFrame:
+def validate(
+    frame: pl.DataFrame,
+    text: pl.DataFrame,
+    source: Source,
+    refs: References,
+    parse_errors: pl.DataFrame | None = None,
+    check_duplicates: bool = True,
+) -> pl.DataFrame:
     """Every rule broken by every row, as ERROR_SCHEMA rows (empty when all is well).
 
     ``check_duplicates=False``: the caller checks keys across a file read in batches
@@ -176,8 +208,12 @@ def validate(frame: pl.DataFrame, text: pl.DataFrame, source: Source, refs: Refe
         failures = None
     except SchemaErrors as exc:
         failures = exc.failure_cases
-    errors = [duplicate_keys(key_columns(frame, source, parse_errors), source)
-              if check_duplicates else empty_errors(), implausible(frame, text, source, refs)]
+    errors = [
+        duplicate_keys(key_columns(frame, source, parse_errors), source)
+        if check_duplicates
+        else empty_errors(),
+        implausible(frame, text, source, refs),
+    ]
     if failures is not None and failures.height:
         errors.append(_to_errors(failures, frame, text, source, refs))
     return pl.concat(errors, how="vertical")
@@ -206,8 +242,9 @@ def _factor_text(factor: float) -> str:
     return f"×{_en_number(factor)}" if factor > 1 else f"÷{_en_number(1 / factor)}"
 
 
-def implausible(frame: pl.DataFrame, text: pl.DataFrame, source: Source,
-                refs: References) -> pl.DataFrame:
+def implausible(
+    frame: pl.DataFrame, text: pl.DataFrame, source: Source, refs: References
+) -> pl.DataFrame:
     """Positive values of the plausible fields far from their unit's own history (the
     median of its earlier rows, ``refs.history``) or, for a unit with no history, outside the
     area's range: rejected as ``unit_error`` where a money unit typed by mistake explains
@@ -223,8 +260,9 @@ def implausible(frame: pl.DataFrame, text: pl.DataFrame, source: Source,
     return pl.concat(found, how="vertical")
 
 
-def _implausible_field(probe: pl.DataFrame, text: pl.DataFrame, f: Field,
-                       personal: bool) -> pl.DataFrame:
+def _implausible_field(
+    probe: pl.DataFrame, text: pl.DataFrame, f: Field, personal: bool
+) -> pl.DataFrame:
     assert f.plausible is not None  # only fields with a plausible range are probed
     lo, hi = f.plausible
     value = pl.col(f.name).cast(pl.Float64)
@@ -244,47 +282,86 @@ def _implausible_field(probe: pl.DataFrame, text: pl.DataFrame, f: Field,
     cause = pl.lit(None, pl.Utf8)
     if mistakes:
         distances = [
-            pl.when(pl.when(known).then(d <= 1.5).otherwise(
-                (value / factor).is_between(lo, hi))).then(d)
+            pl.when(
+                pl.when(known).then(d <= 1.5).otherwise((value / factor).is_between(lo, hi))
+            ).then(d)
             for _, factor in mistakes
-            for d in [(ratio.log10() - math.log10(factor)).abs()]]
+            for d in [(ratio.log10() - math.log10(factor)).abs()]
+        ]
         nearest = pl.min_horizontal(distances)
         for (wrong, factor), d in zip(mistakes, distances, strict=True):
             shown = _factor_text(factor)
-            cause = pl.when(d == nearest).then(pl.lit(
-                f"{wrong}|{f.unit}|{_vi_number(shown)}|{shown}")).otherwise(cause)
+            cause = (
+                pl.when(d == nearest)
+                .then(pl.lit(f"{wrong}|{f.unit}|{_vi_number(shown)}|{shown}"))
+                .otherwise(cause)
+            )
     ratio_text = _en_number(PLAUSIBLE_RATIO)
     range_text = f"{_en_number(lo)}–{_en_number(hi)} {f.unit}"
     # The median of other people's wages is personal data: not shown for such a source.
-    median_text = (pl.lit("") if personal else pl.concat_str(
-        pl.lit(" ("), median.round(3).cast(pl.Utf8), pl.lit(f" {f.unit})")))
-    basis_vi = pl.when(known).then(pl.concat_str(
-        pl.lit(f"lệch hơn {_vi_number(ratio_text)} lần so với trung vị các dòng trước của "
-               "đơn vị này"), median_text.str.replace(".", ",", literal=True),
-    )).otherwise(pl.lit(f"nằm ngoài khoảng hợp lý của địa bàn ({_vi_number(range_text)})"))
-    basis_en = pl.when(known).then(pl.concat_str(
-        pl.lit(f"more than {ratio_text} times away from this unit's median of earlier rows"),
-        median_text,
-    )).otherwise(pl.lit(f"outside the area's plausible range ({range_text})"))
-    written = (text.select("_row", pl.col(f.name).alias("value")) if f.name in text.columns
-               else rows.select("_row", pl.col(f.name).cast(pl.Utf8).alias("value")))
-    return rows.select(
-        pl.col("_row").cast(pl.Int32),
-        pl.lit(f.name).alias("column"),
-        pl.when(cause.is_not_null()).then(pl.lit("unit_error")).otherwise(pl.lit("implausible"))
-        .alias("rule"),
-        pl.concat_str(cause.fill_null(f"|{f.unit}||"), basis_vi, basis_en, separator="|")
-        .alias("detail"),
-    ).join(written.with_columns(pl.col("_row").cast(pl.Int32)), on="_row", how="left").select(
-        "_row", "column", "value", "rule", "detail")
+    median_text = (
+        pl.lit("")
+        if personal
+        else pl.concat_str(pl.lit(" ("), median.round(3).cast(pl.Utf8), pl.lit(f" {f.unit})"))
+    )
+    basis_vi = (
+        pl.when(known)
+        .then(
+            pl.concat_str(
+                pl.lit(
+                    f"lệch hơn {_vi_number(ratio_text)} lần so với trung vị các dòng trước của "
+                    "đơn vị này"
+                ),
+                median_text.str.replace(".", ",", literal=True),
+            )
+        )
+        .otherwise(pl.lit(f"nằm ngoài khoảng hợp lý của địa bàn ({_vi_number(range_text)})"))
+    )
+    basis_en = (
+        pl.when(known)
+        .then(
+            pl.concat_str(
+                pl.lit(
+                    f"more than {ratio_text} times away from this unit's median of earlier rows"
+                ),
+                median_text,
+            )
+        )
+        .otherwise(pl.lit(f"outside the area's plausible range ({range_text})"))
+    )
+    written = (
+        text.select("_row", pl.col(f.name).alias("value"))
+        if f.name in text.columns
+        else rows.select("_row", pl.col(f.name).cast(pl.Utf8).alias("value"))
+    )
+    return (
+        rows.select(
+            pl.col("_row").cast(pl.Int32),
+            pl.lit(f.name).alias("column"),
+            pl.when(cause.is_not_null())
+            .then(pl.lit("unit_error"))
+            .otherwise(pl.lit("implausible"))
+            .alias("rule"),
+            pl.concat_str(cause.fill_null(f"|{f.unit}||"), basis_vi, basis_en, separator="|").alias(
+                "detail"
+            ),
+        )
+        .join(written.with_columns(pl.col("_row").cast(pl.Int32)), on="_row", how="left")
+        .select("_row", "column", "value", "rule", "detail")
+    )
 
 
 def _as_written(text: pl.DataFrame, column: str, index: int) -> str | None:
     return text[column][index] if column in text.columns else None
 
 
-def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
-               source: Source, refs: References) -> pl.DataFrame:
+def _to_errors(
+    failures: pl.DataFrame,
+    frame: pl.DataFrame,
+    text: pl.DataFrame,
+    source: Source,
+    refs: References,
+) -> pl.DataFrame:
     """Pandera's failure cases as error rows, showing each value as the sender wrote it."""
     rows = []
     for case in failures.filter(pl.col("index").is_not_null()).iter_rows(named=True):
@@ -300,8 +377,15 @@ def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
         if rule == "commune" and reference_date is not None:
             at = frame[reference_date][index]
             detail = at.strftime("%d/%m/%Y") if at else ""
-        rows.append({"_row": int(frame["_row"][index]), "column": column,
-                     "value": _as_written(text, column, index), "rule": rule, "detail": detail})
+        rows.append(
+            {
+                "_row": int(frame["_row"][index]),
+                "column": column,
+                "value": _as_written(text, column, index),
+                "rule": rule,
+                "detail": detail,
+            }
+        )
     dtype_errors = failures.filter(pl.col("index").is_null())
     if dtype_errors.height:  # a schema-level failure (wrong dtype) is a bug, not bad input
         raise RuntimeError(f"contract mismatch for {source.name}: {dtype_errors.to_dicts()}")
@@ -309,18 +393,21 @@ def _to_errors(failures: pl.DataFrame, frame: pl.DataFrame, text: pl.DataFrame,
 
 
 def _key_fields(source: Source) -> tuple[list[str], dict[str, str]]:
-    pii_key = {pseudonym_column(f.name): f.name
-               for f in source.fields if f.pii is Pii.PSEUDONYMISE}
+    pii_key = {pseudonym_column(f.name): f.name for f in source.fields if f.pii is Pii.PSEUDONYMISE}
     return [pii_key.get(k, k) for k in source.key], pii_key
 
 
-def key_columns(frame: pl.DataFrame, source: Source,
-                parse_errors: pl.DataFrame | None) -> pl.DataFrame:
+def key_columns(
+    frame: pl.DataFrame, source: Source, parse_errors: pl.DataFrame | None
+) -> pl.DataFrame:
     """_row and the natural key of the rows whose key could be read (a key cell that failed
     to parse is reported as such, not as a duplicate)."""
     key, _ = _key_fields(source)
-    unparsed = (parse_errors.filter(pl.col("column").is_in(list(source.key)))["_row"]
-                if parse_errors is not None else pl.Series([], dtype=pl.Int32))
+    unparsed = (
+        parse_errors.filter(pl.col("column").is_in(list(source.key)))["_row"]
+        if parse_errors is not None
+        else pl.Series([], dtype=pl.Int32)
+    )
     present = [k for k in key if k in frame.columns]
     return frame.filter(~pl.col("_row").is_in(unparsed.implode())).select("_row", *present)
 
@@ -331,16 +418,19 @@ def duplicate_keys(frame: pl.DataFrame, source: Source) -> pl.DataFrame:
     if not all(k in frame.columns for k in key) or frame.height == 0:
         return empty_errors()
     required = [k for k in key if k in pii_key.values() or source.field(k).required]
-    dup = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in required)
-                       & pl.struct(key).is_duplicated())
+    dup = frame.filter(
+        pl.all_horizontal(pl.col(k).is_not_null() for k in required)
+        & pl.struct(key).is_duplicated()
+    )
     if dup.height == 0:
         return empty_errors()
     shown = [k for k in key if k not in pii_key.values()]
     return dup.select(
         pl.col("_row"),
         pl.lit(key[0]).alias("column"),
-        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in shown], separator=" | ",
-                      ignore_nulls=True).alias("value"),
+        pl.concat_str(
+            [pl.col(k).cast(pl.Utf8) for k in shown], separator=" | ", ignore_nulls=True
+        ).alias("value"),
         pl.lit("duplicate_in_file").alias("rule"),
         pl.lit(", ".join(source.field(k).header for k in key)).alias("detail"),
     )
@@ -352,6 +442,11 @@ def mask_personal_data(errors: pl.DataFrame, source: Source) -> pl.DataFrame:
     tax code may be its owner's 12-digit CCCD)."""
     pii = [f.name for f in source.fields if f.pii]
     return errors.with_columns(
-        pl.when(pl.col("column").is_in(pii)
-                | pl.col("value").str.contains(r"(^|\D)\d{12}(\D|$)").fill_null(False))
-        .then(pl.lit(PII_MASK)).otherwise(pl.col("value")).alias("value"))
+        pl.when(
+            pl.col("column").is_in(pii)
+            | pl.col("value").str.contains(r"(^|\D)\d{12}(\D|$)").fill_null(False)
+        )
+        .then(pl.lit(PII_MASK))
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )

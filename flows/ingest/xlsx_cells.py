@@ -62,8 +62,7 @@ class SheetScan:
 def scan_sheets(path: Path) -> dict[str, SheetScan]:
     """Sheet name → what its XML says: valueless cells, merged ranges, rows and columns."""
     with zipfile.ZipFile(path) as archive:
-        return {name: _scan(archive, member)
-                for name, member in _sheet_members(archive).items()}
+        return {name: _scan(archive, member) for name, member in _sheet_members(archive).items()}
 
 
 def valueless_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
@@ -80,19 +79,24 @@ def stray_lines(used: set[int], gap: int, most: int) -> set[int]:
         wide = np.flatnonzero(np.diff(positions) > gap)
         if not len(wide) or len(positions) - wide[-1] - 1 + len(stray) > most:
             break
-        stray.update(int(p) for p in positions[wide[-1] + 1:])
-        positions = positions[:wide[-1] + 1]
+        stray.update(int(p) for p in positions[wide[-1] + 1 :])
+        positions = positions[: wide[-1] + 1]
     return stray
 
 
-def without_cells(path: Path, target: Path, stray: dict[str, tuple[set[int], set[int]]],
-                  ) -> dict[str, list[str]]:
+def without_cells(
+    path: Path,
+    target: Path,
+    stray: dict[str, tuple[set[int], set[int]]],
+) -> dict[str, list[str]]:
     """Copy the workbook to ``target`` without the cells of the given rows and columns of
     each sheet member (0-based); member → the references of the left-out cells that held
     a value ("XFD1048576")."""
     left_out: dict[str, list[str]] = {}
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w",
-                                                          zipfile.ZIP_DEFLATED) as copy:
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
         for info in source.infolist():
             if info.filename not in stray:
                 with source.open(info) as src, copy.open(info, "w") as out:
@@ -100,8 +104,7 @@ def without_cells(path: Path, target: Path, stray: dict[str, tuple[set[int], set
                 continue
             rows, columns = stray[info.filename]
             left_out[info.filename] = []
-            with source.open(info) as src, copy.open(info.filename, "w",
-                                                     force_zip64=True) as out:
+            with source.open(info) as src, copy.open(info.filename, "w", force_zip64=True) as out:
                 for part in _row_chunks(src):
                     out.write(_drop_cells(part, rows, columns, left_out[info.filename]))
     return left_out
@@ -110,16 +113,22 @@ def without_cells(path: Path, target: Path, stray: dict[str, tuple[set[int], set
 def _drop_cells(xml: bytes, rows: set[int], columns: set[int], left_out: list[str]) -> bytes:
     def drop(match: re.Match[bytes]) -> bytes:
         ref = _REF.search(match.group(1))
-        if ref is None or not (int(ref.group(2)) - 1 in rows
-                               or _column_index(ref.group(1).decode()) in columns):
+        if ref is None or not (
+            int(ref.group(2)) - 1 in rows or _column_index(ref.group(1).decode()) in columns
+        ):
             return match.group(0)
         if _HAS_VALUE.search(match.group(2) or b""):
             left_out.append((ref.group(1) + ref.group(2)).decode())
         return b""
+
     if rows and not columns:  # cheaper: only rows tagged with those numbers are looked at
         numbers = b"|".join(str(r + 1).encode() for r in sorted(rows))
-        return re.sub(rb'<row\b[^>]*?\br="(?:' + numbers + rb')".*?</row>',
-                      lambda m: _CELL.sub(drop, m.group(0)), xml, flags=re.S)
+        return re.sub(
+            rb'<row\b[^>]*?\br="(?:' + numbers + rb')".*?</row>',
+            lambda m: _CELL.sub(drop, m.group(0)),
+            xml,
+            flags=re.S,
+        )
     return _CELL.sub(drop, xml)
 
 
@@ -133,8 +142,11 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     members = {}
     for raw_name, rid in _SHEET.findall(archive.read("xl/workbook.xml")):
         target = targets.get(rid, b"").decode()
-        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join("xl", target))
+        member = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join("xl", target))
+        )
         if member in names:
             members[html.unescape(raw_name.decode())] = member
     return members
@@ -152,7 +164,7 @@ def _row_chunks(stream: IO[bytes]) -> Iterator[bytes]:
         if not block:
             yield b"".join(pieces)
             return
-        overlap = pieces[-1][-(len(end_tag) - 1):] if pieces else b""
+        overlap = pieces[-1][-(len(end_tag) - 1) :] if pieces else b""
         cut = (overlap + block).rfind(end_tag)
         if cut < 0:
             pieces.append(block)

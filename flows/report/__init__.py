@@ -25,8 +25,14 @@ from flows.report.data import load
 from flows.report.pdf import write_pdf
 from flows.report.render import render
 
-__all__ = ["ANNEX_HTML_NAME", "ANNEX_PDF_NAME", "HTML_NAME", "PDF_NAME", "ReportFiles",
-           "write_report"]
+__all__ = [
+    "ANNEX_HTML_NAME",
+    "ANNEX_PDF_NAME",
+    "HTML_NAME",
+    "PDF_NAME",
+    "ReportFiles",
+    "write_report",
+]
 
 HTML_NAME = "index.html"
 PDF_NAME = "bao-cao-kpi.pdf"
@@ -69,6 +75,11 @@ def write_report(analyst_db: Path, out_dir: Path, *, plan_id: str | None = None)
     pdf, annex_pdf = out_dir / PDF_NAME, out_dir / ANNEX_PDF_NAME
     reason = write_pdf(html, pdf)
     annex_reason = write_pdf(annex, annex_pdf)
-    return ReportFiles(html=html, pdf=None if reason else pdf, pdf_skipped_reason=reason,
-                       annex_html=annex, annex_pdf=None if annex_reason else annex_pdf,
-                       annex_pdf_skipped_reason=annex_reason)
+    return ReportFiles(
+        html=html,
+        pdf=None if reason else pdf,
+        pdf_skipped_reason=reason,
+        annex_html=annex,
+        annex_pdf=None if annex_reason else annex_pdf,
+        annex_pdf_skipped_reason=annex_reason,
+    )

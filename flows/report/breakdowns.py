@@ -17,8 +17,11 @@ MEASURES = [  # column, Vietnamese, English
     ("kc_disbursed_bn_vnd", "Khuyến công (tỷ đ)", "Khuyến công (bn VND)"),
     ("kc_supported_units", "Cơ sở được hỗ trợ KC", "KC-supported units"),
 ]
-STATE = {"on_time": ("✓", "Đúng hạn / on time"), "late": ("T", "Trễ hạn / late"),
-         "missing": ("✗", "Chưa nộp / missing")}
+STATE = {
+    "on_time": ("✓", "Đúng hạn / on time"),
+    "late": ("T", "Trễ hạn / late"),
+    "missing": ("✗", "Chưa nộp / missing"),
+}
 
 
 def _sum(rows: list[dict], col: str) -> float | None:
@@ -28,8 +31,9 @@ def _sum(rows: list[dict], col: str) -> float | None:
 
 def _measure_table(rows: list[dict], label_head: str, label_en: str, label) -> str:
     head = [th(label_head, label_en, "label")] + [th(vi, en, "num") for _, vi, en in MEASURES]
-    body = [[td(label(r), "label")] + [td(num(r.get(c)), "num") for c, _, _ in MEASURES]
-            for r in rows]
+    body = [
+        [td(label(r), "label")] + [td(num(r.get(c)), "num") for c, _, _ in MEASURES] for r in rows
+    ]
     foot = [td("Cộng / Total", "label")] + [td(num(_sum(rows, c)), "num") for c, _, _ in MEASURES]
     return table(head, body, foot=foot)
 
@@ -42,23 +46,32 @@ def _not_cut(plan: PlanData) -> str:
     """A warning when the plan's as-of date is before the year end: the marts are whole-year."""
     if plan.as_of is None or plan.is_year_complete or plan.year is None:
         return ""
-    return (f'<p class="note">Lưu ý: số liệu cả năm {esc(plan.year)} đã nhận, không cắt theo ngày '
-            f"{plan.as_of.strftime('%d/%m/%Y')} / note: the whole year as loaded, not cut at the "
-            "as-of date.</p>")
+    return (
+        f'<p class="note">Lưu ý: số liệu cả năm {esc(plan.year)} đã nhận, không cắt theo ngày '
+        f"{plan.as_of.strftime('%d/%m/%Y')} / note: the whole year as loaded, not cut at the "
+        "as-of date.</p>"
+    )
 
 
 def by_commune(plan: PlanData) -> str:
     """Output, capital, employees and khuyến công by commune (the year's own communes)."""
     if not plan.communes:
         return empty("Chưa có số liệu theo xã", "no data by commune for this year")
-    bars = [Bar(str(r.get("commune_name") or r.get("commune_code") or "?"),
-                [(float(r.get("gross_output_current_bn_vnd") or 0), "#1f4e79", "GTSX / output")])
-            for r in plan.communes[:25]]
-    return (f'<p class="note">Năm / Year {esc(plan.year)}, toàn bộ số liệu đã nhận / all data '
-            "received. Biểu đồ: GTSX giá hiện hành (tỷ đồng) / chart: gross output at current "
-            "prices (billion VND).</p>"
-            + _not_cut(plan) + hbar_chart(bars, title="GTSX theo xã / gross output by commune")
-            + _measure_table(plan.communes, "Xã, thị trấn", "Commune", _commune_label))
+    bars = [
+        Bar(
+            str(r.get("commune_name") or r.get("commune_code") or "?"),
+            [(float(r.get("gross_output_current_bn_vnd") or 0), "#1f4e79", "GTSX / output")],
+        )
+        for r in plan.communes[:25]
+    ]
+    return (
+        f'<p class="note">Năm / Year {esc(plan.year)}, toàn bộ số liệu đã nhận / all data '
+        "received. Biểu đồ: GTSX giá hiện hành (tỷ đồng) / chart: gross output at current "
+        "prices (billion VND).</p>"
+        + _not_cut(plan)
+        + hbar_chart(bars, title="GTSX theo xã / gross output by commune")
+        + _measure_table(plan.communes, "Xã, thị trấn", "Commune", _commune_label)
+    )
 
 
 def _zone_name(r: dict) -> str:
@@ -76,11 +89,18 @@ def by_zone(plan: PlanData) -> str:
     """The same measures by industrial zone (KCN) / cluster (CCN)."""
     if not plan.zones:
         return empty("Chưa có số liệu theo khu, cụm công nghiệp", "no data by zone for this year")
-    bars = [Bar(_zone_name(r),
-                [(float(r.get("gross_output_current_bn_vnd") or 0), "#1f4e79", "GTSX / output")])
-            for r in plan.zones]
-    return (_not_cut(plan) + hbar_chart(bars, title="GTSX theo khu, cụm / gross output by zone")
-            + _measure_table(plan.zones, "Khu, cụm công nghiệp", "Zone", _zone_label))
+    bars = [
+        Bar(
+            _zone_name(r),
+            [(float(r.get("gross_output_current_bn_vnd") or 0), "#1f4e79", "GTSX / output")],
+        )
+        for r in plan.zones
+    ]
+    return (
+        _not_cut(plan)
+        + hbar_chart(bars, title="GTSX theo khu, cụm / gross output by zone")
+        + _measure_table(plan.zones, "Khu, cụm công nghiệp", "Zone", _zone_label)
+    )
 
 
 def _months(rows: list[dict]) -> list:
@@ -122,15 +142,22 @@ def completeness_grid(plan: PlanData) -> str:
             expected = cell.get("expected_reports") or 0
             received = cell.get("received_reports") or 0
             on_time = cell.get("on_time_reports") or 0
-            cls = ("cell-ok" if received >= expected and on_time >= 0.9 * expected
-                   else "cell-bad" if received < 0.9 * expected else "cell-warn")
+            cls = (
+                "cell-ok"
+                if received >= expected and on_time >= 0.9 * expected
+                else "cell-bad"
+                if received < 0.9 * expected
+                else "cell-warn"
+            )
             cells.append(td(f"{received}/{expected}<br>{on_time}", cls))
         body.append(cells)
-    return ('<p class="note">Mỗi ô: đã nhận/phải nộp, dòng dưới: đúng hạn (trước ngày '
-            f"{plan.due_day} tháng sau) / each cell: received/expected, below: on time (by day "
-            f"{plan.due_day} of the next month). Xanh: đủ, ≥ 90 % đúng hạn; vàng: thiếu hoặc trễ; "
-            "đỏ: nhận dưới 90 % / green: complete and ≥ 90 % on time; amber: gaps; red: under "
-            "90 % received.</p>" + table(head, body, cls="grid"))
+    return (
+        '<p class="note">Mỗi ô: đã nhận/phải nộp, dòng dưới: đúng hạn (trước ngày '
+        f"{plan.due_day} tháng sau) / each cell: received/expected, below: on time (by day "
+        f"{plan.due_day} of the next month). Xanh: đủ, ≥ 90 % đúng hạn; vàng: thiếu hoặc trễ; "
+        "đỏ: nhận dưới 90 % / green: complete and ≥ 90 % on time; amber: gaps; red: under "
+        "90 % received.</p>" + table(head, body, cls="grid")
+    )
 
 
 def unit_grid(plan: PlanData) -> str:
@@ -141,17 +168,22 @@ def unit_grid(plan: PlanData) -> str:
     months = stats["months"]
     units: dict[str, dict] = {}  # the worst units only: the query keeps GRID_UNITS of them
     for r in rows:
-        u = units.setdefault(r["tax_code"], {"name": r.get("unit_name"), "cells": {},
-                                             "late": 0, "missing": 0})
+        u = units.setdefault(
+            r["tax_code"], {"name": r.get("unit_name"), "cells": {}, "late": 0, "missing": 0}
+        )
         u["cells"][r["period"]] = r["state"]
         if r["state"] in ("late", "missing"):
             u[r["state"]] += 1
-    flagged = sorted((t for t, u in units.items() if u["late"] or u["missing"]),
-                     key=lambda t: (-units[t]["missing"], -units[t]["late"], t))
+    flagged = sorted(
+        (t for t, u in units.items() if u["late"] or u["missing"]),
+        key=lambda t: (-units[t]["missing"], -units[t]["late"], t),
+    )
     shown = flagged[:GRID_UNITS]
-    head = ([th("Đơn vị (mã số thuế)", "Unit (tax code)", "label")]
-            + [th(m.strftime("%m")) for m in months]
-            + [th("Trễ", "Late", "num"), th("Thiếu", "Missing", "num")])
+    head = (
+        [th("Đơn vị (mã số thuế)", "Unit (tax code)", "label")]
+        + [th(m.strftime("%m")) for m in months]
+        + [th("Trễ", "Late", "num"), th("Thiếu", "Missing", "num")]
+    )
     body = []
     for t in shown:
         u = units[t]
@@ -163,14 +195,18 @@ def unit_grid(plan: PlanData) -> str:
         cells += [td(str(u["late"]), "num"), td(str(u["missing"]), "num")]
         body.append(cells)
     total, with_gaps = stats["units"], stats["flagged"]
-    legend = ('<p class="note">✓ đúng hạn / on time · T trễ hạn / late · ✗ chưa nộp / missing · '
-              "ô trống: chưa phải nộp / blank: not expected. "
-              f"{total - with_gaps} / {total} đơn vị nộp đủ và đúng hạn mọi tháng / "
-              "units reported every month on time.")
+    legend = (
+        '<p class="note">✓ đúng hạn / on time · T trễ hạn / late · ✗ chưa nộp / missing · '
+        "ô trống: chưa phải nộp / blank: not expected. "
+        f"{total - with_gaps} / {total} đơn vị nộp đủ và đúng hạn mọi tháng / "
+        "units reported every month on time."
+    )
     if with_gaps > len(shown):
-        legend += (f" Hiển thị {len(shown)} / {with_gaps} đơn vị có vấn đề (nhiều nhất trước); "
-                   f"đầy đủ trong marts.missing_reports / showing {len(shown)} of {with_gaps} "
-                   "units with gaps (worst first); full list in marts.missing_reports.")
+        legend += (
+            f" Hiển thị {len(shown)} / {with_gaps} đơn vị có vấn đề (nhiều nhất trước); "
+            f"đầy đủ trong marts.missing_reports / showing {len(shown)} of {with_gaps} "
+            "units with gaps (worst first); full list in marts.missing_reports."
+        )
     if not flagged:
         return legend + "</p>"
     return legend + "</p>" + table(head, body, cls="grid units")

@@ -81,25 +81,38 @@ def scorecard(plan: PlanData) -> str:
     head = [th("Chỉ tiêu", "KPI"), th("Thực hiện", "Actual", "num")]
     if projecting:
         head.append(th("Dự báo cả năm", "Year-end projection", "num"))
-    head += [th("Chỉ tiêu KH", "Target", "num"),
-             th("Cùng kỳ năm trước", "Same point last year", "num last-year"),
-             th("Đánh giá", "Status")]
+    head += [
+        th("Chỉ tiêu KH", "Target", "num"),
+        th("Cùng kỳ năm trước", "Same point last year", "num last-year"),
+        th("Đánh giá", "Status"),
+    ]
     body = []
     for r in plan.kpis:
-        cells = [td(f'{esc(r.get("kpi_name_vi") or r.get("kpi_code"))} '
-                    f'<span class="code">{esc(r.get("kpi_code"))}</span>'),
-                 td(f'<b>{_value(r.get("actual"))}</b> <span class="unit">{_unit(r)}</span>',
-                    "num")]
+        cells = [
+            td(
+                f"{esc(r.get('kpi_name_vi') or r.get('kpi_code'))} "
+                f'<span class="code">{esc(r.get("kpi_code"))}</span>'
+            ),
+            td(f'<b>{_value(r.get("actual"))}</b> <span class="unit">{_unit(r)}</span>', "num"),
+        ]
         if projecting:
             cells.append(td(_projection(r), "num"))
-        cells += [td(target_text(r), "num"), td(_last_year(r), "num"),
-                  td(status_badge(r.get("status")))]
+        cells += [
+            td(target_text(r), "num"),
+            td(_last_year(r), "num"),
+            td(status_badge(r.get("status"))),
+        ]
         body.append(cells)
-    legend = ('<p class="note">Dự báo “—”: chỉ tiêu thời điểm, xét giá trị mới nhất / '
-              "“—”: point-in-time KPI, judged on its latest value. " if projecting else
-              '<p class="note">')
-    legend += ("Cùng kỳ năm trước: giá trị đến cùng ngày năm trước (▲▼ thay đổi) / same point "
-               "last year: the value at the same month end last year (▲▼ change).</p>")
+    legend = (
+        '<p class="note">Dự báo “—”: chỉ tiêu thời điểm, xét giá trị mới nhất / '
+        "“—”: point-in-time KPI, judged on its latest value. "
+        if projecting
+        else '<p class="note">'
+    )
+    legend += (
+        "Cùng kỳ năm trước: giá trị đến cùng ngày năm trước (▲▼ thay đổi) / same point "
+        "last year: the value at the same month end last year (▲▼ change).</p>"
+    )
     return status_summary(plan) + table(head, body, cls="scorecard") + legend
 
 
@@ -109,18 +122,22 @@ def _reason(row: dict) -> str:
     actual, target = _value(row.get("actual")), target_text(row)
     if status == "no_data":
         source = esc(row.get("source")) or "—"
-        return (f"chưa có số liệu (nguồn {source}) / no data yet (source {source})")
+        return f"chưa có số liệu (nguồn {source}) / no data yet (source {source})"
     if status == "not_met":
-        return (f"thực hiện cả năm {actual} {unit}, chỉ tiêu {target} / full-year actual below "
-                "target")
+        return (
+            f"thực hiện cả năm {actual} {unit}, chỉ tiêu {target} / full-year actual below target"
+        )
     if row.get("kind") != "flow":
-        return (f"giá trị mới nhất {actual} {unit}, chỉ tiêu {target} / latest value below "
-                "target")
+        return f"giá trị mới nhất {actual} {unit}, chỉ tiêu {target} / latest value below target"
     if row.get("projected") is None:
-        return (f"{esc(NO_PROJECTION)}; lũy kế {actual} {unit} chưa đạt chỉ tiêu {target} / "
-                "year to date below target")
-    return (f"dự báo cả năm {_value(row.get('projected'))} {unit} (lũy kế {actual}), chỉ tiêu "
-            f"{target} / year-end projection below target")
+        return (
+            f"{esc(NO_PROJECTION)}; lũy kế {actual} {unit} chưa đạt chỉ tiêu {target} / "
+            "year to date below target"
+        )
+    return (
+        f"dự báo cả năm {_value(row.get('projected'))} {unit} (lũy kế {actual}), chỉ tiêu "
+        f"{target} / year-end projection below target"
+    )
 
 
 def _completeness(row: dict) -> str:
@@ -132,15 +149,17 @@ def _completeness(row: dict) -> str:
 
 def at_risk(plan: PlanData) -> str:
     """The KPIs not met, at risk or without data, each with its reason."""
-    rows = sorted((r for r in plan.kpis if r.get("status") in RISKY),
-                  key=lambda r: RISKY.index(r["status"]))
+    rows = sorted(
+        (r for r in plan.kpis if r.get("status") in RISKY), key=lambda r: RISKY.index(r["status"])
+    )
     if not rows:
-        return empty("Không có chỉ tiêu nào chưa đạt hoặc có nguy cơ",
-                     "no KPI not met or at risk")
+        return empty("Không có chỉ tiêu nào chưa đạt hoặc có nguy cơ", "no KPI not met or at risk")
     items = "".join(
         f'<li data-kpi="{esc(r.get("kpi_code"))}">{status_badge(r.get("status"))} '
-        f'<b>{esc(r.get("kpi_name_vi") or r.get("kpi_code"))}</b>: {_reason(r)}'
-        f"{_completeness(r)}</li>" for r in rows)
+        f"<b>{esc(r.get('kpi_name_vi') or r.get('kpi_code'))}</b>: {_reason(r)}"
+        f"{_completeness(r)}</li>"
+        for r in rows
+    )
     return f'<ul class="risks">{items}</ul>'
 
 
@@ -153,39 +172,58 @@ def follow_up(f: FollowUp, annex: str) -> str:
     c, t = f.counts, f.rejected_totals
     month = f.missing_latest.strftime("%m/%Y") if hasattr(f.missing_latest, "strftime") else "—"
     lines = [
-        ("tasks", f"Nhiệm vụ kế hoạch quá hạn chưa xong: {_count(c.get('tasks_overdue'))} "
-                  f"(xong trễ hạn: {_count(c.get('tasks_done_late'))}) / overdue plan tasks not "
-                  "done (done late)"),
-        ("follow-up", f"Báo cáo tháng của đơn vị chưa nộp, tháng {month}: "
-                      f"{_count(c.get('missing_latest'))} (mọi tháng: "
-                      f"{_count(c.get('missing_total'))}) / unit monthly reports missing, latest "
-                      "month (all months)"),
-        ("reconciliation", f"Phát hiện đối chiếu số liệu: {_count(f.findings_total)} / "
-                           "reconciliation findings"),
-        ("rejected", f"Tệp bị từ chối cả tệp: {_count(c.get('rejected_files'))}; dòng bị từ chối: "
-                     f"{_count(t.get('rows'))} trong {_count(t.get('files'))} tệp / files "
-                     "rejected whole; rejected rows in files"),
+        (
+            "tasks",
+            f"Nhiệm vụ kế hoạch quá hạn chưa xong: {_count(c.get('tasks_overdue'))} "
+            f"(xong trễ hạn: {_count(c.get('tasks_done_late'))}) / overdue plan tasks not "
+            "done (done late)",
+        ),
+        (
+            "follow-up",
+            f"Báo cáo tháng của đơn vị chưa nộp, tháng {month}: "
+            f"{_count(c.get('missing_latest'))} (mọi tháng: "
+            f"{_count(c.get('missing_total'))}) / unit monthly reports missing, latest "
+            "month (all months)",
+        ),
+        (
+            "reconciliation",
+            f"Phát hiện đối chiếu số liệu: {_count(f.findings_total)} / reconciliation findings",
+        ),
+        (
+            "rejected",
+            f"Tệp bị từ chối cả tệp: {_count(c.get('rejected_files'))}; dòng bị từ chối: "
+            f"{_count(t.get('rows'))} trong {_count(t.get('files'))} tệp / files "
+            "rejected whole; rejected rows in files",
+        ),
     ]
-    items = "".join(f'<li>{text} → <a href="{esc(annex)}#{anchor}">phụ lục / annex</a></li>'
-                    for anchor, text in lines)
+    items = "".join(
+        f'<li>{text} → <a href="{esc(annex)}#{anchor}">phụ lục / annex</a></li>'
+        for anchor, text in lines
+    )
     return f'<ul class="follow-lines">{items}</ul>'
 
 
 def brief_plan(plan: PlanData, first: bool) -> str:
     """One plan's brief: state, scorecard, at risk and why."""
-    head = (f'<section class="plan brief{" first" if first else ""}" '
-            f'id="plan-{esc(plan.plan_id)}" data-plan="{esc(plan.plan_id)}">'
-            f"<h2>{esc(_plan_title(plan))}</h2>"
-            f'<p>Số liệu đến ngày / as of: <b class="as-of">{_as_of(plan)}</b> · '
-            f"{esc(_plan_state(plan))}</p>")
+    head = (
+        f'<section class="plan brief{" first" if first else ""}" '
+        f'id="plan-{esc(plan.plan_id)}" data-plan="{esc(plan.plan_id)}">'
+        f"<h2>{esc(_plan_title(plan))}</h2>"
+        f'<p>Số liệu đến ngày / as of: <b class="as-of">{_as_of(plan)}</b> · '
+        f"{esc(_plan_state(plan))}</p>"
+    )
     if plan.note:
         head += f'<p class="banner">{esc(plan.note)}</p>'
-    sections = [("scorecard", "Kết quả các chỉ tiêu", "Scorecard", scorecard),
-                ("at-risk", "Chưa đạt, có nguy cơ và lý do", "Not met or at risk, and why",
-                 at_risk)]
-    body = "".join(_section(f"{sid}--{plan.plan_id}", vi, en,
-                            _guarded(partial(fn, plan), f"{sid} {plan.plan_id}"))
-                   for sid, vi, en, fn in sections)
+    sections = [
+        ("scorecard", "Kết quả các chỉ tiêu", "Scorecard", scorecard),
+        ("at-risk", "Chưa đạt, có nguy cơ và lý do", "Not met or at risk, and why", at_risk),
+    ]
+    body = "".join(
+        _section(
+            f"{sid}--{plan.plan_id}", vi, en, _guarded(partial(fn, plan), f"{sid} {plan.plan_id}")
+        )
+        for sid, vi, en, fn in sections
+    )
     return head + body + "</section>"
 
 
@@ -198,21 +236,36 @@ def render_brief(data: ReportData, generated: datetime, annex: str) -> str:
     title = f"Báo cáo tóm tắt chỉ tiêu phát triển công nghiệp – {plan_ids(data)}"
     link = f' · Chi tiết / detail: <a href="{esc(annex)}">phụ lục / annex</a>'
     parts = plan_parts(data, brief_plan, "brief")
-    follow = _section("follow-up-brief", "Cần đôn đốc", "To follow up",
-                      _guarded(lambda: follow_up(data.follow_up, annex), "follow-up lines"))
-    head = header(data, generated, "Báo cáo tóm tắt chỉ tiêu phát triển công nghiệp huyện "
-                  "Vĩnh Linh", "KPI brief, industrial development, Vĩnh Linh district", link)
+    follow = _section(
+        "follow-up-brief",
+        "Cần đôn đốc",
+        "To follow up",
+        _guarded(lambda: follow_up(data.follow_up, annex), "follow-up lines"),
+    )
+    head = header(
+        data,
+        generated,
+        "Báo cáo tóm tắt chỉ tiêu phát triển công nghiệp huyện Vĩnh Linh",
+        "KPI brief, industrial development, Vĩnh Linh district",
+        link,
+    )
     return document(title, head + parts + follow + brief_notes(data))
 
 
 def brief_notes(data: ReportData) -> str:
     """How to read the brief, in two lines, and what could not be read."""
     problems = "".join(f"<li>{esc(p)}</li>" for p in data.problems)
-    return ("<footer><p><b>Cách đọc / How to read.</b> Năm đã hết: Đạt / Chưa đạt; năm đang "
-            "thực hiện: Đúng tiến độ / Có nguy cơ theo dự báo cuối năm (số lũy kế khi chưa đủ "
-            "số liệu để dự báo). Giờ Việt Nam (UTC+7). Nguồn: marts.* của vinhlinh.duckdb. / "
-            "Complete year: met / not met; year in progress: on track / at risk on the "
-            "year-end projection (the year to date when there is not enough history). "
-            "Source: the analyst file's marts.</p>"
-            + (f'<p>Không đọc được / could not read:</p><ul class="problems">{problems}</ul>'
-               if problems else "") + "</footer>")
+    return (
+        "<footer><p><b>Cách đọc / How to read.</b> Năm đã hết: Đạt / Chưa đạt; năm đang "
+        "thực hiện: Đúng tiến độ / Có nguy cơ theo dự báo cuối năm (số lũy kế khi chưa đủ "
+        "số liệu để dự báo). Giờ Việt Nam (UTC+7). Nguồn: marts.* của vinhlinh.duckdb. / "
+        "Complete year: met / not met; year in progress: on track / at risk on the "
+        "year-end projection (the year to date when there is not enough history). "
+        "Source: the analyst file's marts.</p>"
+        + (
+            f'<p>Không đọc được / could not read:</p><ul class="problems">{problems}</ul>'
+            if problems
+            else ""
+        )
+        + "</footer>"
+    )

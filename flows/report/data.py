@@ -22,8 +22,18 @@ RULE_ROWS = 30
 FINDING_ROWS = 100
 TASK_ROWS = 100
 GRID_UNITS = 60  # units shown in the units × months grid (those with late or missing reports)
-KPI_ORDER = ["IND_GO", "IND_SHARE", "IND_BUDGET", "CAPITAL", "TECH", "SUPPORT", "LAB", "KC",
-             "OCOP", "TASKS"]
+KPI_ORDER = [
+    "IND_GO",
+    "IND_SHARE",
+    "IND_BUDGET",
+    "CAPITAL",
+    "TECH",
+    "SUPPORT",
+    "LAB",
+    "KC",
+    "OCOP",
+    "TASKS",
+]
 
 
 class Reader:
@@ -110,30 +120,45 @@ def _plans(db: Reader, plan_id: str | None) -> list[PlanData]:
         "select plan_id, max(year) as year, max(as_of_date) as as_of,"
         " bool_and(is_year_complete) as is_year_complete, max(note) as note"
         " from marts.kpi_scorecard where plan_id is not null group by plan_id",
-        what="marts.kpi_scorecard")
+        what="marts.kpi_scorecard",
+    )
     if plan_id is not None:
         rows = [r for r in rows if r["plan_id"] == plan_id]
     # adopted plans before sample ones, the most recent year first
     rows.sort(key=lambda r: (_is_sample(r["note"]), -(r["year"] or 0), str(r["plan_id"])))
-    return [PlanData(r["plan_id"], r["year"], r["as_of"], r["is_year_complete"], r["note"])
-            for r in rows]
+    return [
+        PlanData(r["plan_id"], r["year"], r["as_of"], r["is_year_complete"], r["note"])
+        for r in rows
+    ]
 
 
 def _fill_plan(db: Reader, plan: PlanData) -> None:
-    plan.kpis = sorted(db.rows("select * from marts.kpi_scorecard where plan_id = ?",
-                               [plan.plan_id], what="marts.kpi_scorecard"), key=_kpi_key)
-    for r in db.rows("select * from marts.kpi_scorecard_history where plan_id = ?"
-                     " order by kpi_code, as_of_date", [plan.plan_id],
-                     what="marts.kpi_scorecard_history"):
+    plan.kpis = sorted(
+        db.rows(
+            "select * from marts.kpi_scorecard where plan_id = ?",
+            [plan.plan_id],
+            what="marts.kpi_scorecard",
+        ),
+        key=_kpi_key,
+    )
+    for r in db.rows(
+        "select * from marts.kpi_scorecard_history where plan_id = ? order by kpi_code, as_of_date",
+        [plan.plan_id],
+        what="marts.kpi_scorecard_history",
+    ):
         plan.history.setdefault(r["kpi_code"], []).append(r)
     plan.communes = db.rows(
         f"select *, {_BN_VND} from marts.kpi_by_commune where year = ?"
         " order by gross_output_current_bn_vnd desc nulls last, commune_name",
-        [plan.year], what="marts.kpi_by_commune")
+        [plan.year],
+        what="marts.kpi_by_commune",
+    )
     plan.zones = db.rows(
         f"select *, {_BN_VND} from marts.kpi_by_zone where year = ?"
         " order by in_zone desc, gross_output_current_bn_vnd desc nulls last, zone_code",
-        [plan.year], what="marts.kpi_by_zone")
+        [plan.year],
+        what="marts.kpi_by_zone",
+    )
     end = plan.as_of or date(plan.year or 1900, 12, 31)
     plan.completeness = db.rows(
         "select rc.*, dc.commune_name, dz.zone_name from marts.reporting_completeness rc"
@@ -141,18 +166,24 @@ def _fill_plan(db: Reader, plan: PlanData) -> None:
         "  and rc.period >= dc.valid_from and (dc.valid_to is null or rc.period <= dc.valid_to)"
         " left join marts.dim_zones dz on dz.zone_code = rc.zone_code"
         " where rc.year = ? and rc.period <= ? order by rc.breakdown_key, rc.period",
-        [plan.year, end], what="marts.reporting_completeness")
-    due = db.rows("select day(due_date) as d from marts.missing_reports"
-                  " where due_date is not null limit 1", what="marts.missing_reports")
+        [plan.year, end],
+        what="marts.reporting_completeness",
+    )
+    due = db.rows(
+        "select day(due_date) as d from marts.missing_reports where due_date is not null limit 1",
+        what="marts.missing_reports",
+    )
     plan.due_day = int(due[0]["d"]) if due else 12
     params = [plan.year, plan.year, plan.due_day, end]
     what = "marts.fct_unit_month_submissions / missing_reports"
-    plan.unit_grid = db.rows(_UNIT_GRID_SQL + _WORST_UNITS_SQL, [*params, GRID_UNITS],
-                             what=what)
+    plan.unit_grid = db.rows(_UNIT_GRID_SQL + _WORST_UNITS_SQL, [*params, GRID_UNITS], what=what)
     stats = db.rows(_UNIT_GRID_SQL + _UNIT_STATS_SQL, params, what=what)
     if stats:
-        plan.unit_grid_stats = {"units": stats[0]["units"], "flagged": stats[0]["flagged"],
-                                "months": sorted(stats[0]["months"] or [])}
+        plan.unit_grid_stats = {
+            "units": stats[0]["units"],
+            "flagged": stats[0]["flagged"],
+            "months": sorted(stats[0]["months"] or []),
+        }
 
 
 # One row per expected (unit, month) of the year: the unit's first submission for the month
@@ -199,26 +230,40 @@ select (select count(*) from per_unit) as units,
 """
 
 # the marts' money is million VND (docs/dashboards.md); the report shows billions
-_BN_VND = ", ".join(f"{c}_mvnd / 1000 as {c}_bn_vnd" for c in (
-    "gross_output_current", "gross_output_const2010", "own_capital", "kc_disbursed"))
-_REJECTED = ("(select distinct source, file_name, sheet, row_number, column_name, rule,"
-             " message_vi, message_en from marts.rejected_rows)")
+_BN_VND = ", ".join(
+    f"{c}_mvnd / 1000 as {c}_bn_vnd"
+    for c in ("gross_output_current", "gross_output_const2010", "own_capital", "kc_disbursed")
+)
+_REJECTED = (
+    "(select distinct source, file_name, sheet, row_number, column_name, rule,"
+    " message_vi, message_en from marts.rejected_rows)"
+)
 
 
 # The brief's follow-up lines: each count on its own, so one missing table costs one line.
 _COUNTS = {
-    "tasks_overdue": ("select count(*) as n from marts.plan_task_status where is_overdue"
-                      " and not coalesce(is_done, false)", "marts.plan_task_status"),
-    "tasks_done_late": ("select count(*) as n from marts.plan_task_status where is_overdue"
-                        " and coalesce(is_done, false)", "marts.plan_task_status"),
-    "missing_latest": ("select count(*) as n from marts.missing_reports"
-                       " where period = (select max(period) from marts.missing_reports)",
-                       "marts.missing_reports"),
+    "tasks_overdue": (
+        "select count(*) as n from marts.plan_task_status where is_overdue"
+        " and not coalesce(is_done, false)",
+        "marts.plan_task_status",
+    ),
+    "tasks_done_late": (
+        "select count(*) as n from marts.plan_task_status where is_overdue"
+        " and coalesce(is_done, false)",
+        "marts.plan_task_status",
+    ),
+    "missing_latest": (
+        "select count(*) as n from marts.missing_reports"
+        " where period = (select max(period) from marts.missing_reports)",
+        "marts.missing_reports",
+    ),
     "missing_total": ("select count(*) as n from marts.missing_reports", "marts.missing_reports"),
-    "rejected_files": ("select count(*) as n from (select status, row_number() over (partition"
-                       " by source, file_name order by recorded_at desc nulls last) as k"
-                       " from marts.file_outcomes) where k = 1 and status = 'rejected'",
-                       "marts.file_outcomes"),
+    "rejected_files": (
+        "select count(*) as n from (select status, row_number() over (partition"
+        " by source, file_name order by recorded_at desc nulls last) as k"
+        " from marts.file_outcomes) where k = 1 and status = 'rejected'",
+        "marts.file_outcomes",
+    ),
 }
 
 
@@ -226,8 +271,9 @@ def _counts(db: Reader, f: FollowUp) -> None:
     for key, (sql, what) in _COUNTS.items():
         rows = db.rows(sql, what=what)
         f.counts[key] = int(rows[0]["n"]) if rows else None
-    latest = db.rows("select max(period) as p from marts.missing_reports",
-                     what="marts.missing_reports")
+    latest = db.rows(
+        "select max(period) as p from marts.missing_reports", what="marts.missing_reports"
+    )
     f.missing_latest = latest[0]["p"] if latest else None
 
 
@@ -237,48 +283,65 @@ def _follow_up(db: Reader) -> FollowUp:
     f.findings = db.rows(
         "select * from marts.reconciliation_findings order by case severity when 'high' then 0"
         " when 'medium' then 1 else 2 end, period desc nulls last, check_name, entity"
-        f" limit {FINDING_ROWS}", what="marts.reconciliation_findings")
+        f" limit {FINDING_ROWS}",
+        what="marts.reconciliation_findings",
+    )
     f.findings_by_check = db.rows(
         "select check_name, severity, count(*) as n from marts.reconciliation_findings"
-        " group by all order by check_name, severity", what="marts.reconciliation_findings")
+        " group by all order by check_name, severity",
+        what="marts.reconciliation_findings",
+    )
     f.findings_total = sum(int(r["n"]) for r in f.findings_by_check)
-    f.tasks_by_unit = db.rows("select * from marts.plan_tasks_by_lead_unit"
-                              " order by tasks_overdue desc, tasks desc, lead_unit_code",
-                              what="marts.plan_tasks_by_lead_unit")
-    f.overdue_tasks = db.rows("select * from marts.plan_task_status where is_overdue"
-                              " order by is_done, days_late desc, task_code"
-                              f" limit {TASK_ROWS}", what="marts.plan_task_status")
+    f.tasks_by_unit = db.rows(
+        "select * from marts.plan_tasks_by_lead_unit"
+        " order by tasks_overdue desc, tasks desc, lead_unit_code",
+        what="marts.plan_tasks_by_lead_unit",
+    )
+    f.overdue_tasks = db.rows(
+        "select * from marts.plan_task_status where is_overdue"
+        " order by is_done, days_late desc, task_code"
+        f" limit {TASK_ROWS}",
+        what="marts.plan_task_status",
+    )
     f.latest_run = db.rows(
         "select run_id, status, count(*) as files, sum(rows_loaded) as rows_loaded,"
         " sum(rows_rejected) as rows_rejected, max(recorded_at) as recorded_at"
         " from marts.file_outcomes where run_id = (select run_id from marts.file_outcomes"
         " order by recorded_at desc nulls last limit 1) group by run_id, status order by status",
-        what="marts.file_outcomes")
+        what="marts.file_outcomes",
+    )
     f.rejected_files = db.rows(
         "select * from (select *, row_number() over (partition by source, file_name"
         " order by recorded_at desc nulls last) as k from marts.file_outcomes)"
         " where k = 1 and status = 'rejected' order by recorded_at desc, file_name limit 100",
-        what="marts.file_outcomes")
+        what="marts.file_outcomes",
+    )
     f.rejected_by_file = db.rows(
         "select source, file_name, count(distinct (coalesce(sheet, ''), row_number)) as rows,"
         " count(*) as reasons, string_agg(distinct rule, ', ' order by rule) as rules"
         f" from {_REJECTED} group by source, file_name order by rows desc, file_name"
-        f" limit {FILE_ROWS}", what="marts.rejected_rows")
+        f" limit {FILE_ROWS}",
+        what="marts.rejected_rows",
+    )
     f.rejected_by_rule = db.rows(
         "select rule, count(*) as reasons, count(distinct file_name) as files,"
         " min(message_en) as example_en"
         f" from {_REJECTED} group by rule order by reasons desc, rule limit {RULE_ROWS}",
-        what="marts.rejected_rows")
+        what="marts.rejected_rows",
+    )
     f.rejected_sample = db.rows(
         "select source, file_name, sheet, row_number, column_name, rule, message_vi, message_en"
         f" from (select *, row_number() over (partition by file_name order by row_number,"
         f" column_name, rule) as k from {_REJECTED}) where k <= {SAMPLE_PER_FILE}"
         f" order by source, file_name, row_number, column_name limit {SAMPLE_ROWS}",
-        what="marts.rejected_rows")
+        what="marts.rejected_rows",
+    )
     totals = db.rows(
         "select count(distinct file_name) as files,"
         " count(distinct (file_name, coalesce(sheet, ''), row_number)) as rows,"
-        f" count(*) as reasons from {_REJECTED}", what="marts.rejected_rows")
+        f" count(*) as reasons from {_REJECTED}",
+        what="marts.rejected_rows",
+    )
     f.rejected_totals = totals[0] if totals else {}
     return f
 

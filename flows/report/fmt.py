@@ -107,8 +107,10 @@ def status_badge(status: object) -> str:
     key = str(status) if status in STATUS else "unknown"
     vi, en, symbol = STATUS.get(key, (str(status or "?"), "", "?"))
     label = f"{esc(vi)} / {esc(en)}" if en else esc(vi)
-    return (f'<span class="badge st-{key}" data-status="{esc(status)}">'
-            f'<span aria-hidden="true">{symbol}</span> {label}</span>')
+    return (
+        f'<span class="badge st-{key}" data-status="{esc(status)}">'
+        f'<span aria-hidden="true">{symbol}</span> {label}</span>'
+    )
 
 
 def th(vi: str, en: str = "", cls: str = "") -> str:
@@ -122,14 +124,22 @@ def td(content: str, cls: str = "") -> str:
     return f'<td class="{cls}">{content}</td>' if cls else f"<td>{content}</td>"
 
 
-def table(head: list[str], rows: list[list[str]], *, cls: str = "", foot: list[str] | None = None,
-          attrs: str = "") -> str:
+def table(
+    head: list[str],
+    rows: list[list[str]],
+    *,
+    cls: str = "",
+    foot: list[str] | None = None,
+    attrs: str = "",
+) -> str:
     """A table from header cells (th()) and rows of cells (td()), all already escaped."""
     body = "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
     total = f'<tr class="total">{"".join(foot)}</tr>' if foot else ""
     klass = f' class="{cls}"' if cls else ""
-    return (f"<table{klass}{attrs}><thead><tr>{''.join(head)}</tr></thead>"
-            f"<tbody>{body}{total}</tbody></table>")
+    return (
+        f"<table{klass}{attrs}><thead><tr>{''.join(head)}</tr></thead>"
+        f"<tbody>{body}{total}</tbody></table>"
+    )
 
 
 def empty(vi: str, en: str) -> str:

@@ -13,9 +13,17 @@ from pathlib import Path
 from flows import settings
 
 TIMEOUT_SECONDS = 60
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-pdf-header-footer"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+]
 
 
 def find_chromium() -> str | None:
@@ -50,16 +58,30 @@ def _print_pdf(html: Path, pdf: Path, extra: list[str], timeout: float) -> str |
     binary = find_chromium()
     if binary is None:
         configured = settings.current().chromium
-        return (f"chromium not found (VLPIPE_CHROMIUM={configured})" if configured
-                else "chromium not found on PATH")
+        return (
+            f"chromium not found (VLPIPE_CHROMIUM={configured})"
+            if configured
+            else "chromium not found on PATH"
+        )
     partial = pdf.with_name(f".{pdf.name}.partial")
     partial.unlink(missing_ok=True)
     profile = tempfile.mkdtemp(prefix="vlpipe-chromium-")
-    cmd = [binary, *FLAGS, *extra, f"--user-data-dir={profile}", f"--print-to-pdf={partial}",
-           html.resolve().as_uri()]
+    cmd = [
+        binary,
+        *FLAGS,
+        *extra,
+        f"--user-data-dir={profile}",
+        f"--print-to-pdf={partial}",
+        html.resolve().as_uri(),
+    ]
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

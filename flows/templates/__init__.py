@@ -27,8 +27,11 @@ def template_name(source: Source) -> str:
     return f"mau_{source.name}.xlsx"
 
 
-def write_templates(out_dir: str | Path, raw_dir: str | Path = "raw",
-                    sources: tuple[Source, ...] | list[Source] = DATA_SOURCES) -> list[Path]:
+def write_templates(
+    out_dir: str | Path,
+    raw_dir: str | Path = "raw",
+    sources: tuple[Source, ...] | list[Source] = DATA_SOURCES,
+) -> list[Path]:
     """Write one template per source into ``out_dir``; return their paths.
 
     The dropdowns of communes, zones and lead units and the VSIC check are read from the

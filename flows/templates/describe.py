@@ -26,15 +26,21 @@ DATA_ROWS = 1000  # rows pre-formatted and checked for data entry (2 … 1001)
 YES, NO = "Có", "Không"  # as flows.ingest.cells reads them
 EXCEL_TEXT_LIMIT = 255  # an input check's error or prompt text, at most
 
-NUMBER_FORMATS = {Kind.NUMBER: "#,##0.00", Kind.INTEGER: "0", Kind.DATE: "dd/mm/yyyy",
-                  Kind.MONTH: "mm/yyyy"}
+NUMBER_FORMATS = {
+    Kind.NUMBER: "#,##0.00",
+    Kind.INTEGER: "0",
+    Kind.DATE: "dd/mm/yyyy",
+    Kind.MONTH: "mm/yyyy",
+}
 MIN_WIDTHS = {Kind.TEXT: 24, Kind.CODE: 17, Kind.NUMBER: 16}  # a tax code with its branch fits
 TEXT_FORMAT = "@"  # codes and text stay text: leading zeros kept, never 3.2E+09
 
 KIND_TEXT = {
     Kind.TEXT: ("Chữ", "text"),
-    Kind.CODE: ("Mã, nhập dạng văn bản (giữ nguyên số 0 ở đầu)",
-                "code, typed as text (leading zeros kept)"),
+    Kind.CODE: (
+        "Mã, nhập dạng văn bản (giữ nguyên số 0 ở đầu)",
+        "code, typed as text (leading zeros kept)",
+    ),
     Kind.CATEGORY: ("Chọn trong danh sách", "pick from the list"),
     Kind.NUMBER: ("Số (có thể có phần thập phân)", "number (decimals allowed)"),
     Kind.INTEGER: ("Số nguyên", "whole number"),
@@ -43,19 +49,22 @@ KIND_TEXT = {
     Kind.BOOL: ("Có / Không", "yes / no"),
 }
 LOOKUP_TEXT = {  # what a lookup accepts, as a sender should read it
-    Lookup.TAX_CODE: ("10 chữ số, hoặc 10 chữ số + '-' + 3 chữ số chi nhánh (14 ký tự); đúng "
-                      "chữ số kiểm tra",
-                      "10 digits, or 10 digits + '-' + 3 branch digits (14 characters); valid "
-                      "check digit"),
+    Lookup.TAX_CODE: (
+        "10 chữ số, hoặc 10 chữ số + '-' + 3 chữ số chi nhánh (14 ký tự); đúng chữ số kiểm tra",
+        "10 digits, or 10 digits + '-' + 3 branch digits (14 characters); valid check digit",
+    ),
     Lookup.CITIZEN_ID: ("Đúng 12 chữ số", "exactly 12 digits"),
-    Lookup.DECISION_NO: ("Dạng số/QĐ-cơ quan ban hành, ví dụ 125/QĐ-UBND",
-                         "like 125/QĐ-UBND"),
+    Lookup.DECISION_NO: ("Dạng số/QĐ-cơ quan ban hành, ví dụ 125/QĐ-UBND", "like 125/QĐ-UBND"),
 }
 PII_TEXT = {
-    Pii.PSEUDONYMISE: ("dữ liệu cá nhân: được thay bằng mã ẩn danh khi nạp",
-                       "personal data: replaced by a pseudonym when loaded"),
-    Pii.DROP: ("dữ liệu cá nhân: bị xoá sau khi kiểm tra, không lưu",
-               "personal data: deleted after the checks, never stored"),
+    Pii.PSEUDONYMISE: (
+        "dữ liệu cá nhân: được thay bằng mã ẩn danh khi nạp",
+        "personal data: replaced by a pseudonym when loaded",
+    ),
+    Pii.DROP: (
+        "dữ liệu cá nhân: bị xoá sau khi kiểm tra, không lưu",
+        "personal data: deleted after the checks, never stored",
+    ),
 }
 EXAMPLES = {Kind.DATE: "25/03/2022", Kind.MONTH: "03/2022", Kind.BOOL: YES}
 EXAMPLE_NUMBERS = {Kind.NUMBER: 1250.5, Kind.INTEGER: 12}
@@ -67,8 +76,7 @@ def words(name: str) -> str:
     return name.replace("_", " ")
 
 
-def rule_text(rule: str, header: str = "", detail: str | tuple[str, str] = ""
-              ) -> tuple[str, str]:
+def rule_text(rule: str, header: str = "", detail: str | tuple[str, str] = "") -> tuple[str, str]:
     """A rule's message (Vietnamese, English) as a statement, without the offending value:
     "Cột 'Doanh thu': '{value}' phải lớn hơn…" → "Cột 'Doanh thu': phải lớn hơn…"."""
     texts = ROW_RULES.get(rule, (rule, rule))
@@ -97,7 +105,7 @@ def fit(vi: str, en: str, limit: int = EXCEL_TEXT_LIMIT) -> str:
     both = f"{vi}\n[{en}]"
     if len(both) <= limit:
         return both
-    return vi if len(vi) <= limit else vi[:limit - 1] + "…"
+    return vi if len(vi) <= limit else vi[: limit - 1] + "…"
 
 
 def number_text(value: float) -> str:
@@ -144,8 +152,10 @@ class Catalog:
             self.lists.append((title, values))
             known.append(values)
         letter = get_column_letter(known.index(values) + 1)
-        return (f"{quote_sheetname(LISTS_SHEET)}!${letter}${FIRST_ROW}:"
-                f"${letter}${FIRST_ROW + len(values) - 1}")
+        return (
+            f"{quote_sheetname(LISTS_SHEET)}!${letter}${FIRST_ROW}:"
+            f"${letter}${FIRST_ROW + len(values) - 1}"
+        )
 
 
 @dataclass(frozen=True)
@@ -185,8 +195,9 @@ class ColumnSpec:
         return f"{self.letter}{FIRST_ROW}:{self.letter}{FIRST_ROW + DATA_ROWS - 1}"
 
 
-def describe(source: Source, lists: dict[Lookup, ReferenceList],
-             catalog: Catalog) -> list[ColumnSpec]:
+def describe(
+    source: Source, lists: dict[Lookup, ReferenceList], catalog: Catalog
+) -> list[ColumnSpec]:
     return [_column(source, f, i, lists, catalog) for i, f in enumerate(source.fields, start=1)]
 
 
@@ -198,8 +209,9 @@ def _options(f: Field, lists: dict[Lookup, ReferenceList]) -> tuple[str, ...]:
     return ()
 
 
-def _column(source: Source, f: Field, index: int, lists: dict[Lookup, ReferenceList],
-            catalog: Catalog) -> ColumnSpec:
+def _column(
+    source: Source, f: Field, index: int, lists: dict[Lookup, ReferenceList], catalog: Catalog
+) -> ColumnSpec:
     letter = get_column_letter(index)
     options = _options(f, lists)
     kind = KIND_TEXT[Kind.CATEGORY] if options else KIND_TEXT[f.kind]
@@ -208,16 +220,25 @@ def _column(source: Source, f: Field, index: int, lists: dict[Lookup, ReferenceL
     longest = max((len(o) for o in options), default=0)
     width = max(len(f.header) / 2.2 + 3, MIN_WIDTHS.get(f.kind, 12), longest * 0.9)
     return ColumnSpec(
-        field=f, letter=letter,
+        field=f,
+        letter=letter,
         meaning=(f.description_vi or f.header, f.description_en or words(f.name)),
-        kind=kind, allowed=allowed, example=_example(f, options, lists),
+        kind=kind,
+        allowed=allowed,
+        example=_example(f, options, lists),
         number_format=NUMBER_FORMATS.get(f.kind, TEXT_FORMAT),
-        width=round(min(width, 45), 1), options=options, check=check)
+        width=round(min(width, 45), 1),
+        options=options,
+        check=check,
+    )
 
 
 def _range_text(f: Field) -> tuple[str, str] | None:
-    low = f"≥ {number_text(f.ge)}" if f.ge is not None else (
-        f"> {number_text(f.gt)}" if f.gt is not None else None)
+    low = (
+        f"≥ {number_text(f.ge)}"
+        if f.ge is not None
+        else (f"> {number_text(f.gt)}" if f.gt is not None else None)
+    )
     high = f"≤ {number_text(f.le)}" if f.le is not None else None
     if low and high and f.ge is not None and f.le is not None:
         a, b = number_text(f.ge), number_text(f.le)
@@ -226,8 +247,9 @@ def _range_text(f: Field) -> tuple[str, str] | None:
     return ("; ".join(parts), "; ".join(parts)) if parts else None
 
 
-def _allowed(source: Source, f: Field, options: tuple[str, ...],
-             lists: dict[Lookup, ReferenceList]) -> tuple[str, str]:
+def _allowed(
+    source: Source, f: Field, options: tuple[str, ...], lists: dict[Lookup, ReferenceList]
+) -> tuple[str, str]:
     vi: list[str] = []
     en: list[str] = []
     if f.choices:
@@ -236,10 +258,13 @@ def _allowed(source: Source, f: Field, options: tuple[str, ...],
     elif options:
         assert f.lookup is not None  # options come from the field's reference list
         ref = lists[f.lookup].source
-        vi.append(f"Chọn một giá trị của '{ref.title_vi}' ({len(options)} giá trị, xem trang "
-                  f"'{INSTRUCTIONS_SHEET}')")
-        en.append(f"a value of the list of {words(ref.name)} (see the sheet "
-                  f"'{INSTRUCTIONS_SHEET}')")
+        vi.append(
+            f"Chọn một giá trị của '{ref.title_vi}' ({len(options)} giá trị, xem trang "
+            f"'{INSTRUCTIONS_SHEET}')"
+        )
+        en.append(
+            f"a value of the list of {words(ref.name)} (see the sheet '{INSTRUCTIONS_SHEET}')"
+        )
         if f.lookup is Lookup.COMMUNE and f.reference_date:
             at = source.field(f.reference_date).header
             vi.append(f"phải còn hiệu lực tại ngày ở cột '{at}'")
@@ -296,16 +321,28 @@ def _error(texts: list[tuple[str, str]]) -> str:
     return fit(*join_rules(texts))
 
 
-def _check(source: Source, f: Field, ref: str, options: tuple[str, ...],
-           lists: dict[Lookup, ReferenceList], catalog: Catalog) -> Check | None:
+def _check(
+    source: Source,
+    f: Field,
+    ref: str,
+    options: tuple[str, ...],
+    lists: dict[Lookup, ReferenceList],
+    catalog: Catalog,
+) -> Check | None:
     h = f.header
     if options:
         if f.choices:
             rule = rule_text("category", h, ", ".join(f.choices))
         elif f.lookup is Lookup.COMMUNE:
             at = source.field(f.reference_date).header if f.reference_date else ""
-            rule = rule_text("commune", h, (f"ngày ở cột '{at}'" if at else "ngày của dòng",
-                                            f"the date in '{at}'" if at else "the row's date"))
+            rule = rule_text(
+                "commune",
+                h,
+                (
+                    f"ngày ở cột '{at}'" if at else "ngày của dòng",
+                    f"the date in '{at}'" if at else "the row's date",
+                ),
+            )
         else:
             assert f.lookup is not None  # options come from the field's reference list
             rule = rule_text(f.lookup.value, h)
@@ -317,20 +354,29 @@ def _check(source: Source, f: Field, ref: str, options: tuple[str, ...],
         return _number_check(f, ref)
     if f.kind in (Kind.DATE, Kind.MONTH):
         rule_name = "date_format" if f.kind is Kind.DATE else "month_format"
-        return Check("date", "DATE(1900,1,1)", "between", "DATE(2100,12,31)",
-                     _error([rule_text(rule_name, h)]))
+        return Check(
+            "date",
+            "DATE(1900,1,1)",
+            "between",
+            "DATE(2100,12,31)",
+            _error([rule_text(rule_name, h)]),
+        )
     formula = None
     if f.lookup is Lookup.TAX_CODE:
-        formula = (f'AND(ISNUMBER(--LEFT({ref},10)),OR(LEN({ref})=10,AND(LEN({ref})=14,'
-                   f'MID({ref},11,1)="-",ISNUMBER(--RIGHT({ref},3)))))')
+        formula = (
+            f"AND(ISNUMBER(--LEFT({ref},10)),OR(LEN({ref})=10,AND(LEN({ref})=14,"
+            f'MID({ref},11,1)="-",ISNUMBER(--RIGHT({ref},3)))))'
+        )
     elif f.lookup is Lookup.CITIZEN_ID:
         formula = f"AND(LEN({ref})=12,ISNUMBER(--{ref}))"
     elif f.lookup is Lookup.DECISION_NO:
         formula = f'OR(ISNUMBER(SEARCH("/QĐ-",{ref})),ISNUMBER(SEARCH("/QD-",{ref})))'
     elif f.lookup is Lookup.VSIC_INDUSTRY and f.lookup in lists:
         divisions = catalog.range(lists[f.lookup].source.title_vi, lists[f.lookup].values)
-        formula = (f"AND(OR(LEN({ref})=4,LEN({ref})=5),ISNUMBER(--{ref}),"
-                   f"ISNUMBER(MATCH(LEFT({ref},2),{divisions},0)))")
+        formula = (
+            f"AND(OR(LEN({ref})=4,LEN({ref})=5),ISNUMBER(--{ref}),"
+            f"ISNUMBER(MATCH(LEFT({ref},2),{divisions},0)))"
+        )
     if formula is None or f.lookup is None:
         return None
     return Check("custom", formula, error=_error([rule_text(f.lookup.value, h)]))
@@ -361,5 +407,8 @@ def _number_check(f: Field, ref: str) -> Check:
         return Check(kind, number_text(f.ge), "between", number_text(f.le), error)
     whole = f",{ref}=INT({ref})" if f.kind is Kind.INTEGER else ""
     assert f.gt is not None  # low is f.gt here
-    return Check("custom", f"AND(ISNUMBER({ref}),{ref}>{number_text(f.gt)},"
-                           f"{ref}<={number_text(f.le)}{whole})", error=error)
+    return Check(
+        "custom",
+        f"AND(ISNUMBER({ref}),{ref}>{number_text(f.gt)},{ref}<={number_text(f.le)}{whole})",
+        error=error,
+    )

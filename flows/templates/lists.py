@@ -76,11 +76,13 @@ def read_reference(raw_dir: Path, source: Source) -> pl.DataFrame:
     if not frames:
         return pl.DataFrame(schema={f.name: pl.Utf8 for f in source.fields})
     return pl.concat(frames, how="vertical_relaxed").unique(
-        subset=list(source.key), keep="last", maintain_order=True)
+        subset=list(source.key), keep="last", maintain_order=True
+    )
 
 
-def reference_lists(raw_dir: Path, sources: list[Source] | tuple[Source, ...]
-                    ) -> dict[Lookup, ReferenceList]:
+def reference_lists(
+    raw_dir: Path, sources: list[Source] | tuple[Source, ...]
+) -> dict[Lookup, ReferenceList]:
     """The lists the lookups of these sources need, each read once; an empty one is an error
     (a template without its list would let any value through)."""
     needed = {f.lookup for s in sources for f in s.fields if f.lookup in LOOKUP_LISTS}
@@ -92,6 +94,7 @@ def reference_lists(raw_dir: Path, sources: list[Source] | tuple[Source, ...]
             raise TemplateError(
                 f"no {source.name} found under {Path(raw_dir) / source.folder} "
                 f"(files {source.files}); the templates need it for their {lookup.value} "
-                "lists: pass --raw-dir with the reference files")
+                "lists: pass --raw-dir with the reference files"
+            )
         lists[lookup] = found
     return lists

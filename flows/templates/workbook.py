@@ -84,8 +84,9 @@ def _data_sheet(ws: Worksheet, columns: list[ColumnSpec]) -> None:
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         text = note(column)
-        cell.comment = Comment(text, AUTHOR, width=340,
-                               height=22 * (text.count("\n") + 1 + len(text) // 60))
+        cell.comment = Comment(
+            text, AUTHOR, width=340, height=22 * (text.count("\n") + 1 + len(text) // 60)
+        )
         dimension = ws.column_dimensions[column.letter]
         dimension.width = column.width
         dimension.number_format = column.number_format  # rows typed beyond the checked ones
@@ -100,21 +101,33 @@ def _data_sheet(ws: Worksheet, columns: list[ColumnSpec]) -> None:
 def _validation(column: ColumnSpec) -> DataValidation:
     check = column.check
     assert check is not None  # only columns with a check get a validation
-    prompt = fit(f"{column.kind[0]}" + ("; bắt buộc" if column.required else "")
-                 + (f". {column.allowed[0]}" if column.allowed[0] else ""),
-                 column.kind[1] + ("; required" if column.required else ""))
-    dv = DataValidation(type=check.type, operator=check.operator, formula1=check.formula1,
-                        formula2=check.formula2, allow_blank=True, showErrorMessage=True,
-                        errorStyle="stop", errorTitle=ERROR_TITLE, error=check.error,
-                        showInputMessage=True, promptTitle=_title(column.header),
-                        prompt=prompt[:EXCEL_TEXT_LIMIT])
+    prompt = fit(
+        f"{column.kind[0]}"
+        + ("; bắt buộc" if column.required else "")
+        + (f". {column.allowed[0]}" if column.allowed[0] else ""),
+        column.kind[1] + ("; required" if column.required else ""),
+    )
+    dv = DataValidation(
+        type=check.type,
+        operator=check.operator,
+        formula1=check.formula1,
+        formula2=check.formula2,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=ERROR_TITLE,
+        error=check.error,
+        showInputMessage=True,
+        promptTitle=_title(column.header),
+        prompt=prompt[:EXCEL_TEXT_LIMIT],
+    )
     dv.add(column.cells)
     return dv
 
 
 def _title(text: str, limit: int = 32) -> str:
     """A prompt's title: Excel takes at most 32 characters."""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _lists_sheet(ws: Worksheet, catalog: Catalog) -> None:
@@ -124,5 +137,6 @@ def _lists_sheet(ws: Worksheet, catalog: Catalog) -> None:
             cell = text_cell(ws, i, j, value)
             cell.number_format = "@"
         ws.column_dimensions[ws.cell(1, j).column_letter].width = min(
-            max(len(v) for v in (title, *values)) + 2, 60)
+            max(len(v) for v in (title, *values)) + 2, 60
+        )
     ws.sheet_state = "hidden"

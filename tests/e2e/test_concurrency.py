@@ -31,8 +31,11 @@ READER = textwrap.dedent("""
 
 def test_a_second_run_waits_then_gives_up_with_a_clear_message(tmp_path):
     paths = Paths.of(tmp_path / "raw", tmp_path / "wh")
-    with run_lock(paths, wait_seconds=0), pytest.raises(RunLocked) as refused, run_lock(
-            paths, wait_seconds=1):
+    with (
+        run_lock(paths, wait_seconds=0),
+        pytest.raises(RunLocked) as refused,
+        run_lock(paths, wait_seconds=1),
+    ):
         pass
     assert "Another run holds the warehouse" in str(refused.value)
     assert "Một lần chạy khác" in str(refused.value)
@@ -47,8 +50,7 @@ def test_the_flow_refuses_a_warehouse_held_by_another_run(e2e, tmp_path, monkeyp
     shutil.copytree(e2e["warehouse"], warehouse, symlinks=True)
     monkeypatch.setenv("VLPIPE_LOCK_WAIT_SECONDS", "1")
     with run_lock(Paths.of(e2e["raw"], warehouse), wait_seconds=0):
-        state = nightly(raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse),
-                        return_state=True)
+        state = nightly(raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse), return_state=True)
     assert state.is_failed()
     assert isinstance(state.result(raise_on_failure=False), RunLocked)
 
@@ -59,8 +61,12 @@ def test_readers_are_never_blocked_and_never_see_a_partial_state(e2e, tmp_path):
     warehouse = tmp_path / "warehouse"
     shutil.copytree(e2e["warehouse"], warehouse, symlinks=True)
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         result = nightly(raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse))
     finally:

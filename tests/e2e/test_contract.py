@@ -25,12 +25,22 @@ from flows.contract import (
 
 PART = re.compile(r"^part-\d{5}\.parquet$")
 # the only units a DOUBLE may carry: ratios and values in their own unit, never money or counts
-DOUBLE_UNITS = {PERCENT_UNIT, KPI_UNIT, "share (0 to 1)",
-                "the check's unit: persons or million VND (by check_name)"}
-ARROW_OF = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
-            "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(),
-            "DECIMAL(18,6)": pa.decimal128(18, 6),
-            "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC")}
+DOUBLE_UNITS = {
+    PERCENT_UNIT,
+    KPI_UNIT,
+    "share (0 to 1)",
+    "the check's unit: persons or million VND (by check_name)",
+}
+ARROW_OF = {
+    "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "VARCHAR": pa.string(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+    "DECIMAL(18,6)": pa.decimal128(18, 6),
+    "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"),
+}
 
 
 def _record(e2e) -> dict:
@@ -55,7 +65,8 @@ def test_every_dataset_is_a_folder_of_part_files(e2e):
         assert entries, name
         assert all(e.is_file() and PART.match(e.name) for e in entries), (
             f"{name}: {[e.name for e in entries]} — one layout: part-NNNNN.parquet files, "
-            "no partition folders")
+            "no partition folders"
+        )
         assert [e.name for e in entries] == record["datasets"][name]["files"]
 
 
@@ -80,8 +91,9 @@ def test_parquet_types_follow_the_contract(e2e):
                 if unit == "count" and field.type != pa.int64():
                     problems.append(f"{where}: counts are int64 (BIGINT)")
                 if pa.types.is_floating(field.type) and unit not in DOUBLE_UNITS:
-                    problems.append(f"{where}: a double that is not a ratio or a KPI value "
-                                    f"(unit {unit!r})")
+                    problems.append(
+                        f"{where}: a double that is not a ratio or a KPI value (unit {unit!r})"
+                    )
                 if pa.types.is_nested(field.type):
                     problems.append(f"{where}: no list, struct or map columns")
                 if pa.types.is_timestamp(field.type) and field.type.tz != "UTC":
@@ -98,15 +110,15 @@ def test_every_field_and_file_is_described(e2e):
             assert meta.get(b"dataset") == name.encode(), part
             assert meta.get(b"description"), f"{name}: no dataset description"
             assert meta.get(b"schema_version") == str(SCHEMA_VERSION).encode(), part
-            undescribed += [f"{name}.{f.name}" for f in schema
-                            if not (f.metadata or {}).get(b"description")]
+            undescribed += [
+                f"{name}.{f.name}" for f in schema if not (f.metadata or {}).get(b"description")
+            ]
     assert not undescribed, f"fields without a description: {undescribed}"
 
 
 def test_published_json_states_the_contract_of_the_files(e2e):
     record = _record(e2e)
-    for key in ("version", "run_id", "tables", "checksums", "published_at", "report",
-                "build_key"):
+    for key in ("version", "run_id", "tables", "checksums", "published_at", "report", "build_key"):
         assert key in record, f"published.json keeps {key}"
     assert record["schema_version"] == SCHEMA_VERSION
     assert set(record["datasets"]) == set(record["tables"])
@@ -133,24 +145,32 @@ def test_contract_matches_the_committed_snapshot(e2e):
     current = contract_of(_record(e2e)["datasets"])
     broken = breaking_changes(snapshot, current)
     assert not (broken and snapshot["schema_version"] == SCHEMA_VERSION), (
-        f"breaking changes without a new SCHEMA_VERSION (flows/contract.py): {broken}")
+        f"breaking changes without a new SCHEMA_VERSION (flows/contract.py): {broken}"
+    )
     assert snapshot["schema_version"] == SCHEMA_VERSION, (
         f"SCHEMA_VERSION {SCHEMA_VERSION}, snapshot {snapshot['schema_version']}: refresh "
-        f"{SNAPSHOT.name} with `python -m flows.contract <warehouse>/published.json`")
+        f"{SNAPSHOT.name} with `python -m flows.contract <warehouse>/published.json`"
+    )
     assert current == snapshot, (
         f"the published contract differs from {SNAPSHOT.name}; refresh it with "
         "`python -m flows.contract <warehouse>/published.json` (and bump SCHEMA_VERSION "
-        "if a dataset or column was removed, renamed or retyped)")
+        "if a dataset or column was removed, renamed or retyped)"
+    )
 
 
 def test_breaking_changes_are_told_from_additions():
     old = {"schema_version": 1, "datasets": {"a": {"x": "BIGINT", "y": "DOUBLE"}, "b": {}}}
-    added = {"schema_version": 1, "datasets": {"a": {"x": "BIGINT", "y": "DOUBLE",
-                                                     "z": "DATE"}, "b": {}, "c": {}}}
+    added = {
+        "schema_version": 1,
+        "datasets": {"a": {"x": "BIGINT", "y": "DOUBLE", "z": "DATE"}, "b": {}, "c": {}},
+    }
     assert breaking_changes(old, added) == []
     changed = {"schema_version": 1, "datasets": {"a": {"x": "DOUBLE"}}}
-    assert sorted(breaking_changes(old, changed)) == ["a.x: BIGINT → DOUBLE", "a.y removed",
-                                                      "dataset b removed"]
+    assert sorted(breaking_changes(old, changed)) == [
+        "a.x: BIGINT → DOUBLE",
+        "a.y removed",
+        "dataset b removed",
+    ]
 
 
 def test_kpi_by_month_has_no_zeros_after_the_as_of_date(e2e):
@@ -163,7 +183,8 @@ def test_kpi_by_month_has_no_zeros_after_the_as_of_date(e2e):
     for r in rows:
         assert r["is_after_as_of"] == (r["period"] > as_of), r
     assert all(r[c] is None for r in later for c in measures), [
-        {c: r[c] for c in measures} for r in later if any(r[c] is not None for c in measures)]
+        {c: r[c] for c in measures} for r in later if any(r[c] is not None for c in measures)
+    ]
     assert any(r["reporting_units"] for r in rows if not r["is_after_as_of"])
 
 
@@ -173,10 +194,14 @@ def test_reconciliation_findings_name_their_entity(e2e):
     with_entity = [f for f in findings if f["entity"] is not None]
     assert with_entity, "the e2e sample must have findings about a unit"
     known = {r["tax_code"]: r["unit_name"] for r in _table(parquet / "dim_units").to_pylist()}
-    sources = {(r["beneficiary_tax_code"], r["beneficiary_name"])
-               for r in _table(parquet / "fct_kc_disbursements").to_pylist()}
-    sources |= {(r["producer_tax_code"], r["producer_name"])
-                for r in _table(parquet / "ocop_products").to_pylist()}
+    sources = {
+        (r["beneficiary_tax_code"], r["beneficiary_name"])
+        for r in _table(parquet / "fct_kc_disbursements").to_pylist()
+    }
+    sources |= {
+        (r["producer_tax_code"], r["producer_name"])
+        for r in _table(parquet / "ocop_products").to_pylist()
+    }
     for f in with_entity:
         assert f["entity_name"], f
         if f["entity"] in known:

@@ -19,8 +19,9 @@ SOURCE_NAMES = {"labour": "labour_spells"}  # the generator's folder names → s
 
 
 def _scorecard(e2e) -> dict[str, dict]:
-    return {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
-            if r["plan_id"] == "VL-2022"}
+    return {
+        r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"] if r["plan_id"] == "VL-2022"
+    }
 
 
 def test_first_run_completes_and_publishes(e2e):
@@ -38,9 +39,11 @@ def test_kpi_matches_the_generators_records(e2e, kpi):
         return
     assert row["actual"] is not None, f"{kpi}: no value, expected {expected}"
     assert math.isclose(row["actual"], expected, rel_tol=1e-9, abs_tol=1e-6), (
-        f"{kpi}: pipeline {row['actual']} != records {expected}")
-    assert row["status"] == expected_status(expected, row["comparator"], row["target_low"],
-                                            row["target_high"])
+        f"{kpi}: pipeline {row['actual']} != records {expected}"
+    )
+    assert row["status"] == expected_status(
+        expected, row["comparator"], row["target_low"], row["target_high"]
+    )
 
 
 def test_every_plan_kpi_has_a_row_and_targets_come_from_reference(e2e):
@@ -72,8 +75,12 @@ def test_bad_rows_rejected_with_reasons_and_the_rest_loaded(e2e):
 
 def test_unreadable_file_recorded_as_rejected(e2e):
     db = e2e["warehouse"] / "vinhlinh.duckdb"
-    outcomes = {r["file_name"]: r for r in query(
-        db, f"select * from marts.file_outcomes where run_id = '{e2e['first'].run_id}'")}
+    outcomes = {
+        r["file_name"]: r
+        for r in query(
+            db, f"select * from marts.file_outcomes where run_id = '{e2e['first'].run_id}'"
+        )
+    }
     for name in e2e["truth"].unreadable_files:
         assert outcomes[name]["status"] == "rejected" and outcomes[name]["reason"]
     for info in e2e["truth"].files:
@@ -114,18 +121,28 @@ def test_no_personal_data_in_any_output(e2e):
         with duckdb.connect(str(db), read_only=True) as con:
             columns = con.execute(
                 "select schema_name, table_name, column_name from duckdb_columns() "
-                "where data_type = 'VARCHAR' and not internal").fetchall()
+                "where data_type = 'VARCHAR' and not internal"
+            ).fetchall()
             for schema, table, column in columns:
-                seen.update(v for (v,) in con.execute(
-                    f'select distinct "{column}" from {schema}.{table}').fetchall() if v)
+                seen.update(
+                    v
+                    for (v,) in con.execute(
+                        f'select distinct "{column}" from {schema}.{table}'
+                    ).fetchall()
+                    if v
+                )
     with duckdb.connect() as con:
         files = list((warehouse / "parquet").glob("**/*.parquet"))
         for f in files:
             rel = con.execute(f"select * from read_parquet('{f}')")
             for row in rel.fetchall():
                 seen.update(str(v) for v in row if isinstance(v, str))
-    pages = [*(warehouse / "reports").rglob("*.html"), *(warehouse / "docs").rglob("*.html"),
-             *(warehouse / "docs").rglob("*.json"), warehouse / "private" / "last_run.json"]
+    pages = [
+        *(warehouse / "reports").rglob("*.html"),
+        *(warehouse / "docs").rglob("*.html"),
+        *(warehouse / "docs").rglob("*.json"),
+        warehouse / "private" / "last_run.json",
+    ]
     assert len(pages) > 5, "the report and data docs were published"
     seen.update(p.read_text("utf-8", errors="replace") for p in pages)
     text = "\n".join(seen)
@@ -135,17 +152,31 @@ def test_no_personal_data_in_any_output(e2e):
 
 def test_breakdown_marts_published(e2e):
     tables = set(e2e["first_snapshot"]["tables"])
-    assert {"kpi_scorecard", "kpi_by_commune", "kpi_by_zone", "kpi_by_month", "dim_units",
-            "dim_communes", "dim_periods", "fct_unit_months", "fct_employment_spells",
-            "fct_kc_disbursements", "rejected_rows", "file_outcomes"} <= tables
+    assert {
+        "kpi_scorecard",
+        "kpi_by_commune",
+        "kpi_by_zone",
+        "kpi_by_month",
+        "dim_units",
+        "dim_communes",
+        "dim_periods",
+        "fct_unit_months",
+        "fct_employment_spells",
+        "fct_kc_disbursements",
+        "rejected_rows",
+        "file_outcomes",
+    } <= tables
     rows = parquet(e2e["warehouse"], "kpi_by_month")
     assert rows
 
 
 def test_published_columns_are_described(e2e):
     db = e2e["warehouse"] / "vinhlinh.duckdb"
-    undocumented = query(db, "select table_name, column_name from duckdb_columns() "
-                             "where schema_name = 'marts' and comment is null")
+    undocumented = query(
+        db,
+        "select table_name, column_name from duckdb_columns() "
+        "where schema_name = 'marts' and comment is null",
+    )
     assert undocumented == []
 
 
@@ -169,14 +200,18 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
             from raw.enterprise_reports
             where period >= date '2022-01-01' limit 1""")
     # The ledger did not change (the row bypassed ingestion): force the build.
-    state = nightly(raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse), plan_id="VL-2022",
-                    rebuild=True, return_state=True)
+    state = nightly(
+        raw_dir=str(e2e["raw"]),
+        warehouse_dir=str(warehouse),
+        plan_id="VL-2022",
+        rebuild=True,
+        return_state=True,
+    )
     assert state.is_failed()
     result = state.result(raise_on_failure=False)
     assert "audit failed" in result.message and "money_actual" in result.message
     # ... naming the file and row behind the refusal, and how to unblock it.
-    assert "row 999999 (enterprise_reports), column gross_output_current = -1e+11" in \
-        result.message
+    assert "row 999999 (enterprise_reports), column gross_output_current = -1e+11" in result.message
     assert "send a corrected file: it replaces the old one" in result.message
     # The failed audit's page (private, offline) shows the failure and the culprit row.
     page = (warehouse / "private" / "docs" / "audit" / "index.html").read_text("utf-8")
@@ -188,8 +223,9 @@ def test_a_build_failing_its_audit_publishes_nothing(e2e, tmp_path):
 
 def test_response_workbooks_for_files_with_rejections(e2e):
     first = e2e["first"]
-    with_problems = {o["file_name"] for o in first.outcomes
-                     if o["status"] == "rejected" or o["rows_rejected"]}
+    with_problems = {
+        o["file_name"] for o in first.outcomes if o["status"] == "rejected" or o["rows_rejected"]
+    }
     assert first.feedback and len(first.feedback) <= len(with_problems)
     assert all(p.endswith(".xlsx") for p in first.feedback)
     assert e2e["second"].feedback == []

@@ -66,17 +66,31 @@ from tests.support.sample import PII_KEY
 HOSTILE_EXAMPLES = 20
 EXAMPLES = int(os.environ.get("VLPIPE_HOSTILE_EXAMPLES") or HOSTILE_EXAMPLES)
 FILES = int(os.environ.get("VLPIPE_HOSTILE_FILES") or 2)
-PHASES = [Phase.explicit, Phase.reuse, Phase.generate,
-          *([Phase.shrink] if os.environ.get("VLPIPE_HOSTILE_SHRINK") == "1" else [])]
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                    print_blob=False, phases=PHASES,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much,
-                                           HealthCheck.large_base_example])
+PHASES = [
+    Phase.explicit,
+    Phase.reuse,
+    Phase.generate,
+    *([Phase.shrink] if os.environ.get("VLPIPE_HOSTILE_SHRINK") == "1" else []),
+]
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=False,
+    phases=PHASES,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+        HealthCheck.large_base_example,
+    ],
+)
 FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 # --- running ----------------------------------------------------------------------------------
+
 
 def run_ingest(raw: Path, warehouse: Path, batch: Batch, run_id: str) -> None:
     """The real ingestion of the batch's sources, its connection closed afterwards."""
@@ -95,14 +109,18 @@ def spellings(rel: str) -> set[str]:
     """How a file name whose bytes are not UTF-8 may be recorded (as is, or with its bytes
     replaced or escaped)."""
     raw = rel.encode("utf-8", "surrogateescape")
-    return {rel, raw.decode("utf-8", "replace"), raw.decode("utf-8", "backslashreplace"),
-            raw.decode("latin-1"), display_name(rel)}
+    return {
+        rel,
+        raw.decode("utf-8", "replace"),
+        raw.decode("utf-8", "backslashreplace"),
+        raw.decode("latin-1"),
+        display_name(rel),
+    }
 
 
 def expected_files(batch: Batch) -> list[tuple[str, str, HostileFile | None]]:
     """(source, name below raw/, file) of every file of the batch; None for the symlink."""
-    found: list[tuple[str, str, HostileFile | None]] = [(f.source, f.rel, f)
-                                                        for f in batch.files]
+    found: list[tuple[str, str, HostileFile | None]] = [(f.source, f.rel, f) for f in batch.files]
     if batch.symlink_outside:
         found.append(("enterprise_reports", f"enterprise_reports/{SYMLINK_NAME}", None))
     return found
@@ -110,10 +128,14 @@ def expected_files(batch: Batch) -> list[tuple[str, str, HostileFile | None]]:
 
 # --- invariants -------------------------------------------------------------------------------
 
+
 def check_one_outcome_each(con: Con, batch: Batch, run_id: str) -> dict[str, tuple]:
     """Every file has exactly one outcome in the run; returns name → (status, reason)."""
-    events = rows(con, "select source, file_name, status, reason from ops.file_events "
-                      "where run_id = ?", [run_id])
+    events = rows(
+        con,
+        "select source, file_name, status, reason from ops.file_events where run_id = ?",
+        [run_id],
+    )
     outcomes = {}
     for source in batch.sources:
         mine = [e for e in events if e[0] == source]
@@ -130,33 +152,49 @@ def check_nothing_outside_raw(con: Con, raw: Path, batch: Batch) -> None:
     root = raw.resolve()
     for source in batch.sources:
         table = get_source(source).table
-        lineage = rows(con, f"select distinct t._file_id, f.file_name from raw.{table} t "
-                           "left join ops.files f on f.file_id = t._file_id")
+        lineage = rows(
+            con,
+            f"select distinct t._file_id, f.file_name from raw.{table} t "
+            "left join ops.files f on f.file_id = t._file_id",
+        )
         for file_id, name in lineage:
             assert name is not None, f"rows of file {file_id} have no ledger entry"
             assert (raw / name).resolve().is_relative_to(root), f"{name} lies outside raw/"
     if batch.symlink_outside:
-        leaked = rows(con, "select count(*) from raw.enterprise_reports where unit_name like ?",
-                      [f"%{OUTSIDE_MARKER}%"])[0][0]
+        leaked = rows(
+            con,
+            "select count(*) from raw.enterprise_reports where unit_name like ?",
+            [f"%{OUTSIDE_MARKER}%"],
+        )[0][0]
         assert leaked == 0, f"{leaked} rows read through a symlink out of raw/"
 
 
 def file_accounting(con: Con, f: HostileFile) -> tuple[dict | None, int, int]:
     """(the file's ops.files row, rows in its raw table, distinct rejected rows)."""
     cur_rows = rows(con, "select * from ops.files where source = ?", [f.source])
-    names = [r[0] for r in rows(con, "select column_name from information_schema.columns "
-                                    "where table_schema = 'ops' and table_name = 'files' "
-                                    "order by ordinal_position")]
+    names = [
+        r[0]
+        for r in rows(
+            con,
+            "select column_name from information_schema.columns "
+            "where table_schema = 'ops' and table_name = 'files' "
+            "order by ordinal_position",
+        )
+    ]
     entries = [dict(zip(names, r, strict=True)) for r in cur_rows]
     entry = next((e for e in entries if e["file_name"] in spellings(f.rel)), None)
     if entry is None:
         return None, 0, 0
     table = get_source(f.source).table
-    loaded = rows(con, f"select count(*) from raw.{table} where _file_id = ?",
-                  [entry["file_id"]])[0][0]
-    rejected = rows(con, "select count(distinct (coalesce(sheet, ''), row_number)) "
-                        "from ops.rejections where file_id = ? and rule <> 'total_mismatch'",
-                    [entry["file_id"]])[0][0]
+    loaded = rows(con, f"select count(*) from raw.{table} where _file_id = ?", [entry["file_id"]])[
+        0
+    ][0]
+    rejected = rows(
+        con,
+        "select count(distinct (coalesce(sheet, ''), row_number)) "
+        "from ops.rejections where file_id = ? and rule <> 'total_mismatch'",
+        [entry["file_id"]],
+    )[0][0]
     return entry, loaded, rejected
 
 
@@ -170,18 +208,23 @@ def check_rows_add_up(con: Con, batch: Batch, outcomes: dict[str, tuple]) -> Non
         if entry is not None:
             assert loaded == entry["rows_loaded"], where
             if entry.get("rows_seen") is not None:  # the file was read (else: rejected whole)
-                assert entry["rows_seen"] == (entry["rows_loaded"] + entry["rows_rejected"]
-                                              + entry["rows_set_aside"]), (where, entry)
-                assert entry["rows_seen"] - entry["rows_set_aside"] - f.sender_rows in junk, \
-                    where
+                assert entry["rows_seen"] == (
+                    entry["rows_loaded"] + entry["rows_rejected"] + entry["rows_set_aside"]
+                ), (where, entry)
+                assert entry["rows_seen"] - entry["rows_set_aside"] - f.sender_rows in junk, where
         assert loaded + rejected - f.sender_rows in junk, (
-            f"{where}: {loaded} loaded + {rejected} rejected != {f.sender_rows} data rows sent")
+            f"{where}: {loaded} loaded + {rejected} rejected != {f.sender_rows} data rows sent"
+        )
         assert loaded == f.clean_rows, (
-            f"{where}: {loaded} rows loaded, {f.clean_rows} valid rows sent")
+            f"{where}: {loaded} rows loaded, {f.clean_rows} valid rows sent"
+        )
     for source in batch.sources:
         table = get_source(source).table
-        twice = rows(con, f"select _file_id, _source_row, _sheet, count(*) from raw.{table} "
-                         "group by all having count(*) > 1")
+        twice = rows(
+            con,
+            f"select _file_id, _source_row, _sheet, count(*) from raw.{table} "
+            "group by all having count(*) > 1",
+        )
         assert not twice, f"rows loaded twice: {twice}"
 
 
@@ -195,18 +238,20 @@ def check_no_formula(workbooks: list[Path]) -> None:
         for ws in book.worksheets:
             for line in ws.iter_rows():
                 for cell in line:
-                    assert cell.data_type != "f", (path.name, ws.title, cell.coordinate,
-                                                   cell.value)
+                    assert cell.data_type != "f", (path.name, ws.title, cell.coordinate, cell.value)
 
 
 def counts(con: Con, batch: Batch) -> dict[str, int]:
     tables = [f"raw.{get_source(s).table}" for s in batch.sources]
-    return {t: rows(con, f"select count(*) from {t}")[0][0]
-            for t in [*tables, "ops.rejections", "ops.files"]}
+    return {
+        t: rows(con, f"select count(*) from {t}")[0][0]
+        for t in [*tables, "ops.rejections", "ops.files"]
+    }
 
 
-def check_second_run(con: Con, batch: Batch, before: dict[str, int],
-                     first: dict[str, tuple]) -> None:
+def check_second_run(
+    con: Con, batch: Batch, before: dict[str, int], first: dict[str, tuple]
+) -> None:
     again = check_one_outcome_each(con, batch, "run-2")
     recorded = {r[0] for r in rows(con, "select file_name from ops.files")}
     for rel, (status, reason) in again.items():
@@ -219,6 +264,7 @@ def check_second_run(con: Con, batch: Batch, before: dict[str, int],
 
 
 # --- the property -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def references(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -266,27 +312,46 @@ def check_batch(references: Path, batch: Batch) -> None:
 
 # --- a real night -----------------------------------------------------------------------------
 
-NIGHT_FEATURES = ("sheets:per_month", "merge:data", "row:total", "name:brackets",
-                  "eol:'\\r'", "cell:formula_text", "name:control", "name:non_utf8",
-                  "sheets:hidden_first")
+NIGHT_FEATURES = (
+    "sheets:per_month",
+    "merge:data",
+    "row:total",
+    "name:brackets",
+    "eol:'\\r'",
+    "cell:formula_text",
+    "name:control",
+    "name:non_utf8",
+    "sheets:hidden_first",
+)
 
 
 def night_files() -> list[HostileFile]:
     """One file per feature: the first file hypothesis draws that has it (derandomized)."""
     found = []
     for i, feature in enumerate(NIGHT_FEATURES):
-        f = find(hostile_files(index=i), lambda f, feature=feature: feature in f.features,
-                 settings=settings(derandomize=True, database=None, max_examples=2000,
-                                   phases=[Phase.generate],
-                                   suppress_health_check=list(HealthCheck)))
+        f = find(
+            hostile_files(index=i),
+            lambda f, feature=feature: feature in f.features,
+            settings=settings(
+                derandomize=True,
+                database=None,
+                max_examples=2000,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
         found.append(f)
     return list(unique_names(found))
 
 
 def published_tables(warehouse: Path) -> list[str]:
     with duckdb.connect(str(warehouse / "vinhlinh.duckdb"), read_only=True) as con:
-        return sorted(r[0] for r in rows(
-            con, "select table_schema || '.' || table_name from information_schema.tables"))
+        return sorted(
+            r[0]
+            for r in rows(
+                con, "select table_schema || '.' || table_name from information_schema.tables"
+            )
+        )
 
 
 def test_night_with_hostile_files_completes_and_publishes(e2e, monkeypatch):
@@ -305,8 +370,7 @@ def test_night_with_hostile_files_completes_and_publishes(e2e, monkeypatch):
         files = night_files()
         write_batch(Batch(tuple(files), symlink_outside=True), root)
         try:
-            second = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse),
-                             plan_id="VL-2022")
+            second = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
         finally:  # whatever the night did, the previous publication stays readable
             assert published_tables(warehouse) == tables
         assert isinstance(second, RunResult) and second.status == "completed", second

@@ -33,10 +33,12 @@ def as_of_june(e2e, tmp_path_factory):
 
     warehouse = tmp_path_factory.mktemp("as-of") / "warehouse"
     shutil.copytree(e2e["warehouse"], warehouse, symlinks=True)
-    result = nightly(raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse), plan_id="VL-2022",
-                     as_of="2022-06")
-    rows = query(warehouse / "vinhlinh.duckdb",
-                 "select * from marts.kpi_scorecard where plan_id = 'VL-2022'")
+    result = nightly(
+        raw_dir=str(e2e["raw"]), warehouse_dir=str(warehouse), plan_id="VL-2022", as_of="2022-06"
+    )
+    rows = query(
+        warehouse / "vinhlinh.duckdb", "select * from marts.kpi_scorecard where plan_id = 'VL-2022'"
+    )
     return result, {r["kpi_code"]: r for r in rows}, warehouse
 
 
@@ -49,8 +51,9 @@ def _close(a: float | None, b: float | None) -> bool:
 def test_as_of_june_actuals_use_data_up_to_june(e2e, as_of_june):
     _, card, _ = as_of_june
     expected = expected_kpis(e2e["truth"], 2022, as_of=AS_OF)
-    wrong = {k: (card[k]["actual"], v) for k, v in expected.items()
-             if not _close(card[k]["actual"], v)}
+    wrong = {
+        k: (card[k]["actual"], v) for k, v in expected.items() if not _close(card[k]["actual"], v)
+    }
     assert not wrong, wrong
 
 
@@ -58,8 +61,11 @@ def test_as_of_june_flow_kpis_projected_with_last_years_pattern(e2e, as_of_june)
     _, card, _ = as_of_june
     projected = expected_projection(e2e["truth"], 2022, as_of=AS_OF)
     assert any(v is not None for v in projected.values()), "the oracle projects flow KPIs"
-    wrong = {k: (card[k]["projected"], v) for k, v in projected.items()
-             if not _close(card[k]["projected"], v)}
+    wrong = {
+        k: (card[k]["projected"], v)
+        for k, v in projected.items()
+        if not _close(card[k]["projected"], v)
+    }
     assert not wrong, wrong
 
 
@@ -72,26 +78,33 @@ def test_as_of_june_statuses_are_in_year_statuses(as_of_june):
 
 def test_history_has_a_row_per_month_end(as_of_june, e2e):
     for warehouse, months in ((as_of_june[2], 6), (e2e["warehouse"], 12)):
-        rows = query(warehouse / "vinhlinh.duckdb",
-                     "select kpi_code, count(*) as n, max(as_of_date) as last "
-                     "from marts.kpi_scorecard_history where plan_id = 'VL-2022' group by 1")
+        rows = query(
+            warehouse / "vinhlinh.duckdb",
+            "select kpi_code, count(*) as n, max(as_of_date) as last "
+            "from marts.kpi_scorecard_history where plan_id = 'VL-2022' group by 1",
+        )
         assert {r["n"] for r in rows} == {months}
-    history = query(e2e["warehouse"] / "vinhlinh.duckdb",
-                    "select kpi_code, actual, status from marts.kpi_scorecard_history "
-                    "where plan_id = 'VL-2022' and as_of_date = date '2022-12-31'")
-    final = {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
-             if r["plan_id"] == "VL-2022"}
+    history = query(
+        e2e["warehouse"] / "vinhlinh.duckdb",
+        "select kpi_code, actual, status from marts.kpi_scorecard_history "
+        "where plan_id = 'VL-2022' and as_of_date = date '2022-12-31'",
+    )
+    final = {
+        r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"] if r["plan_id"] == "VL-2022"
+    }
     for r in history:
         assert _close(r["actual"], final[r["kpi_code"]]["actual"]) and (
-            r["status"] == final[r["kpi_code"]]["status"])
+            r["status"] == final[r["kpi_code"]]["status"]
+        )
 
 
 def test_another_plan_needs_no_code_vl_2023_projected(e2e):
     """The 2023 sample plan is rows in the targets file; its year is in progress (data to
     June 2023), so flow KPIs are projected and statuses are in-year ones."""
     truth = e2e["truth"]
-    rows = {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
-            if r["plan_id"] == "VL-2023"}
+    rows = {
+        r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"] if r["plan_id"] == "VL-2023"
+    }
     assert len(rows) == 19
     actual = expected_kpis(truth, 2023)
     projected = expected_projection(truth, 2023)
@@ -111,12 +124,15 @@ def test_projection_needs_a_minimum_base(e2e):
     2022 is not projected (×18 from 4 % of a year is no forecast); it says why and is judged
     on its year to date. Which KPIs those are comes from the generator's records."""
     truth = e2e["truth"]
-    rows = {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
-            if r["plan_id"] == "VL-2023"}
+    rows = {
+        r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"] if r["plan_id"] == "VL-2023"
+    }
     actual = expected_kpis(truth, 2023)
-    thin = sorted(code for code, (same, full) in projection_base(truth, 2023).items()
-                  if actual[code] is not None and full and full > 0
-                  and (same or 0) < MIN_BASE_SHARE * full)
+    thin = sorted(
+        code
+        for code, (same, full) in projection_base(truth, 2023).items()
+        if actual[code] is not None and full and full > 0 and (same or 0) < MIN_BASE_SHARE * full
+    )
     assert thin, "the sample has flow KPIs with too thin a base in 2022"
     unguarded = expected_projection(truth, 2023, min_base_share=0)
     assert any(unguarded[c] is not None for c in thin), "the rule, not a lack of data"
@@ -124,8 +140,9 @@ def test_projection_needs_a_minimum_base(e2e):
         row = rows[code]
         assert row["projected"] is None, (code, row["projected"])
         assert "not enough history to project" in row["projection_note"], code
-        judged = expected_status(actual[code], row["comparator"], row["target_low"],
-                                 row["target_high"])
+        judged = expected_status(
+            actual[code], row["comparator"], row["target_low"], row["target_high"]
+        )
         assert row["status"] == _in_year(judged), (code, row["status"], judged)
     projected = {c for c, r in rows.items() if r["projected"] is not None}
     assert all(rows[c]["projection_note"] is None for c in projected)
@@ -136,15 +153,17 @@ def test_a_total_is_projected_as_the_sum_of_its_parts(e2e, as_of_june, which):
     """KC_FUNDS_TOTAL's projection is district + provincial + national projections (none
     when a part has none), so the total never disagrees with its fund sources."""
     if which == "VL-2023":
-        rows = {r["kpi_code"]: r for r in e2e["first_snapshot"]["scorecard"]
-                if r["plan_id"] == "VL-2023"}
+        rows = {
+            r["kpi_code"]: r
+            for r in e2e["first_snapshot"]["scorecard"]
+            if r["plan_id"] == "VL-2023"
+        }
         oracle = expected_projection(e2e["truth"], 2023)
     else:
         rows = as_of_june[1]
         oracle = expected_projection(e2e["truth"], 2022, as_of=AS_OF)
     for total, parts in TOTALS.items():
-        expected = None if any(oracle[p] is None for p in parts) else sum(
-            oracle[p] for p in parts)
+        expected = None if any(oracle[p] is None for p in parts) else sum(oracle[p] for p in parts)
         assert _close(rows[total]["projected"], expected), (total, rows[total]["projected"])
         shown = [rows[p]["projected"] for p in parts]
         if None in shown:

@@ -11,8 +11,15 @@ from flows.nightly import nightly
 from tests.support.harness.crash import half_of
 from tests.support.sample import PII_KEY
 
-COMPARED = ["fct_unit_month_submissions", "fct_unit_months", "fct_employment_spells",
-            "kpi_scorecard", "kpi_scorecard_history", "kpi_by_commune", "reporting_completeness"]
+COMPARED = [
+    "fct_unit_month_submissions",
+    "fct_unit_months",
+    "fct_employment_spells",
+    "kpi_scorecard",
+    "kpi_scorecard_history",
+    "kpi_by_commune",
+    "reporting_completeness",
+]
 
 
 LINEAGE = {"file_id", "file_seq", "source_row", "source_sheet", "run_id"}
@@ -24,13 +31,19 @@ def _checksums(db) -> dict[str, tuple]:
     sums = {}
     with duckdb.connect(str(db), read_only=True) as con:
         for table in COMPARED:
-            columns = [r[0] for r in con.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' "
-                "and table_name = ? order by column_index", [table]).fetchall()
-                if r[0] not in LINEAGE]
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'marts' "
+                    "and table_name = ? order by column_index",
+                    [table],
+                ).fetchall()
+                if r[0] not in LINEAGE
+            ]
             sums[table] = con.execute(
                 f"select count(*), coalesce(bit_xor(hash({', '.join(columns)})), 0) "
-                f"from marts.{table}").fetchone()
+                f"from marts.{table}"
+            ).fetchone()
     return sums
 
 
@@ -42,22 +55,34 @@ def test_two_nights_equal_one_and_the_second_is_incremental(e2e, tmp_path, monke
     assert first.status == "completed" and first.dbt["full_refresh"]
     versions = warehouse / "private" / "pipeline.duckdb"
     with duckdb.connect(str(versions), read_only=True) as con:
-        before = con.execute("select count(*) from intermediate.int_enterprise_reports__versions"
-                             ).fetchone()[0]
+        before = con.execute(
+            "select count(*) from intermediate.int_enterprise_reports__versions"
+        ).fetchone()[0]
 
     shutil.rmtree(raw)
     shutil.copytree(e2e["raw"], raw)  # the rest of the files arrive
     second = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id="VL-2022")
     assert second.status == "completed"
     assert not second.dbt["full_refresh"], "same code: the incremental models are kept"
-    executed = (warehouse / "private" / "dbt" / "target" / "run" / "vlpipe" / "models" /
-                "intermediate" / "int_enterprise_reports__versions.sql").read_text("utf-8")
+    executed = (
+        warehouse
+        / "private"
+        / "dbt"
+        / "target"
+        / "run"
+        / "vlpipe"
+        / "models"
+        / "intermediate"
+        / "int_enterprise_reports__versions.sql"
+    ).read_text("utf-8")
     assert "delete from" in executed.lower(), "the second build replaced only touched groups"
     with duckdb.connect(str(versions), read_only=True) as con:
-        after = con.execute("select count(*) from intermediate.int_enterprise_reports__versions"
-                            ).fetchone()[0]
+        after = con.execute(
+            "select count(*) from intermediate.int_enterprise_reports__versions"
+        ).fetchone()[0]
     assert after > before
 
     # The same warehouse as the e2e run, which loaded every file in one night.
     assert _checksums(warehouse / "vinhlinh.duckdb") == _checksums(
-        e2e["warehouse"] / "vinhlinh.duckdb")
+        e2e["warehouse"] / "vinhlinh.duckdb"
+    )

@@ -43,18 +43,24 @@ def _expected_completeness(truth) -> dict[dt.date, tuple[int, int, int]]:
 
 def test_district_completeness_matches_the_records(e2e):
     expected = _expected_completeness(e2e["truth"])
-    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
-                 "select period, expected_reports, received_reports, on_time_reports "
-                 "from marts.reporting_completeness where breakdown = 'district'")
-    got = {r["period"]: (r["expected_reports"], r["received_reports"], r["on_time_reports"])
-           for r in rows}
+    rows = query(
+        e2e["warehouse"] / "vinhlinh.duckdb",
+        "select period, expected_reports, received_reports, on_time_reports "
+        "from marts.reporting_completeness where breakdown = 'district'",
+    )
+    got = {
+        r["period"]: (r["expected_reports"], r["received_reports"], r["on_time_reports"])
+        for r in rows
+    }
     assert got == expected
 
 
 def test_commune_and_zone_breakdowns_add_up_to_the_district(e2e):
-    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
-                 "select breakdown, period, sum(expected_reports) as n "
-                 "from marts.reporting_completeness group by all")
+    rows = query(
+        e2e["warehouse"] / "vinhlinh.duckdb",
+        "select breakdown, period, sum(expected_reports) as n "
+        "from marts.reporting_completeness group by all",
+    )
     by = defaultdict(dict)
     for r in rows:
         by[r["breakdown"]][r["period"]] = r["n"]
@@ -64,32 +70,49 @@ def test_commune_and_zone_breakdowns_add_up_to_the_district(e2e):
 def test_missing_reports_list_the_gaps(e2e):
     db = e2e["warehouse"] / "vinhlinh.duckdb"
     missing = query(db, "select count(*) as n from marts.missing_reports")[0]["n"]
-    gaps = query(db, "select sum(missing_reports) as n from marts.reporting_completeness "
-                     "where breakdown = 'district'")[0]["n"]
+    gaps = query(
+        db,
+        "select sum(missing_reports) as n from marts.reporting_completeness "
+        "where breakdown = 'district'",
+    )[0]["n"]
     assert missing == gaps
 
 
 def test_communes_roll_up_to_the_2025_units(e2e):
     """2022 data keep their 2022 communes; the 2025 mart sums them under today's units."""
     db = e2e["warehouse"] / "vinhlinh.duckdb"
-    current = {r["commune_code"] for r in query(
-        db, "select commune_code from marts.dim_communes where valid_to is null")}
-    by_year_2025 = query(db, "select year, commune_code, gross_output_current_mvnd::double as go "
-                             "from marts.kpi_by_commune_2025 where commune_code is not null")
+    current = {
+        r["commune_code"]
+        for r in query(db, "select commune_code from marts.dim_communes where valid_to is null")
+    }
+    by_year_2025 = query(
+        db,
+        "select year, commune_code, gross_output_current_mvnd::double as go "
+        "from marts.kpi_by_commune_2025 where commune_code is not null",
+    )
     assert {r["commune_code"] for r in by_year_2025} <= current
-    old = query(db, "select year, sum(gross_output_current_mvnd)::double as go "
-                    "from marts.kpi_by_commune group by year")
+    old = query(
+        db,
+        "select year, sum(gross_output_current_mvnd)::double as go "
+        "from marts.kpi_by_commune group by year",
+    )
     rolled = defaultdict(float)
-    for r in query(db, "select year, gross_output_current_mvnd::double as go "
-                       "from marts.kpi_by_commune_2025"):
+    for r in query(
+        db, "select year, gross_output_current_mvnd::double as go from marts.kpi_by_commune_2025"
+    ):
         rolled[r["year"]] += r["go"] or 0
     for r in old:
         assert abs(rolled[r["year"]] - (r["go"] or 0)) < 1e-6
     # The 2022 breakdown itself uses the communes valid in 2022 only.
-    codes_2022 = {r["commune_code"] for r in query(
-        db, "select distinct k.commune_code from marts.kpi_by_commune k join marts.dim_communes "
+    codes_2022 = {
+        r["commune_code"]
+        for r in query(
+            db,
+            "select distinct k.commune_code from marts.kpi_by_commune k join marts.dim_communes "
             "d on k.commune_code = d.commune_code and k.commune_valid_from = d.valid_from "
-            "where k.year = 2022 and d.valid_from < date '2025-07-01'")}
+            "where k.year = 2022 and d.valid_from < date '2025-07-01'",
+        )
+    }
     assert codes_2022 and "19363" in codes_2022
 
 
@@ -98,8 +121,10 @@ def test_reconciliation_finds_exactly_the_planted_discrepancies(e2e):
 
     expected = expected_findings(e2e["truth"])
     assert expected, "the sample plants findings"
-    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
-                 "select check_name, period, entity, severity from marts.reconciliation_findings")
+    rows = query(
+        e2e["warehouse"] / "vinhlinh.duckdb",
+        "select check_name, period, entity, severity from marts.reconciliation_findings",
+    )
     assert {(r["check_name"], r["period"], r["entity"]) for r in rows} == expected
     assert {r["severity"] for r in rows} <= {"high", "medium", "low"}
     assert e2e["first"].findings, "the run summary carries the findings"
@@ -122,12 +147,18 @@ def test_plan_task_status_overdue_and_days_late(e2e):
         else:
             late = max((as_of - r["due_date"]).days, 0)
         expected[code] = (r["status"], late > 0, late)
-    rows = query(e2e["warehouse"] / "vinhlinh.duckdb",
-                 "select task_code, status, is_overdue, days_late from marts.plan_task_status")
-    assert {r["task_code"]: (r["status"], r["is_overdue"], r["days_late"]) for r in rows} == \
-        expected
-    by_unit = query(e2e["warehouse"] / "vinhlinh.duckdb",
-                    "select sum(tasks) as n, sum(tasks_overdue) as late "
-                    "from marts.plan_tasks_by_lead_unit")[0]
+    rows = query(
+        e2e["warehouse"] / "vinhlinh.duckdb",
+        "select task_code, status, is_overdue, days_late from marts.plan_task_status",
+    )
+    assert {
+        r["task_code"]: (r["status"], r["is_overdue"], r["days_late"]) for r in rows
+    } == expected
+    by_unit = query(
+        e2e["warehouse"] / "vinhlinh.duckdb",
+        "select sum(tasks) as n, sum(tasks_overdue) as late from marts.plan_tasks_by_lead_unit",
+    )[0]
     assert (by_unit["n"], by_unit["late"]) == (
-        len(expected), sum(1 for v in expected.values() if v[1]))
+        len(expected),
+        sum(1 for v in expected.values() if v[1]),
+    )

@@ -38,17 +38,19 @@ NOT_UTF8 = os.fsdecode(b"b\xe1o c\xe1o.csv")  # a zip made on Windows, extracted
 FORGED = "x\n[9|9] ok.csv: loaded\x1b[31m.csv"  # a forged log line, a terminal colour
 LONG = "보고서" * 26 + "표.csv"  # 241 bytes: "phieu_phan_hoi__" + its stem was 258
 BAD_ROW = enterprise_row(9, {"Mã số thuế": "3200000000"})
-FORMULAS = ['=cmd|\' /C calc\'!A0', '=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
 
 
 def _no_formula(path: Path) -> None:
     """No cell of the workbook is a formula, by openpyxl and by the XML itself."""
     book = openpyxl.load_workbook(path)
-    assert [c.coordinate for s in book for row in s.iter_rows() for c in row
-            if c.data_type == "f"] == []
+    assert [
+        c.coordinate for s in book for row in s.iter_rows() for c in row if c.data_type == "f"
+    ] == []
     with zipfile.ZipFile(path) as archive:
-        sheets = [archive.read(n).decode() for n in archive.namelist()
-                  if n.startswith("xl/worksheets/")]
+        sheets = [
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")
+        ]
     assert sheets and not any("<f>" in s or "<f " in s for s in sheets)
 
 
@@ -58,6 +60,7 @@ def _texts(path: Path) -> list[str]:
 
 
 # ----------------------------------------------------------------------- 1. names are data
+
 
 @pytest.fixture(scope="module")
 def named(tmp_path_factory):
@@ -84,9 +87,13 @@ def test_any_name_gives_a_loaded_or_rejected_file(named, caplog):
     loop = by_name["enterprise_reports/loop.csv"]
     assert loop.status == "rejected" and "Không đọc được tệp" in loop.reason
     assert "looping symlink" in loop.reason and "Internal error" not in loop.reason
-    stored = [r[0] for r in ingested.con.execute(
-        "select file_name from ops.file_events union all select file_name from ops.files "
-        "union all select file_name from ops.rejections").fetchall()]
+    stored = [
+        r[0]
+        for r in ingested.con.execute(
+            "select file_name from ops.file_events union all select file_name from ops.files "
+            "union all select file_name from ops.rejections"
+        ).fetchall()
+    ]
     assert stored and all(n.isprintable() for n in stored)
     assert {r["_run_id"] for r in ingested.rows("enterprise_reports")} == {"test-run"}
     logged = [r.getMessage() for r in caplog.records]
@@ -94,7 +101,8 @@ def test_any_name_gives_a_loaded_or_rejected_file(named, caplog):
     assert not any("\n" in m or "\x1b" in m for m in logged)  # no forged line, no colour
     # the display name leads back to the file, byte for byte
     assert (raw / path_name("enterprise_reports/b\\xe1o c\\xe1o.csv")).read_bytes() == (
-        raw / "enterprise_reports" / NOT_UTF8).read_bytes()
+        raw / "enterprise_reports" / NOT_UTF8
+    ).read_bytes()
     ingested.con.close()
 
     out = tmp / "out"
@@ -112,7 +120,7 @@ def test_any_name_gives_a_loaded_or_rejected_file(named, caplog):
 
 
 def test_glob_characters_in_a_name_read_that_file_only(tmp_path):
-    """"a[1].csv" is that file, not the pattern that matches "a1.csv" (read with glob=False
+    """ "a[1].csv" is that file, not the pattern that matches "a1.csv" (read with glob=False
     since 786cd09: before, a[1].csv was read as a1.csv's rows, a1's counted twice)."""
     raw = tmp_path / "raw"
     write_reference(raw)
@@ -123,7 +131,8 @@ def test_glob_characters_in_a_name_read_that_file_only(tmp_path):
     rows = ingested.con.execute(
         "select f.file_name, count(*) from raw.enterprise_reports r join ops.files f "
         "on f.file_id = r._file_id where f.file_name like 'enterprise_reports/a%' "
-        "group by all order by 1").fetchall()
+        "group by all order by 1"
+    ).fetchall()
     assert rows == [("enterprise_reports/a1.csv", 1), ("enterprise_reports/a[1].csv", 2)]
     ingested.con.close()
 
@@ -142,6 +151,7 @@ def test_display_names_are_safe_and_lead_back_to_the_file():
 
 # ------------------------------------------------------------ 2. retries are idempotent
 
+
 def test_a_retried_source_keeps_one_outcome_per_file(tmp_path):
     """Prefect retries a failed ingest task: the same source, the same run. The first
     attempt's outcomes stay (a file loaded is not "skipped" by the retry), nothing is
@@ -158,20 +168,27 @@ def test_a_retried_source_keeps_one_outcome_per_file(tmp_path):
     retry = ingest(raw, tmp_path / "wh", ["enterprise_reports"], run_id="night")
     events = retry.con.execute(
         "select file_name, status, rows_loaded, rows_rejected from ops.file_events "
-        "where source = 'enterprise_reports' order by file_name").fetchall()
-    assert events == [("enterprise_reports/a.csv", "loaded", 1, 0),
-                      ("enterprise_reports/b.csv", "loaded", 1, 1),
-                      ("enterprise_reports/c.csv", "loaded", 1, 0),
-                      ("enterprise_reports/gone.csv", "rejected", 0, 0)]
+        "where source = 'enterprise_reports' order by file_name"
+    ).fetchall()
+    assert events == [
+        ("enterprise_reports/a.csv", "loaded", 1, 0),
+        ("enterprise_reports/b.csv", "loaded", 1, 1),
+        ("enterprise_reports/c.csv", "loaded", 1, 0),
+        ("enterprise_reports/gone.csv", "rejected", 0, 0),
+    ]
     assert retry.con.execute("select count(*) from ops.rejections").fetchone() == (1,)
-    mine = sorted((o.file_name, o.status, o.rows_loaded) for o in retry.outcomes
-                  if o.source == "enterprise_reports")
+    mine = sorted(
+        (o.file_name, o.status, o.rows_loaded)
+        for o in retry.outcomes
+        if o.source == "enterprise_reports"
+    )
     assert mine == [(n, s, r) for n, s, r, _ in events]  # the summary tells the same story
     assert len(retry.rows("enterprise_reports")) == 3
     retry.con.close()
 
 
 # ----------------------------------------------- 4. files no source reads are reported
+
 
 def test_files_no_source_reads_are_reported(tmp_path):
     from flows.ingest.pipeline import UNASSIGNED, record_unassigned
@@ -190,24 +207,34 @@ def test_files_no_source_reads_are_reported(tmp_path):
     ingested = ingest(raw, tmp_path / "wh", ["enterprise_reports"], run_id="night")
     outcomes = record_unassigned(ingested.con, raw, "night", list(SOURCES))
     assert sorted(o.file_name for o in outcomes) == [
-        "Enterprise_Reports/t3.csv", "misc/ghi chú.txt", "reference/old_communes_list.csv",
-        "t4.csv"]
+        "Enterprise_Reports/t3.csv",
+        "misc/ghi chú.txt",
+        "reference/old_communes_list.csv",
+        "t4.csv",
+    ]
     reason = outcomes[0].reason
     assert "enterprise_reports/" in reason and "labour/" in reason and "communes*" in reason
     assert reason.startswith("Tệp không nằm trong thư mục") and "in no source's folder" in reason
     assert ingested.con.execute(
         "select count(*) from ops.file_events where source = ? and status = 'rejected'",
-        [UNASSIGNED]).fetchone() == (4,)
+        [UNASSIGNED],
+    ).fetchone() == (4,)
     ingested.con.close()
-    paths = write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out",
-                           "night")
+    paths = write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out", "night")
     titles = [openpyxl.load_workbook(p)["Phản hồi"]["A2"].value for p in paths]
     assert "Tệp: t3.csv" in titles and "Tệp: t4.csv" in titles
 
 
 def test_a_raw_folder_that_does_not_exist_is_an_error(tmp_path, capsys):
-    code = main(["run", "--raw-dir", str(tmp_path / "DOES_NOT_EXIST"),
-                 "--warehouse-dir", str(tmp_path / "wh")])
+    code = main(
+        [
+            "run",
+            "--raw-dir",
+            str(tmp_path / "DOES_NOT_EXIST"),
+            "--warehouse-dir",
+            str(tmp_path / "wh"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code != 0
     assert "Không có thư mục dữ liệu" in err and "does not exist" in err
@@ -224,6 +251,7 @@ def test_a_bad_month_is_refused_in_both_languages(tmp_path, capsys):
 
 # -------------------------------------------------------------------- 5. formulas
 
+
 def test_a_senders_header_and_cells_come_back_as_text(tmp_path):
     raw = tmp_path / "raw"
     write_reference(raw)
@@ -231,8 +259,9 @@ def test_a_senders_header_and_cells_come_back_as_text(tmp_path):
     row = {**BAD_ROW, **{f: f for f in FORMULAS}, "Ghi chú": FORMULAS[1]}
     write_csv(raw / "enterprise_reports/t.csv", headers, [enterprise_row(1), row])
     ingest(raw, tmp_path / "wh", ["enterprise_reports"]).con.close()
-    [path] = write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out",
-                            "test-run")
+    [path] = write_feedback(
+        tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out", "test-run"
+    )
     original = list(openpyxl.load_workbook(path)["Dòng gốc"].iter_rows(values_only=True))
     assert set(FORMULAS) <= set(original[0])  # the header, as written, as text
     _no_formula(path)
@@ -244,9 +273,11 @@ def test_templates_write_reference_values_as_text(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT_ROOT / "raw/reference", raw / "reference")
     zones = raw / "reference/zones.csv"
-    zones.write_text(zones.read_text(encoding="utf-8")
-                     + "KCN_X,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",KCN,=cmd|' /C calc'!A0\n",
-                     encoding="utf-8")
+    zones.write_text(
+        zones.read_text(encoding="utf-8")
+        + 'KCN_X,"=HYPERLINK(""http://x"",""y"")",KCN,=cmd|\' /C calc\'!A0\n',
+        encoding="utf-8",
+    )
     written = write_templates(tmp_path / "out", raw)
     assert written
     with_zone = [p for p in written if any(t.startswith("=HYPERLINK") for t in _texts(p))]
@@ -256,6 +287,7 @@ def test_templates_write_reference_values_as_text(tmp_path):
 
 
 # ------------------------------------------------------ 3. a warehouse that cannot be written
+
 
 def _can_unshare() -> bool:
     probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
@@ -267,8 +299,11 @@ def _cli(*args: str) -> list[str]:
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -284,20 +319,29 @@ def warehouse_with_publication(tmp_path):
 
 
 @pytest.mark.skipif(not _can_unshare(), reason="needs mount namespaces (unshare -m)")
-@pytest.mark.parametrize("mount, words", [
-    ("mount --bind {wh} {wh} && mount -o remount,ro,bind {wh}",
-     ("chỉ đọc", "read-only")),
-    ("mount -t tmpfs -o size=1m tmpfs {wh}/private", ("đã đầy", "is full")),
-], ids=["read-only", "full"])
-def test_a_warehouse_that_cannot_be_written_stops_in_one_line(warehouse_with_publication,
-                                                               mount, words):
+@pytest.mark.parametrize(
+    "mount, words",
+    [
+        ("mount --bind {wh} {wh} && mount -o remount,ro,bind {wh}", ("chỉ đọc", "read-only")),
+        ("mount -t tmpfs -o size=1m tmpfs {wh}/private", ("đã đầy", "is full")),
+    ],
+    ids=["read-only", "full"],
+)
+def test_a_warehouse_that_cannot_be_written_stops_in_one_line(
+    warehouse_with_publication, mount, words
+):
     raw, wh = warehouse_with_publication
     before = _tree(wh)
     command = " ".join(_cli("run", "--raw-dir", str(raw), "--warehouse-dir", str(wh)))
     shell = f"{mount.format(wh=wh)} && exec {command}"
-    run = subprocess.run(["unshare", "-m", "sh", "-c", shell], capture_output=True, text=True,
-                         cwd=PROJECT_ROOT, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", shell],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
     assert run.returncode != 0
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr
@@ -319,16 +363,20 @@ def test_a_warehouse_under_a_file_is_refused(tmp_path):
 
 # ------------------------------------------ 6. no temporary Prefect server left behind
 
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_a_killed_run_leaves_no_prefect_server(tmp_path, sig):
     raw = tmp_path / "raw"
     write_reference(raw)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PYTHONPATH=str(PROJECT_ROOT), PREFECT_HOME=str(tmp_path / "prefect"))
-    run = subprocess.Popen(_cli("run", "--raw-dir", str(raw), "--warehouse-dir",
-                                str(tmp_path / "wh")),
-                           cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    run = subprocess.Popen(
+        _cli("run", "--raw-dir", str(raw), "--warehouse-dir", str(tmp_path / "wh")),
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server: set[int] = set()
     try:
         deadline = time.monotonic() + 180
@@ -354,8 +402,10 @@ def test_a_killed_run_leaves_no_prefect_server(tmp_path, sig):
 
 # ------------------------------------------------ 1, 2, 4 in the real flow: two nights
 
+
 def test_two_nights_with_odd_names_a_vanished_file_and_a_poisoned_ledger(
-        sample, prefect_harness, tmp_path, monkeypatch):
+    sample, prefect_harness, tmp_path, monkeypatch
+):
     """Night 1: files named with bytes that are not UTF-8, a newline and a terminal escape,
     ~240 bytes of Korean; a link to itself; a file its sender removed (a dangling link); a
     file in a folder with other capitals. The night completes and publishes, each file has
@@ -395,23 +445,31 @@ def test_two_nights_with_odd_names_a_vanished_file_and_a_poisoned_ledger(
     assert not [line for line in text.splitlines() if line.startswith("[9|9]")]  # not forged
     private = Paths.of(raw, warehouse).private_db
     with duckdb.connect(str(private), read_only=True) as con:
-        events = con.execute("select count(*), count(distinct (source, file_name)) "
-                             "from ops.file_events where run_id = ?",
-                             [result.run_id]).fetchone()
-        outcomes = con.execute("select count(*) from marts.file_outcomes where run_id = ?",
-                               [result.run_id]).fetchone()[0]
+        events = con.execute(
+            "select count(*), count(distinct (source, file_name)) "
+            "from ops.file_events where run_id = ?",
+            [result.run_id],
+        ).fetchone()
+        outcomes = con.execute(
+            "select count(*) from marts.file_outcomes where run_id = ?", [result.run_id]
+        ).fetchone()[0]
     assert events[0] == events[1] == outcomes == len(result.outcomes)
 
     with duckdb.connect(str(private)) as con:  # what a retried task of the old code left
-        con.execute("insert into ops.file_events select * from ops.file_events "
-                    "where run_id = ? limit 3", [result.run_id])
+        con.execute(
+            "insert into ops.file_events select * from ops.file_events where run_id = ? limit 3",
+            [result.run_id],
+        )
     for name in ("loop.csv", "gone.csv"):
         (ent / name).unlink()
-    again = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), rebuild=True,
-                    return_state=True)
+    again = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), rebuild=True, return_state=True)
     second = again.result(raise_on_failure=False)
     assert not isinstance(second, BaseException), second
     assert again.is_completed() and second.status == "completed", second.message
     with duckdb.connect(str(private), read_only=True) as con:
-        assert con.execute("select count(*) from marts.file_outcomes where run_id = ?",
-                           [result.run_id]).fetchone()[0] == outcomes
+        assert (
+            con.execute(
+                "select count(*) from marts.file_outcomes where run_id = ?", [result.run_id]
+            ).fetchone()[0]
+            == outcomes
+        )

@@ -35,6 +35,7 @@ def _cli(*args: str) -> list[str]:
 
 # ------------------------------------------------------------ 1. `vlpipe serve` schedules
 
+
 def test_serve_runs_the_flow_on_its_schedule_and_leaves_no_server(tmp_path):
     """A real Prefect server of its own (not the ephemeral one, which never schedules), a
     cron of every minute: the scheduler creates a run of `nightly`, the runner runs it, it
@@ -46,12 +47,21 @@ def test_serve_runs_the_flow_on_its_schedule_and_leaves_no_server(tmp_path):
     write_reference(raw)
     write_csv(raw / "enterprise_reports/t.csv", ENTERPRISE_HEADERS, [enterprise_row(1)])
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), PREFECT_HOME=str(tmp_path / "prefect"),
-               PREFECT_RUNNER_POLL_FREQUENCY="2")
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_RUNNER_POLL_FREQUENCY="2",
+    )
     out = (tmp_path / "serve.log").open("w+b")
-    serve = subprocess.Popen(_cli("serve", "--cron", "* * * * *", "--raw-dir", str(raw),
-                                  "--warehouse-dir", str(warehouse)),
-                             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    serve = subprocess.Popen(
+        _cli(
+            "serve", "--cron", "* * * * *", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse)
+        ),
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     seen: set[int] = set()
     last_run = Paths.of(raw, warehouse).private_dir / "last_run.json"
     try:
@@ -75,9 +85,11 @@ def test_serve_runs_the_flow_on_its_schedule_and_leaves_no_server(tmp_path):
         url = re.search(r"Prefect server / Máy chủ Prefect: (\S+)", log)
         assert url, log
         with temporary_settings(updates={PREFECT_API_URL: url.group(1)}):
+
             async def runs():
                 async with get_client() as client:
                     return await client.read_flow_runs()
+
             import asyncio
 
             flow_runs = asyncio.run(runs())
@@ -109,45 +121,69 @@ def test_serve_without_a_server_says_so_in_one_line(tmp_path):
     home = tmp_path / "home"
     home.write_text("not a folder")  # PREFECT_HOME is a file: no database, no server
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), PREFECT_HOME=str(home),
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="5")
-    run = subprocess.run(_cli("serve", "--raw-dir", str(raw), "--warehouse-dir",
-                              str(tmp_path / "wh")),
-                         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        PREFECT_HOME=str(home),
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="5",
+    )
+    run = subprocess.run(
+        _cli("serve", "--raw-dir", str(raw), "--warehouse-dir", str(tmp_path / "wh")),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2, run.stderr
     lines = [line for line in run.stderr.splitlines() if "máy chủ Prefect" in line]
-    assert len(lines) == 1 and "The Prefect server could not be started" in lines[0], (
-        run.stderr)
+    assert len(lines) == 1 and "The Prefect server could not be started" in lines[0], run.stderr
     assert "Traceback" not in run.stderr
 
 
 # ------------------------------------------------------ 2. every option says what it does
 
+
 def test_every_option_of_every_command_has_help():
     for command in ("run", "serve", "status", "templates"):
-        text = subprocess.run(_cli(command, "--help"), capture_output=True, text=True,
-                              cwd=PROJECT_ROOT, check=True,
-                              env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT),
-                                   "COLUMNS": "200"}).stdout
+        text = subprocess.run(
+            _cli(command, "--help"),
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "COLUMNS": "200"},
+        ).stdout
         options = text.split("options:", 1)[1]
         # One block per option: its invocation ("--raw-dir RAW_DIR", "-h, --help"), then its
         # text on the same line or, for a long invocation, on the lines below.
         blocks = re.split(r"^(?=  -)", options, flags=re.MULTILINE)[1:]
         assert blocks, text
         for block in blocks:
-            invocation = re.match(r"  (-[\w-]+(?: [A-Z_]+)?(?:, -[\w-]+(?: [A-Z_]+)?)*)",
-                                  block)
+            invocation = re.match(r"  (-[\w-]+(?: [A-Z_]+)?(?:, -[\w-]+(?: [A-Z_]+)?)*)", block)
             assert invocation, block
-            described = block[invocation.end():].strip()
+            described = block[invocation.end() :].strip()
             assert described, f"vlpipe {command}: no help for {invocation.group(1)}"
 
 
 # ------------------------------------------------------------ 4. each file named once
 
+
 def test_the_summary_names_a_rejected_file_by_its_path_once():
-    result = RunResult(run_id="r", plan_id="VL-2022", status="completed", outcomes=[
-        {"source": "enterprise_reports", "file_name": "enterprise_reports/2022/t3.csv",
-         "status": "rejected", "rows_loaded": 0, "rows_rejected": 0, "reason": "why"}])
+    result = RunResult(
+        run_id="r",
+        plan_id="VL-2022",
+        status="completed",
+        outcomes=[
+            {
+                "source": "enterprise_reports",
+                "file_name": "enterprise_reports/2022/t3.csv",
+                "status": "rejected",
+                "rows_loaded": 0,
+                "rows_rejected": 0,
+                "reason": "why",
+            }
+        ],
+    )
     from flows.summary import render_text
 
     text = render_text(result)
@@ -157,8 +193,10 @@ def test_the_summary_names_a_rejected_file_by_its_path_once():
 
 # ------------------------------------- 3. a source not loaded for want of configuration
 
+
 def test_a_night_without_the_pii_key_publishes_the_rest_and_is_not_a_success(
-        prefect_harness, tmp_path, monkeypatch):
+    prefect_harness, tmp_path, monkeypatch
+):
     from flows import summary
     from flows.cli import exit_code
     from flows.nightly import nightly
@@ -166,8 +204,9 @@ def test_a_night_without_the_pii_key_publishes_the_rest_and_is_not_a_success(
     monkeypatch.delenv("VLPIPE_PII_KEY", raising=False)
     raw, warehouse = tmp_path / "raw", tmp_path / "wh"
     write_reference(raw)
-    write_csv(raw / "enterprise_reports/t.csv", ENTERPRISE_HEADERS,
-              [enterprise_row(1), enterprise_row(2)])
+    write_csv(
+        raw / "enterprise_reports/t.csv", ENTERPRISE_HEADERS, [enterprise_row(1), enterprise_row(2)]
+    )
     write_csv(raw / "labour/lao_dong.csv", LABOUR_HEADERS, [labour_row(1), labour_row(2)])
 
     state = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), return_state=True)
@@ -181,8 +220,8 @@ def test_a_night_without_the_pii_key_publishes_the_rest_and_is_not_a_success(
     assert labour and all(o["status"] == "rejected" for o in labour)
     for text in (summary.render_text(result), summary.render_markdown(result)):
         assert "labour_spells" in text and "VLPIPE_PII_KEY" in text and "vlpipe-pii-key" in text
-    status = json.loads((Paths.of(raw, warehouse).private_dir / "last_run.json").read_text(
-        encoding="utf-8"))
+    status = json.loads(
+        (Paths.of(raw, warehouse).private_dir / "last_run.json").read_text(encoding="utf-8")
+    )
     assert status["status"] == result.status != "completed"
     assert exit_code(state, result) == 4  # `vlpipe run`'s exit code for such a night
-

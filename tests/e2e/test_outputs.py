@@ -19,8 +19,12 @@ def test_one_pointer_switches_parquet_reports_docs_and_record(e2e):
     assert current.is_symlink()
     version = json.loads((warehouse / "published.json").read_text("utf-8"))["version"]
     assert os.readlink(current).endswith(version)
-    for name, target in (("parquet", "current/parquet"), ("reports", "current/reports"),
-                         ("docs", "current/docs"), ("published.json", "current/manifest.json")):
+    for name, target in (
+        ("parquet", "current/parquet"),
+        ("reports", "current/reports"),
+        ("docs", "current/docs"),
+        ("published.json", "current/manifest.json"),
+    ):
         assert os.readlink(warehouse / name) == target
     assert (warehouse / "reports" / "index.html").is_file()
 
@@ -42,9 +46,12 @@ def test_every_published_column_is_described(e2e):
     with duckdb.connect(str(e2e["warehouse"] / "vinhlinh.duckdb"), read_only=True) as con:
         undescribed = con.execute(
             "select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
-            "and (comment is null or comment = '') order by all").fetchall()
-        tables = con.execute("select table_name from duckdb_tables() where schema_name = "
-                             "'marts' and (comment is null or comment = '')").fetchall()
+            "and (comment is null or comment = '') order by all"
+        ).fetchall()
+        tables = con.execute(
+            "select table_name from duckdb_tables() where schema_name = "
+            "'marts' and (comment is null or comment = '')"
+        ).fetchall()
     assert not tables, f"tables without a description: {tables}"
     assert not undescribed, f"{len(undescribed)} columns without a description: {undescribed[:8]}"
 
@@ -54,15 +61,25 @@ def test_artifacts_tell_the_nights_story(e2e):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        summary = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["nightly-summary"])), limit=50)
-        tables = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["kpi-scorecard"])), limit=50)
+        summary = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-summary"])),
+            limit=50,
+        )
+        tables = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["kpi-scorecard"])), limit=50
+        )
     first_run = [a for a in summary if "Rows rejected by rule" in str(a.data)]
     assert first_run, "the first run's summary lists rejected rows by rule"
     text = str(first_run[0].data)
-    for part in ("Files to follow up", "Audit (great-expectations): passed", "dbt build: passed",
-                 "Reconciliation findings", "KPI report", "reports/index.html", "Data docs"):
+    for part in (
+        "Files to follow up",
+        "Audit (great-expectations): passed",
+        "dbt build: passed",
+        "Reconciliation findings",
+        "KPI report",
+        "reports/index.html",
+        "Data docs",
+    ):
         assert part in text, part
     table = json.loads(tables[0].data) if isinstance(tables[0].data, str) else tables[0].data
     assert {r["kpi_code"] for r in table} >= {"IND_GO_CURRENT", "TASKS_ON_TIME"}

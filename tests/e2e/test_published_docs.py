@@ -20,11 +20,17 @@ import pytest
 from flows.audit_page import AuditResult, render
 from tests.support.browser import CHROMIUM_ARGS, need_chromium
 
-SUITES = ("kpi_scorecard_history", "kpi_scorecard", "dim_units", "kpi_by_month",
-          "kpi_by_commune", "kpi_by_zone")
+SUITES = (
+    "kpi_scorecard_history",
+    "kpi_scorecard",
+    "dim_units",
+    "kpi_by_month",
+    "kpi_by_commune",
+    "kpi_by_zone",
+)
 REMOTE = re.compile(  # a script, stylesheet, image or frame from another machine
-    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""",
-    re.IGNORECASE)
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +48,10 @@ def _open(playwright, chromium: str, page_file: Path, requests: list[str], probl
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     # dbt's page asks for its icons' unrendered templates ({{ getIcon(…) }}): local misses
-    page.on("requestfailed", lambda r: None if r.url.startswith("file:")
-            else problems.append(f"requestfailed: {r.url}"))
+    page.on(
+        "requestfailed",
+        lambda r: None if r.url.startswith("file:") else problems.append(f"requestfailed: {r.url}"),
+    )
     page.goto(page_file.as_uri(), wait_until="load")
     return browser, page
 
@@ -130,12 +138,27 @@ def test_audit_page_shows_a_failure_as_text():
     hostile = '<script>alert(1)</script><img src="https://example.com/x.png">'
     result = AuditResult(success=False, culprits=[f"a.xlsx row 3 (units), column x = {hostile}"])
     result.checks = [
-        {"table": "kpi_scorecard", "expectation": "expect_column_values_to_be_in_set",
-         "column": "status", "ok": False, "detail": hostile, "arguments": "value_set=[…]",
-         "observed": "1 / 38 giá trị không đạt / values unexpected", "examples": [hostile]},
-        {"table": "kpi_scorecard", "expectation": "expect_column_values_to_not_be_null",
-         "column": "year", "ok": True, "detail": "", "arguments": "", "observed": "0 / 38",
-         "examples": []}]
+        {
+            "table": "kpi_scorecard",
+            "expectation": "expect_column_values_to_be_in_set",
+            "column": "status",
+            "ok": False,
+            "detail": hostile,
+            "arguments": "value_set=[…]",
+            "observed": "1 / 38 giá trị không đạt / values unexpected",
+            "examples": [hostile],
+        },
+        {
+            "table": "kpi_scorecard",
+            "expectation": "expect_column_values_to_not_be_null",
+            "column": "year",
+            "ok": True,
+            "detail": "",
+            "arguments": "",
+            "observed": "0 / 38",
+            "examples": [],
+        },
+    ]
     page = render(result)
     assert "<script" not in page and "<img" not in page and not REMOTE.search(page)
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2

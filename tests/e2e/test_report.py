@@ -25,15 +25,21 @@ from tests.support.published import query
 
 PLAN = "VL-2022"
 HOSTILE = "<script>alert(1)</script>"
-PLAN_SECTIONS = {"kpis": "Chỉ tiêu", "kc-funds": "Kinh phí khuyến công theo nguồn",
-                 "communes": "Theo xã, thị trấn", "zones": "Theo khu, cụm công nghiệp",
-                 "completeness": "Tình hình nộp báo cáo"}
+PLAN_SECTIONS = {
+    "kpis": "Chỉ tiêu",
+    "kc-funds": "Kinh phí khuyến công theo nguồn",
+    "communes": "Theo xã, thị trấn",
+    "zones": "Theo khu, cụm công nghiệp",
+    "completeness": "Tình hình nộp báo cáo",
+}
 BRIEF_SECTIONS = {"scorecard": "Kết quả các chỉ tiêu", "at-risk": "Chưa đạt, có nguy cơ"}
 TIME_LABEL = "(giờ Việt Nam / Vietnam time, UTC+7)"
 MIN_PRINT_PT = 8
-FOLLOW_UP_SECTIONS = {"reconciliation": "Đối chiếu số liệu",
-                      "tasks": "Nhiệm vụ kế hoạch quá hạn",
-                      "rejected": "Tệp và dòng bị từ chối"}
+FOLLOW_UP_SECTIONS = {
+    "reconciliation": "Đối chiếu số liệu",
+    "tasks": "Nhiệm vụ kế hoạch quá hạn",
+    "rejected": "Tệp và dòng bị từ chối",
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +69,8 @@ def _png_stats(png: bytes) -> tuple[int, float]:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat = 8, bytearray()
     while pos < len(png):
-        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
-        body = png[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        body = png[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, height, depth, colour = struct.unpack(">IIBB", body[:10])
         elif kind == b"IDAT":
@@ -75,7 +81,7 @@ def _png_stats(png: bytes) -> tuple[int, float]:
     raw, stride = zlib.decompress(bytes(idat)), width * bpp
     prev, colours, ink, i = bytearray(stride), set(), 0, 0
     for _ in range(height):
-        kind, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        kind, line = raw[i], bytearray(raw[i + 1 : i + 1 + stride])
         i += 1 + stride
         for x in range(stride) if kind else ():
             a = line[x - bpp] if x >= bpp else 0
@@ -91,7 +97,7 @@ def _png_stats(png: bytes) -> tuple[int, float]:
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
         for x in range(0, stride, bpp):
-            pixel = bytes(line[x:x + 3])
+            pixel = bytes(line[x : x + 3])
             colours.add(pixel)
             ink += pixel != b"\xff\xff\xff"
         prev = line
@@ -102,12 +108,20 @@ def _open_in_browser(playwright, chromium: str, html: Path, problems: list[str])
     """A page showing html, recording console errors, page errors and any network use."""
     browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
     page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"requestfailed: {r.url}"))
-    page.on("request", lambda r: None if r.url.startswith(("file://", "data:"))
-            else problems.append(f"network request: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(("file://", "data:"))
+            else problems.append(f"network request: {r.url}")
+        ),
+    )
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     page.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
     page.goto(html.as_uri(), wait_until="load")
@@ -132,13 +146,15 @@ def test_report_in_a_browser(report, analyst_db, e2e):
             for sid, title in FOLLOW_UP_SECTIONS.items():
                 assert title in page.locator(f"section#{sid} > h3").inner_text()
             cards = page.locator(f'.kpi-card[data-plan="{PLAN}"]')
-            rows = query(analyst_db, "select kpi_code from marts.kpi_scorecard "
-                                     f"where plan_id = '{PLAN}'")
+            rows = query(
+                analyst_db, f"select kpi_code from marts.kpi_scorecard where plan_id = '{PLAN}'"
+            )
             assert cards.count() == len(rows) > 0
             expected = expected_kpis(e2e["truth"], 2022)
             for code in ("LAB_NEW_JOBS", "IND_GO_CURRENT"):
-                shown = page.locator(f'.kpi-card[data-plan="{PLAN}"][data-kpi="{code}"]'
-                                     " .actual .value").inner_text()
+                shown = page.locator(
+                    f'.kpi-card[data-plan="{PLAN}"][data-kpi="{code}"] .actual .value'
+                ).inner_text()
                 assert _vn_number(shown) == pytest.approx(expected[code], abs=0.005), code
             assert page.locator(".section-error").count() == 0
         finally:
@@ -189,15 +205,28 @@ def test_hostile_text_is_escaped(analyst_db, tmp_path, no_pdf):
             "insert into marts.rejected_rows by name select 'enterprise_reports' as source,"
             " ? as file_name, ? as sheet, 7 as row_number, ? as column_name, ? as value,"
             " ? as rule, ? as message_vi, ? as message_en, 'run-x' as run_id",
-            [HOSTILE, HOSTILE, '"><img src=x onerror=alert(2)>', "=cmd|' /C calc'!A0",
-             HOSTILE, "=HYPERLINK(\"http://x\") " + HOSTILE, HOSTILE])
+            [
+                HOSTILE,
+                HOSTILE,
+                '"><img src=x onerror=alert(2)>',
+                "=cmd|' /C calc'!A0",
+                HOSTILE,
+                '=HYPERLINK("http://x") ' + HOSTILE,
+                HOSTILE,
+            ],
+        )
         con.execute(
             "insert into marts.file_outcomes by name select 'run-y' as run_id,"
             " 'enterprise_reports' as source, ? as file_name, 'rejected' as status,"
             " 0 as rows_loaded, 0 as rows_rejected, ? as reason,"
-            " now()::timestamp + interval 1 day as recorded_at", [HOSTILE + ".xlsx", HOSTILE])
-        con.execute("update marts.kpi_scorecard set kpi_name_vi = ?, projection_note = ?"
-                    " where kpi_code = 'KC_FUNDS_TOTAL'", [HOSTILE, HOSTILE])
+            " now()::timestamp + interval 1 day as recorded_at",
+            [HOSTILE + ".xlsx", HOSTILE],
+        )
+        con.execute(
+            "update marts.kpi_scorecard set kpi_name_vi = ?, projection_note = ?"
+            " where kpi_code = 'KC_FUNDS_TOTAL'",
+            [HOSTILE, HOSTILE],
+        )
     files = write_report(db, tmp_path / "out")
     brief = files.html.read_text(encoding="utf-8")
     html = files.annex_html.read_text(encoding="utf-8")
@@ -224,9 +253,10 @@ def test_empty_marts_give_a_report(analyst_db, tmp_path, no_pdf):
     with duckdb.connect(str(empty)) as con:
         con.execute(f"attach '{analyst_db}' as src (read_only)")
         con.execute("create schema marts")
-        for (table,) in con.execute("select table_name from information_schema.tables "
-                                    "where table_catalog = 'src' and table_schema = 'marts'"
-                                    ).fetchall():
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'src' and table_schema = 'marts'"
+        ).fetchall():
             con.execute(f"create table marts.{table} as select * from src.marts.{table} limit 0")
     with duckdb.connect(str(bare)) as con:
         con.execute("create schema marts")
@@ -252,8 +282,9 @@ def test_one_plan_without_history(analyst_db, tmp_path, no_pdf):
         con.execute("delete from marts.fct_unit_month_submissions")
     files = write_report(db, tmp_path / "out", plan_id=PLAN)
     html = files.annex_html.read_text(encoding="utf-8")
-    assert html.count('class="card kpi-card') == len(query(
-        db, f"select 1 from marts.kpi_scorecard where plan_id = '{PLAN}'"))
+    assert html.count('class="card kpi-card') == len(
+        query(db, f"select 1 from marts.kpi_scorecard where plan_id = '{PLAN}'")
+    )
     assert "no data yet" in html and 'class="section-error"' not in html
     assert 'data-plan="VL-2023"' not in html + files.html.read_text(encoding="utf-8")
     missing = write_report(db, tmp_path / "missing", plan_id="NO-SUCH-PLAN")
@@ -270,8 +301,9 @@ def test_brief_in_a_browser(report, analyst_db, e2e):
     chromium = need_chromium()
     from playwright.sync_api import sync_playwright
 
-    plans = [r["plan_id"] for r in query(analyst_db, "select distinct plan_id "
-                                                     "from marts.kpi_scorecard")]
+    plans = [
+        r["plan_id"] for r in query(analyst_db, "select distinct plan_id from marts.kpi_scorecard")
+    ]
     problems: list[str] = []
     with sync_playwright() as p:
         browser, page = _open_in_browser(p, chromium, report.html, problems)
@@ -280,11 +312,13 @@ def test_brief_in_a_browser(report, analyst_db, e2e):
                 part = page.locator(f'section.plan.brief[data-plan="{plan_id}"]')
                 assert part.count() == 1, plan_id
                 for sid, title in BRIEF_SECTIONS.items():
-                    assert title in part.locator(f'section[data-section="{sid}"] > h3'
-                                                 ).inner_text()
+                    assert title in part.locator(f'section[data-section="{sid}"] > h3').inner_text()
                 table = part.locator("table.scorecard tbody tr")
-                assert table.count() == len(query(
-                    analyst_db, f"select 1 from marts.kpi_scorecard where plan_id = '{plan_id}'"))
+                assert table.count() == len(
+                    query(
+                        analyst_db, f"select 1 from marts.kpi_scorecard where plan_id = '{plan_id}'"
+                    )
+                )
                 badge = part.locator("table.scorecard .badge").first
                 assert re.search(r"[✓✗↗⚠–] \S", badge.inner_text()), "symbol and words"
                 colour = badge.evaluate("e => getComputedStyle(e).backgroundColor")
@@ -294,8 +328,9 @@ def test_brief_in_a_browser(report, analyst_db, e2e):
             links = page.locator(f'a[href^="{ANNEX_HTML_NAME}#"]')
             assert links.count() >= 4
             assert page.locator(".section-error").count() == 0
-            assert page.locator(".kpi-card, table.grid, section#rejected").count() == 0, \
+            assert page.locator(".kpi-card, table.grid, section#rejected").count() == 0, (
                 "the office's detail belongs in the annex"
+            )
         finally:
             browser.close()
     assert problems == []
@@ -305,9 +340,9 @@ def test_brief_shows_no_projection_without_history(report, e2e):
     """VL-2023's khuyến công funds cannot be projected from 2022's thin first half: the brief
     says so instead of a number, and says why they are at risk."""
     html = report.html.read_text(encoding="utf-8")
-    part = html[html.index('data-plan="VL-2023"'):]
+    part = html[html.index('data-plan="VL-2023"') :]
     assert "chưa đủ số liệu để dự báo / not enough history to project" in part
-    risks = part[part.index('class="risks"'):]
+    risks = part[part.index('class="risks"') :]
     assert 'data-kpi="KC_FUNDS_TOTAL"' in risks
 
 
@@ -320,8 +355,9 @@ def test_brief_pdf_has_at_most_two_pages_per_plan_and_an_annex(report, analyst_d
     assert report.annex_html is not None and report.annex_html.name == ANNEX_HTML_NAME
     assert report.annex_pdf is not None and report.annex_pdf.name == ANNEX_PDF_NAME
     assert _pages(report.annex_pdf) > _pages(report.pdf)
-    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]",
-                    report.annex_pdf.read_bytes())
+    box = re.search(
+        rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", report.annex_pdf.read_bytes()
+    )
     assert box and abs(float(box[1]) - 595) < 2 and abs(float(box[2]) - 842) < 2
 
 
@@ -357,7 +393,8 @@ def test_times_are_vietnam_time_and_labelled(analyst_db, tmp_path, no_pdf):
             "insert into marts.file_outcomes by name select 'run-t' as run_id,"
             " 'enterprise_reports' as source, 'late.xlsx' as file_name, 'rejected' as status,"
             " 0 as rows_loaded, 0 as rows_rejected, 'bad header' as reason,"
-            " timestamp '2023-01-05 18:30:00' as recorded_at")
+            " timestamp '2023-01-05 18:30:00' as recorded_at"
+        )
     files = write_report(db, tmp_path / "out")
     annex = files.annex_html.read_text(encoding="utf-8")
     assert f"06/01/2023 01:30 {TIME_LABEL}" in annex

@@ -18,8 +18,14 @@ from schemas.registry import DATA_SOURCES, REFERENCE_SOURCES, get_source
 
 REFERENCE = {
     "communes.csv": [
-        ["commune_code", "commune_name", "commune_type", "valid_from", "valid_to",
-         "successor_code"],
+        [
+            "commune_code",
+            "commune_name",
+            "commune_type",
+            "valid_from",
+            "valid_to",
+            "successor_code",
+        ],
         ["19363", "Thị trấn Hồ Xá", "Thị trấn", "2020-01-01", "2025-06-30", "19363"],
         ["19387", "Xã Vĩnh Long", "Xã", "2020-01-01", "2025-06-30", "19363"],
         ["19405", "Xã Vĩnh Lâm", "Xã", "2020-01-01", "2025-06-30", "19405"],
@@ -31,14 +37,36 @@ REFERENCE = {
         ["KCN_TBHX", "KCN Tây Bắc Hồ Xá", "KCN", "Khu công nghiệp Tây Bắc Hồ Xá"],
         ["CCN_CUA_TUNG", "CCN Cửa Tùng", "CCN", "Cụm công nghiệp Cửa Tùng"],
     ],
-    "vsic_industry.csv": [["division", "section", "name_vi"], ["10", "C", "Thực phẩm"],
-                          ["16", "C", "Gỗ"], ["35", "D", "Điện"]],
+    "vsic_industry.csv": [
+        ["division", "section", "name_vi"],
+        ["10", "C", "Thực phẩm"],
+        ["16", "C", "Gỗ"],
+        ["35", "D", "Điện"],
+    ],
     "lead_units.csv": [["unit_code", "unit_name"], ["KTHT", "Phòng Kinh tế và Hạ tầng"]],
     "plan_targets.csv": [
-        ["plan_id", "year", "kpi_code", "kpi_name_vi", "unit", "comparator", "target_low",
-         "target_high", "lead_unit"],
-        ["VL-2022", "2022", "IND_GO_CURRENT", "GTSX hiện hành", "billion VND", "gt", "1385", "",
-         "Phòng Kinh tế và Hạ tầng"],
+        [
+            "plan_id",
+            "year",
+            "kpi_code",
+            "kpi_name_vi",
+            "unit",
+            "comparator",
+            "target_low",
+            "target_high",
+            "lead_unit",
+        ],
+        [
+            "VL-2022",
+            "2022",
+            "IND_GO_CURRENT",
+            "GTSX hiện hành",
+            "billion VND",
+            "gt",
+            "1385",
+            "",
+            "Phòng Kinh tế và Hạ tầng",
+        ],
     ],
 }
 
@@ -62,25 +90,48 @@ def write_reference(raw: Path) -> None:
 
 
 ENTERPRISE_HEADERS = [
-    "Mã số thuế", "Tên doanh nghiệp / cơ sở", "Loại hình", "Xã, thị trấn",
-    "Khu, cụm công nghiệp", "Mã ngành VSIC", "Kỳ báo cáo", "Ngày lập báo cáo",
-    "Giá trị sản xuất theo giá hiện hành", "Giá trị sản xuất theo giá so sánh 2010", "Doanh thu",
-    "Nộp ngân sách", "Vốn đầu tư thực hiện từ vốn tự có", "Tổng số lao động",
-    "Lao động qua đào tạo", "Thu nhập bình quân", "Ứng dụng máy móc thiết bị tiên tiến",
-    "Công nghiệp hỗ trợ", "Ghi chú",
+    "Mã số thuế",
+    "Tên doanh nghiệp / cơ sở",
+    "Loại hình",
+    "Xã, thị trấn",
+    "Khu, cụm công nghiệp",
+    "Mã ngành VSIC",
+    "Kỳ báo cáo",
+    "Ngày lập báo cáo",
+    "Giá trị sản xuất theo giá hiện hành",
+    "Giá trị sản xuất theo giá so sánh 2010",
+    "Doanh thu",
+    "Nộp ngân sách",
+    "Vốn đầu tư thực hiện từ vốn tự có",
+    "Tổng số lao động",
+    "Lao động qua đào tạo",
+    "Thu nhập bình quân",
+    "Ứng dụng máy móc thiết bị tiên tiến",
+    "Công nghiệp hỗ trợ",
+    "Ghi chú",
 ]
 
 
 def enterprise_row(n: int = 1, overrides: dict[str, object] | None = None) -> dict[str, object]:
     row: dict[str, object] = {
-        "Mã số thuế": tax_code(n), "Tên doanh nghiệp / cơ sở": f"Công ty {n}",
-        "Loại hình": "Ngoài nhà nước", "Xã, thị trấn": "Thị trấn Hồ Xá",
-        "Khu, cụm công nghiệp": "", "Mã ngành VSIC": "1010", "Kỳ báo cáo": "03/2022",
-        "Ngày lập báo cáo": "08/04/2022", "Giá trị sản xuất theo giá hiện hành": "1200.5",
-        "Giá trị sản xuất theo giá so sánh 2010": "1000", "Doanh thu": "1300",
-        "Nộp ngân sách": "40", "Vốn đầu tư thực hiện từ vốn tự có": "", "Tổng số lao động": "50",
-        "Lao động qua đào tạo": "45", "Thu nhập bình quân": "7.5",
-        "Ứng dụng máy móc thiết bị tiên tiến": "Có", "Công nghiệp hỗ trợ": "Không",
+        "Mã số thuế": tax_code(n),
+        "Tên doanh nghiệp / cơ sở": f"Công ty {n}",
+        "Loại hình": "Ngoài nhà nước",
+        "Xã, thị trấn": "Thị trấn Hồ Xá",
+        "Khu, cụm công nghiệp": "",
+        "Mã ngành VSIC": "1010",
+        "Kỳ báo cáo": "03/2022",
+        "Ngày lập báo cáo": "08/04/2022",
+        "Giá trị sản xuất theo giá hiện hành": "1200.5",
+        "Giá trị sản xuất theo giá so sánh 2010": "1000",
+        "Doanh thu": "1300",
+        "Nộp ngân sách": "40",
+        "Vốn đầu tư thực hiện từ vốn tự có": "",
+        "Tổng số lao động": "50",
+        "Lao động qua đào tạo": "45",
+        "Thu nhập bình quân": "7.5",
+        "Ứng dụng máy móc thiết bị tiên tiến": "Có",
+        "Công nghiệp hỗ trợ": "Không",
         "Ghi chú": "",
     }
     row.update(overrides or {})
@@ -101,9 +152,15 @@ def windows_1258_form(text: str) -> str:
     return "".join(out)
 
 
-def write_csv(path: Path, headers: list[str], rows: list[dict[str, object]], *,
-              delimiter: str = ",", encoding: str = "utf-8", title: list[str] | None = None,
-              ) -> Path:
+def write_csv(
+    path: Path,
+    headers: list[str],
+    rows: list[dict[str, object]],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    title: list[str] | None = None,
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding=encoding) as fh:
         writer = csv.writer(fh, delimiter=delimiter)
@@ -127,8 +184,9 @@ class Ingested:
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def rejections(self) -> list[dict]:
-        cur = self.con.execute("select * from ops.rejections order by file_name, row_number, "
-                               "column_name")
+        cur = self.con.execute(
+            "select * from ops.rejections order by file_name, row_number, column_name"
+        )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
@@ -136,8 +194,13 @@ class Ingested:
         return {(r["row_number"], r["column_name"], r["rule"]) for r in self.rejections()}
 
 
-def ingest(raw: Path, warehouse: Path, sources: list[str] | None = None,
-           pii_key: bytes | None = b"test-key", run_id: str = "test-run") -> Ingested:
+def ingest(
+    raw: Path,
+    warehouse: Path,
+    sources: list[str] | None = None,
+    pii_key: bytes | None = b"test-key",
+    run_id: str = "test-run",
+) -> Ingested:
     """Ingest reference data, then the named data sources, into a private DuckDB file."""
     paths = Paths.of(raw, warehouse)
     paths.ensure()
@@ -151,16 +214,21 @@ def ingest(raw: Path, warehouse: Path, sources: list[str] | None = None,
     return Ingested(outcomes, con)
 
 
-
 def assert_rows_add_up(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row accounting, checked against what the warehouse holds: for every loaded file,
     rows seen = loaded + rejected + set aside, per sheet and in all; loaded = the file's
     rows in its raw table; rejected = its distinct rejected rows. Returns the totals."""
-    tables = {r[0] for r in con.execute("select table_name from duckdb_tables() "
-                                         "where schema_name = 'raw'").fetchall()}
+    tables = {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw'"
+        ).fetchall()
+    }
     loaded_in_raw = " union all ".join(
         f"select _file_id as file_id, count(*) as n from raw.{s.table} group by all"
-        for s in [*REFERENCE_SOURCES, *DATA_SOURCES] if s.table in tables)
+        for s in [*REFERENCE_SOURCES, *DATA_SOURCES]
+        if s.table in tables
+    )
     wrong = con.execute(f"""
         with in_raw as ({loaded_in_raw}),
         rejected as (
@@ -188,74 +256,151 @@ def assert_rows_add_up(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     assert wrong == [], wrong
     seen, loaded, rejected, aside = con.execute(
         "select sum(rows_seen), sum(rows_loaded), sum(rows_rejected), sum(rows_set_aside) "
-        "from ops.files where status = 'loaded'").fetchone()
-    return {"seen": seen or 0, "loaded": loaded or 0, "rejected": rejected or 0,
-            "set_aside": aside or 0}
+        "from ops.files where status = 'loaded'"
+    ).fetchone()
+    return {
+        "seen": seen or 0,
+        "loaded": loaded or 0,
+        "rejected": rejected or 0,
+        "set_aside": aside or 0,
+    }
 
 
 # Row builders of the other sources (one valid row each; overrides break one rule).
-LABOUR_HEADERS = ["Số CCCD", "Họ và tên", "Năm sinh", "Giới tính", "Mã số thuế đơn vị",
-                  "Ngày bắt đầu làm việc", "Ngày nghỉ việc", "Trình độ chuyên môn kỹ thuật",
-                  "Tiền lương tháng", "Xã nơi cư trú"]
-KC_HEADERS = ["Số quyết định", "Ngày quyết định", "Tên đề án", "Đơn vị thụ hưởng", "Mã số thuế",
-              "Xã, thị trấn", "Nguồn kinh phí", "Nội dung hỗ trợ", "Tổng kinh phí đề án",
-              "Kinh phí được duyệt", "Kinh phí đã giải ngân", "Ngày giải ngân"]
+LABOUR_HEADERS = [
+    "Số CCCD",
+    "Họ và tên",
+    "Năm sinh",
+    "Giới tính",
+    "Mã số thuế đơn vị",
+    "Ngày bắt đầu làm việc",
+    "Ngày nghỉ việc",
+    "Trình độ chuyên môn kỹ thuật",
+    "Tiền lương tháng",
+    "Xã nơi cư trú",
+]
+KC_HEADERS = [
+    "Số quyết định",
+    "Ngày quyết định",
+    "Tên đề án",
+    "Đơn vị thụ hưởng",
+    "Mã số thuế",
+    "Xã, thị trấn",
+    "Nguồn kinh phí",
+    "Nội dung hỗ trợ",
+    "Tổng kinh phí đề án",
+    "Kinh phí được duyệt",
+    "Kinh phí đã giải ngân",
+    "Ngày giải ngân",
+]
 
 
 def labour_row(n: int, overrides: dict | None = None) -> dict:
-    row = {"Số CCCD": f"0452{n:08d}", "Họ và tên": f"Nguyễn Văn {n}", "Năm sinh": "1990",
-           "Giới tính": "Nam", "Mã số thuế đơn vị": tax_code(1),
-           "Ngày bắt đầu làm việc": "01/03/2020", "Ngày nghỉ việc": "",
-           "Trình độ chuyên môn kỹ thuật": "Trung cấp", "Tiền lương tháng": "6.500.000",
-           "Xã nơi cư trú": "Vĩnh Long"}
+    row = {
+        "Số CCCD": f"0452{n:08d}",
+        "Họ và tên": f"Nguyễn Văn {n}",
+        "Năm sinh": "1990",
+        "Giới tính": "Nam",
+        "Mã số thuế đơn vị": tax_code(1),
+        "Ngày bắt đầu làm việc": "01/03/2020",
+        "Ngày nghỉ việc": "",
+        "Trình độ chuyên môn kỹ thuật": "Trung cấp",
+        "Tiền lương tháng": "6.500.000",
+        "Xã nơi cư trú": "Vĩnh Long",
+    }
     row.update(overrides or {})
     return row
 
 
 def kc_row(n: int, overrides: dict | None = None) -> dict:
-    row = {"Số quyết định": f"{n}/QĐ-UBND", "Ngày quyết định": "15/03/2022",
-           "Tên đề án": "Hỗ trợ máy sấy", "Đơn vị thụ hưởng": f"Cơ sở {n}",
-           "Mã số thuế": tax_code(n), "Xã, thị trấn": "Hồ Xá", "Nguồn kinh phí": "Huyện",
-           "Nội dung hỗ trợ": "Máy móc thiết bị", "Tổng kinh phí đề án": "200.000.000",
-           "Kinh phí được duyệt": "60.000.000", "Kinh phí đã giải ngân": "60.000.000",
-           "Ngày giải ngân": "20/06/2022"}
+    row = {
+        "Số quyết định": f"{n}/QĐ-UBND",
+        "Ngày quyết định": "15/03/2022",
+        "Tên đề án": "Hỗ trợ máy sấy",
+        "Đơn vị thụ hưởng": f"Cơ sở {n}",
+        "Mã số thuế": tax_code(n),
+        "Xã, thị trấn": "Hồ Xá",
+        "Nguồn kinh phí": "Huyện",
+        "Nội dung hỗ trợ": "Máy móc thiết bị",
+        "Tổng kinh phí đề án": "200.000.000",
+        "Kinh phí được duyệt": "60.000.000",
+        "Kinh phí đã giải ngân": "60.000.000",
+        "Ngày giải ngân": "20/06/2022",
+    }
     row.update(overrides or {})
     return row
 
 
-OCOP_HEADERS = ["Mã sản phẩm", "Tên sản phẩm", "Chủ thể", "Mã số thuế", "Xã, thị trấn",
-                "Nhóm sản phẩm", "Điểm", "Số sao", "Cấp công nhận", "Số quyết định",
-                "Ngày công nhận"]
+OCOP_HEADERS = [
+    "Mã sản phẩm",
+    "Tên sản phẩm",
+    "Chủ thể",
+    "Mã số thuế",
+    "Xã, thị trấn",
+    "Nhóm sản phẩm",
+    "Điểm",
+    "Số sao",
+    "Cấp công nhận",
+    "Số quyết định",
+    "Ngày công nhận",
+]
 ECONOMY_HEADERS = ["Năm", "Quý", "Khu vực", "Giá trị tăng thêm theo giá hiện hành"]
-TASK_HEADERS = ["Mã nhiệm vụ", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
-                "Hạn hoàn thành", "Ngày báo cáo", "Tình trạng", "Tỷ lệ hoàn thành (%)",
-                "Ngày hoàn thành"]
+TASK_HEADERS = [
+    "Mã nhiệm vụ",
+    "Nội dung nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Hạn hoàn thành",
+    "Ngày báo cáo",
+    "Tình trạng",
+    "Tỷ lệ hoàn thành (%)",
+    "Ngày hoàn thành",
+]
 BUDGET_HEADERS = ["Kỳ", "Chỉ tiêu", "Số thu"]
 
 
 def ocop_row(n: int, overrides: dict | None = None) -> dict:
-    row = {"Mã sản phẩm": f"OCOP-{n:03d}", "Tên sản phẩm": f"Nước mắm {n}",
-           "Chủ thể": f"HTX {n}", "Mã số thuế": "", "Xã, thị trấn": "Vĩnh Long",
-           "Nhóm sản phẩm": "Thực phẩm", "Điểm": "72", "Số sao": "4", "Cấp công nhận": "Tỉnh",
-           "Số quyết định": f"{n}/QĐ-UBND", "Ngày công nhận": "10/11/2022"}
+    row = {
+        "Mã sản phẩm": f"OCOP-{n:03d}",
+        "Tên sản phẩm": f"Nước mắm {n}",
+        "Chủ thể": f"HTX {n}",
+        "Mã số thuế": "",
+        "Xã, thị trấn": "Vĩnh Long",
+        "Nhóm sản phẩm": "Thực phẩm",
+        "Điểm": "72",
+        "Số sao": "4",
+        "Cấp công nhận": "Tỉnh",
+        "Số quyết định": f"{n}/QĐ-UBND",
+        "Ngày công nhận": "10/11/2022",
+    }
     row.update(overrides or {})
     return row
 
 
 def economy_row(n: int, overrides: dict | None = None) -> dict:
     sectors = ["Công nghiệp", "Xây dựng", "Dịch vụ"]
-    row = {"Năm": "2022", "Quý": "", "Khu vực": sectors[n - 1],
-           "Giá trị tăng thêm theo giá hiện hành": "1.250.000"}
+    row = {
+        "Năm": "2022",
+        "Quý": "",
+        "Khu vực": sectors[n - 1],
+        "Giá trị tăng thêm theo giá hiện hành": "1.250.000",
+    }
     row.update(overrides or {})
     return row
 
 
 def task_row(n: int, overrides: dict | None = None) -> dict:
-    row = {"Mã nhiệm vụ": f"NV-{n:02d}", "Nội dung nhiệm vụ": "Hỗ trợ nhà đầu tư KCN",
-           "Đơn vị chủ trì": "Phòng Kinh tế và Hạ tầng", "Đơn vị phối hợp": "",
-           "Hạn hoàn thành": "30/09/2022", "Ngày báo cáo": "15/10/2022",
-           "Tình trạng": "Hoàn thành", "Tỷ lệ hoàn thành (%)": "100%",
-           "Ngày hoàn thành": "20/09/2022"}
+    row = {
+        "Mã nhiệm vụ": f"NV-{n:02d}",
+        "Nội dung nhiệm vụ": "Hỗ trợ nhà đầu tư KCN",
+        "Đơn vị chủ trì": "Phòng Kinh tế và Hạ tầng",
+        "Đơn vị phối hợp": "",
+        "Hạn hoàn thành": "30/09/2022",
+        "Ngày báo cáo": "15/10/2022",
+        "Tình trạng": "Hoàn thành",
+        "Tỷ lệ hoàn thành (%)": "100%",
+        "Ngày hoàn thành": "20/09/2022",
+    }
     row.update(overrides or {})
     return row
 

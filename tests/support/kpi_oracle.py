@@ -28,21 +28,45 @@ from datetime import date, timedelta
 from synth import Truth
 
 ORACLE_KPIS = (
-    "IND_GO_GROWTH", "IND_GO_CONST2010", "IND_GO_CURRENT", "TECH_ADVANCED_SHARE",
-    "SUPPORT_IND_ATTRACTED", "CAPITAL_OWN", "LAB_TRAINED_RATIO", "LAB_NEW_JOBS",
-    "LAB_AVG_INCOME", "KC_SUPPORTED_UNITS", "KC_FUNDS_TOTAL", "KC_FUNDS_NATIONAL",
-    "KC_FUNDS_PROVINCIAL", "KC_FUNDS_DISTRICT",
-    "IND_SHARE_ECONOMY", "IND_BUDGET_CONTRIB", "IND_BUDGET_SHARE", "OCOP_3_4_STAR",
+    "IND_GO_GROWTH",
+    "IND_GO_CONST2010",
+    "IND_GO_CURRENT",
+    "TECH_ADVANCED_SHARE",
+    "SUPPORT_IND_ATTRACTED",
+    "CAPITAL_OWN",
+    "LAB_TRAINED_RATIO",
+    "LAB_NEW_JOBS",
+    "LAB_AVG_INCOME",
+    "KC_SUPPORTED_UNITS",
+    "KC_FUNDS_TOTAL",
+    "KC_FUNDS_NATIONAL",
+    "KC_FUNDS_PROVINCIAL",
+    "KC_FUNDS_DISTRICT",
+    "IND_SHARE_ECONOMY",
+    "IND_BUDGET_CONTRIB",
+    "IND_BUDGET_SHARE",
+    "OCOP_3_4_STAR",
     "TASKS_ON_TIME",
 )
-FLOW_KPIS = ("IND_GO_CONST2010", "IND_GO_CURRENT", "CAPITAL_OWN", "IND_BUDGET_CONTRIB",
-             "KC_FUNDS_TOTAL", "KC_FUNDS_NATIONAL", "KC_FUNDS_PROVINCIAL", "KC_FUNDS_DISTRICT")
+FLOW_KPIS = (
+    "IND_GO_CONST2010",
+    "IND_GO_CURRENT",
+    "CAPITAL_OWN",
+    "IND_BUDGET_CONTRIB",
+    "KC_FUNDS_TOTAL",
+    "KC_FUNDS_NATIONAL",
+    "KC_FUNDS_PROVINCIAL",
+    "KC_FUNDS_DISTRICT",
+)
 MIN_BASE_SHARE = 0.25  # the issue's minimum base: same months ≥ a quarter of last year
 TOTALS = {"KC_FUNDS_TOTAL": ("KC_FUNDS_DISTRICT", "KC_FUNDS_PROVINCIAL", "KC_FUNDS_NATIONAL")}
 KCN_TBHX = "KCN_TBHX"
 UNTRAINED = "Chưa qua đào tạo"
-FUNDS = {"KC_FUNDS_NATIONAL": "Quốc gia", "KC_FUNDS_PROVINCIAL": "Tỉnh",
-         "KC_FUNDS_DISTRICT": "Huyện"}
+FUNDS = {
+    "KC_FUNDS_NATIONAL": "Quốc gia",
+    "KC_FUNDS_PROVINCIAL": "Tỉnh",
+    "KC_FUNDS_DISTRICT": "Huyện",
+}
 INDUSTRY_SECTOR = "Công nghiệp"
 BUDGET_TOTAL, BUDGET_INDUSTRY = "Thu ngoài quốc doanh", "Trong đó: Công nghiệp"
 DONE = "Hoàn thành"
@@ -72,8 +96,15 @@ def _enterprise(reports: list[dict], year: int, end: date) -> dict[str, float | 
     this = [r for r in ind if r["period"].year == year and r["period"] <= end]
     prev = [r for r in ind if r["period"].year == year - 1 and r["period"].month <= end.month]
     out: dict[str, float | None] = dict.fromkeys(
-        ("IND_GO_GROWTH", "IND_GO_CONST2010", "IND_GO_CURRENT", "TECH_ADVANCED_SHARE",
-         "SUPPORT_IND_ATTRACTED", "CAPITAL_OWN"))
+        (
+            "IND_GO_GROWTH",
+            "IND_GO_CONST2010",
+            "IND_GO_CURRENT",
+            "TECH_ADVANCED_SHARE",
+            "SUPPORT_IND_ATTRACTED",
+            "CAPITAL_OWN",
+        )
+    )
     if this:
         const_y = _sum(r["gross_output_const2010"] for r in this)
         out["IND_GO_CONST2010"] = const_y / 1000
@@ -85,15 +116,20 @@ def _enterprise(reports: list[dict], year: int, end: date) -> dict[str, float | 
         for r in this:
             if r["tax_code"] not in latest or r["period"] > latest[r["tax_code"]]["period"]:
                 latest[r["tax_code"]] = r
-        out["TECH_ADVANCED_SHARE"] = (100 * sum(r["advanced_machinery"] for r in latest.values())
-                                      / len(latest))
+        out["TECH_ADVANCED_SHARE"] = (
+            100 * sum(r["advanced_machinery"] for r in latest.values()) / len(latest)
+        )
         first: dict[str, date] = {}
-        for r in reports:      # "first report" over all loaded years and all units
+        for r in reports:  # "first report" over all loaded years and all units
             if r["tax_code"] not in first or r["period"] < first[r["tax_code"]]:
                 first[r["tax_code"]] = r["period"]
-        attracted = {r["tax_code"] for r in this
-                     if r["supporting_industry"] and r["zone_code"] == KCN_TBHX
-                     and first[r["tax_code"]].year == year}
+        attracted = {
+            r["tax_code"]
+            for r in this
+            if r["supporting_industry"]
+            and r["zone_code"] == KCN_TBHX
+            and first[r["tax_code"]].year == year
+        }
         out["SUPPORT_IND_ATTRACTED"] = float(len(attracted))
     year_rows = [r for r in reports if r["period"].year == year and r["period"] <= end]
     if year_rows:
@@ -101,13 +137,15 @@ def _enterprise(reports: list[dict], year: int, end: date) -> dict[str, float | 
     return out
 
 
-def _labour(spells: list[dict], industrial: set[str], year: int,
-            end: date) -> dict[str, float | None]:
+def _labour(
+    spells: list[dict], industrial: set[str], year: int, end: date
+) -> dict[str, float | None]:
     """Headcounts on end (31/12 for a whole year) against 31/12 of the year before; income
     over the worker-months of the year whose last day is on or before end; all three at
     industrial employers only."""
     out: dict[str, float | None] = dict.fromkeys(
-        ("LAB_TRAINED_RATIO", "LAB_NEW_JOBS", "LAB_AVG_INCOME"))
+        ("LAB_TRAINED_RATIO", "LAB_NEW_JOBS", "LAB_AVG_INCOME")
+    )
     at_ind = [s for s in spells if s["employer_tax_code"] in industrial]
     end_prev = date(year - 1, 12, 31)
     active = [s for s in at_ind if _active(s, end)]
@@ -133,8 +171,7 @@ def _labour(spells: list[dict], industrial: set[str], year: int,
 def _khuyen_cong(schemes: list[dict], year: int, end: date) -> dict[str, float | None]:
     """Disbursements dated in the year up to end; no data without any decision or
     disbursement dated in the year up to end."""
-    out: dict[str, float | None] = dict.fromkeys(("KC_SUPPORTED_UNITS", "KC_FUNDS_TOTAL",
-                                                  *FUNDS))
+    out: dict[str, float | None] = dict.fromkeys(("KC_SUPPORTED_UNITS", "KC_FUNDS_TOTAL", *FUNDS))
 
     def in_year(d: date | None) -> bool:
         return d is not None and d.year == year and d <= end
@@ -153,8 +190,9 @@ def _economy(rows: list[dict], year: int, end: date) -> float | None:
     """IND_SHARE_ECONOMY: per (year, sector) the yearly row where there is one, otherwise the
     sum of its quarters (never both); industry ÷ all sectors (product taxes included). A row
     is dated at the end of its quarter (a yearly row on 31/12): only rows up to end count."""
-    this = [r for r in rows if r["year"] == year
-            and _month_end(year, 3 * (r["quarter"] or 4)) <= end]
+    this = [
+        r for r in rows if r["year"] == year and _month_end(year, 3 * (r["quarter"] or 4)) <= end
+    ]
     by_sector: dict[str, float] = {}
     for sector in {r["sector"] for r in this}:
         mine = [r for r in this if r["sector"] == sector]
@@ -174,8 +212,10 @@ def _budget(rows: list[dict], year: int, end: date) -> dict[str, float | None]:
         return {"IND_BUDGET_CONTRIB": None, "IND_BUDGET_SHARE": None}
     industry = _sum(r["amount"] for r in this if r["item"] == BUDGET_INDUSTRY)
     total = _sum(r["amount"] for r in this if r["item"] == BUDGET_TOTAL)
-    return {"IND_BUDGET_CONTRIB": industry / 1000,
-            "IND_BUDGET_SHARE": 100 * industry / total if total > 0 else None}
+    return {
+        "IND_BUDGET_CONTRIB": industry / 1000,
+        "IND_BUDGET_SHARE": 100 * industry / total if total > 0 else None,
+    }
 
 
 def _ocop(ratings: list[dict], year: int, end: date) -> float | None:
@@ -186,8 +226,14 @@ def _ocop(ratings: list[dict], year: int, end: date) -> float | None:
     return float(len({r["product_code"] for r in this if r["stars"] in (3, 4)}))
 
 
-def _tasks(reports: list[dict], file_seq: dict[str, int], year: int, as_of: date | None,
-           due_by_as_of: bool = False, grace_days: int = 0) -> float | None:
+def _tasks(
+    reports: list[dict],
+    file_seq: dict[str, int],
+    year: int,
+    as_of: date | None,
+    due_by_as_of: bool = False,
+    grace_days: int = 0,
+) -> float | None:
     """Tasks due in the year whose latest report dated on or before as_of (report date, then
     later file, then later row) is 'Hoàn thành' with a done date on or before the due date
     ÷ tasks due in the year × 100. Reports made after the year count (January's report is
@@ -201,15 +247,21 @@ def _tasks(reports: list[dict], file_seq: dict[str, int], year: int, as_of: date
             continue
         rank = (r["report_date"], file_seq[r["file"]], r["row_number"])
         cur = latest.get(r["task_code"])
-        if cur is None or rank > (cur["report_date"], file_seq[cur["file"]],
-                                  cur["row_number"]):
+        if cur is None or rank > (cur["report_date"], file_seq[cur["file"]], cur["row_number"]):
             latest[r["task_code"]] = r
-    due = [r for r in latest.values() if r["due_date"].year == year
-           and not (due_by_as_of and as_of is not None and r["due_date"] > as_of)]
+    due = [
+        r
+        for r in latest.values()
+        if r["due_date"].year == year
+        and not (due_by_as_of and as_of is not None and r["due_date"] > as_of)
+    ]
     if not due:
         return None
-    on_time = [r for r in due if r["status"] == DONE and r["done_date"] is not None
-               and r["done_date"] <= r["due_date"]]
+    on_time = [
+        r
+        for r in due
+        if r["status"] == DONE and r["done_date"] is not None and r["done_date"] <= r["due_date"]
+    ]
     return 100 * len(on_time) / len(due)
 
 
@@ -225,9 +277,14 @@ def _year_end(year: int, as_of: date | None) -> date:
     return date(year, 12, 31) if as_of is None else min(as_of, date(year, 12, 31))
 
 
-def expected_kpis(truth: Truth, year: int = 2022, as_of: date | None = None, *,
-                  tasks_due_by_as_of: bool = True,
-                  task_grace_days: int = 0) -> dict[str, float | None]:
+def expected_kpis(
+    truth: Truth,
+    year: int = 2022,
+    as_of: date | None = None,
+    *,
+    tasks_due_by_as_of: bool = True,
+    task_grace_days: int = 0,
+) -> dict[str, float | None]:
     """The 19 KPIs measurable from the generated sources, as of a date (default:
     default_as_of); None = no data. Flow KPIs are sums from January to as_of. In a year in
     progress TASKS_ON_TIME counts the tasks due by as_of (the project's chosen reading: a
@@ -237,22 +294,27 @@ def expected_kpis(truth: Truth, year: int = 2022, as_of: date | None = None, *,
     end = _year_end(year, as_of)
     if end < date(year, 1, 1):
         return dict.fromkeys(ORACLE_KPIS)
-    industrial = {r["tax_code"] for r in truth.enterprise_reports
-                  if is_industrial_vsic(r["vsic_code"])}
+    industrial = {
+        r["tax_code"] for r in truth.enterprise_reports if is_industrial_vsic(r["vsic_code"])
+    }
     task_seq = {path: i for i, path in enumerate(truth.file_order("plan_tasks"))}
-    values = {**_enterprise(truth.enterprise_reports, year, end),
-              **_labour(truth.labour_spells, industrial, year, end),
-              **_khuyen_cong(truth.khuyen_cong, year, end),
-              "IND_SHARE_ECONOMY": _economy(truth.economic_accounts, year, end),
-              **_budget(truth.budget_revenue, year, end),
-              "OCOP_3_4_STAR": _ocop(truth.ocop_ratings, year, end),
-              "TASKS_ON_TIME": _tasks(truth.plan_tasks, task_seq, year, as_of,
-                                      tasks_due_by_as_of, task_grace_days)}
+    values = {
+        **_enterprise(truth.enterprise_reports, year, end),
+        **_labour(truth.labour_spells, industrial, year, end),
+        **_khuyen_cong(truth.khuyen_cong, year, end),
+        "IND_SHARE_ECONOMY": _economy(truth.economic_accounts, year, end),
+        **_budget(truth.budget_revenue, year, end),
+        "OCOP_3_4_STAR": _ocop(truth.ocop_ratings, year, end),
+        "TASKS_ON_TIME": _tasks(
+            truth.plan_tasks, task_seq, year, as_of, tasks_due_by_as_of, task_grace_days
+        ),
+    }
     return {code: values[code] for code in ORACLE_KPIS}
 
 
-def projection_base(truth: Truth, year: int,
-                    as_of: date | None = None) -> dict[str, tuple[float | None, float | None]]:
+def projection_base(
+    truth: Truth, year: int, as_of: date | None = None
+) -> dict[str, tuple[float | None, float | None]]:
     """Each flow KPI's (same months of Y−1, full year Y−1): the base a projection rests on."""
     as_of = as_of or default_as_of(truth)
     end = _year_end(year, as_of)
@@ -261,8 +323,9 @@ def projection_base(truth: Truth, year: int,
     return {code: (same_prev[code], full_prev[code]) for code in FLOW_KPIS}
 
 
-def expected_projection(truth: Truth, year: int, as_of: date | None = None, *,
-                        min_base_share: float = MIN_BASE_SHARE) -> dict[str, float | None]:
+def expected_projection(
+    truth: Truth, year: int, as_of: date | None = None, *, min_base_share: float = MIN_BASE_SHARE
+) -> dict[str, float | None]:
     """Year-end projection of each flow KPI: YTD(Y) × full year(Y−1) ÷ the same months of
     Y−1 (January to as_of's month). None where Y has no data so far, Y−1 has no data or a
     full year ≤ 0, or the same months hold less than min_base_share of the full year. A
@@ -279,8 +342,13 @@ def expected_projection(truth: Truth, year: int, as_of: date | None = None, *,
     out: dict[str, float | None] = {}
     for code in FLOW_KPIS:
         a, (same, full) = ytd[code], base[code]
-        usable = full is not None and full > 0 and same is not None and same > 0 \
+        usable = (
+            full is not None
+            and full > 0
+            and same is not None
+            and same > 0
             and same >= min_base_share * full
+        )
         out[code] = a * full / same if a is not None and usable else None
     for total, parts in TOTALS.items():
         values = [out[p] for p in parts]
@@ -288,8 +356,9 @@ def expected_projection(truth: Truth, year: int, as_of: date | None = None, *,
     return out
 
 
-def expected_findings(truth: Truth, employees_tolerance: tuple[float, float] = (10, 5),
-                      taxes_tolerance: float = 15) -> set[tuple[str, date, str | None]]:
+def expected_findings(
+    truth: Truth, employees_tolerance: tuple[float, float] = (10, 5), taxes_tolerance: float = 15
+) -> set[tuple[str, date, str | None]]:
     """Cross-source findings as (check_name, period, entity) from the records:
     - employees_vs_labour_headcount: an employer in both sources whose reported employees
       differ from its labour headcount at the month end by more than max(pct % of the
@@ -303,8 +372,7 @@ def expected_findings(truth: Truth, employees_tolerance: tuple[float, float] = (
     out: set[tuple[str, date, str | None]] = set()
     lists = [f.path for f in truth.files if f.source == "labour"]
     stamps = [m[1] for p in lists if (m := re.search(r"(\d{8})\.\w+$", p))]
-    covered = max(date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in stamps) if stamps \
-        else None
+    covered = max(date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in stamps) if stamps else None
     by_employer: dict[str, list[dict]] = {}
     for sp in truth.labour_spells:
         by_employer.setdefault(sp["employer_tax_code"], []).append(sp)
@@ -320,23 +388,37 @@ def expected_findings(truth: Truth, employees_tolerance: tuple[float, float] = (
     for r in truth.enterprise_reports:
         taxes[r["period"]] = taxes.get(r["period"], 0.0) + r["taxes_paid"]
     for b in truth.budget_revenue:
-        if b["item"] == BUDGET_INDUSTRY and b["period"] in taxes \
-                and abs(taxes[b["period"]] - b["amount"]) > taxes_tolerance / 100 * b["amount"]:
+        if (
+            b["item"] == BUDGET_INDUSTRY
+            and b["period"] in taxes
+            and abs(taxes[b["period"]] - b["amount"]) > taxes_tolerance / 100 * b["amount"]
+        ):
             out.add(("taxes_vs_tax_office", b["period"], None))
     register = {r["tax_code"] for r in truth.enterprise_reports}
     for k in truth.khuyen_cong:
         if k["beneficiary_tax_code"] not in register:
-            out.add(("khuyen_cong_beneficiary_not_in_register",
-                     k["decision_date"].replace(day=1), k["beneficiary_tax_code"]))
+            out.add(
+                (
+                    "khuyen_cong_beneficiary_not_in_register",
+                    k["decision_date"].replace(day=1),
+                    k["beneficiary_tax_code"],
+                )
+            )
     for o in truth.ocop_ratings:
         if o["producer_tax_code"] is not None and o["producer_tax_code"] not in register:
-            out.add(("ocop_producer_not_in_register", o["recognised_on"].replace(day=1),
-                     o["producer_tax_code"]))
+            out.add(
+                (
+                    "ocop_producer_not_in_register",
+                    o["recognised_on"].replace(day=1),
+                    o["producer_tax_code"],
+                )
+            )
     return out
 
 
-def expected_status(value: float | None, comparator: str, low: float | None,
-                    high: float | None = None) -> str:
+def expected_status(
+    value: float | None, comparator: str, low: float | None, high: float | None = None
+) -> str:
     """'met' / 'not_met' / 'no_data', comparing at two decimals (above high still met)."""
     if value is None or low is None:
         return "no_data"

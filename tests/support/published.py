@@ -18,7 +18,8 @@ def parquet(warehouse: Path, dataset: str) -> list[dict]:
     with duckdb.connect() as con:
         cur = con.execute(
             f"select * from read_parquet('{warehouse}/parquet/{dataset}/**/*.parquet', "
-            "hive_partitioning = true)")
+            "hive_partitioning = true)"
+        )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -28,8 +29,13 @@ def snapshot(warehouse: Path) -> dict:
     db = warehouse / "vinhlinh.duckdb"
     return {
         "scorecard": query(db, "select * from marts.kpi_scorecard order by plan_id, kpi_code"),
-        "tables": sorted(r["table_name"] for r in query(
-            db, "select table_name from information_schema.tables where table_schema='marts'")),
-        "parquet_scorecard": sorted(parquet(warehouse, "kpi_scorecard"),
-                                    key=lambda r: (r["plan_id"], r["kpi_code"])),
+        "tables": sorted(
+            r["table_name"]
+            for r in query(
+                db, "select table_name from information_schema.tables where table_schema='marts'"
+            )
+        ),
+        "parquet_scorecard": sorted(
+            parquet(warehouse, "kpi_scorecard"), key=lambda r: (r["plan_id"], r["kpi_code"])
+        ),
     }

@@ -18,75 +18,161 @@ from stdnum.vn import mst
 
 HEADERS = {
     "enterprise_reports": {
-        "Mã số thuế": "tax_code", "Tên doanh nghiệp / cơ sở": "unit_name", "Loại hình": "ownership",
-        "Xã, thị trấn": "commune", "Khu, cụm công nghiệp": "industrial_zone",
-        "Mã ngành VSIC": "vsic_code", "Kỳ báo cáo": "period", "Ngày lập báo cáo": "report_date",
+        "Mã số thuế": "tax_code",
+        "Tên doanh nghiệp / cơ sở": "unit_name",
+        "Loại hình": "ownership",
+        "Xã, thị trấn": "commune",
+        "Khu, cụm công nghiệp": "industrial_zone",
+        "Mã ngành VSIC": "vsic_code",
+        "Kỳ báo cáo": "period",
+        "Ngày lập báo cáo": "report_date",
         "Giá trị sản xuất theo giá hiện hành": "gross_output_current",
         "Giá trị sản xuất theo giá so sánh 2010": "gross_output_const2010",
-        "Doanh thu": "revenue", "Nộp ngân sách": "taxes_paid",
+        "Doanh thu": "revenue",
+        "Nộp ngân sách": "taxes_paid",
         "Vốn đầu tư thực hiện từ vốn tự có": "own_capital_invested",
-        "Tổng số lao động": "employees", "Lao động qua đào tạo": "trained_employees",
+        "Tổng số lao động": "employees",
+        "Lao động qua đào tạo": "trained_employees",
         "Thu nhập bình quân": "avg_monthly_income",
         "Ứng dụng máy móc thiết bị tiên tiến": "advanced_machinery",
-        "Công nghiệp hỗ trợ": "supporting_industry", "Ghi chú": "note"},
+        "Công nghiệp hỗ trợ": "supporting_industry",
+        "Ghi chú": "note",
+    },
     "labour": {
-        "Số CCCD": "citizen_id", "Họ và tên": "full_name", "Năm sinh": "birth_year",
-        "Giới tính": "sex", "Mã số thuế đơn vị": "employer_tax_code",
-        "Ngày bắt đầu làm việc": "start_date", "Ngày nghỉ việc": "end_date",
-        "Trình độ chuyên môn kỹ thuật": "training_level", "Tiền lương tháng": "monthly_wage",
-        "Xã nơi cư trú": "residence_commune"},
+        "Số CCCD": "citizen_id",
+        "Họ và tên": "full_name",
+        "Năm sinh": "birth_year",
+        "Giới tính": "sex",
+        "Mã số thuế đơn vị": "employer_tax_code",
+        "Ngày bắt đầu làm việc": "start_date",
+        "Ngày nghỉ việc": "end_date",
+        "Trình độ chuyên môn kỹ thuật": "training_level",
+        "Tiền lương tháng": "monthly_wage",
+        "Xã nơi cư trú": "residence_commune",
+    },
     "khuyen_cong": {
-        "Số quyết định": "decision_no", "Ngày quyết định": "decision_date",
-        "Tên đề án": "scheme_name", "Đơn vị thụ hưởng": "beneficiary_name",
-        "Mã số thuế": "beneficiary_tax_code", "Xã, thị trấn": "commune",
-        "Nguồn kinh phí": "fund_source", "Nội dung hỗ trợ": "support_type",
-        "Tổng kinh phí đề án": "scheme_cost", "Kinh phí được duyệt": "approved_amount",
-        "Kinh phí đã giải ngân": "disbursed_amount", "Ngày giải ngân": "disbursement_date"},
+        "Số quyết định": "decision_no",
+        "Ngày quyết định": "decision_date",
+        "Tên đề án": "scheme_name",
+        "Đơn vị thụ hưởng": "beneficiary_name",
+        "Mã số thuế": "beneficiary_tax_code",
+        "Xã, thị trấn": "commune",
+        "Nguồn kinh phí": "fund_source",
+        "Nội dung hỗ trợ": "support_type",
+        "Tổng kinh phí đề án": "scheme_cost",
+        "Kinh phí được duyệt": "approved_amount",
+        "Kinh phí đã giải ngân": "disbursed_amount",
+        "Ngày giải ngân": "disbursement_date",
+    },
     "ocop_ratings": {
-        "Mã sản phẩm": "product_code", "Tên sản phẩm": "product_name", "Chủ thể": "producer_name",
-        "Mã số thuế": "producer_tax_code", "Xã, thị trấn": "commune",
-        "Nhóm sản phẩm": "product_group", "Điểm": "score", "Số sao": "stars",
-        "Cấp công nhận": "level", "Số quyết định": "decision_no",
-        "Ngày công nhận": "recognised_on"},
+        "Mã sản phẩm": "product_code",
+        "Tên sản phẩm": "product_name",
+        "Chủ thể": "producer_name",
+        "Mã số thuế": "producer_tax_code",
+        "Xã, thị trấn": "commune",
+        "Nhóm sản phẩm": "product_group",
+        "Điểm": "score",
+        "Số sao": "stars",
+        "Cấp công nhận": "level",
+        "Số quyết định": "decision_no",
+        "Ngày công nhận": "recognised_on",
+    },
     "budget_revenue": {"Kỳ": "period", "Chỉ tiêu": "item", "Số thu": "amount"},
     "economic_accounts": {
-        "Năm": "year", "Quý": "quarter", "Khu vực": "sector",
-        "Giá trị tăng thêm theo giá hiện hành": "value_added_current"},
+        "Năm": "year",
+        "Quý": "quarter",
+        "Khu vực": "sector",
+        "Giá trị tăng thêm theo giá hiện hành": "value_added_current",
+    },
     "plan_tasks": {
-        "Mã nhiệm vụ": "task_code", "Nội dung nhiệm vụ": "task_name",
-        "Đơn vị chủ trì": "lead_unit", "Đơn vị phối hợp": "partner_units",
-        "Hạn hoàn thành": "due_date", "Ngày báo cáo": "report_date", "Tình trạng": "status",
-        "Tỷ lệ hoàn thành": "percent_done", "Ngày hoàn thành": "done_date"},
+        "Mã nhiệm vụ": "task_code",
+        "Nội dung nhiệm vụ": "task_name",
+        "Đơn vị chủ trì": "lead_unit",
+        "Đơn vị phối hợp": "partner_units",
+        "Hạn hoàn thành": "due_date",
+        "Ngày báo cáo": "report_date",
+        "Tình trạng": "status",
+        "Tỷ lệ hoàn thành": "percent_done",
+        "Ngày hoàn thành": "done_date",
+    },
 }
-NUMERIC = {"gross_output_current", "gross_output_const2010", "revenue", "taxes_paid",
-           "own_capital_invested", "avg_monthly_income", "monthly_wage", "scheme_cost",
-           "approved_amount", "disbursed_amount", "amount", "value_added_current",
-           "percent_done"}
+NUMERIC = {
+    "gross_output_current",
+    "gross_output_const2010",
+    "revenue",
+    "taxes_paid",
+    "own_capital_invested",
+    "avg_monthly_income",
+    "monthly_wage",
+    "scheme_cost",
+    "approved_amount",
+    "disbursed_amount",
+    "amount",
+    "value_added_current",
+    "percent_done",
+}
 INTEGER = {"employees", "trained_employees", "birth_year", "score", "stars", "year", "quarter"}
-DATES = {"report_date", "start_date", "end_date", "decision_date", "disbursement_date",
-         "recognised_on", "due_date", "done_date"}
-OCOP_GROUPS = {"Thực phẩm", "Đồ uống", "Thảo dược", "Thủ công mỹ nghệ", "Sinh vật cảnh",
-               "Dịch vụ du lịch"}
+DATES = {
+    "report_date",
+    "start_date",
+    "end_date",
+    "decision_date",
+    "disbursement_date",
+    "recognised_on",
+    "due_date",
+    "done_date",
+}
+OCOP_GROUPS = {
+    "Thực phẩm",
+    "Đồ uống",
+    "Thảo dược",
+    "Thủ công mỹ nghệ",
+    "Sinh vật cảnh",
+    "Dịch vụ du lịch",
+}
 OCOP_LEVELS = {"Huyện", "Tỉnh", "Trung ương"}
 BUDGET_ITEMS = ("Thu ngoài quốc doanh", "Trong đó: Công nghiệp")
-SECTORS = {"Nông, lâm nghiệp và thủy sản", "Công nghiệp", "Xây dựng", "Dịch vụ",
-           "Thuế sản phẩm"}
+SECTORS = {"Nông, lâm nghiệp và thủy sản", "Công nghiệp", "Xây dựng", "Dịch vụ", "Thuế sản phẩm"}
 TASK_STATUSES = {"Chưa triển khai", "Đang thực hiện", "Hoàn thành", "Tạm dừng"}
 LEAD_UNITS = {
-    "Phòng Kinh tế và Hạ tầng", "Phòng Tài chính - Kế hoạch", "Phòng Tài nguyên và Môi trường",
-    "Phòng Nông nghiệp và PTNT", "Phòng Văn hóa và Thông tin (với Trung tâm VHTT và TDTT)",
-    "Thanh tra huyện", "Phòng Lao động - Thương binh và Xã hội",
+    "Phòng Kinh tế và Hạ tầng",
+    "Phòng Tài chính - Kế hoạch",
+    "Phòng Tài nguyên và Môi trường",
+    "Phòng Nông nghiệp và PTNT",
+    "Phòng Văn hóa và Thông tin (với Trung tâm VHTT và TDTT)",
+    "Thanh tra huyện",
+    "Phòng Lao động - Thương binh và Xã hội",
     "Trung tâm phát triển cụm công nghiệp, khuyến công và dịch vụ du lịch biển",
-    "Ban QLDA Đầu tư - Xây dựng và Phát triển quỹ đất", "UBND các xã, thị trấn"}
+    "Ban QLDA Đầu tư - Xây dựng và Phát triển quỹ đất",
+    "UBND các xã, thị trấn",
+}
 BOOLS = {"advanced_machinery", "supporting_industry"}
-COMMUNES = {"19363": "Hồ Xá", "19366": "Bến Quan", "19414": "Cửa Tùng", "19369": "Vĩnh Thái",
-            "19372": "Vĩnh Tú", "19375": "Vĩnh Chấp", "19378": "Trung Nam",
-            "19384": "Kim Thạch", "19387": "Vĩnh Long", "19393": "Vĩnh Khê",
-            "19396": "Vĩnh Hòa", "19402": "Vĩnh Thủy", "19405": "Vĩnh Lâm",
-            "19408": "Hiền Thành", "19417": "Vĩnh Hà", "19420": "Vĩnh Sơn",
-            "19423": "Vĩnh Giang", "19426": "Vĩnh Ô"}
-ZONES = {"kcn tây bắc hồ xá": "KCN_TBHX", "khu công nghiệp tây bắc hồ xá": "KCN_TBHX",
-         "ccn cửa tùng": "CCN_CUA_TUNG", "cụm công nghiệp cửa tùng": "CCN_CUA_TUNG"}
+COMMUNES = {
+    "19363": "Hồ Xá",
+    "19366": "Bến Quan",
+    "19414": "Cửa Tùng",
+    "19369": "Vĩnh Thái",
+    "19372": "Vĩnh Tú",
+    "19375": "Vĩnh Chấp",
+    "19378": "Trung Nam",
+    "19384": "Kim Thạch",
+    "19387": "Vĩnh Long",
+    "19393": "Vĩnh Khê",
+    "19396": "Vĩnh Hòa",
+    "19402": "Vĩnh Thủy",
+    "19405": "Vĩnh Lâm",
+    "19408": "Hiền Thành",
+    "19417": "Vĩnh Hà",
+    "19420": "Vĩnh Sơn",
+    "19423": "Vĩnh Giang",
+    "19426": "Vĩnh Ô",
+}
+ZONES = {
+    "kcn tây bắc hồ xá": "KCN_TBHX",
+    "khu công nghiệp tây bắc hồ xá": "KCN_TBHX",
+    "ccn cửa tùng": "CCN_CUA_TUNG",
+    "cụm công nghiệp cửa tùng": "CCN_CUA_TUNG",
+}
 AMBIGUOUS = re.compile(r"-?\d{1,3}[.,]\d{3}")
 VN = re.compile(r"-?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)")
 EN = re.compile(r"-?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)")
@@ -134,22 +220,37 @@ def read_table(path: Path, source: str) -> list[tuple[int, dict[str, object]]]:
         text = unicodedata.normalize("NFC", text)
         # the delimiter whose header row maps the most columns (';' may sit inside fields)
         h, mapped, rows = max(
-            (_find_header(rows, keys) + (rows,) for rows in (
-                list(csv.reader(io.StringIO(text, newline=""), delimiter=d)) for d in ",;")),
-            key=lambda t: len(t[1]))
+            (
+                _find_header(rows, keys) + (rows,)
+                for rows in (
+                    list(csv.reader(io.StringIO(text, newline=""), delimiter=d)) for d in ",;"
+                )
+            ),
+            key=lambda t: len(t[1]),
+        )
     else:
         wb = openpyxl.load_workbook(path)
         rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
         h, mapped = _find_header(rows, keys)
     out = []
-    for n, row in enumerate(rows[h + 1:], start=h + 2):
+    for n, row in enumerate(rows[h + 1 :], start=h + 2):
         cells = [c for c in row if c not in (None, "")]
         if not cells:
             continue
         if isinstance(cells[0], str) and _fold(cells[0]) in ("tong cong", "cong", "tong"):
             continue
-        out.append((n, {col: (unicodedata.normalize("NFC", row[i]) if isinstance(row[i], str)
-                              else row[i]) for i, col in mapped.items() if i < len(row)}))
+        out.append(
+            (
+                n,
+                {
+                    col: (
+                        unicodedata.normalize("NFC", row[i]) if isinstance(row[i], str) else row[i]
+                    )
+                    for i, col in mapped.items()
+                    if i < len(row)
+                },
+            )
+        )
     return out
 
 
@@ -170,8 +271,9 @@ def parse_numbers(cells: list[object], integer: bool) -> list[float | None | str
             if AMBIGUOUS.fullmatch(t) and not (vn or en or integer):
                 out.append("AMBIGUOUS")
                 continue
-            dot_thousands = vn or (integer and not en) if AMBIGUOUS.fullmatch(t) else \
-                bool(VN.fullmatch(t))
+            dot_thousands = (
+                vn or (integer and not en) if AMBIGUOUS.fullmatch(t) else bool(VN.fullmatch(t))
+            )
             t = t.replace(".", "").replace(",", ".") if dot_thousands else t.replace(",", "")
             out.append(float(t))
     return out
@@ -209,8 +311,11 @@ def read_file(path: Path, source: str) -> list[tuple[int, dict, list[str]]]:
     """Typed rows with the rules each one breaks: (row_number, record, broken rules)."""
     rows = read_table(path, source)
     cols = {c for _, r in rows for c in r}
-    numbers = {c: parse_numbers([r.get(c) for _, r in rows], c in INTEGER)
-               for c in cols if c in NUMERIC | INTEGER}
+    numbers = {
+        c: parse_numbers([r.get(c) for _, r in rows], c in INTEGER)
+        for c in cols
+        if c in NUMERIC | INTEGER
+    }
     out = []
     for i, (n, raw) in enumerate(rows):
         rec: dict[str, object] = {}
@@ -232,7 +337,7 @@ def read_file(path: Path, source: str) -> list[tuple[int, dict, list[str]]]:
                 rec[c] = None if v in (None, "") else str(v).strip()
         errors += _rules(source, rec)
         out.append((n, rec, errors))
-    if source == "budget_revenue":   # industry ≤ total for the same month in the same file
+    if source == "budget_revenue":  # industry ≤ total for the same month in the same file
         totals = {r["period"]: r["amount"] for _, r, _ in out if r["item"] == BUDGET_ITEMS[0]}
         for _, r, errors in out:
             total = totals.get(r["period"])
@@ -244,7 +349,7 @@ def read_file(path: Path, source: str) -> list[tuple[int, dict, list[str]]]:
 def _rules(source: str, r: dict) -> list[str]:
     bad = []
     for c in ("tax_code", "employer_tax_code", "beneficiary_tax_code", "producer_tax_code"):
-        blank_ok = c == "producer_tax_code"     # optional for households
+        blank_ok = c == "producer_tax_code"  # optional for households
         if c in r and (not mst.is_valid(str(r[c])) if r[c] is not None else not blank_ok):
             bad.append(c)
     if source == "enterprise_reports":
@@ -277,11 +382,16 @@ def _rules(source: str, r: dict) -> list[str]:
         if r["level"] not in OCOP_LEVELS:
             bad.append("level")
         if not 0 <= r["score"] <= 100:
-            bad.append("score")    # consistency is only judged on a valid score
+            bad.append("score")  # consistency is only judged on a valid score
         elif r["stars"] != _stars(r["score"]):
             bad.append("stars")
-        if not (r["product_code"] and r["product_name"] and r["producer_name"]
-                and r["decision_no"] and r["recognised_on"]):
+        if not (
+            r["product_code"]
+            and r["product_name"]
+            and r["producer_name"]
+            and r["decision_no"]
+            and r["recognised_on"]
+        ):
             bad.append("required")
     elif source == "budget_revenue":
         if r["item"] not in BUDGET_ITEMS:
@@ -312,5 +422,6 @@ def _rules(source: str, r: dict) -> list[str]:
 
 def _stars(score: int) -> int:
     """docs/domain.md#ocop: 90–100 ★5, 70–89 ★4, 50–69 ★3, 30–49 ★2, under 30 ★1."""
-    return next(stars for low, stars in ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1))
-                if score >= low)
+    return next(
+        stars for low, stars in ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1)) if score >= low
+    )

@@ -34,7 +34,7 @@ def imported_modules(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                anchor = package[:len(package) - node.level + 1]
+                anchor = package[: len(package) - node.level + 1]
                 base = ".".join([*anchor, *([base] if base else [])])
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
@@ -42,11 +42,15 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_runtime_never_imports_the_generator():
-    offenders = {module_name(path): sorted(m for m in imported_modules(path)
-                                           if m == "synth" or m.startswith("synth."))
-                 for path in runtime_files()}
+    offenders = {
+        module_name(path): sorted(
+            m for m in imported_modules(path) if m == "synth" or m.startswith("synth.")
+        )
+        for path in runtime_files()
+    }
     assert not {k: v for k, v in offenders.items() if v}, (
-        "flows/ and schemas/ ship in the wheel; the generator (synth/) does not")
+        "flows/ and schemas/ ship in the wheel; the generator (synth/) does not"
+    )
     assert not (ROOT / "flows" / "generator").exists()
 
 
@@ -57,18 +61,24 @@ def import_graph() -> dict[str, set[str]]:
     graph = {}
     for name, path in files.items():
         imported = imported_modules(path)
-        graph[name] = {m for m in imported if m in files and m != name
-                       and not _only_submodules(m, imported, files)}
+        graph[name] = {
+            m
+            for m in imported
+            if m in files and m != name and not _only_submodules(m, imported, files)
+        }
     return graph
 
 
 def _only_submodules(package: str, imported: set[str], files: dict[str, Path]) -> bool:
     """``from flows.report import kpis`` imports the module flows.report.kpis, not what the
     package's ``__init__`` defines: a dependency on the package only for other names."""
-    names = {m[len(package) + 1:] for m in imported if m.startswith(package + ".")}
+    names = {m[len(package) + 1 :] for m in imported if m.startswith(package + ".")}
     direct = {n for n in names if "." not in n}
-    return files[package].name == "__init__.py" and bool(direct) and all(
-        f"{package}.{n}" in files for n in direct)
+    return (
+        files[package].name == "__init__.py"
+        and bool(direct)
+        and all(f"{package}.{n}" in files for n in direct)
+    )
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -81,7 +91,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -96,8 +106,10 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_no_import_cycle_in_the_package():
     graph = import_graph()
-    assert "flows.run_record" in graph["flows.nightly"] & graph["flows.status"] & (
-        graph["flows.summary"])
+    assert (
+        "flows.run_record"
+        in graph["flows.nightly"] & graph["flows.status"] & (graph["flows.summary"])
+    )
     cycle = find_cycle(graph)
     assert cycle is None, " → ".join(cycle)
 
@@ -113,8 +125,11 @@ def _calls(path: Path, dotted: str) -> list[tuple[int, str]]:
 
     def walk(node: ast.AST, function: str) -> None:
         for child in ast.iter_child_nodes(node):
-            name = child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else (
-                function)
+            name = (
+                child.name
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+                else (function)
+            )
             if isinstance(child, ast.Call) and ast.unparse(child.func) == dotted:
                 found.append((child.lineno, function))
             walk(child, name)
@@ -126,8 +141,11 @@ def _calls(path: Path, dotted: str) -> list[tuple[int, str]]:
 def test_every_duckdb_connection_goes_through_config_connect():
     """The memory ceiling (VLPIPE_DUCKDB_MEMORY) and the UTC session apply to every
     connection: only flows.config.connect calls duckdb.connect."""
-    calls = {(module_name(path), function): line for path in runtime_files()
-             for line, function in _calls(path, "duckdb.connect")}
+    calls = {
+        (module_name(path), function): line
+        for path in runtime_files()
+        for line, function in _calls(path, "duckdb.connect")
+    }
     assert set(calls) == {("flows.config", "connect")}, calls
 
 
@@ -161,7 +179,11 @@ def test_only_the_settings_module_reads_the_environment():
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and ast.unparse(node.func) in {
-                    "os.environ.get", "os.getenv", "environ.get", "getenv"}:
+                "os.environ.get",
+                "os.getenv",
+                "environ.get",
+                "getenv",
+            }:
                 readers.append((module_name(path), node.lineno, ast.unparse(node)))
             elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
                 key = ast.unparse(node.slice)

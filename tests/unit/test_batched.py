@@ -29,8 +29,6 @@ from tests.support.helpers import (
 IGNORED = {"_run_id", "run_id", "first_run_id", "file_id", "file_seq", "_file_id", "_file_seq"}
 
 
-
-
 def test_file_wide_rules_across_batch_boundaries(raw, tmp_path, batched):
     rows = [
         enterprise_row(1, {"Doanh thu": "2.385,5"}),  # evidence: Vietnamese style
@@ -40,14 +38,25 @@ def test_file_wide_rules_across_batch_boundaries(raw, tmp_path, batched):
         enterprise_row(5, {"Nộp ngân sách": "abc"}),
     ]
     total = {h: "" for h in ENTERPRISE_HEADERS}
-    total.update({"Mã số thuế": "Tổng cộng", "Giá trị sản xuất theo giá hiện hành": "9999",
-                  "Giá trị sản xuất theo giá so sánh 2010": "5000"})
-    write_csv(raw / "enterprise_reports/b.csv", ENTERPRISE_HEADERS, [*rows, total],
-              delimiter=";", title=["BÁO CÁO THÁNG 3/2022", ""])
+    total.update(
+        {
+            "Mã số thuế": "Tổng cộng",
+            "Giá trị sản xuất theo giá hiện hành": "9999",
+            "Giá trị sản xuất theo giá so sánh 2010": "5000",
+        }
+    )
+    write_csv(
+        raw / "enterprise_reports/b.csv",
+        ENTERPRISE_HEADERS,
+        [*rows, total],
+        delimiter=";",
+        title=["BÁO CÁO THÁNG 3/2022", ""],
+    )
     result = ingest(raw, tmp_path / "wh", ["enterprise_reports"])
     # Title (1), blank (2), header (3): data rows 4–8, total row 9.
     assert result.rules() == {
-        (4, "tax_code", "duplicate_in_file"), (7, "tax_code", "duplicate_in_file"),
+        (4, "tax_code", "duplicate_in_file"),
+        (7, "tax_code", "duplicate_in_file"),
         (8, "taxes_paid", "number_format"),
         (9, "gross_output_current", "total_mismatch"),
     }
@@ -58,14 +67,18 @@ def test_file_wide_rules_across_batch_boundaries(raw, tmp_path, batched):
 
 
 @pytest.mark.slow
-def test_a_file_that_is_not_utf8_after_its_head_is_read_as_windows_1258(raw, tmp_path,
-                                                                         batched):
-    ascii_only = {"Tên doanh nghiệp / cơ sở": "Cong ty " + "x" * 80,
-                  "Loại hình": "Ngoai nha nuoc", "Xã, thị trấn": "Ho Xa",
-                  "Ứng dụng máy móc thiết bị tiên tiến": "Co", "Công nghiệp hỗ trợ": "Khong"}
+def test_a_file_that_is_not_utf8_after_its_head_is_read_as_windows_1258(raw, tmp_path, batched):
+    ascii_only = {
+        "Tên doanh nghiệp / cơ sở": "Cong ty " + "x" * 80,
+        "Loại hình": "Ngoai nha nuoc",
+        "Xã, thị trấn": "Ho Xa",
+        "Ứng dụng máy móc thiết bị tiên tiến": "Co",
+        "Công nghiệp hỗ trợ": "Khong",
+    }
     headers = [fold(h) for h in ENTERPRISE_HEADERS]
-    rows = [{fold(k): v for k, v in enterprise_row(i, ascii_only).items()}
-            for i in range(1, 400)]  # over 64 KB of ASCII before the first legacy byte
+    rows = [
+        {fold(k): v for k, v in enterprise_row(i, ascii_only).items()} for i in range(1, 400)
+    ]  # over 64 KB of ASCII before the first legacy byte
     path = write_csv(raw / "enterprise_reports/late.csv", headers, rows)
     last = enterprise_row(400, {"Tên doanh nghiệp / cơ sở": "HTX Vĩnh Long"})
     line = io.StringIO()
@@ -93,16 +106,27 @@ def test_an_empty_or_headerless_large_file_is_rejected_whole(raw, tmp_path, batc
 
 def _tables(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
-    names = [f"{s}.{t}" for s, t in con.execute(
-        "select schema_name, table_name from duckdb_tables() where schema_name = 'raw' "
-        "or (schema_name = 'ops' and table_name in ('rejections', 'files'))").fetchall()]
+    names = [
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name = 'raw' "
+            "or (schema_name = 'ops' and table_name in ('rejections', 'files'))"
+        ).fetchall()
+    ]
     out = {}
     for name in names:
-        cols = [c for (c,) in con.execute(
-            "select column_name from duckdb_columns() where schema_name || '.' || table_name "
-            "= ? order by column_index", [name]).fetchall() if c not in IGNORED]
-        out[name] = sorted(con.execute(f"select {', '.join(cols)} from {name}").fetchall(),
-                           key=repr)
+        cols = [
+            c
+            for (c,) in con.execute(
+                "select column_name from duckdb_columns() where schema_name || '.' || table_name "
+                "= ? order by column_index",
+                [name],
+            ).fetchall()
+            if c not in IGNORED
+        ]
+        out[name] = sorted(
+            con.execute(f"select {', '.join(cols)} from {name}").fetchall(), key=repr
+        )
     con.close()
     return out
 
@@ -124,7 +148,7 @@ def test_the_sample_read_in_batches_equals_the_sample_read_at_once(tmp_path, mon
 
 
 def test_a_quoted_cell_with_line_breaks_is_never_cut(raw, tmp_path, monkeypatch):
-    rows = [enterprise_row(i, {"Ghi chú": f"dòng một\ndòng hai \"{i}\"\nba"}) for i in range(1, 30)]
+    rows = [enterprise_row(i, {"Ghi chú": f'dòng một\ndòng hai "{i}"\nba'}) for i in range(1, 30)]
     write_csv(raw / "enterprise_reports/q.csv", ENTERPRISE_HEADERS, rows)
     whole = ingest(raw, tmp_path / "whole", ["enterprise_reports"])
     expected = [(r["_source_row"], r["note"]) for r in whole.rows("enterprise_reports")]
@@ -132,4 +156,4 @@ def test_a_quoted_cell_with_line_breaks_is_never_cut(raw, tmp_path, monkeypatch)
     parts = ingest(raw, tmp_path / "parts", ["enterprise_reports"])
     assert [(r["_source_row"], r["note"]) for r in parts.rows("enterprise_reports")] == expected
     assert [n for n, _ in expected] == list(range(2, 31))  # a record per row, breaks kept in
-    assert expected[0][1] == "dòng một dòng hai \"1\" ba"
+    assert expected[0][1] == 'dòng một dòng hai "1" ba'

@@ -22,7 +22,9 @@ def _file_rows(result: Ingested, source: str, file_name: str) -> list[dict]:
     table = get_source(source).table
     cur = result.con.execute(
         f"select * from raw.{table} where _file_id in (select file_id from ops.files "
-        "where nfc_normalize(file_name) = ?) order by _source_row", [_nfc(file_name)])
+        "where nfc_normalize(file_name) = ?) order by _source_row",
+        [_nfc(file_name)],
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 

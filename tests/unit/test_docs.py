@@ -31,8 +31,7 @@ SKIPPED = {"uv.lock", THIS_FILE}  # this file spells out the forbidden patterns
 
 OUTSIDE = re.compile(r"\.\./shared\b|/tmp/(?:contract)\b|/work/")
 # The file names of the specification as it lived outside the repository.
-SPEC_NAMES = {"plan-2022-targets.md", "plan-2022-vi.md", "sources.md", "domain.md",
-              "contract.md"}
+SPEC_NAMES = {"plan-2022-targets.md", "plan-2022-vi.md", "sources.md", "domain.md", "contract.md"}
 MD_TOKEN = re.compile(r"[\w./-]*\.md(?:#[\w-]+)?")
 DOCS_REF = re.compile(r"(?<![\w.-])(?:\.\./)*docs/([\w.-]+\.md)(?:#([\w-]+))?")
 FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
@@ -45,8 +44,7 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 def _tracked() -> list[str]:
     try:
-        done = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                              check=False)
+        done = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
     except FileNotFoundError:
         pytest.skip("git is not installed: the tracked files cannot be listed")
     if done.returncode != 0:
@@ -100,8 +98,11 @@ def anchors(path: Path) -> set[str]:
 
 
 def test_nothing_refers_outside_the_repository(texts: dict[str, str]) -> None:
-    found = [f"{rel}:{n}: {m.group(0)!r}" for rel, text in texts.items()
-             for n, m in _lines(text, OUTSIDE)]
+    found = [
+        f"{rel}:{n}: {m.group(0)!r}"
+        for rel, text in texts.items()
+        for n, m in _lines(text, OUTSIDE)
+    ]
     assert not found, "paths outside the repository (cite docs/ instead):\n" + "\n".join(found)
 
 
@@ -115,11 +116,13 @@ def test_specification_is_cited_in_docs(texts: dict[str, str]) -> None:
             if name not in SPEC_NAMES:
                 continue
             exists = (DOCS / name).is_file()
-            cited_in_docs = (path.endswith(f"docs/{name}") or (in_docs and path == name))
+            cited_in_docs = path.endswith(f"docs/{name}") or (in_docs and path == name)
             if not (cited_in_docs and exists):
                 found.append(f"{rel}:{n}: {m.group(0)!r}")
-    assert not found, ("specification files cited outside docs/, or docs pages that do not "
-                       "exist:\n" + "\n".join(found))
+    assert not found, (
+        "specification files cited outside docs/, or docs pages that do not "
+        "exist:\n" + "\n".join(found)
+    )
 
 
 def test_docs_references_resolve(texts: dict[str, str]) -> None:
@@ -137,22 +140,32 @@ def test_docs_references_resolve(texts: dict[str, str]) -> None:
 
 def _markdown_files(texts: dict[str, str]) -> list[str]:
     named = {"README.md", "sql/README.md"} | {
-        p.relative_to(ROOT).as_posix() for p in DOCS.glob("*.md")}
+        p.relative_to(ROOT).as_posix() for p in DOCS.glob("*.md")
+    }
     return sorted(named | {rel for rel in texts if rel.endswith(".md")})
 
 
 def test_markdown_links_resolve(texts: dict[str, str]) -> None:
     files = _markdown_files(texts)
-    assert {"README.md", "sql/README.md", "docs/README.md", "docs/kpis.md", "docs/sources.md",
-            "docs/domain.md", "docs/plan-2022.md"} <= set(files)
+    assert {
+        "README.md",
+        "sql/README.md",
+        "docs/README.md",
+        "docs/kpis.md",
+        "docs/sources.md",
+        "docs/domain.md",
+        "docs/plan-2022.md",
+    } <= set(files)
     found = []
     for rel in files:
         source = ROOT / rel
         assert source.is_file(), f"{rel} is missing"
         prose = _prose(source.read_text(encoding="utf-8"))
         targets = [(n, m.group(1)) for n, m in _lines(prose, LINK)]
-        targets += [(prose.count("\n", 0, m.start()) + 1, m.group(1))
-                    for m in LINK_DEFINITION.finditer(prose)]
+        targets += [
+            (prose.count("\n", 0, m.start()) + 1, m.group(1))
+            for m in LINK_DEFINITION.finditer(prose)
+        ]
         for n, target in targets:
             if SCHEME.match(target):  # https:, mailto:
                 continue
@@ -181,7 +194,10 @@ def test_every_kpi_and_source_is_documented() -> None:
     assert not undocumented, f"sources without a section in docs/sources.md: {undocumented}"
     sources_text = (DOCS / "sources.md").read_text(encoding="utf-8")
     # Data sources: each field with its Vietnamese header; reference tables: by name.
-    missing_fields = [f"{s.name}.{f.name}" for s in SOURCES for f in s.fields
-                      if f.name not in sources_text
-                      or (not s.reference and f.header not in sources_text)]
+    missing_fields = [
+        f"{s.name}.{f.name}"
+        for s in SOURCES
+        for f in s.fields
+        if f.name not in sources_text or (not s.reference and f.header not in sources_text)
+    ]
     assert not missing_fields, f"fields not described in docs/sources.md: {missing_fields}"

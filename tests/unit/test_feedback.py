@@ -23,8 +23,12 @@ from tests.support.helpers import (
 TITLE = ["BÁO CÁO THÁNG 3/2022", "Đơn vị: triệu đồng"]
 BAD_TAX = enterprise_row(2, {"Mã số thuế": "3200000000"})
 FORMULA = enterprise_row(3, {"Doanh thu": "=1+1", "Ghi chú": "@SUM(A1)"})
-LABOUR = [labour_row(1), labour_row(2, {"Năm sinh": "2010"}),
-          labour_row(3, {"Số CCCD": "04520000001"}), labour_row(4, {"Họ và tên": ""})]
+LABOUR = [
+    labour_row(1),
+    labour_row(2, {"Năm sinh": "2010"}),
+    labour_row(3, {"Số CCCD": "04520000001"}),
+    labour_row(4, {"Họ và tên": ""}),
+]
 
 
 def _xlsx(path, sheets: dict[str, list[list]]):
@@ -44,16 +48,27 @@ def run(tmp_path_factory):
     raw = tmp / "raw"
     write_reference(raw)
     ent = raw / "enterprise_reports"
-    write_csv(ent / "bad/Báo cáo tháng 3.csv", ENTERPRISE_HEADERS,
-              [enterprise_row(1), BAD_TAX, FORMULA], title=TITLE)
+    write_csv(
+        ent / "bad/Báo cáo tháng 3.csv",
+        ENTERPRISE_HEADERS,
+        [enterprise_row(1), BAD_TAX, FORMULA],
+        title=TITLE,
+    )
     write_csv(ent / "clean.csv", ENTERPRISE_HEADERS, [enterprise_row(4), enterprise_row(5)])
     write_csv(ent / "whole.csv", ENTERPRISE_HEADERS[1:], [enterprise_row(6)])
     (ent / "rỗng.csv").write_bytes(b"")
     numeric = enterprise_row(7, {"Tổng số lao động": 12.5, "Doanh thu": 1300})
-    _xlsx(ent / "2022/Báo cáo tháng 3.xlsx", {
-        "Ghi chú": [["Số liệu ở trang sau"]],
-        "Số liệu": [ENTERPRISE_HEADERS, list(enterprise_row(8).values()), list(numeric.values())],
-    })
+    _xlsx(
+        ent / "2022/Báo cáo tháng 3.xlsx",
+        {
+            "Ghi chú": [["Số liệu ở trang sau"]],
+            "Số liệu": [
+                ENTERPRISE_HEADERS,
+                list(enterprise_row(8).values()),
+                list(numeric.values()),
+            ],
+        },
+    )
     write_csv(raw / "labour/ds_lao_dong.csv", LABOUR_HEADERS, LABOUR)
     ingested = ingest(raw, tmp / "wh", ["enterprise_reports", "labour_spells"])
     ingested.con.close()
@@ -66,7 +81,7 @@ def _table(sheet) -> list[tuple]:
     """The rows below the table header (the first row whose first cell is "Dòng")."""
     rows = list(sheet.iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if r[0] == "Dòng")
-    return rows[top + 1:]
+    return rows[top + 1 :]
 
 
 def _book(run, name):
@@ -75,9 +90,12 @@ def _book(run, name):
 
 def test_one_workbook_per_file_with_problems(run):
     assert sorted(run["paths"]) == [
-        "phieu_phan_hoi__Báo_cáo_tháng_3.xlsx", "phieu_phan_hoi__Báo_cáo_tháng_3_2.xlsx",
-        "phieu_phan_hoi__ds_lao_dong.xlsx", "phieu_phan_hoi__rỗng.xlsx",
-        "phieu_phan_hoi__whole.xlsx"]  # none for clean.csv
+        "phieu_phan_hoi__Báo_cáo_tháng_3.xlsx",
+        "phieu_phan_hoi__Báo_cáo_tháng_3_2.xlsx",
+        "phieu_phan_hoi__ds_lao_dong.xlsx",
+        "phieu_phan_hoi__rỗng.xlsx",
+        "phieu_phan_hoi__whole.xlsx",
+    ]  # none for clean.csv
     assert not list(run["paths"].values())[0].with_suffix(".tmp").exists()
     assert [p.name for p in (run["tmp"] / "out").iterdir() if p.suffix != ".xlsx"] == []
 
@@ -114,13 +132,15 @@ def test_xlsx_sheet_and_numeric_cells(run):
 def test_sender_formula_comes_back_as_text(run):
     path = run["paths"]["phieu_phan_hoi__Báo_cáo_tháng_3_2.xlsx"]
     book = openpyxl.load_workbook(path)
-    cells = [c for s in book for row in s.iter_rows() for c in row
-             if c.value in ("=1+1", "@SUM(A1)")]
+    cells = [
+        c for s in book for row in s.iter_rows() for c in row if c.value in ("=1+1", "@SUM(A1)")
+    ]
     assert len(cells) == 3  # Giá trị, and Doanh thu and Ghi chú in "Dòng gốc"
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     with zipfile.ZipFile(path) as archive:
-        sheets = [archive.read(n).decode() for n in archive.namelist()
-                  if n.startswith("xl/worksheets/")]
+        sheets = [
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")
+        ]
     assert sheets and not any("<f>" in s or "<f " in s for s in sheets)
 
 
@@ -143,18 +163,25 @@ def test_whole_file_rejection(run):
     book = _book(run, "whole")
     assert book.sheetnames == ["Phản hồi"]
     assert _table(book["Phản hồi"]) == [
-        (None, None, None, file_message("missing_columns", "Mã số thuế").split(" / ")[0])]
+        (None, None, None, file_message("missing_columns", "Mã số thuế").split(" / ")[0])
+    ]
     reason = _table(_book(run, "rỗng")["Phản hồi"])[0][3]  # its detail holds " / " too
     assert reason.startswith("Không đọc được tệp (") and reason.endswith("hoặc CSV.")
 
 
 def test_file_names_are_safe_and_unique():
     used: set[str] = set()
-    names = [_unique_name(n, used) for n in
-             ("../x/..hỏng..tệp.csv", "a/Tháng 3.xlsx", "b/tháng 3.csv", "x/..", "c/a\\b.csv")]
-    assert names == ["phieu_phan_hoi__hỏng.tệp.xlsx", "phieu_phan_hoi__Tháng_3.xlsx",
-                     "phieu_phan_hoi__tháng_3_2.xlsx", "phieu_phan_hoi__tep.xlsx",
-                     "phieu_phan_hoi__b.xlsx"]
+    names = [
+        _unique_name(n, used)
+        for n in ("../x/..hỏng..tệp.csv", "a/Tháng 3.xlsx", "b/tháng 3.csv", "x/..", "c/a\\b.csv")
+    ]
+    assert names == [
+        "phieu_phan_hoi__hỏng.tệp.xlsx",
+        "phieu_phan_hoi__Tháng_3.xlsx",
+        "phieu_phan_hoi__tháng_3_2.xlsx",
+        "phieu_phan_hoi__tep.xlsx",
+        "phieu_phan_hoi__b.xlsx",
+    ]
 
 
 def test_run_scoping_office_side_rejections_and_lost_originals(run, tmp_path):
@@ -174,8 +201,10 @@ def test_run_scoping_office_side_rejections_and_lost_originals(run, tmp_path):
     keyless = ingest(raw, tmp_path / "wh", ["labour_spells"], pii_key=None)  # office's problem
     keyless.con.close()
     assert [o.status for o in keyless.outcomes if o.source == "labour_spells"] == ["rejected"]
-    assert write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "o",
-                          "test-run") == []
+    assert (
+        write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "o", "test-run")
+        == []
+    )
 
 
 def test_a_file_changed_since_its_run_gives_no_original_rows(run):
@@ -184,8 +213,11 @@ def test_a_file_changed_since_its_run_gives_no_original_rows(run):
     hash it."""
     raw, tmp = run["raw"], run["tmp"]
     again = write_feedback(run["db"], raw, tmp / "again", "test-run")
-    name = next(p.name for p in again if openpyxl.load_workbook(p)["Phản hồi"]["A2"].value
-                == "Tệp: Báo cáo tháng 3.csv")
+    name = next(
+        p.name
+        for p in again
+        if openpyxl.load_workbook(p)["Phản hồi"]["A2"].value == "Tệp: Báo cáo tháng 3.csv"
+    )
     assert "Dòng gốc" in openpyxl.load_workbook(tmp / "again" / name).sheetnames
     sent = raw / "enterprise_reports/bad/Báo cáo tháng 3.csv"
     original = sent.read_bytes()
@@ -204,18 +236,27 @@ def test_a_workbook_of_several_sheets_names_each_rows_sheet(tmp_path):
     write_reference(raw)
     bad_t3 = enterprise_row(2, {"Mã số thuế": "3200000000"})
     bad_t4 = enterprise_row(4, {"Doanh thu": "abc", "Kỳ báo cáo": "04/2022"})
-    _xlsx(raw / "enterprise_reports/quy.xlsx", {
-        "T3": [ENTERPRISE_HEADERS, list(enterprise_row(1).values()), list(bad_t3.values())],
-        "T4": [ENTERPRISE_HEADERS, list(bad_t4.values()),
-               list(enterprise_row(5, {"Kỳ báo cáo": "04/2022"}).values())],
-    })
+    _xlsx(
+        raw / "enterprise_reports/quy.xlsx",
+        {
+            "T3": [ENTERPRISE_HEADERS, list(enterprise_row(1).values()), list(bad_t3.values())],
+            "T4": [
+                ENTERPRISE_HEADERS,
+                list(bad_t4.values()),
+                list(enterprise_row(5, {"Kỳ báo cáo": "04/2022"}).values()),
+            ],
+        },
+    )
     ingest(raw, tmp_path / "wh", ["enterprise_reports"]).con.close()
-    [path] = write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out",
-                            "test-run")
+    [path] = write_feedback(
+        tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out", "test-run"
+    )
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Phản hồi", "Dòng gốc (T3)", "Dòng gốc (T4)"]
     assert [(r[0], r[1]) for r in _table(book["Phản hồi"])] == [
-        ("T3: 3", "Mã số thuế"), ("T4: 2", "Doanh thu")]
+        ("T3: 3", "Mã số thuế"),
+        ("T4: 2", "Doanh thu"),
+    ]
     t3 = list(book["Dòng gốc (T3)"].iter_rows(values_only=True))
     t4 = list(book["Dòng gốc (T4)"].iter_rows(values_only=True))
     assert (t3[1][0], t3[1][1]) == (3, "3200000000")

@@ -48,17 +48,27 @@ def catalog() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def dbt(command: list[str], work: Path, database: Path) -> tuple[subprocess.CompletedProcess,
-                                                                   list[dict]]:
+def dbt(
+    command: list[str], work: Path, database: Path
+) -> tuple[subprocess.CompletedProcess, list[dict]]:
     """Run dbt against ``database``; its output and the results of run_results.json."""
     target = work / "target"
-    args = [str(DBT), *command, "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
-            "--target-path", str(target), "--log-path", str(work / "logs")]
+    args = [
+        str(DBT),
+        *command,
+        "--project-dir",
+        str(SQL_DIR),
+        "--profiles-dir",
+        str(SQL_DIR),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(work / "logs"),
+    ]
     env = {**os.environ, "VLPIPE_DB": str(database)}
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
-    proc = subprocess.run(args, env=env, capture_output=True, text=True, check=False,
-                          timeout=600)
+    proc = subprocess.run(args, env=env, capture_output=True, text=True, check=False, timeout=600)
     results = []
     if results_file.exists():
         results = json.loads(results_file.read_text(encoding="utf-8")).get("results", [])
@@ -77,28 +87,52 @@ def unit_test_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[d
         for source in SOURCES:
             ledger.ensure_raw_table(con, source)
     tested = sorted({test["model"] for test in unit_tests()})
-    proc, results = dbt(["build", "--empty", "--select", *(f"+{m}" for m in tested),
-                         "--exclude-resource-type", "test", "unit_test"], work, database)
-    broken = [f"{r['unique_id']}: {r['status']} {r.get('message') or ''}" for r in results
-              if r["status"] not in ("success", "pass")]
+    proc, results = dbt(
+        [
+            "build",
+            "--empty",
+            "--select",
+            *(f"+{m}" for m in tested),
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+        ],
+        work,
+        database,
+    )
+    broken = [
+        f"{r['unique_id']}: {r['status']} {r.get('message') or ''}"
+        for r in results
+        if r["status"] not in ("success", "pass")
+    ]
     assert proc.returncode == 0 and not broken, (
-        "building the empty warehouse for the unit tests failed:\n" + "\n".join(broken)
-        + "\n" + (proc.stdout + proc.stderr)[-3000:])
+        "building the empty warehouse for the unit tests failed:\n"
+        + "\n".join(broken)
+        + "\n"
+        + (proc.stdout + proc.stderr)[-3000:]
+    )
     proc, results = dbt(["test", "--select", "test_type:unit"], work, database)
     return (proc.stdout + proc.stderr)[-3000:], results
 
 
 def test_kpi_unit_tests_pass(unit_test_run: tuple[str, list[dict]]) -> None:
     output, results = unit_test_run
-    status = {r["unique_id"].rsplit(".", 1)[-1]: r for r in results
-              if r["unique_id"].startswith("unit_test.")}
-    failing = [f"- {name}: {r['status']}\n{r.get('message') or ''}"
-               for name, r in sorted(status.items()) if r["status"] in ("fail", "error")]
+    status = {
+        r["unique_id"].rsplit(".", 1)[-1]: r
+        for r in results
+        if r["unique_id"].startswith("unit_test.")
+    }
+    failing = [
+        f"- {name}: {r['status']}\n{r.get('message') or ''}"
+        for name, r in sorted(status.items())
+        if r["status"] in ("fail", "error")
+    ]
     assert not failing, "failing KPI unit tests:\n" + "\n".join(failing)
     declared = {test["name"] for test in unit_tests()}
     passed = {name for name, r in status.items() if r["status"] == "pass"}
-    assert declared <= passed, (f"unit tests dbt did not pass: {sorted(declared - passed)}\n"
-                                + output)
+    assert declared <= passed, (
+        f"unit tests dbt did not pass: {sorted(declared - passed)}\n" + output
+    )
 
 
 def test_every_kpi_code_has_a_unit_test_beside_its_family_model() -> None:
@@ -107,11 +141,18 @@ def test_every_kpi_code_has_a_unit_test_beside_its_family_model() -> None:
     for row in catalog():
         code, family = row["kpi_code"], row["family"]
         model = f"int_kpi__{family}"
-        own = [t for t in tests if t["name"].startswith(code.lower() + "__")
-               and t["model"] == model and t["file"] == FAMILY_DIR / f"{model}.yml"]
+        own = [
+            t
+            for t in tests
+            if t["name"].startswith(code.lower() + "__")
+            and t["model"] == model
+            and t["file"] == FAMILY_DIR / f"{model}.yml"
+        ]
         if not own:
-            missing.append(f"{code}: no unit test named {code.lower()}__… on {model} in "
-                           f"sql/models/intermediate/{model}.yml")
+            missing.append(
+                f"{code}: no unit test named {code.lower()}__… on {model} in "
+                f"sql/models/intermediate/{model}.yml"
+            )
     assert not missing, "KPI codes without a dbt unit test of their own:\n" + "\n".join(missing)
 
 
@@ -120,7 +161,9 @@ def test_unit_test_names_say_what_they_test() -> None:
     families = {}
     for row in catalog():
         families.setdefault(f"int_kpi__{row['family']}", set()).add(row["kpi_code"].lower())
-    wrong = [f"{t['name']} ({t['model']})" for t in unit_tests()
-             if t["model"] in families
-             and t["name"].split("__", 1)[0] not in families[t["model"]]]
+    wrong = [
+        f"{t['name']} ({t['model']})"
+        for t in unit_tests()
+        if t["model"] in families and t["name"].split("__", 1)[0] not in families[t["model"]]
+    ]
     assert not wrong, f"unit tests not named after a KPI code of their model: {wrong}"

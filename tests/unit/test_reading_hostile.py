@@ -28,8 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "enterprise_reports"
 
 
-
-
 def _rows(n: int, **overrides: dict[str, object]) -> list[dict[str, object]]:
     """Enterprise rows 1..n; ``overrides["r3"]`` changes row 3's cells."""
     return [enterprise_row(i, overrides.get(f"r{i}")) for i in range(1, n + 1)]
@@ -40,6 +38,7 @@ def _loaded(result) -> list[tuple[int, str]]:
 
 
 # --- 1. line ends ---------------------------------------------------------------------------
+
 
 def _with_line_ends(path: Path, convention: str) -> None:
     """Rewrite a CSV written with CRLF in another convention: LF, CR (Excel for Mac), or a
@@ -56,13 +55,19 @@ def _with_line_ends(path: Path, convention: str) -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1258"])
 @pytest.mark.parametrize("convention", ["lf", "crlf", "cr", "mixed"])
 @pytest.mark.parametrize("in_batches", [False, True])
-def test_every_line_end_convention_loses_no_record(raw, tmp_path, monkeypatch, encoding,
-                                                   convention, in_batches):
+def test_every_line_end_convention_loses_no_record(
+    raw, tmp_path, monkeypatch, encoding, convention, in_batches
+):
     if in_batches:
         monkeypatch.setenv("VLPIPE_BATCH_MB", str(300 / 1048576))
     rows = _rows(7, r3={"Tên doanh nghiệp / cơ sở": "Công ty\rnhiều dòng"})
-    path = write_csv(raw / f"{SOURCE}/ends.csv", ENTERPRISE_HEADERS, rows, encoding=encoding,
-                     title=["BÁO CÁO THÁNG 3/2022"])
+    path = write_csv(
+        raw / f"{SOURCE}/ends.csv",
+        ENTERPRISE_HEADERS,
+        rows,
+        encoding=encoding,
+        title=["BÁO CÁO THÁNG 3/2022"],
+    )
     _with_line_ends(path, convention)
     result = ingest(raw, tmp_path / "wh", [SOURCE])
     outcome = result.outcomes[-1]
@@ -81,13 +86,14 @@ def test_line_feeds_across_chunk_boundaries():
     data = b'a,"x\ry"\rb,c\r\nd,"e\r\n"\rf\r'
     for size in range(1, len(data) + 1):
         converter = LineFeeds()
-        pieces = [data[i:i + size] for i in range(0, len(data), size)]
+        pieces = [data[i : i + size] for i in range(0, len(data), size)]
         out = b"".join(converter.convert(p, final=False) for p in pieces)
         out += converter.convert(b"", final=True)
         assert out == b'a,"x\ry"\nb,c\r\nd,"e\r\n"\nf\n', size
 
 
 # --- 2. one stray byte ----------------------------------------------------------------------
+
 
 def _with_stray_byte(path: Path, written: str, stray: bytes) -> None:
     data = path.read_bytes()
@@ -97,8 +103,9 @@ def _with_stray_byte(path: Path, written: str, stray: bytes) -> None:
 
 @pytest.mark.parametrize("in_batches", [False, True])
 @pytest.mark.parametrize(("count", "broken"), [(8, 4), (600, 590)])  # in the first 64 KB, or not
-def test_one_stray_byte_rejects_its_row_not_the_file(raw, tmp_path, monkeypatch, in_batches,
-                                                     count, broken):
+def test_one_stray_byte_rejects_its_row_not_the_file(
+    raw, tmp_path, monkeypatch, in_batches, count, broken
+):
     if in_batches:
         monkeypatch.setenv("VLPIPE_BATCH_MB", str(max(300, count * 50) / 1048576))
     rows = _rows(count, **{f"r{broken}": {"Tên doanh nghiệp / cơ sở": "Công ty Bốn"}})
@@ -114,8 +121,7 @@ def test_one_stray_byte_rejects_its_row_not_the_file(raw, tmp_path, monkeypatch,
     assert rejection["value"] == "Công ty Bo\ufffdn"
     assert "UTF-8" in rejection["message_vi"] and "retype" in rejection["message_en"]
     loaded = result.rows(SOURCE)
-    assert [r["_source_row"] for r in loaded] == [i + 1 for i in range(1, count + 1)
-                                                  if i != broken]
+    assert [r["_source_row"] for r in loaded] == [i + 1 for i in range(1, count + 1) if i != broken]
     assert {r["commune_code"] for r in loaded} == {"19363"}  # "Thị trấn Hồ Xá" read as UTF-8
 
 
@@ -129,8 +135,12 @@ def test_a_windows_1258_file_throughout_is_still_read_as_windows_1258(raw, tmp_p
 
 # --- 3. a stray cell at the sheet's last address --------------------------------------------
 
-def _workbook(path: Path, rows: list[list[object]], title: str = "BÁO CÁO THÁNG 3/2022",
-              ) -> openpyxl.Workbook:
+
+def _workbook(
+    path: Path,
+    rows: list[list[object]],
+    title: str = "BÁO CÁO THÁNG 3/2022",
+) -> openpyxl.Workbook:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append([title])
@@ -171,14 +181,21 @@ def test_a_stray_cell_is_not_read_into_gigabytes(raw, tmp_path):
         "print(result.outcomes[-1].status, result.outcomes[-1].rows_loaded)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "POLARS_MAX_THREADS": "2"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["loaded", "3"]
 
 
-def test_a_sheet_too_large_even_without_strays_is_refused_before_reading(raw, tmp_path,
-                                                                        monkeypatch):
+def test_a_sheet_too_large_even_without_strays_is_refused_before_reading(
+    raw, tmp_path, monkeypatch
+):
     monkeypatch.setenv("VLPIPE_MAX_CELLS", "50")
     path = raw / f"{SOURCE}/wide.xlsx"
     _workbook(path, [list(r.values()) for r in _rows(3)]).save(path)
@@ -188,6 +205,7 @@ def test_a_sheet_too_large_even_without_strays_is_refused_before_reading(raw, tm
 
 
 # --- 4. a huge cell -------------------------------------------------------------------------
+
 
 def _with_huge_cell(path: Path, placeholder: str, megabytes: int) -> None:
     """Replace a cell's text in the sheet XML by ``megabytes`` MB of one letter, streamed."""
@@ -211,8 +229,7 @@ def _with_huge_cell(path: Path, placeholder: str, megabytes: int) -> None:
 def test_a_workbook_expanding_beyond_the_limit_is_refused(raw, tmp_path, monkeypatch):
     monkeypatch.setenv("VLPIPE_MAX_UNZIPPED_MB", "100")
     path = raw / f"{SOURCE}/bomb.xlsx"
-    _workbook(path, [list(r.values()) for r in
-                     _rows(3, r2={"Ghi chú": "HUGE-CELL"})]).save(path)
+    _workbook(path, [list(r.values()) for r in _rows(3, r2={"Ghi chú": "HUGE-CELL"})]).save(path)
     _with_huge_cell(path, "HUGE-CELL", 200)
     assert path.stat().st_size < 1024 * 1024  # 0.2 MB on disk
     result = ingest(raw, tmp_path / "wh", [SOURCE])
@@ -231,8 +248,9 @@ def test_a_cell_longer_than_excel_allows_rejects_its_row(raw, tmp_path, monkeypa
         path = raw / f"{SOURCE}/long.xlsx"
         _workbook(path, [list(r.values()) for r in rows]).save(path)
     else:
-        write_csv(raw / f"{SOURCE}/long.csv", ENTERPRISE_HEADERS, rows,
-                  title=["BÁO CÁO THÁNG 3/2022"])
+        write_csv(
+            raw / f"{SOURCE}/long.csv", ENTERPRISE_HEADERS, rows, title=["BÁO CÁO THÁNG 3/2022"]
+        )
     result = ingest(raw, tmp_path / "wh", [SOURCE])
     assert result.outcomes[-1].status == "loaded", result.outcomes[-1].reason
     assert result.rules() == {(4, "unit_name", "cell_too_long")}
@@ -242,6 +260,7 @@ def test_a_cell_longer_than_excel_allows_rejects_its_row(raw, tmp_path, monkeypa
 
 
 # --- 5. merged cells in data rows -----------------------------------------------------------
+
 
 def test_cells_merged_down_data_rows_give_each_row_their_value(raw, tmp_path):
     """A commune merged over three companies' rows and a period merged down the sheet; a
@@ -301,7 +320,7 @@ def test_merged_title_and_two_row_header_are_read_as_before(raw, tmp_path):
     upper = [h if i not in (first, first + 1) else None for i, h in enumerate(ENTERPRISE_HEADERS)]
     upper[first] = group
     lower = [None] * len(ENTERPRISE_HEADERS)
-    lower[first:first + 2] = part
+    lower[first : first + 2] = part
     path = raw / f"{SOURCE}/header.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook()
@@ -322,8 +341,9 @@ def test_merged_title_and_two_row_header_are_read_as_before(raw, tmp_path):
     assert result.outcomes[-1].status == "loaded", result.outcomes[-1].reason
     assert result.rejections() == []
     loaded = result.rows(SOURCE)
-    assert [(r["_source_row"], r["gross_output_current"], r["gross_output_const2010"])
-            for r in loaded] == [(4, 1200.5, 1000.0), (5, 1200.5, 1000.0)]
+    assert [
+        (r["_source_row"], r["gross_output_current"], r["gross_output_const2010"]) for r in loaded
+    ] == [(4, 1200.5, 1000.0), (5, 1200.5, 1000.0)]
 
 
 def test_stray_lines_are_only_a_few_far_away():
@@ -347,10 +367,16 @@ def test_the_response_workbook_shows_a_stray_byte_as_the_sender_sees_it(raw, tmp
     path = write_csv(raw / f"{SOURCE}/stray.csv", ENTERPRISE_HEADERS, rows)
     _with_stray_byte(path, "Công ty Bốn", "Công ty Bo".encode() + b"\xecn")
     ingest(raw, tmp_path / "wh", [SOURCE]).con.close()
-    [book] = write_feedback(tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out",
-                            "test-run")
-    cells = [str(c) for ws in openpyxl.load_workbook(book).worksheets
-             for row in ws.iter_rows(values_only=True) for c in row if c]
+    [book] = write_feedback(
+        tmp_path / "wh/private/pipeline.duckdb", raw, tmp_path / "out", "test-run"
+    )
+    cells = [
+        str(c)
+        for ws in openpyxl.load_workbook(book).worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if c
+    ]
     assert "Công ty Bo\ufffdn" in cells
     assert not any(INVALID_BYTES_MARK in c for c in cells)
 
@@ -358,12 +384,28 @@ def test_the_response_workbook_shows_a_stray_byte_as_the_sender_sees_it(raw, tmp
 def test_a_semicolon_file_of_decimal_commas_with_a_broken_header_cell(raw, tmp_path):
     """';' as delimiter, Vietnamese decimals ("1200,5"), quoted names holding quotes, ","
     and ";", and a header cell holding a line break: all loaded."""
-    headers = [h.replace("Tên doanh nghiệp / cơ sở", "Tên doanh nghiệp\n/ cơ sở")
-               for h in ENTERPRISE_HEADERS]
-    rows = [dict(zip(headers, enterprise_row(n, {
-        "Tên doanh nghiệp / cơ sở": f'Công ty "Hồ Xá", chi nhánh {n}; số 2',
-        "Giá trị sản xuất theo giá hiện hành": "1200,5", "Thu nhập bình quân": "7,5",
-        "Doanh thu": "1300,25"}).values(), strict=True)) for n in (1, 2, 3)]
+    headers = [
+        h.replace("Tên doanh nghiệp / cơ sở", "Tên doanh nghiệp\n/ cơ sở")
+        for h in ENTERPRISE_HEADERS
+    ]
+    rows = [
+        dict(
+            zip(
+                headers,
+                enterprise_row(
+                    n,
+                    {
+                        "Tên doanh nghiệp / cơ sở": f'Công ty "Hồ Xá", chi nhánh {n}; số 2',
+                        "Giá trị sản xuất theo giá hiện hành": "1200,5",
+                        "Thu nhập bình quân": "7,5",
+                        "Doanh thu": "1300,25",
+                    },
+                ).values(),
+                strict=True,
+            )
+        )
+        for n in (1, 2, 3)
+    ]
     write_csv(raw / f"{SOURCE}/t.csv", headers, rows, delimiter=";", title=["BÁO CÁO", ""])
     result = ingest(raw, tmp_path / "wh", [SOURCE])
     assert result.outcomes[-1].status == "loaded", result.outcomes[-1].reason
@@ -376,14 +418,16 @@ def test_the_delimiter_is_the_one_that_makes_a_table():
     split by ";", every record has the same width."""
     from flows.ingest.readers import _sniff_delimiter
 
-    sample = ('PHÒNG KINH TẾ VÀ HẠ TẦNG;;;;;;\n'
-              '"Họ\nvà tên (*)";số cccd;năm sinh;giới tính;MÃ SỐ THUẾ;Ngày bắt đầu;Tiền lương\n'
-              'Cộng các xã;;;;;;5024.5\n'
-              '"Công ty ""Hồ Xá"", chi nhánh 1; 2 Nguyễn Văn 301";0380950;1984;NAM;32003010;'
-              '2022-03-01;1848386\n'
-              '+84 912 345 678 Nguyễn Văn 302;0380950;1990;NAM;3200 302 003;01/03/2022;129715\n'
-              '"Công ty ""Hồ Xá"", chi nhánh 1; 2 Nguyễn Văn 303";0380950;1991;Nữ;32003030;'
-              '2022-03-01;1848386\n')
+    sample = (
+        "PHÒNG KINH TẾ VÀ HẠ TẦNG;;;;;;\n"
+        '"Họ\nvà tên (*)";số cccd;năm sinh;giới tính;MÃ SỐ THUẾ;Ngày bắt đầu;Tiền lương\n'
+        "Cộng các xã;;;;;;5024.5\n"
+        '"Công ty ""Hồ Xá"", chi nhánh 1; 2 Nguyễn Văn 301";0380950;1984;NAM;32003010;'
+        "2022-03-01;1848386\n"
+        "+84 912 345 678 Nguyễn Văn 302;0380950;1990;NAM;3200 302 003;01/03/2022;129715\n"
+        '"Công ty ""Hồ Xá"", chi nhánh 1; 2 Nguyễn Văn 303";0380950;1991;Nữ;32003030;'
+        "2022-03-01;1848386\n"
+    )
     assert _sniff_delimiter(sample) == ";"
     assert _sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
     assert _sniff_delimiter("a\tb\n1,5\t2,5\n") == "\t"

@@ -37,8 +37,12 @@ REFERENCE_LISTS = {
     Lookup.ZONE: committed("zones.csv", "zone_name"),
     Lookup.LEAD_UNIT: committed("lead_units.csv", "unit_name"),
 }
-NUMBER_FORMATS = {Kind.NUMBER: "#,##0.00", Kind.INTEGER: "0", Kind.DATE: "dd/mm/yyyy",
-                  Kind.MONTH: "mm/yyyy"}
+NUMBER_FORMATS = {
+    Kind.NUMBER: "#,##0.00",
+    Kind.INTEGER: "0",
+    Kind.DATE: "dd/mm/yyyy",
+    Kind.MONTH: "mm/yyyy",
+}
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +95,8 @@ def all_text(wb) -> str:
 def test_one_template_per_data_source(templates):
     assert all(path.is_file() for path in templates.values())
     assert sorted(p.name for p in templates["enterprise_reports"].parent.iterdir()) == sorted(
-        f"mau_{s.name}.xlsx" for s in DATA_SOURCES)
+        f"mau_{s.name}.xlsx" for s in DATA_SOURCES
+    )
 
 
 @pytest.mark.parametrize("source", DATA_SOURCES, ids=lambda s: s.name)
@@ -103,7 +108,8 @@ def test_data_sheet(books, source):
     assert [c.value for c in ws[1]] == [f.header for f in source.fields]
     assert ws.freeze_panes == "A2"
     assert ws.max_row == LAST_ROW and all(
-        c.value is None for row in ws.iter_rows(min_row=2) for c in row)
+        c.value is None for row in ws.iter_rows(min_row=2) for c in row
+    )
     for i, f in enumerate(source.fields, start=1):
         head = ws.cell(1, i)
         assert ws.column_dimensions[head.column_letter].width >= 10
@@ -128,8 +134,13 @@ def test_input_checks(books, source):
         dv = checks.get(col)
         if f.choices or f.lookup in REFERENCE_LISTS or f.kind is Kind.BOOL:
             assert dv is not None and dv.type == "list", f.name
-            expected = (list(f.choices) if f.choices else REFERENCE_LISTS[f.lookup]
-                        if f.lookup else ["Có", "Không"])
+            expected = (
+                list(f.choices)
+                if f.choices
+                else REFERENCE_LISTS[f.lookup]
+                if f.lookup
+                else ["Có", "Không"]
+            )
             assert list_values(wb, dv) == expected, f.name
             assert len(dv.formula1) <= 255
         elif f.kind in (Kind.NUMBER, Kind.INTEGER):
@@ -140,7 +151,10 @@ def test_input_checks(books, source):
                 assert (dv.operator, float(dv.formula1)) == ("greaterThan", f.gt)
             if f.ge is not None and f.le is not None:
                 assert (dv.operator, float(dv.formula1), float(dv.formula2)) == (
-                    "between", f.ge, f.le)
+                    "between",
+                    f.ge,
+                    f.le,
+                )
         elif f.kind in (Kind.DATE, Kind.MONTH):
             assert dv.type == "date"
         elif f.lookup is Lookup.TAX_CODE:
@@ -163,8 +177,13 @@ def test_instructions(books, source):
     for rule in (*(r.rule for r in source.row_rules), "duplicate_in_file"):
         fragment = max(re.split(r"\{[^}]*\}|['()]", ROW_RULES[rule][0]), key=len).strip()
         assert fragment in text, rule
-    for needed in ("Không sửa, xoá, thêm hay đổi thứ tự các tiêu đề", "Không gộp ô",
-                   "không cần dòng 'Tổng cộng'", f"raw/{source.folder}/", "[How to fill it in]"):
+    for needed in (
+        "Không sửa, xoá, thêm hay đổi thứ tự các tiêu đề",
+        "Không gộp ô",
+        "không cần dòng 'Tổng cộng'",
+        f"raw/{source.folder}/",
+        "[How to fill it in]",
+    ):
         assert needed in text
     for f in source.fields:
         if f.lookup in REFERENCE_LISTS:  # the reference list is shown in full
@@ -181,7 +200,7 @@ def test_nothing_personal_in_a_template(books, source):
     rows = [list(r) for r in wb[GUIDE].iter_rows(values_only=True)]
     top = next(i for i, r in enumerate(rows) if "Ví dụ\n[Example]" in r)
     example = rows[top].index("Ví dụ\n[Example]")
-    table = {r[1]: r for r in rows[top + 1: top + 1 + len(source.fields)]}
+    table = {r[1]: r for r in rows[top + 1 : top + 1 + len(source.fields)]}
     assert list(table) == [f.header for f in source.fields]
     for f in source.fields:
         if f.pii or f.lookup in (Lookup.TAX_CODE, Lookup.CITIZEN_ID):
@@ -189,6 +208,7 @@ def test_nothing_personal_in_a_template(books, source):
 
 
 # --- filled in the way a person would, then read by the pipeline ------------------------
+
 
 def leading_zero_tax_code() -> str:
     for k in range(1000):
@@ -201,84 +221,166 @@ def leading_zero_tax_code() -> str:
 
 ROWS: dict[str, list[dict[str, object]]] = {
     "enterprise_reports": [
-        {"Mã số thuế": tax_code(1), "Tên doanh nghiệp / cơ sở": "Công ty mẫu 1",
-         "Loại hình": "Ngoài nhà nước", "Xã, thị trấn": "Thị trấn Hồ Xá",
-         "Khu, cụm công nghiệp": "KCN Tây Bắc Hồ Xá", "Mã ngành VSIC": "1010",
-         "Kỳ báo cáo": dt.datetime(2022, 3, 1), "Ngày lập báo cáo": dt.datetime(2022, 4, 8),
-         "Giá trị sản xuất theo giá hiện hành": 1200.5,
-         "Giá trị sản xuất theo giá so sánh 2010": 1000, "Doanh thu": 1300.25,
-         "Nộp ngân sách": 40, "Tổng số lao động": 50, "Lao động qua đào tạo": 45,
-         "Thu nhập bình quân": 7.5, "Ứng dụng máy móc thiết bị tiên tiến": "Có",
-         "Công nghiệp hỗ trợ": "Không"},
-        {"Mã số thuế": leading_zero_tax_code(), "Tên doanh nghiệp / cơ sở": "HTX mẫu 2",
-         "Loại hình": "HTX", "Xã, thị trấn": "Xã Vĩnh Long", "Mã ngành VSIC": "08101",
-         "Kỳ báo cáo": dt.datetime(2022, 3, 1), "Ngày lập báo cáo": dt.datetime(2022, 4, 12),
-         "Giá trị sản xuất theo giá hiện hành": 0, "Vốn đầu tư thực hiện từ vốn tự có": 150,
-         "Tổng số lao động": 8, "Lao động qua đào tạo": 0, "Ghi chú": "Báo cáo lần đầu"},
-        {"Mã số thuế": tax_code(3) + "-001", "Tên doanh nghiệp / cơ sở": "Chi nhánh mẫu 3",
-         "Loại hình": "FDI", "Xã, thị trấn": "Xã Vĩnh Linh",
-         "Khu, cụm công nghiệp": "CCN phía Tây", "Mã ngành VSIC": "3510",
-         "Kỳ báo cáo": dt.datetime(2025, 7, 1), "Ngày lập báo cáo": dt.datetime(2025, 8, 5),
-         "Doanh thu": 98765.5, "Công nghiệp hỗ trợ": "Có"},
+        {
+            "Mã số thuế": tax_code(1),
+            "Tên doanh nghiệp / cơ sở": "Công ty mẫu 1",
+            "Loại hình": "Ngoài nhà nước",
+            "Xã, thị trấn": "Thị trấn Hồ Xá",
+            "Khu, cụm công nghiệp": "KCN Tây Bắc Hồ Xá",
+            "Mã ngành VSIC": "1010",
+            "Kỳ báo cáo": dt.datetime(2022, 3, 1),
+            "Ngày lập báo cáo": dt.datetime(2022, 4, 8),
+            "Giá trị sản xuất theo giá hiện hành": 1200.5,
+            "Giá trị sản xuất theo giá so sánh 2010": 1000,
+            "Doanh thu": 1300.25,
+            "Nộp ngân sách": 40,
+            "Tổng số lao động": 50,
+            "Lao động qua đào tạo": 45,
+            "Thu nhập bình quân": 7.5,
+            "Ứng dụng máy móc thiết bị tiên tiến": "Có",
+            "Công nghiệp hỗ trợ": "Không",
+        },
+        {
+            "Mã số thuế": leading_zero_tax_code(),
+            "Tên doanh nghiệp / cơ sở": "HTX mẫu 2",
+            "Loại hình": "HTX",
+            "Xã, thị trấn": "Xã Vĩnh Long",
+            "Mã ngành VSIC": "08101",
+            "Kỳ báo cáo": dt.datetime(2022, 3, 1),
+            "Ngày lập báo cáo": dt.datetime(2022, 4, 12),
+            "Giá trị sản xuất theo giá hiện hành": 0,
+            "Vốn đầu tư thực hiện từ vốn tự có": 150,
+            "Tổng số lao động": 8,
+            "Lao động qua đào tạo": 0,
+            "Ghi chú": "Báo cáo lần đầu",
+        },
+        {
+            "Mã số thuế": tax_code(3) + "-001",
+            "Tên doanh nghiệp / cơ sở": "Chi nhánh mẫu 3",
+            "Loại hình": "FDI",
+            "Xã, thị trấn": "Xã Vĩnh Linh",
+            "Khu, cụm công nghiệp": "CCN phía Tây",
+            "Mã ngành VSIC": "3510",
+            "Kỳ báo cáo": dt.datetime(2025, 7, 1),
+            "Ngày lập báo cáo": dt.datetime(2025, 8, 5),
+            "Doanh thu": 98765.5,
+            "Công nghiệp hỗ trợ": "Có",
+        },
     ],
     "labour_spells": [
-        {"Số CCCD": "045200000001", "Họ và tên": "Người lao động thử 1", "Năm sinh": 1990,
-         "Giới tính": "Nữ", "Mã số thuế đơn vị": tax_code(1),
-         "Ngày bắt đầu làm việc": dt.datetime(2020, 3, 1),
-         "Trình độ chuyên môn kỹ thuật": "Trung cấp", "Tiền lương tháng": 6500000,
-         "Xã nơi cư trú": "Vĩnh Long"},
-        {"Số CCCD": "045200000002", "Họ và tên": "Người lao động thử 2", "Năm sinh": 1985,
-         "Giới tính": "Nam", "Mã số thuế đơn vị": tax_code(1),
-         "Ngày bắt đầu làm việc": dt.datetime(2019, 1, 2),
-         "Ngày nghỉ việc": dt.datetime(2022, 6, 30),
-         "Trình độ chuyên môn kỹ thuật": "Đại học trở lên", "Tiền lương tháng": 9800000.5},
+        {
+            "Số CCCD": "045200000001",
+            "Họ và tên": "Người lao động thử 1",
+            "Năm sinh": 1990,
+            "Giới tính": "Nữ",
+            "Mã số thuế đơn vị": tax_code(1),
+            "Ngày bắt đầu làm việc": dt.datetime(2020, 3, 1),
+            "Trình độ chuyên môn kỹ thuật": "Trung cấp",
+            "Tiền lương tháng": 6500000,
+            "Xã nơi cư trú": "Vĩnh Long",
+        },
+        {
+            "Số CCCD": "045200000002",
+            "Họ và tên": "Người lao động thử 2",
+            "Năm sinh": 1985,
+            "Giới tính": "Nam",
+            "Mã số thuế đơn vị": tax_code(1),
+            "Ngày bắt đầu làm việc": dt.datetime(2019, 1, 2),
+            "Ngày nghỉ việc": dt.datetime(2022, 6, 30),
+            "Trình độ chuyên môn kỹ thuật": "Đại học trở lên",
+            "Tiền lương tháng": 9800000.5,
+        },
     ],
     "khuyen_cong": [
-        {"Số quyết định": "12/QĐ-UBND", "Ngày quyết định": dt.datetime(2022, 3, 15),
-         "Tên đề án": "Hỗ trợ máy sấy", "Đơn vị thụ hưởng": "Cơ sở mẫu 1",
-         "Mã số thuế": tax_code(11), "Xã, thị trấn": "Xã Vĩnh Lâm", "Nguồn kinh phí": "Huyện",
-         "Nội dung hỗ trợ": "Máy móc thiết bị", "Tổng kinh phí đề án": 200000000,
-         "Kinh phí được duyệt": 60000000, "Kinh phí đã giải ngân": 60000000,
-         "Ngày giải ngân": dt.datetime(2022, 6, 20)},
-        {"Số quyết định": "45/QĐ-SCT", "Ngày quyết định": dt.datetime(2022, 5, 4),
-         "Tên đề án": "Đào tạo thợ hàn", "Đơn vị thụ hưởng": "Cơ sở mẫu 2",
-         "Mã số thuế": tax_code(12), "Nguồn kinh phí": "Tỉnh",
-         "Nội dung hỗ trợ": "Đào tạo nghề", "Tổng kinh phí đề án": 80000000.5,
-         "Kinh phí được duyệt": 40000000},
+        {
+            "Số quyết định": "12/QĐ-UBND",
+            "Ngày quyết định": dt.datetime(2022, 3, 15),
+            "Tên đề án": "Hỗ trợ máy sấy",
+            "Đơn vị thụ hưởng": "Cơ sở mẫu 1",
+            "Mã số thuế": tax_code(11),
+            "Xã, thị trấn": "Xã Vĩnh Lâm",
+            "Nguồn kinh phí": "Huyện",
+            "Nội dung hỗ trợ": "Máy móc thiết bị",
+            "Tổng kinh phí đề án": 200000000,
+            "Kinh phí được duyệt": 60000000,
+            "Kinh phí đã giải ngân": 60000000,
+            "Ngày giải ngân": dt.datetime(2022, 6, 20),
+        },
+        {
+            "Số quyết định": "45/QĐ-SCT",
+            "Ngày quyết định": dt.datetime(2022, 5, 4),
+            "Tên đề án": "Đào tạo thợ hàn",
+            "Đơn vị thụ hưởng": "Cơ sở mẫu 2",
+            "Mã số thuế": tax_code(12),
+            "Nguồn kinh phí": "Tỉnh",
+            "Nội dung hỗ trợ": "Đào tạo nghề",
+            "Tổng kinh phí đề án": 80000000.5,
+            "Kinh phí được duyệt": 40000000,
+        },
     ],
     "ocop_ratings": [
-        {"Mã sản phẩm": "OCOP-001", "Tên sản phẩm": "Nước mắm mẫu", "Chủ thể": "HTX mẫu",
-         "Xã, thị trấn": "Xã Vĩnh Thái", "Nhóm sản phẩm": "Thực phẩm", "Điểm": 72,
-         "Số sao": 4, "Cấp công nhận": "Tỉnh", "Số quyết định": "5/QĐ-UBND",
-         "Ngày công nhận": dt.datetime(2022, 11, 10)},
-        {"Mã sản phẩm": "OCOP-002", "Tên sản phẩm": "Rượu mẫu", "Chủ thể": "Cơ sở mẫu",
-         "Mã số thuế": tax_code(21), "Xã, thị trấn": "Thị trấn Cửa Tùng",
-         "Nhóm sản phẩm": "Đồ uống", "Điểm": 55, "Số sao": 3, "Cấp công nhận": "Huyện",
-         "Số quyết định": "77/QĐ-UBND", "Ngày công nhận": dt.datetime(2022, 12, 1)},
+        {
+            "Mã sản phẩm": "OCOP-001",
+            "Tên sản phẩm": "Nước mắm mẫu",
+            "Chủ thể": "HTX mẫu",
+            "Xã, thị trấn": "Xã Vĩnh Thái",
+            "Nhóm sản phẩm": "Thực phẩm",
+            "Điểm": 72,
+            "Số sao": 4,
+            "Cấp công nhận": "Tỉnh",
+            "Số quyết định": "5/QĐ-UBND",
+            "Ngày công nhận": dt.datetime(2022, 11, 10),
+        },
+        {
+            "Mã sản phẩm": "OCOP-002",
+            "Tên sản phẩm": "Rượu mẫu",
+            "Chủ thể": "Cơ sở mẫu",
+            "Mã số thuế": tax_code(21),
+            "Xã, thị trấn": "Thị trấn Cửa Tùng",
+            "Nhóm sản phẩm": "Đồ uống",
+            "Điểm": 55,
+            "Số sao": 3,
+            "Cấp công nhận": "Huyện",
+            "Số quyết định": "77/QĐ-UBND",
+            "Ngày công nhận": dt.datetime(2022, 12, 1),
+        },
     ],
     "budget_revenue": [
         {"Kỳ": dt.datetime(2022, 3, 1), "Chỉ tiêu": "Thu ngoài quốc doanh", "Số thu": 5200.5},
         {"Kỳ": dt.datetime(2022, 3, 1), "Chỉ tiêu": "Trong đó: Công nghiệp", "Số thu": 3100},
     ],
     "economic_accounts": [
-        {"Năm": 2022, "Quý": 1, "Khu vực": "Công nghiệp",
-         "Giá trị tăng thêm theo giá hiện hành": 250000.5},
+        {
+            "Năm": 2022,
+            "Quý": 1,
+            "Khu vực": "Công nghiệp",
+            "Giá trị tăng thêm theo giá hiện hành": 250000.5,
+        },
         {"Năm": 2022, "Quý": 1, "Khu vực": "Dịch vụ", "Giá trị tăng thêm theo giá hiện hành": 0},
-        {"Năm": 2021, "Khu vực": "Thuế sản phẩm",
-         "Giá trị tăng thêm theo giá hiện hành": 1000000},
+        {"Năm": 2021, "Khu vực": "Thuế sản phẩm", "Giá trị tăng thêm theo giá hiện hành": 1000000},
     ],
     "plan_tasks": [
-        {"Mã nhiệm vụ": "NV-01", "Nội dung nhiệm vụ": "Hỗ trợ nhà đầu tư KCN",
-         "Đơn vị chủ trì": "Phòng Kinh tế và Hạ tầng",
-         "Hạn hoàn thành": dt.datetime(2022, 9, 30), "Ngày báo cáo": dt.datetime(2022, 10, 15),
-         "Tình trạng": "Hoàn thành", "Tỷ lệ hoàn thành": 100,
-         "Ngày hoàn thành": dt.datetime(2022, 9, 20)},
-        {"Mã nhiệm vụ": "NV-02", "Nội dung nhiệm vụ": "Quy hoạch cụm công nghiệp",
-         "Đơn vị chủ trì": "Trung tâm phát triển cụm công nghiệp, khuyến công và dịch vụ du "
-                           "lịch biển",
-         "Đơn vị phối hợp": "Phòng Kinh tế và Hạ tầng; UBND các xã, thị trấn",
-         "Hạn hoàn thành": dt.datetime(2022, 12, 31), "Ngày báo cáo": dt.datetime(2022, 10, 15),
-         "Tình trạng": "Đang thực hiện", "Tỷ lệ hoàn thành": 40.5},
+        {
+            "Mã nhiệm vụ": "NV-01",
+            "Nội dung nhiệm vụ": "Hỗ trợ nhà đầu tư KCN",
+            "Đơn vị chủ trì": "Phòng Kinh tế và Hạ tầng",
+            "Hạn hoàn thành": dt.datetime(2022, 9, 30),
+            "Ngày báo cáo": dt.datetime(2022, 10, 15),
+            "Tình trạng": "Hoàn thành",
+            "Tỷ lệ hoàn thành": 100,
+            "Ngày hoàn thành": dt.datetime(2022, 9, 20),
+        },
+        {
+            "Mã nhiệm vụ": "NV-02",
+            "Nội dung nhiệm vụ": "Quy hoạch cụm công nghiệp",
+            "Đơn vị chủ trì": "Trung tâm phát triển cụm công nghiệp, khuyến công và dịch vụ du "
+            "lịch biển",
+            "Đơn vị phối hợp": "Phòng Kinh tế và Hạ tầng; UBND các xã, thị trấn",
+            "Hạn hoàn thành": dt.datetime(2022, 12, 31),
+            "Ngày báo cáo": dt.datetime(2022, 10, 15),
+            "Tình trạng": "Đang thực hiện",
+            "Tỷ lệ hoàn thành": 40.5,
+        },
     ],
 }
 
@@ -321,16 +423,26 @@ def test_filled_templates_load_without_a_rejection(templates, tmp_path):
     for name, rows in ROWS.items():
         outcome = outcomes[name]
         assert (outcome.status, outcome.rows_rejected, outcome.rows_loaded, outcome.reason) == (
-            "loaded", 0, len(rows), None), outcome
+            "loaded",
+            0,
+            len(rows),
+            None,
+        ), outcome
         assert len(result.rows(get_source(name).table)) == len(rows)
     assert result.rejections() == []
     reports = result.rows("enterprise_reports")
     assert [r["tax_code"] for r in reports] == [
-        tax_code(1), leading_zero_tax_code(), tax_code(3) + "-001"]
+        tax_code(1),
+        leading_zero_tax_code(),
+        tax_code(3) + "-001",
+    ]
     assert [r["commune_code"] for r in reports] == ["19363", "19387", "19363"]
     assert [r["zone_code"] for r in reports] == ["KCN_TBHX", None, "CCN_PHIA_TAY"]
-    assert [r["period"] for r in reports] == [dt.date(2022, 3, 1), dt.date(2022, 3, 1),
-                                              dt.date(2025, 7, 1)]
+    assert [r["period"] for r in reports] == [
+        dt.date(2022, 3, 1),
+        dt.date(2022, 3, 1),
+        dt.date(2025, 7, 1),
+    ]
     assert reports[1]["own_capital_invested"] == 150 and reports[0]["own_capital_invested"] == 0
     labour = result.rows("labour_spells")
     assert "full_name" not in labour[0] and all(r["citizen_pseudonym"] for r in labour)
@@ -344,8 +456,12 @@ def test_an_invalid_value_in_a_template_is_rejected(templates, tmp_path):
     good = ROWS["enterprise_reports"][:2]
     bad = {**ROWS["enterprise_reports"][0], "Mã số thuế": tax_code(9), "Doanh thu": -5}
     source = get_source("enterprise_reports")
-    fill(templates[source.name], source, [*good, bad],
-         raw / source.folder / "2022" / "bao_cao_co_loi.xlsx")
+    fill(
+        templates[source.name],
+        source,
+        [*good, bad],
+        raw / source.folder / "2022" / "bao_cao_co_loi.xlsx",
+    )
     result = ingest(raw, tmp_path / "warehouse", sources=[source.name])
     outcome = next(o for o in result.outcomes if o.source == source.name)
     assert (outcome.rows_loaded, outcome.rows_rejected) == (2, 1)
@@ -356,12 +472,25 @@ def test_an_invalid_value_in_a_template_is_rejected(templates, tmp_path):
 
 # --- generic: any declaration, any reference folder ---------------------------------------
 
+
 def test_unit_and_description_when_declared(tmp_path):
-    demo = Source("demo", "demo", "Nguồn thử", fields=(
-        Field("item", "Khoản mục", Kind.TEXT, required=True, description_vi="Tên khoản thu",
-              description_en="revenue item"),
-        Field("amount", "Số tiền", Kind.NUMBER, gt=0, unit="triệu đồng"),
-    ), key=("item",))
+    demo = Source(
+        "demo",
+        "demo",
+        "Nguồn thử",
+        fields=(
+            Field(
+                "item",
+                "Khoản mục",
+                Kind.TEXT,
+                required=True,
+                description_vi="Tên khoản thu",
+                description_en="revenue item",
+            ),
+            Field("amount", "Số tiền", Kind.NUMBER, gt=0, unit="triệu đồng"),
+        ),
+        key=("item",),
+    )
     (path,) = write_templates(tmp_path, RAW, sources=[demo])
     wb = load_workbook(path)
     notes = [c.comment.text for c in wb[DATA][1]]
@@ -375,10 +504,13 @@ def test_unit_and_description_when_declared(tmp_path):
 def test_reference_tables_too_and_a_missing_list_is_an_error(tmp_path):
     paths = write_templates(tmp_path / "ref", RAW, sources=REFERENCE_SOURCES)
     for source, path in zip(REFERENCE_SOURCES, paths, strict=True):
-        assert [c.value for c in load_workbook(path)[DATA][1]] == [
-            f.header for f in source.fields]
+        assert [c.value for c in load_workbook(path)[DATA][1]] == [f.header for f in source.fields]
     with pytest.raises(TemplateError, match="communes"):
         write_templates(tmp_path / "none", tmp_path / "empty_raw")
-    assert main(["templates", "--out", str(tmp_path / "cli"), "--raw-dir",
-                 str(tmp_path / "empty_raw")]) == 1
+    assert (
+        main(
+            ["templates", "--out", str(tmp_path / "cli"), "--raw-dir", str(tmp_path / "empty_raw")]
+        )
+        == 1
+    )
     assert not (tmp_path / "cli").exists()

@@ -16,7 +16,8 @@ periods as (
 
 budget_years as (
 
-    select year from {{ ref('int_source_years') }} where source = 'budget_revenue'
+    select year from {{ ref('int_source_years') }}
+    where source = 'budget_revenue'
 
 ),
 

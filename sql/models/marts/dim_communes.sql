@@ -8,7 +8,11 @@ communes as (
 
 successors as (
 
-    select commune_code, valid_from, valid_to, commune_name
+    select
+        commune_code,
+        valid_from,
+        valid_to,
+        commune_name
     from communes
 
 )

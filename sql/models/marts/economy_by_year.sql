@@ -21,6 +21,6 @@ select
     {{ money('quarters_sum_mvnd') }} as quarters_sum_mvnd,
     {{ count_of('quarters_reported') }} as quarters_reported,
     value_added_current_mvnd * 100
-        / nullif(sum(value_added_current_mvnd) over (partition by year), 0)
+    / nullif(sum(value_added_current_mvnd) over (partition by year), 0)
         as share_of_gross_product_pct
 from sectors

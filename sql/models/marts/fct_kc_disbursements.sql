@@ -1,4 +1,5 @@
--- One row per khuyến công scheme and beneficiary (current version). Amounts in million VND, DECIMAL(18, 6) (docs/dashboards.md).
+-- One row per khuyến công scheme and beneficiary (current version). Amounts in million VND,
+-- DECIMAL(18, 6) (docs/dashboards.md).
 
 with
 

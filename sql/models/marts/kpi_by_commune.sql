@@ -44,5 +44,6 @@ select
 
 from breakdown
 left join communes
-    on breakdown.commune_code = communes.commune_code
-    and breakdown.commune_valid_from = communes.valid_from
+    on
+        breakdown.commune_code = communes.commune_code
+        and breakdown.commune_valid_from = communes.valid_from

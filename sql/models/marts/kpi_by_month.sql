@@ -49,7 +49,8 @@ monthly_reports as (
 
 kc_years as (
 
-    select year from {{ ref('int_source_years') }} where source = 'khuyen_cong'
+    select year from {{ ref('int_source_years') }}
+    where source = 'khuyen_cong'
 
 ),
 
@@ -60,7 +61,7 @@ monthly_kc as (
         sum(disbursed_amount_vnd) as kc_disbursed_vnd
     from schemes
     where disbursement_date is not null
-    group by 1
+    group by all
 
 ),
 

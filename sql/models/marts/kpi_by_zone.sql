@@ -18,7 +18,10 @@ reports as (
 
 units as (
 
-    select tax_code, zone_code from {{ ref('int_units') }}
+    select
+        tax_code,
+        zone_code
+    from {{ ref('int_units') }}
 
 ),
 

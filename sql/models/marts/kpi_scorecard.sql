@@ -65,8 +65,9 @@ select
 
 from latest
 left join history
-    on latest.plan_id = history.plan_id
-    and latest.kpi_code = history.kpi_code
-    and latest.as_of_date = history.as_of_date
+    on
+        latest.plan_id = history.plan_id
+        and latest.kpi_code = history.kpi_code
+        and latest.as_of_date = history.as_of_date
 left join catalog
     on latest.kpi_code = catalog.kpi_code

@@ -63,24 +63,29 @@ flow_projections as (
         current_year.year,
         current_year.month,
         case
-            when previous_full_year.actual > 0
+            when
+                previous_full_year.actual > 0
                 and previous_same_months.actual
-                    >= {{ var('projection_min_base_share') }} * previous_full_year.actual
-                then current_year.actual * previous_full_year.actual
+                >= {{ var('projection_min_base_share') }} * previous_full_year.actual
+                then
+                    current_year.actual * previous_full_year.actual
                     / previous_same_months.actual
         end as projected
     from actuals as current_year
     inner join catalog
-        on current_year.kpi_code = catalog.kpi_code
-        and catalog.kind = 'flow'
+        on
+            current_year.kpi_code = catalog.kpi_code
+            and catalog.kind = 'flow'
     left join actuals as previous_full_year
-        on current_year.kpi_code = previous_full_year.kpi_code
-        and current_year.year - 1 = previous_full_year.year
-        and previous_full_year.month = 12
+        on
+            current_year.kpi_code = previous_full_year.kpi_code
+            and current_year.year - 1 = previous_full_year.year
+            and previous_full_year.month = 12
     left join actuals as previous_same_months
-        on current_year.kpi_code = previous_same_months.kpi_code
-        and current_year.year - 1 = previous_same_months.year
-        and current_year.month = previous_same_months.month
+        on
+            current_year.kpi_code = previous_same_months.kpi_code
+            and current_year.year - 1 = previous_same_months.year
+            and current_year.month = previous_same_months.month
 
 ),
 
@@ -88,14 +93,15 @@ total_parts as (
 
     {%- set totals = var('projection_totals') %}
     {%- if totals %}
-    select * from (values
-        {%- for total, parts in totals.items() %}
-        {%- set outer = loop %}
-        {%- for part in parts %}
-        ('{{ total }}', '{{ part }}'){% if not (outer.last and loop.last) %},{% endif %}
-        {%- endfor %}
-        {%- endfor %}
-    ) as t(total_code, part_code)
+        select * from (
+            values
+            {%- for total, parts in totals.items() %}
+                {%- set outer = loop %}
+                {%- for part in parts %}
+                    ('{{ total }}', '{{ part }}'){% if not (outer.last and loop.last) %},{% endif %}
+                {%- endfor %}
+            {%- endfor %}
+        )
     {%- else %}
     select cast(null as varchar) as total_code, cast(null as varchar) as part_code
     where false
@@ -115,27 +121,40 @@ total_projections as (
                 then sum(flow_projections.projected)
         end as projected
     from total_parts
-    inner join (select distinct kpi_code, year, month from flow_projections) as months
-        on months.kpi_code = total_parts.total_code
-    left join flow_projections
-        on flow_projections.kpi_code = total_parts.part_code
-        and flow_projections.year = months.year
-        and flow_projections.month = months.month
+    inner join (
+        select distinct
+            kpi_code,
+            year,
+            month
+        from flow_projections
+    ) as months
+        on total_parts.total_code = months.kpi_code
+    left join flow_projections  -- noqa: AL04
+        on
+            total_parts.part_code = flow_projections.kpi_code
+            and months.year = flow_projections.year
+            and months.month = flow_projections.month
     group by all
 
 ),
 
 projections as (
 
-    select flow_projections.kpi_code, flow_projections.year, flow_projections.month,
-        coalesce(total_projections.projected, case when total_projections.kpi_code is null
-            then flow_projections.projected end) as projected,
+    select
+        flow_projections.kpi_code,
+        flow_projections.year,
+        flow_projections.month,
+        coalesce(total_projections.projected, case
+            when total_projections.kpi_code is null
+                then flow_projections.projected
+        end) as projected,
         total_projections.kpi_code is not null as is_total
     from flow_projections
     left join total_projections
-        on flow_projections.kpi_code = total_projections.kpi_code
-        and flow_projections.year = total_projections.year
-        and flow_projections.month = total_projections.month
+        on
+            flow_projections.kpi_code = total_projections.kpi_code
+            and flow_projections.year = total_projections.year
+            and flow_projections.month = total_projections.month
 
 ),
 
@@ -173,11 +192,14 @@ joined as (
             else projections.projected
         end as projected,
         case
-            when target_months.month < 12 and catalog.kind = 'flow'
+            when
+                target_months.month < 12 and catalog.kind = 'flow'
                 and current_year.actual is not null and projections.projected is null
-                then case when projections.is_total
-                    then 'chưa đủ số liệu năm trước để dự báo một nguồn thành phần / '
-                        || 'not enough history to project one of its parts'
+                then case
+                    when projections.is_total
+                        then
+                            'chưa đủ số liệu năm trước để dự báo một nguồn thành phần / '
+                            || 'not enough history to project one of its parts'
                     else 'chưa đủ số liệu năm trước để dự báo / not enough history to project'
                 end
         end as projection_note,
@@ -190,21 +212,25 @@ joined as (
     left join catalog
         on target_months.kpi_code = catalog.kpi_code
     left join actuals as current_year
-        on target_months.kpi_code = current_year.kpi_code
-        and target_months.year = current_year.year
-        and target_months.month = current_year.month
+        on
+            target_months.kpi_code = current_year.kpi_code
+            and target_months.year = current_year.year
+            and target_months.month = current_year.month
     left join projections
-        on target_months.kpi_code = projections.kpi_code
-        and target_months.year = projections.year
-        and target_months.month = projections.month
+        on
+            target_months.kpi_code = projections.kpi_code
+            and target_months.year = projections.year
+            and target_months.month = projections.month
     left join actuals as previous_same_months
-        on target_months.kpi_code = previous_same_months.kpi_code
-        and target_months.year - 1 = previous_same_months.year
-        and target_months.month = previous_same_months.month
+        on
+            target_months.kpi_code = previous_same_months.kpi_code
+            and target_months.year - 1 = previous_same_months.year
+            and target_months.month = previous_same_months.month
     left join completeness
-        on catalog.completeness_basis = completeness.completeness_basis
-        and target_months.year = completeness.year
-        and target_months.month = completeness.month
+        on
+            catalog.completeness_basis = completeness.completeness_basis
+            and target_months.year = completeness.year
+            and target_months.month = completeness.month
 
 ),
 
@@ -236,11 +262,13 @@ select
     previous_year_actual,
     case
         when judged_rounded is null then 'no_data'
-        when (comparator = 'gt' and judged_rounded > target_low)
+        when
+            (comparator = 'gt' and judged_rounded > target_low)
             or (comparator = 'gte' and judged_rounded >= target_low)
             or (comparator = 'between' and judged_rounded >= target_low)
             then case when is_year_complete then 'met' else 'on_track' end
-        else case when is_year_complete then 'not_met' else 'at_risk' end
+        when is_year_complete then 'not_met'
+        else 'at_risk'
     end as status,
     coalesce(comparator = 'between' and judged_rounded > target_high, false) as exceeded,
     input_completeness,

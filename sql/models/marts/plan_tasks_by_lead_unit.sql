@@ -12,7 +12,10 @@ tasks as (
 
 lead_units as (
 
-    select lead_unit_code, lead_unit_name from {{ ref('int_lead_units__current') }}
+    select
+        lead_unit_code,
+        lead_unit_name
+    from {{ ref('int_lead_units__current') }}
 
 ),
 

@@ -18,16 +18,16 @@ GOOD_FILE = "enterprise_reports/zz_known_good.csv"
 
 def write_good(raw: Path) -> Path:
     """One file every run must load, whatever sits next to it: 2 rows."""
-    return write_csv(raw / GOOD_FILE, ENTERPRISE_HEADERS,
-                     [enterprise_row(1), enterprise_row(2)])
+    return write_csv(raw / GOOD_FILE, ENTERPRISE_HEADERS, [enterprise_row(1), enterprise_row(2)])
 
 
 def expected(c: Case) -> str:
     if c.status == "rejected":
         text = f"rejected, reason has {', '.join(repr(r) for r in c.reason)}"
     elif c.rules:
-        text = "rows rejected: " + ", ".join(f"{r}/{col}/{rule}" for r, col, rule in
-                                             sorted(c.rules))
+        text = "rows rejected: " + ", ".join(
+            f"{r}/{col}/{rule}" for r, col, rule in sorted(c.rules)
+        )
     elif c.cells:
         text = "rows rejected: " + ", ".join(f"{r}/{col}" for r, col in sorted(c.cells))
     else:

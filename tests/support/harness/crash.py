@@ -66,8 +66,17 @@ VLPIPE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "flows.c
 DATA_SEED = 7
 DATA_SCALE = 0.3
 STATES = ("empty", "half", "full")
-STAGES = ("startup", "ingest", "feedback", "transform", "audit", "publish", "finalize",
-          "shutdown", "not killed")
+STAGES = (
+    "startup",
+    "ingest",
+    "feedback",
+    "transform",
+    "audit",
+    "publish",
+    "finalize",
+    "shutdown",
+    "not killed",
+)
 CHECKS = ("a_published", "b_private", "c_follow_up", "d_kpis")
 RUN_TIMEOUT = 900.0
 
@@ -86,35 +95,52 @@ def _last_source() -> str:
 
 # --------------------------------------------------------------------------- running
 
+
 def run_env(prefect_home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "VLPIPE_PII_KEY": PII_KEY,
-        "PREFECT_HOME": str(prefect_home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "VLPIPE_PII_KEY": PII_KEY,
+            "PREFECT_HOME": str(prefect_home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("PREFECT_API_URL", None)  # a test session's server must not serve these runs
     return env
 
 
-def start_run(raw: Path, warehouse: Path, log: Path, prefect_home: Path,
-              rebuild: bool = False) -> subprocess.Popen:
+def start_run(
+    raw: Path, warehouse: Path, log: Path, prefect_home: Path, rebuild: bool = False
+) -> subprocess.Popen:
     """`vlpipe run` in a new session (its own process group), stdout and stderr to ``log``.
 
     ``rebuild``: build and publish even with nothing new (the ``full`` state's trials)."""
     prefect_home.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
         return subprocess.Popen(
-            [*VLPIPE, "run", "--raw-dir", str(raw), "--warehouse-dir", str(warehouse),
-             *(["--rebuild"] if rebuild else [])],
-            cwd=PROJECT_ROOT, env=run_env(prefect_home), stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            [
+                *VLPIPE,
+                "run",
+                "--raw-dir",
+                str(raw),
+                "--warehouse-dir",
+                str(warehouse),
+                *(["--rebuild"] if rebuild else []),
+            ],
+            cwd=PROJECT_ROOT,
+            env=run_env(prefect_home),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
-def run_to_end(raw: Path, warehouse: Path, log: Path, prefect_home: Path,
-               rebuild: bool = False) -> tuple[int, float]:
+def run_to_end(
+    raw: Path, warehouse: Path, log: Path, prefect_home: Path, rebuild: bool = False
+) -> tuple[int, float]:
     """A run never interrupted: (exit code, seconds)."""
     started = time.monotonic()
     proc = start_run(raw, warehouse, log, prefect_home, rebuild)
@@ -172,8 +198,12 @@ def stage_of(log_text: str, last_source: str | None = None) -> str:
     kind = last.split("-", 1)[0]
     if kind == "ingest":
         return "feedback" if last == f"ingest-{last_source or _last_source()}" else "ingest"
-    return {"feedback": "transform", "transform": "audit", "audit": "publish",
-            "publish": "finalize"}.get(kind, "?")
+    return {
+        "feedback": "transform",
+        "transform": "audit",
+        "audit": "publish",
+        "publish": "finalize",
+    }.get(kind, "?")
 
 
 def _seconds(line: str) -> float | None:
@@ -210,8 +240,9 @@ class Kill:
         return f"at {self.delay:.2f}s"
 
 
-def run_and_kill(raw: Path, warehouse: Path, log: Path, prefect_home: Path,
-                 kill: Kill, rebuild: bool = False) -> tuple[bool, str, float, int | None]:
+def run_and_kill(
+    raw: Path, warehouse: Path, log: Path, prefect_home: Path, kill: Kill, rebuild: bool = False
+) -> tuple[bool, str, float, int | None]:
     """Start a run and SIGKILL its process group as ``kill`` says.
 
     Returns (killed, stage at the kill, seconds since the start, exit code if it ended first).
@@ -245,6 +276,7 @@ def run_and_kill(raw: Path, warehouse: Path, log: Path, prefect_home: Path,
 
 # --------------------------------------------------------------------------- checks
 
+
 def scorecard(warehouse: Path) -> tuple[list[str], list[tuple]]:
     """marts.kpi_scorecard of the published analyst file: column names, all rows sorted."""
     with duckdb.connect(str(warehouse / "vinhlinh.duckdb"), read_only=True) as con:
@@ -252,8 +284,9 @@ def scorecard(warehouse: Path) -> tuple[list[str], list[tuple]]:
         return [d[0] for d in cur.description], cur.fetchall()
 
 
-def compare_scorecards(reference: tuple[list[str], list[tuple]],
-                       other: tuple[list[str], list[tuple]]) -> str | None:
+def compare_scorecards(
+    reference: tuple[list[str], list[tuple]], other: tuple[list[str], list[tuple]]
+) -> str | None:
     """None when equal (floats to 1e-9 relative: sums may add in another order)."""
     (ref_cols, ref_rows), (cols, rows) = reference, other
     if ref_cols != cols:
@@ -263,8 +296,11 @@ def compare_scorecards(reference: tuple[list[str], list[tuple]],
     diffs = []
     for ref_row, row in zip(ref_rows, rows, strict=True):
         for name, a, b in zip(cols, ref_row, row, strict=True):
-            same = (math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-                    if isinstance(a, float) and isinstance(b, float) else a == b)
+            same = (
+                math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+                if isinstance(a, float) and isinstance(b, float)
+                else a == b
+            )
             if not same:
                 diffs.append(f"{row[0]}/{row[2]}.{name}: {b!r} != reference {a!r}")
     return None if not diffs else f"{len(diffs)} values differ, e.g. " + "; ".join(diffs[:3])
@@ -278,9 +314,13 @@ def published_state(db: Path) -> tuple[dict[str, int], dict[str, str]]:
     """Row counts and checksums (flows/publish.py's formula) of every table in marts."""
     counts, sums = {}, {}
     with duckdb.connect(str(db), read_only=True) as con:
-        names = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' "
-            "order by table_name").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' "
+                "order by table_name"
+            ).fetchall()
+        ]
         for name in names:
             counts[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
             sums[name] = con.execute(
@@ -316,8 +356,11 @@ def check_publication(warehouse: Path) -> tuple[str, list[str], list[str]]:
         return "none", problems, warnings
     try:
         manifest = json.loads(record.read_text(encoding="utf-8"))
-        version, tables, checksums = (manifest["version"], manifest["tables"],
-                                      manifest["checksums"])
+        version, tables, checksums = (
+            manifest["version"],
+            manifest["tables"],
+            manifest["checksums"],
+        )
     except (ValueError, KeyError) as exc:
         return "unreadable", [f"published.json unreadable: {exc!r}"], warnings
     try:
@@ -325,25 +368,30 @@ def check_publication(warehouse: Path) -> tuple[str, list[str], list[str]]:
     except Exception as exc:  # noqa: BLE001 - any failure to open is the finding
         return version, [f"vinhlinh.duckdb does not open read-only: {exc!r}"], warnings
     if set(counts) != set(tables):
-        problems.append(f"tables differ from published.json: "
-                        f"extra {sorted(set(counts) - set(tables))}, "
-                        f"missing {sorted(set(tables) - set(counts))}")
+        problems.append(
+            f"tables differ from published.json: "
+            f"extra {sorted(set(counts) - set(tables))}, "
+            f"missing {sorted(set(tables) - set(counts))}"
+        )
     bad = [t for t in tables if counts.get(t) != tables[t] or sums.get(t) != checksums.get(t)]
     if bad:
         # Killed between the two renames of flows/publish.py: the analyst file may hold the
         # next version, complete, while the pointer still names this one.
         holds = _which_version(warehouse, counts, sums)
         if holds == "no known version":
-            problems.append(f"vinhlinh.duckdb: {len(bad)} tables differ from published.json "
-                            f"(e.g. {bad[:3]}) and match no published version")
+            problems.append(
+                f"vinhlinh.duckdb: {len(bad)} tables differ from published.json "
+                f"(e.g. {bad[:3]}) and match no published version"
+            )
         else:
             warnings.append(f"vinhlinh.duckdb holds {holds}, published.json says {version}")
     with duckdb.connect() as con:
         for table, expected in tables.items():
             glob = f"{link}/{table}/**/*.parquet"
             try:
-                n = con.execute(f"select count(*) from read_parquet({_quote(glob)}, "
-                                "hive_partitioning = true)").fetchone()[0]
+                n = con.execute(
+                    f"select count(*) from read_parquet({_quote(glob)}, hive_partitioning = true)"
+                ).fetchone()[0]
             except Exception as exc:  # noqa: BLE001
                 problems.append(f"parquet/{table} unreadable: {exc!s:.200}")
                 continue
@@ -365,9 +413,10 @@ def check_private(warehouse: Path) -> tuple[str | None, str]:
         return None, "no private db yet"
     try:
         with duckdb.connect(str(db), read_only=True) as con:
-            has_ops = con.execute("select count(*) from duckdb_tables() "
-                                  "where schema_name = 'ops' and table_name = 'files'"
-                                  ).fetchone()[0]
+            has_ops = con.execute(
+                "select count(*) from duckdb_tables() "
+                "where schema_name = 'ops' and table_name = 'files'"
+            ).fetchone()[0]
             if not has_ops:
                 return None, "opens (no ledger yet)"
             files = con.execute("select count(*) from ops.files").fetchone()[0]
@@ -378,6 +427,7 @@ def check_private(warehouse: Path) -> tuple[str | None, str]:
 
 
 # --------------------------------------------------------------------------- set-up
+
 
 def make_dataset(out: Path) -> Path:
     from synth import generate
@@ -427,8 +477,10 @@ def prepare(workdir: Path, say: Callable[[str], None] = print) -> Baseline:
     saved = base / "baseline.pickle"
     if saved.exists():
         baseline = pickle.loads(saved.read_bytes())
-        say(f"reusing the baseline in {base}: durations "
-            + ", ".join(f"{k} {v:.1f}s" for k, v in baseline.durations.items()))
+        say(
+            f"reusing the baseline in {base}: durations "
+            + ", ".join(f"{k} {v:.1f}s" for k, v in baseline.durations.items())
+        )
         return baseline
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -472,13 +524,20 @@ def prepare(workdir: Path, say: Callable[[str], None] = print) -> Baseline:
     durations["full"] = secs
     say(f"re-run on a complete warehouse: exit 0 in {secs:.1f}s, KPIs = reference")
     say(f"publish stage lasts ~{pub_secs:.2f}s")
-    baseline = Baseline(workdir, raw, reference, durations,
-                        {"empty": None, "half": half_wh, "full": ref_wh}, pub_secs)
+    baseline = Baseline(
+        workdir,
+        raw,
+        reference,
+        durations,
+        {"empty": None, "half": half_wh, "full": ref_wh},
+        pub_secs,
+    )
     saved.write_bytes(pickle.dumps(baseline))
     return baseline
 
 
 # --------------------------------------------------------------------------- trials
+
 
 @dataclasses.dataclass
 class TrialResult:
@@ -500,15 +559,26 @@ class TrialResult:
         return not self.failures
 
     def line(self) -> str:
-        pub = ("none" if self.published_after == "none" else
-               "previous" if self.published_after == self.published_before else "new")
-        status = "ok" if self.ok else "FAIL " + "; ".join(
-            f"{k}: {v}" for k, v in self.failures.items())
-        kill = f"killed in {self.stage:<9} at {self.at_seconds:5.1f}s" if self.killed else (
-            f"ended before the kill ({self.at_seconds:.1f}s)")
+        pub = (
+            "none"
+            if self.published_after == "none"
+            else "previous"
+            if self.published_after == self.published_before
+            else "new"
+        )
+        status = (
+            "ok" if self.ok else "FAIL " + "; ".join(f"{k}: {v}" for k, v in self.failures.items())
+        )
+        kill = (
+            f"killed in {self.stage:<9} at {self.at_seconds:5.1f}s"
+            if self.killed
+            else (f"ended before the kill ({self.at_seconds:.1f}s)")
+        )
         notes = f"  [{'; '.join(self.notes)}]" if self.notes else ""
-        return (f"trial {self.index:3d} {self.state:<5} {self.plan:<24} {kill}; "
-                f"published: {pub:<8} follow-up {self.follow_up_seconds:5.1f}s  {status}{notes}")
+        return (
+            f"trial {self.index:3d} {self.state:<5} {self.plan:<24} {kill}; "
+            f"published: {pub:<8} follow-up {self.follow_up_seconds:5.1f}s  {status}{notes}"
+        )
 
 
 def setup_trial(baseline: Baseline, state: str, trial_dir: Path) -> tuple[Path, Path]:
@@ -523,16 +593,18 @@ def setup_trial(baseline: Baseline, state: str, trial_dir: Path) -> tuple[Path, 
     return raw, warehouse
 
 
-def run_trial(baseline: Baseline, index: int, state: str, kill: Kill,
-              trial_dir: Path) -> TrialResult:
+def run_trial(
+    baseline: Baseline, index: int, state: str, kill: Kill, trial_dir: Path
+) -> TrialResult:
     trial_dir.mkdir(parents=True, exist_ok=True)
     raw, warehouse = setup_trial(baseline, state, trial_dir)
     prefect_home = trial_dir / "prefect"
     before = "none"
     if (warehouse / "published.json").exists():
         before = json.loads((warehouse / "published.json").read_text("utf-8"))["version"]
-    killed, stage, at, rc = run_and_kill(raw, warehouse, trial_dir / "killed.log",
-                                         prefect_home, kill, rebuild=state == "full")
+    killed, stage, at, rc = run_and_kill(
+        raw, warehouse, trial_dir / "killed.log", prefect_home, kill, rebuild=state == "full"
+    )
     failures: dict[str, str] = {}
     notes: list[str] = []
     if not killed and rc != 0:
@@ -559,16 +631,32 @@ def run_trial(baseline: Baseline, index: int, state: str, kill: Kill,
             failures["d_kpis"] = diff
         _, post_problems, _ = check_publication(warehouse)
         if post_problems:
-            failures["a_published"] = (failures.get("a_published", "") + " | after follow-up: "
-                                       + " | ".join(post_problems)).lstrip(" |")
-    return TrialResult(index, state, kill.describe(), killed, stage, at, before, after,
-                       failures, notes, follow_secs, trial_dir)
+            failures["a_published"] = (
+                failures.get("a_published", "") + " | after follow-up: " + " | ".join(post_problems)
+            ).lstrip(" |")
+    return TrialResult(
+        index,
+        state,
+        kill.describe(),
+        killed,
+        stage,
+        at,
+        before,
+        after,
+        failures,
+        notes,
+        follow_secs,
+        trial_dir,
+    )
 
 
 def plan_kill(rng: random.Random, baseline: Baseline, index: int, state: str) -> Kill:
     if index % 4 == 3:  # a moment inside the ~1 s publish stage
-        return Kill(after=_AUDIT_DONE.pattern, label="audit",
-                    offset=rng.uniform(0.0, baseline.publish_seconds))
+        return Kill(
+            after=_AUDIT_DONE.pattern,
+            label="audit",
+            offset=rng.uniform(0.0, baseline.publish_seconds),
+        )
     return Kill(delay=rng.uniform(0.5, baseline.durations[state]))
 
 
@@ -576,17 +664,30 @@ def summary_table(results: list[TrialResult]) -> str:
     killed = Counter(r.stage.split(" (")[0] if r.killed else "not killed" for r in results)
     by_state = Counter(r.state for r in results)
     failed_checks = Counter(c for r in results for c in r.failures)
-    outcome = Counter(("none" if r.published_after == "none" else
-                       "previous" if r.published_after == r.published_before else "new")
-                      for r in results)
-    lines = ["", "=" * 60, f"trials: {len(results)}   passed: {sum(r.ok for r in results)}   "
-             f"failed: {sum(not r.ok for r in results)}",
-             "starting state: " + ", ".join(f"{s} {by_state[s]}" for s in STATES),
-             "killed in stage:"]
+    outcome = Counter(
+        (
+            "none"
+            if r.published_after == "none"
+            else "previous"
+            if r.published_after == r.published_before
+            else "new"
+        )
+        for r in results
+    )
+    lines = [
+        "",
+        "=" * 60,
+        f"trials: {len(results)}   passed: {sum(r.ok for r in results)}   "
+        f"failed: {sum(not r.ok for r in results)}",
+        "starting state: " + ", ".join(f"{s} {by_state[s]}" for s in STATES),
+        "killed in stage:",
+    ]
     lines += [f"  {s:<11} {killed[s]:3d}" for s in STAGES if killed[s]]
     lines += [f"  {s:<11} {n:3d}" for s, n in killed.items() if s not in STAGES]
-    lines.append("publication after the kill: " + ", ".join(
-        f"{k} {outcome[k]}" for k in ("none", "previous", "new") if outcome[k]))
+    lines.append(
+        "publication after the kill: "
+        + ", ".join(f"{k} {outcome[k]}" for k in ("none", "previous", "new") if outcome[k])
+    )
     lines.append("failures by check:")
     lines += [f"  {c:<12} {failed_checks[c]:3d}" for c in CHECKS]
     lines.append("=" * 60)
@@ -594,20 +695,31 @@ def summary_table(results: list[TrialResult]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.support.harness.crash",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.harness.crash", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="where trials run (default: a new temporary folder)")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep every trial's folder (default: only failed trials')")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where trials run (default: a new temporary folder)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep every trial's folder (default: only failed trials')",
+    )
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="vlpipe-crash-"))
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    print(f"crash harness: {args.trials} trials, seed {args.seed}, workdir {workdir} "
-          f"({dt.datetime.now():%Y-%m-%d %H:%M})", flush=True)
+    print(
+        f"crash harness: {args.trials} trials, seed {args.seed}, workdir {workdir} "
+        f"({dt.datetime.now():%Y-%m-%d %H:%M})",
+        flush=True,
+    )
     baseline = prepare(workdir, say=lambda s: print(s, flush=True))
     rng = random.Random(args.seed)
     trials_dir = workdir / f"trials-seed{args.seed}-{dt.datetime.now():%Y%m%dT%H%M%S}"

@@ -91,8 +91,11 @@ class HostileFile:
     @property
     def trailing_junk_line(self) -> bool:
         """A byte that is not UTF-8 after a UTF-8 file's last line end: a line of its own."""
-        return self.fmt == "csv" and self.encoding.startswith("utf-8") and any(
-            b >= 0x80 for b in self.stray_bytes)
+        return (
+            self.fmt == "csv"
+            and self.encoding.startswith("utf-8")
+            and any(b >= 0x80 for b in self.stray_bytes)
+        )
 
     @property
     def sender_rows(self) -> int:
@@ -127,8 +130,9 @@ class Batch:
     @property
     def sources(self) -> list[str]:
         found = [f.source for f in self.files]
-        return list(dict.fromkeys([*found, *(["enterprise_reports"] if self.symlink_outside
-                                             else [])]))
+        return list(
+            dict.fromkeys([*found, *(["enterprise_reports"] if self.symlink_outside else [])])
+        )
 
 
 SYMLINK_NAME = "lien_ket_ra_ngoai.csv"
@@ -141,8 +145,10 @@ def write_batch(batch: Batch, root: Path) -> Path:
         f.write(raw)
     if batch.symlink_outside:
         outside = root / "outside" / "bi_mat.csv"
-        rows = [enterprise_row(9000 + i, {"Tên doanh nghiệp / cơ sở": f"{OUTSIDE_MARKER} {i}"})
-                for i in range(3)]
+        rows = [
+            enterprise_row(9000 + i, {"Tên doanh nghiệp / cơ sở": f"{OUTSIDE_MARKER} {i}"})
+            for i in range(3)
+        ]
         write_csv(outside, ENTERPRISE_HEADERS, rows)
         link = raw / "enterprise_reports" / SYMLINK_NAME
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +157,7 @@ def write_batch(batch: Batch, root: Path) -> Path:
 
 
 # --- xlsx -------------------------------------------------------------------------------------
+
 
 def write_xlsx(f: HostileFile, path: Path) -> None:
     book = openpyxl.Workbook()
@@ -165,8 +172,13 @@ def write_xlsx(f: HostileFile, path: Path) -> None:
 
 
 def _fill(ws, sheet: Sheet) -> None:
-    covered = {(r, c) for r0, c0, r1, c1 in sheet.merges for r in range(r0, r1 + 1)
-               for c in range(c0, c1 + 1) if (r, c) != (r0, c0)}
+    covered = {
+        (r, c)
+        for r0, c0, r1, c1 in sheet.merges
+        for r in range(r0, r1 + 1)
+        for c in range(c0, c1 + 1)
+        if (r, c) != (r0, c0)
+    }
     for r, row in enumerate(sheet.rows):
         for c, value in enumerate(row.cells):
             if value is not None and (r, c) not in covered:
@@ -189,6 +201,7 @@ def _put(cell, value: Cell) -> None:
 
 # --- CSV --------------------------------------------------------------------------------------
 
+
 def cell_text(value: Cell) -> str:
     """A cell as a CSV holds it (what Excel's "Save as CSV" writes)."""
     if value is None:
@@ -208,9 +221,11 @@ def csv_text(f: HostileFile) -> str:
     for i, row in enumerate(sheet.rows):
         buffer = io.StringIO()  # "\r\n" as terminator: a cell holding a line break is quoted
         csv.writer(buffer, delimiter=f.delimiter, lineterminator="\r\n").writerow(
-            [cell_text(v) for v in row.cells])
-        lines.append(buffer.getvalue().removesuffix("\r\n")
-                     + f.line_endings[i % len(f.line_endings)])
+            [cell_text(v) for v in row.cells]
+        )
+        lines.append(
+            buffer.getvalue().removesuffix("\r\n") + f.line_endings[i % len(f.line_endings)]
+        )
     return "".join(lines)
 
 

@@ -39,39 +39,58 @@ def one(f: HostileFile) -> Batch:
 
 
 def _labour_subtotal() -> HostileFile:
-    rows = [header(LABOUR_HEADERS), Row("data", tuple(_labour_row("038095000100", 100))),
-            Row("subtotal", (None, "Cộng các xã", *[None] * 8))]
-    return HostileFile(LABOUR, LABOUR_DIR, b"lao_dong.csv", "csv",
-                       (Sheet("Sheet1", tuple(rows)),), encoding="cp1258")
+    rows = [
+        header(LABOUR_HEADERS),
+        Row("data", tuple(_labour_row("038095000100", 100))),
+        Row("subtotal", (None, "Cộng các xã", *[None] * 8)),
+    ]
+    return HostileFile(
+        LABOUR,
+        LABOUR_DIR,
+        b"lao_dong.csv",
+        "csv",
+        (Sheet("Sheet1", tuple(rows)),),
+        encoding="cp1258",
+    )
 
 
 def _dotted_stt() -> HostileFile:
     """An "S.T.T" column: the template's numbered empty row below the data."""
     first = er_row(30)
-    rows = (Row("header", ("S.T.T", *ENTERPRISE_HEADERS)), Row("data", ("1", *first.cells)),
-            Row("stt_only", ("2", *[None] * len(ENTERPRISE_HEADERS))))
+    rows = (
+        Row("header", ("S.T.T", *ENTERPRISE_HEADERS)),
+        Row("data", ("1", *first.cells)),
+        Row("stt_only", ("2", *[None] * len(ENTERPRISE_HEADERS))),
+    )
     return HostileFile(ER, ER_DIR, b"stt_co_cham.csv", "csv", (Sheet("Sheet1", rows),))
 
 
 def _per_month() -> HostileFile:
-    sheets = tuple(Sheet(f"Tháng {m}", (header(), er_row(10 + m, **{f"c{PERIOD}": f"0{m}/2022"})))
-                   for m in (1, 2))
+    sheets = tuple(
+        Sheet(f"Tháng {m}", (header(), er_row(10 + m, **{f"c{PERIOD}": f"0{m}/2022"})))
+        for m in (1, 2)
+    )
     return HostileFile(ER, ER_DIR, b"theo_thang.xlsx", "xlsx", sheets)
 
 
 def _merged_period() -> HostileFile:
     rows = (header(), er_row(20), er_row(21))
-    return HostileFile(ER, ER_DIR, b"gop_o.xlsx", "xlsx",
-                       (Sheet("Số liệu", rows, merges=((1, PERIOD, 2, PERIOD),)),))
+    return HostileFile(
+        ER,
+        ER_DIR,
+        b"gop_o.xlsx",
+        "xlsx",
+        (Sheet("Số liệu", rows, merges=((1, PERIOD, 2, PERIOD),)),),
+    )
 
 
 # kind of failure → the smallest batch showing it
 MINIMAL: dict[str, Batch] = {
     "name_not_utf8": one(er_file(b"b\xe1o c\xe1o \xff.csv", [er_row(1)])),
-    "name_control_chars_feedback": one(er_file(
-        b"bao\ncao \x1b[31m.csv", [er_row(2), er_row(3, **{f"c{REVENUE}": "=1+2"})])),
-    "csv_cr_line_endings": one(er_file(b"cr.csv", [er_row(4), er_row(5)],
-                                       line_endings=("\r",))),
+    "name_control_chars_feedback": one(
+        er_file(b"bao\ncao \x1b[31m.csv", [er_row(2), er_row(3, **{f"c{REVENUE}": "=1+2"})])
+    ),
+    "csv_cr_line_endings": one(er_file(b"cr.csv", [er_row(4), er_row(5)], line_endings=("\r",))),
     "repeated_header_row": one(er_file(b"lap_tieu_de.csv", [er_row(6), header(), er_row(7)])),
     "sheet_per_month": one(_per_month()),
     "merged_cells_in_data_rows": one(_merged_period()),

@@ -32,21 +32,46 @@ Draw = Callable[[st.SearchStrategy], object]
 # Text that is valid in a free-text column, and that a spreadsheet or a browser would take
 # for something else if it were not escaped.
 HOSTILE_TEXT = (
-    "=SUM(A1:A3) Công ty", "=HYPERLINK(\"http://x.invalid\",\"bấm vào\")", "+84 912 345 678",
-    "-Hộ kinh doanh Lê Văn A", "@Công ty Hồ Xá", "<script>alert('xss')</script>",
-    "<b>Công ty</b> &amp; <i>HTX</i>", "Công ty \"Hồ Xá\", chi nhánh 1; 2", "Cơ sở\nxay xát",
+    "=SUM(A1:A3) Công ty",
+    '=HYPERLINK("http://x.invalid","bấm vào")',
+    "+84 912 345 678",
+    "-Hộ kinh doanh Lê Văn A",
+    "@Công ty Hồ Xá",
+    "<script>alert('xss')</script>",
+    "<b>Công ty</b> &amp; <i>HTX</i>",
+    'Công ty "Hồ Xá", chi nhánh 1; 2',
+    "Cơ sở\nxay xát",
 )
 # A number cell that no reading makes valid: the row must be rejected, its value quoted back.
 DIRTY_NUMBERS = (
-    "=1+2", "=SUM(K3:K9)", "@SUM(A1)", "+84 912 345 678", "-5", "<script>alert(1)</script>",
-    "1.2.3", XlError("#REF!"), XlError("#DIV/0!"), XlError("#N/A"),
+    "=1+2",
+    "=SUM(K3:K9)",
+    "@SUM(A1)",
+    "+84 912 345 678",
+    "-5",
+    "<script>alert(1)</script>",
+    "1.2.3",
+    XlError("#REF!"),
+    XlError("#DIV/0!"),
+    XlError("#N/A"),
 )
 NUMBER_STYLES = ("plain", "vn", "en", "spaced", "nbsp", "cell")
-TITLES = ("UBND HUYỆN VĨNH LINH", "PHÒNG KINH TẾ VÀ HẠ TẦNG", "", "BÁO CÁO SẢN XUẤT KINH DOANH",
-          "Tháng 3 năm 2022", "Đơn vị tính: triệu đồng", "(Kèm theo Công văn số 125/UBND-KT)")
+TITLES = (
+    "UBND HUYỆN VĨNH LINH",
+    "PHÒNG KINH TẾ VÀ HẠ TẦNG",
+    "",
+    "BÁO CÁO SẢN XUẤT KINH DOANH",
+    "Tháng 3 năm 2022",
+    "Đơn vị tính: triệu đồng",
+    "(Kèm theo Công văn số 125/UBND-KT)",
+)
 TOTAL_LABELS = ("Tổng cộng", "TỔNG CỘNG", "Cộng", "Tổng số", "Total")
-SUBTOTAL_LABELS = ("Cộng khu công nghiệp Tây Bắc Hồ Xá", "Trong đó: doanh nghiệp FDI",
-                   "Cộng các xã", "Tổng số xã Vĩnh Long")
+SUBTOTAL_LABELS = (
+    "Cộng khu công nghiệp Tây Bắc Hồ Xá",
+    "Trong đó: doanh nghiệp FDI",
+    "Cộng các xã",
+    "Tổng số xã Vĩnh Long",
+)
 STT_HEADERS = ("STT", "TT", "Số TT", "S.T.T")
 EXTRA_HEADERS = ("Điện thoại", "Người lập biểu")
 UNITS = (" (triệu đồng)", " [người]", "\n(Đơn vị: tr.đ)", " (*)")
@@ -79,6 +104,7 @@ class Kind:
 
 # --- cells ------------------------------------------------------------------------------------
 
+
 def number(draw: Draw, fmt: str, low: int, high: int) -> Cell:
     """A number with one decimal digit (never ambiguous: "1.234" could be 1234 or 1.234),
     in one of the styles offices write."""
@@ -104,16 +130,24 @@ def integer(draw: Draw, fmt: str, value: int) -> Cell:
 
 
 def month_cell(draw: Draw, fmt: str, month: int) -> Cell:
-    options: list[Cell] = [f"{month:02d}/2022", f"{month}/2022", f"2022-{month:02d}",
-                           f"Tháng {month}/2022", f"T{month}/2022"]
+    options: list[Cell] = [
+        f"{month:02d}/2022",
+        f"{month}/2022",
+        f"2022-{month:02d}",
+        f"Tháng {month}/2022",
+        f"T{month}/2022",
+    ]
     if fmt == "xlsx":
         options.append(dt.date(2022, month, 1))
     return draw(st.sampled_from(options))
 
 
 def date_cell(draw: Draw, fmt: str, day: dt.date) -> Cell:
-    options: list[Cell] = [day.strftime("%d/%m/%Y"), f"{day.day}/{day.month}/{day.year}",
-                           day.isoformat()]
+    options: list[Cell] = [
+        day.strftime("%d/%m/%Y"),
+        f"{day.day}/{day.month}/{day.year}",
+        day.isoformat(),
+    ]
     if fmt == "xlsx":
         options.append(day)
     return draw(st.sampled_from(options))
@@ -136,14 +170,27 @@ def yes_no(draw: Draw) -> Cell:
 
 # --- rows of each source ----------------------------------------------------------------------
 
+
 def enterprise_cells(draw: Draw, n: int, month: int, fmt: str) -> dict[str, Cell]:
     employees = draw(st.integers(1, 999))
     return {
         "tax_code": code_cell(draw, fmt, tax_code(n)),
         "unit_name": text_cell(draw, f"Công ty số {n}"),
-        "ownership": draw(st.sampled_from(("Ngoài nhà nước", "DNNN", "FDI", "HTX", "Hộ cá thể",
-                                           "Tư nhân", "Hợp tác xã", "NGOÀI NHÀ NƯỚC",
-                                           "hộ kinh doanh"))),
+        "ownership": draw(
+            st.sampled_from(
+                (
+                    "Ngoài nhà nước",
+                    "DNNN",
+                    "FDI",
+                    "HTX",
+                    "Hộ cá thể",
+                    "Tư nhân",
+                    "Hợp tác xã",
+                    "NGOÀI NHÀ NƯỚC",
+                    "hộ kinh doanh",
+                )
+            )
+        ),
         "commune": draw(st.sampled_from(("Thị trấn Hồ Xá", "Xã Vĩnh Long", "Xã Vĩnh Lâm", None))),
         "industrial_zone": draw(st.sampled_from((None, "KCN Tây Bắc Hồ Xá", "CCN Cửa Tùng"))),
         "vsic_code": draw(st.sampled_from(("1010", "1610", "3510"))),
@@ -175,11 +222,26 @@ def labour_cells(draw: Draw, n: int, month: int, fmt: str) -> dict[str, Cell]:
         "employer_tax_code": code_cell(draw, fmt, tax_code(n)),
         "start_date": date_cell(draw, fmt, dt.date(2022, month, 1)),
         "end_date": draw(st.sampled_from((None, "31/12/2022"))),
-        "training_level": draw(st.sampled_from(("Sơ cấp", "Trung cấp", "Cao đẳng", "Đại học",
-                                                "Chưa đào tạo", "ĐẠI HỌC TRỞ LÊN", None))),
-        "monthly_wage": {"int": str(wage), "vn": f"{wage:,}".replace(",", "."),
-                         "en": f"{wage:,}", "spaced": f"{wage:,}".replace(",", " "),
-                         "cell": wage if fmt == "xlsx" else str(wage)}[wage_style],
+        "training_level": draw(
+            st.sampled_from(
+                (
+                    "Sơ cấp",
+                    "Trung cấp",
+                    "Cao đẳng",
+                    "Đại học",
+                    "Chưa đào tạo",
+                    "ĐẠI HỌC TRỞ LÊN",
+                    None,
+                )
+            )
+        ),
+        "monthly_wage": {
+            "int": str(wage),
+            "vn": f"{wage:,}".replace(",", "."),
+            "en": f"{wage:,}",
+            "spaced": f"{wage:,}".replace(",", " "),
+            "cell": wage if fmt == "xlsx" else str(wage),
+        }[wage_style],
         "residence_commune": draw(st.sampled_from(("Vĩnh Linh", "Hồ Xá", None, *HOSTILE_TEXT))),
     }
 
@@ -187,22 +249,36 @@ def labour_cells(draw: Draw, n: int, month: int, fmt: str) -> dict[str, Cell]:
 KINDS = {
     "enterprise_reports": Kind(
         get_source("enterprise_reports"),
-        optional=("ownership", "commune", "industrial_zone", "vsic_code",
-                  "gross_output_const2010", "own_capital_invested", "trained_employees",
-                  "advanced_machinery", "supporting_industry", "note"),
-        label="unit_name", mergeable=("commune", "period", "ownership", "report_date"),
-        dirty=("gross_output_current", "revenue", "taxes_paid", "employees",
-               "avg_monthly_income"),
-        row=enterprise_cells),
+        optional=(
+            "ownership",
+            "commune",
+            "industrial_zone",
+            "vsic_code",
+            "gross_output_const2010",
+            "own_capital_invested",
+            "trained_employees",
+            "advanced_machinery",
+            "supporting_industry",
+            "note",
+        ),
+        label="unit_name",
+        mergeable=("commune", "period", "ownership", "report_date"),
+        dirty=("gross_output_current", "revenue", "taxes_paid", "employees", "avg_monthly_income"),
+        row=enterprise_cells,
+    ),
     "labour_spells": Kind(
         get_source("labour_spells"),
         optional=("birth_year", "sex", "end_date", "training_level", "residence_commune"),
-        label="full_name", mergeable=("start_date", "training_level", "sex"),
-        dirty=("monthly_wage",), row=labour_cells),
+        label="full_name",
+        mergeable=("start_date", "training_level", "sex"),
+        dirty=("monthly_wage",),
+        row=labour_cells,
+    ),
 }
 
 
 # --- header -----------------------------------------------------------------------------------
+
 
 def header_label(draw: Draw, source: Source, name: str) -> str:
     """The field's header or an alias, as an office types it: case, diacritics, a line
@@ -219,8 +295,11 @@ def header_label(draw: Draw, source: Source, name: str) -> str:
     elif form == "nfd":
         label = unicodedata.normalize("NFD", label)
     elif form == "no_marks":
-        label = "".join(c for c in unicodedata.normalize("NFD", label.replace("đ", "d").replace(
-            "Đ", "D")) if not unicodedata.combining(c))
+        label = "".join(
+            c
+            for c in unicodedata.normalize("NFD", label.replace("đ", "d").replace("Đ", "D"))
+            if not unicodedata.combining(c)
+        )
     elif form == "break" and " " in label:
         label = label.replace(" ", "\n", 1)
     if draw(st.booleans()):
@@ -241,22 +320,33 @@ class Layout:
 
 @st.composite
 def layouts(draw: Draw, kind: Kind) -> Layout:
-    names = [f.name for f in kind.source.fields
-             if f.name not in kind.optional or draw(st.booleans())]
+    names = [
+        f.name for f in kind.source.fields if f.name not in kind.optional or draw(st.booleans())
+    ]
     if draw(st.booleans()):  # the name before the code, as many templates have it
         names[0], names[1] = names[1], names[0]
-    columns = [*(["stt"] if draw(st.booleans()) else []), *names,
-               *(["extra"] if draw(st.booleans()) else [])]
-    header = [draw(st.sampled_from(STT_HEADERS)) if c == "stt" else
-              draw(st.sampled_from(EXTRA_HEADERS)) if c == "extra" else
-              header_label(draw, kind.source, c) for c in columns]
+    columns = [
+        *(["stt"] if draw(st.booleans()) else []),
+        *names,
+        *(["extra"] if draw(st.booleans()) else []),
+    ]
+    header = [
+        draw(st.sampled_from(STT_HEADERS))
+        if c == "stt"
+        else draw(st.sampled_from(EXTRA_HEADERS))
+        if c == "extra"
+        else header_label(draw, kind.source, c)
+        for c in columns
+    ]
     return Layout(tuple(columns), tuple(header))
 
 
 # --- a sheet ----------------------------------------------------------------------------------
 
-def data_row(draw: Draw, kind: Kind, layout: Layout, n: int, month: int, fmt: str,
-             number_in_list: int) -> Row:
+
+def data_row(
+    draw: Draw, kind: Kind, layout: Layout, n: int, month: int, fmt: str, number_in_list: int
+) -> Row:
     values = kind.row(draw, n, month, fmt)
     clean = True
     dirty = [c for c in kind.dirty if c in layout.columns]
@@ -266,8 +356,9 @@ def data_row(draw: Draw, kind: Kind, layout: Layout, n: int, month: int, fmt: st
     cells: list[Cell] = []
     for column in layout.columns:
         if column == "stt":
-            cells.append(number_in_list if fmt == "xlsx" and draw(st.booleans())
-                         else str(number_in_list))
+            cells.append(
+                number_in_list if fmt == "xlsx" and draw(st.booleans()) else str(number_in_list)
+            )
         elif column == "extra":
             cells.append(draw(st.sampled_from((None, "0912 345 678", *HOSTILE_TEXT))))
         else:
@@ -275,8 +366,9 @@ def data_row(draw: Draw, kind: Kind, layout: Layout, n: int, month: int, fmt: st
     return Row("data", tuple(cells), clean)
 
 
-def label_row(kind: str, layout: Layout, label_at: int, label: str, sums: dict[int, float],
-              width: int) -> Row:
+def label_row(
+    kind: str, layout: Layout, label_at: int, label: str, sums: dict[int, float], width: int
+) -> Row:
     cells: list[Cell] = [None] * width
     cells[label_at] = label
     for position, value in sums.items():
@@ -292,21 +384,34 @@ def filler_row(draw: Draw, kind: Kind, layout: Layout, what: str, fmt: str) -> t
     if what == "stt_only":
         cells: list[Cell] = [None] * width
         cells[0] = "99"
-        return Row("stt_only" if "stt" in layout.columns else "blank",
-                   tuple(cells) if "stt" in layout.columns else (None,) * width), False
+        return Row(
+            "stt_only" if "stt" in layout.columns else "blank",
+            tuple(cells) if "stt" in layout.columns else (None,) * width,
+        ), False
     if what == "header_again":
         return Row("header_again", layout.header), False
     merged = fmt == "xlsx" and what == "total" and draw(st.booleans())
     label_at = 0 if merged else layout.position(kind.label)
     labels = TOTAL_LABELS if what == "total" else SUBTOTAL_LABELS
-    amount = {layout.position(c): draw(st.integers(0, 99999)) + 0.5
-              for c in kind.dirty[:1] if c in layout.columns}
+    amount = {
+        layout.position(c): draw(st.integers(0, 99999)) + 0.5
+        for c in kind.dirty[:1]
+        if c in layout.columns
+    }
     return label_row(what, layout, label_at, draw(st.sampled_from(labels)), amount, width), merged
 
 
 @st.composite
-def sheets(draw: Draw, kind: Kind, layout: Layout, fmt: str, name: str, n0: int,
-           month: int, hidden: bool = False) -> Sheet:
+def sheets(
+    draw: Draw,
+    kind: Kind,
+    layout: Layout,
+    fmt: str,
+    name: str,
+    n0: int,
+    month: int,
+    hidden: bool = False,
+) -> Sheet:
     width = len(layout.columns)
     titles = draw(st.lists(st.sampled_from(TITLES), max_size=5))
     rows: list[Row] = [Row("title", (t,) + (None,) * (width - 1)) for t in titles]
@@ -316,10 +421,9 @@ def sheets(draw: Draw, kind: Kind, layout: Layout, fmt: str, name: str, n0: int,
     rows.append(Row("header", layout.header))
     count = draw(st.integers(1, 12))
     body: list[tuple[Row, bool]] = [
-        (data_row(draw, kind, layout, n0 + i, month, fmt, i + 1), False) for i in range(count)]
-    fillers = draw(st.lists(st.tuples(
-        st.sampled_from(FILLERS),
-        st.integers(0, count)), max_size=4))
+        (data_row(draw, kind, layout, n0 + i, month, fmt, i + 1), False) for i in range(count)
+    ]
+    fillers = draw(st.lists(st.tuples(st.sampled_from(FILLERS), st.integers(0, count)), max_size=4))
     for what, at in sorted(fillers, key=lambda x: -x[1]):
         body.insert(at, filler_row(draw, kind, layout, what, fmt))
     for row, merged in body:
@@ -331,16 +435,23 @@ def sheets(draw: Draw, kind: Kind, layout: Layout, fmt: str, name: str, n0: int,
     if fmt == "xlsx":
         merges += draw(data_merges(kind, layout, rows))
         rows = apply_merges(rows, merges)
-    strays = tuple(draw(st.lists(st.tuples(st.sampled_from(STRAYS),
-                                           st.sampled_from((" ", "x", "ghi chú", "0"))),
-                                 max_size=2 if fmt == "xlsx" else 0)))
-    return Sheet(name, tuple(rows), hidden, tuple(merges),
-                 tuple((r, c, text) for (r, c), text in strays))
+    strays = tuple(
+        draw(
+            st.lists(
+                st.tuples(st.sampled_from(STRAYS), st.sampled_from((" ", "x", "ghi chú", "0"))),
+                max_size=2 if fmt == "xlsx" else 0,
+            )
+        )
+    )
+    return Sheet(
+        name, tuple(rows), hidden, tuple(merges), tuple((r, c, text) for (r, c), text in strays)
+    )
 
 
 @st.composite
-def data_merges(draw: Draw, kind: Kind, layout: Layout,
-                rows: list[Row]) -> list[tuple[int, int, int, int]]:
+def data_merges(
+    draw: Draw, kind: Kind, layout: Layout, rows: list[Row]
+) -> list[tuple[int, int, int, int]]:
     """Vertical merges over runs of consecutive data rows (a commune, a month, one value
     for a group of rows, as offices lay them out)."""
     columns = [layout.position(c) for c in kind.mergeable if c in layout.columns]
@@ -378,6 +489,7 @@ def apply_merges(rows: list[Row], merges: list[tuple[int, int, int, int]]) -> li
 
 # --- a file -----------------------------------------------------------------------------------
 
+
 @st.composite
 def file_names(draw: Draw, fmt: str) -> tuple[bytes, frozenset[str]]:
     """A file name as offices send them (bytes: it need not be UTF-8)."""
@@ -394,23 +506,32 @@ def file_names(draw: Draw, fmt: str) -> tuple[bytes, frozenset[str]]:
     if kind == "long":
         stem = stem.decode(errors="ignore").encode()  # never cut inside a letter
     folder = draw(st.sampled_from((b"", b"", "Quý 1/".encode(), b"2022/")))
-    suffix = draw(st.sampled_from((".xlsx", ".XLSX") if fmt == "xlsx" else
-                                  (".csv", ".CSV", ".txt"))).encode()
+    suffix = draw(
+        st.sampled_from((".xlsx", ".XLSX") if fmt == "xlsx" else (".csv", ".CSV", ".txt"))
+    ).encode()
     return folder + stem + suffix, frozenset({f"name:{kind}"})
 
 
 @st.composite
-def sheet_sets(draw: Draw, kind: Kind, layout: Layout, fmt: str,
-               n0: int) -> tuple[tuple[Sheet, ...], frozenset[str]]:
+def sheet_sets(
+    draw: Draw, kind: Kind, layout: Layout, fmt: str, n0: int
+) -> tuple[tuple[Sheet, ...], frozenset[str]]:
     if fmt != "xlsx":
         return (draw(sheets(kind, layout, fmt, "Sheet1", n0, 3)),), frozenset()
     plan = draw(st.sampled_from(SHEET_PLANS))
-    notes = Sheet("Hướng dẫn", (Row("title", ("Hướng dẫn: điền số liệu vào trang Số liệu.",)),
-                                Row("title", ("=SUM(K3:K10) là công thức, xin đừng xóa",)),
-                                Row("title", ("Người lập biểu: Nguyễn Văn A",))))
+    notes = Sheet(
+        "Hướng dẫn",
+        (
+            Row("title", ("Hướng dẫn: điền số liệu vào trang Số liệu.",)),
+            Row("title", ("=SUM(K3:K10) là công thức, xin đừng xóa",)),
+            Row("title", ("Người lập biểu: Nguyễn Văn A",)),
+        ),
+    )
     if plan == "per_month":
-        found = tuple(draw(sheets(kind, layout, fmt, f"Tháng {m}", n0 + 30 * i, m))
-                      for i, m in enumerate(MONTHS[:draw(st.integers(2, 3))]))
+        found = tuple(
+            draw(sheets(kind, layout, fmt, f"Tháng {m}", n0 + 30 * i, m))
+            for i, m in enumerate(MONTHS[: draw(st.integers(2, 3))])
+        )
     else:
         found = (draw(sheets(kind, layout, fmt, "Số liệu", n0, 3)),)
     if plan == "notes_first":
@@ -418,8 +539,7 @@ def sheet_sets(draw: Draw, kind: Kind, layout: Layout, fmt: str,
     elif plan == "notes_last":
         found = (*found, notes)
     elif plan == "hidden_first":
-        found = (draw(sheets(kind, layout, fmt, "Tháng 2 (cũ)", n0 + 90, 2, hidden=True)),
-                 *found)
+        found = (draw(sheets(kind, layout, fmt, "Tháng 2 (cũ)", n0 + 90, 2, hidden=True)), *found)
     return found, frozenset({f"sheets:{plan}"})
 
 
@@ -427,12 +547,16 @@ def content_features(sheet_set: tuple[Sheet, ...]) -> set[str]:
     found = set()
     for sheet in sheet_set:
         found |= {f"row:{r.kind}" for r in sheet.rows}
-        found |= {"cell:excel_error" for r in sheet.rows for c in r.cells
-                  if isinstance(c, XlError)}
-        found |= {"cell:formula_text" for r in sheet.rows for c in r.cells
-                  if isinstance(c, str) and c[:1] in "=+-@"}
-        found |= {"cell:html" for r in sheet.rows for c in r.cells
-                  if isinstance(c, str) and "<" in c}
+        found |= {"cell:excel_error" for r in sheet.rows for c in r.cells if isinstance(c, XlError)}
+        found |= {
+            "cell:formula_text"
+            for r in sheet.rows
+            for c in r.cells
+            if isinstance(c, str) and c[:1] in "=+-@"
+        }
+        found |= {
+            "cell:html" for r in sheet.rows for c in r.cells if isinstance(c, str) and "<" in c
+        }
         found |= {"row:dirty" for r in sheet.rows if r.kind == "data" and not r.clean}
         if any(c1 == c2 and r2 > r1 for r1, c1, r2, c2 in sheet.merges):
             found.add("merge:data")
@@ -442,8 +566,11 @@ def content_features(sheet_set: tuple[Sheet, ...]) -> set[str]:
 
 
 @st.composite
-def hostile_files(draw: Draw, index: int = 0, sources: tuple[str, ...] = (
-        "enterprise_reports", "enterprise_reports", "labour_spells")) -> HostileFile:
+def hostile_files(
+    draw: Draw,
+    index: int = 0,
+    sources: tuple[str, ...] = ("enterprise_reports", "enterprise_reports", "labour_spells"),
+) -> HostileFile:
     """One file; ``index`` keeps its rows (tax codes, citizen IDs) apart from the batch's
     other files."""
     kind = KINDS[draw(st.sampled_from(sources))]
@@ -451,19 +578,39 @@ def hostile_files(draw: Draw, index: int = 0, sources: tuple[str, ...] = (
     layout = draw(layouts(kind))
     sheet_set, sheet_features = draw(sheet_sets(kind, layout, fmt, 100 + 200 * index))
     name, name_features = draw(file_names(fmt))
-    features = {f"fmt:{fmt}", f"source:{kind.source.name}", *sheet_features, *name_features,
-                *content_features(sheet_set)}
+    features = {
+        f"fmt:{fmt}",
+        f"source:{kind.source.name}",
+        *sheet_features,
+        *name_features,
+        *content_features(sheet_set),
+    }
     if fmt == "xlsx":
-        return HostileFile(kind.source.name, kind.source.folder, name, fmt, sheet_set,
-                           features=frozenset(features))
+        return HostileFile(
+            kind.source.name, kind.source.folder, name, fmt, sheet_set, features=frozenset(features)
+        )
     encoding = draw(st.sampled_from(ENCODINGS))
     endings = draw(st.sampled_from(LINE_ENDINGS))
     delimiter = draw(st.sampled_from(DELIMITERS))
     stray = draw(st.sampled_from(STRAY_BYTES)) if encoding in ("utf-8", "cp1258") else b""
-    features |= {f"enc:{encoding}", f"eol:{'+'.join(map(repr, endings))}",
-                 f"delimiter:{delimiter!r}", *([f"stray_bytes:{stray!r}"] if stray else [])}
-    return HostileFile(kind.source.name, kind.source.folder, name, fmt, sheet_set, encoding,
-                       endings, delimiter, stray, frozenset(features))
+    features |= {
+        f"enc:{encoding}",
+        f"eol:{'+'.join(map(repr, endings))}",
+        f"delimiter:{delimiter!r}",
+        *([f"stray_bytes:{stray!r}"] if stray else []),
+    }
+    return HostileFile(
+        kind.source.name,
+        kind.source.folder,
+        name,
+        fmt,
+        sheet_set,
+        encoding,
+        endings,
+        delimiter,
+        stray,
+        frozenset(features),
+    )
 
 
 def unique_names(files: list[HostileFile]) -> tuple[HostileFile, ...]:
@@ -478,8 +625,20 @@ def unique_names(files: list[HostileFile]) -> tuple[HostileFile, ...]:
             name = (head + b"/" if head else b"") + b"%d_" % i + tail
             key = (f.folder.encode() + b"/" + name).lower()
         seen.add(key)
-        out.append(HostileFile(f.source, f.folder, name, f.fmt, f.sheets, f.encoding,
-                               f.line_endings, f.delimiter, f.stray_bytes, f.features))
+        out.append(
+            HostileFile(
+                f.source,
+                f.folder,
+                name,
+                f.fmt,
+                f.sheets,
+                f.encoding,
+                f.line_endings,
+                f.delimiter,
+                f.stray_bytes,
+                f.features,
+            )
+        )
     return tuple(out)
 
 

@@ -13,7 +13,9 @@ by_commune as (
 
 current_communes as (
 
-    select commune_code, commune_name
+    select
+        commune_code,
+        commune_name
     from {{ ref('dim_communes') }}
     where valid_to is null
 

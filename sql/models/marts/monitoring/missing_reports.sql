@@ -10,7 +10,11 @@ expected as (
 
 units as (
 
-    select tax_code, unit_name, last_period from {{ ref('int_units') }}
+    select
+        tax_code,
+        unit_name,
+        last_period
+    from {{ ref('int_units') }}
 
 )
 

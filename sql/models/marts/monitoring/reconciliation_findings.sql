@@ -6,21 +6,32 @@ with
 
 reports as (
 
-    select tax_code, period, employees, taxes_paid_mvnd, is_industrial
+    select
+        tax_code,
+        period,
+        employees,
+        taxes_paid_mvnd,
+        is_industrial
     from {{ ref('int_enterprise_reports__current') }}
 
 ),
 
 spells as (
 
-    select employer_tax_code, start_date, end_date
+    select
+        employer_tax_code,
+        start_date,
+        end_date
     from {{ ref('int_labour_spells__current') }}
 
 ),
 
 units as (
 
-    select tax_code, unit_name from {{ ref('int_units') }}
+    select
+        tax_code,
+        unit_name
+    from {{ ref('int_units') }}
 
 ),
 
@@ -34,10 +45,15 @@ labour_coverage as (
 
 employer_months as (
 
-    select reports.tax_code, reports.period, reports.employees, last_day(reports.period) as month_end
+    select
+        reports.tax_code,
+        reports.period,
+        reports.employees,
+        last_day(reports.period) as month_end
     from reports
     cross join labour_coverage
-    where reports.tax_code in (select employer_tax_code from spells)
+    where
+        reports.tax_code in (select employer_tax_code from spells)
         and last_day(reports.period) <= labour_coverage.covered_until
 
 ),
@@ -46,10 +62,16 @@ spell_deltas as (
 
     -- a spell counts at every month end from its start to its end: +1 at the month end of
     -- its start, -1 at the first month end after its end (then a running sum per employer)
-    select employer_tax_code as tax_code, last_day(start_date) as month_end, 1 as delta
+    select
+        employer_tax_code as tax_code,
+        last_day(start_date) as month_end,
+        1 as delta
     from spells
     union all
-    select employer_tax_code, last_day(cast(end_date + interval 1 day as date)), -1
+    select
+        employer_tax_code as tax_code,
+        last_day(cast(end_date + interval 1 day as date)) as month_end,
+        -1 as delta
     from spells
     where end_date is not null
 
@@ -76,8 +98,9 @@ headcount as (
         coalesce(running_headcount.headcount, 0) as headcount
     from employer_months
     asof left join running_headcount
-        on employer_months.tax_code = running_headcount.tax_code
-        and employer_months.month_end >= running_headcount.month_end
+        on
+            employer_months.tax_code = running_headcount.tax_code
+            and employer_months.month_end >= running_headcount.month_end
 
 ),
 
@@ -103,15 +126,16 @@ taxes_vs_tax_office as (
     select
         'taxes_vs_tax_office' as check_name,
         budget.period,
-        null::varchar as entity,
+        cast(null as varchar) as entity,
         cast(sum(reports.taxes_paid_mvnd) as double) as value_reported,
         cast(any_value(budget.industry_mvnd) as double) as value_compared,
         {{ var('recon_taxes_tolerance_pct') }} / 100.0
-            * cast(any_value(budget.industry_mvnd) as double) as tolerance
+        * cast(any_value(budget.industry_mvnd) as double) as tolerance
     from {{ ref('int_budget_revenue__monthly') }} as budget
     inner join reports
-        on reports.period = budget.period
-        and reports.is_industrial
+        on
+            budget.period = reports.period
+            and reports.is_industrial
     where budget.industry_mvnd is not null
     group by budget.period
 
@@ -136,7 +160,8 @@ register_gaps as (
         producer_tax_code as entity,
         min(producer_name) as entity_name
     from {{ ref('int_ocop_ratings__current') }}
-    where producer_tax_code is not null
+    where
+        producer_tax_code is not null
         and producer_tax_code not in (select tax_code from units)
     group by all
 
@@ -186,8 +211,8 @@ select
     period,
     entity,
     entity_name,
-    null::double as value_reported,
-    null::double as value_compared,
-    null::double as difference,
-    null::double as tolerance
+    cast(null as double) as value_reported,
+    cast(null as double) as value_compared,
+    cast(null as double) as difference,
+    cast(null as double) as tolerance
 from register_gaps

@@ -24,7 +24,7 @@ grouped as (
         count(*) filter (where is_received) as received_reports,
         count(*) filter (where is_on_time) as on_time_reports
     from expected
-    group by grouping sets ((period), (period, commune_code), (period, zone_code))
+    group by grouping sets ((period), (period, commune_code), (period, zone_code))  -- noqa: PRS
 
 )
 
