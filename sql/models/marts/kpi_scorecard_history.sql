@@ -101,7 +101,7 @@ total_parts as (
                     ('{{ total }}', '{{ part }}'){% if not (outer.last and loop.last) %},{% endif %}
                 {%- endfor %}
             {%- endfor %}
-        )
+        ) as t (total_code, part_code)  -- noqa: AL05
     {%- else %}
     select cast(null as varchar) as total_code, cast(null as varchar) as part_code
     where false
