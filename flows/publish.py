@@ -28,6 +28,7 @@ import duckdb
 
 from flows.config import Paths, connect
 from flows.contract import SCHEMA_VERSION, dataset_columns, write_parquet
+from flows.queries import scalar
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def publish(
         con.execute("create schema pub.marts")
         for name in names:
             con.execute(f"create table pub.marts.{name} as select * from src.marts.{name}")
-            tables[name] = con.execute(f"select count(*) from pub.marts.{name}").fetchone()[0]
+            tables[name] = scalar(con, f"select count(*) from pub.marts.{name}")
             _comment(con, name, descriptions.get(name))
             columns = dataset_columns(con, "pub", name, descriptions.get(name))
             doc = descriptions.get(name) or {}
@@ -105,9 +106,9 @@ def publish(
                 "description": doc.get("description") or "",
                 "columns": columns,
             }
-            checksums[name] = con.execute(
-                f"select coalesce(bit_xor(hash(t)), 0)::varchar from pub.marts.{name} t"
-            ).fetchone()[0]
+            checksums[name] = scalar(
+                con, f"select coalesce(bit_xor(hash(t)), 0)::varchar from pub.marts.{name} t"
+            )
         con.execute("detach pub")
         con.execute("detach src")
     report = _write_report(staged_db, stage / "reports", plan_id)

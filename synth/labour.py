@@ -404,6 +404,22 @@ class _Layout:
     quirks: str
 
 
+def _as_csv(layout: _Layout) -> _Layout:
+    """The same list as a plain CSV file (an xlsx sheet cannot hold that many rows)."""
+    return _Layout(
+        layout.rel.replace(".xlsx", ".csv"),
+        "csv",
+        "utf-8-sig",
+        ",",
+        "plain",
+        "dmy",
+        "vi",
+        (),
+        False,
+        "CSV instead of xlsx (too many rows)",
+    )
+
+
 def _layouts(n_rows: list[int]) -> list[_Layout]:
     big = [r > XLSX_MAX_ROWS for r in n_rows]
     t = "DANH SÁCH NGƯỜI LAO ĐỘNG LÀM VIỆC TẠI CÁC ĐƠN VỊ TRÊN ĐỊA BÀN HUYỆN VĨNH LINH"
@@ -432,31 +448,9 @@ def _layouts(n_rows: list[int]) -> list[_Layout]:
         "xlsx, 2-row title block, no STT, date cells, wages as numbers",
     )
     if big[0]:
-        first = _Layout(
-            first.rel.replace(".xlsx", ".csv"),
-            "csv",
-            "utf-8-sig",
-            ",",
-            "plain",
-            "dmy",
-            "vi",
-            (),
-            False,
-            "CSV instead of xlsx (too many rows)",
-        )
+        first = _as_csv(first)
     if big[2]:
-        third = _Layout(
-            third.rel.replace(".xlsx", ".csv"),
-            "csv",
-            "utf-8-sig",
-            ",",
-            "plain",
-            "dmy",
-            "vi",
-            (),
-            False,
-            "CSV instead of xlsx (too many rows)",
-        )
+        third = _as_csv(third)
     fifth = _Layout(
         "labour/2023/ds_lao_dong_20230630.xlsx",
         "xlsx",
