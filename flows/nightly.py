@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
-from flows import docs, summary
+from flows import areas, docs, summary
 from flows.audit import run_audit
 from flows.config import Paths, code_fingerprint, connect, pii_key
 from flows.feedback import write_feedback
@@ -47,15 +47,38 @@ from schemas.registry import SOURCES, get_source
     cache_policy=NO_CACHE,
 )
 def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
-    """Load the new files of one source (each file in its own transaction)."""
+    """Load the new files of one source, area by area (each file in its own transaction)."""
     source = get_source(source_name)
     key = pii_key() if source.has_pii else None
+    outcomes: list[FileOutcome] = []
     with connect(paths.private_db) as con:
         refs = load_references(con)
-        outcomes: list[FileOutcome] = ingest_source(
-            con, source, paths.raw_dir, run_id, refs, key, get_run_logger()
-        )
+        for in_area in areas.bound(source, areas.declared(con)):
+            outcomes += ingest_source(
+                con, in_area, paths.raw_dir, run_id, refs, key, get_run_logger()
+            )
     return [o.as_dict() for o in outcomes]
+
+
+@task(name="areas", cache_policy=NO_CACHE)
+def areas_task(paths: Paths) -> list[dict]:
+    """The areas of this run, for the models (``ops.areas``); rows from before areas existed
+    given raw/'s own area. Returns the areas whose folder is missing: they are behind."""
+    with connect(paths.private_db) as con:
+        declared = areas.declared(con)
+        con.begin()
+        ledger.backfill_areas(con, areas.root(declared).code, list(SOURCES))
+        areas.write_ops_areas(con, declared)
+        con.commit()
+    missing = areas.missing_folders(paths.raw_dir, declared)
+    for area in missing:
+        get_run_logger().warning(
+            "%s: thư mục raw/%s/ không có hoặc trống / folder raw/%s/ missing or empty",
+            area.label(),
+            area.folder,
+            area.folder,
+        )
+    return [{"area_code": a.code, "area_name": a.name, "folder": a.folder} for a in missing]
 
 
 @task(name="ingest-check", cache_policy=NO_CACHE)
@@ -64,17 +87,15 @@ def unchanged_task(paths: Paths, run_id: str) -> list[dict] | None:
     mtime as when hashed), record them all as skipped at once; else None (ingest each
     source)."""
     with connect(paths.private_db) as con:
-        found = {}
-        for source in SOURCES:
+        found = []
+        for source in areas.every_source(areas.declared(con)):
             files = unchanged_files(con, source, paths.raw_dir)
             if files is None:
                 return None
-            found[source.name] = files
+            found.append((source, files))
         con.begin()
         outcomes = [
-            o
-            for source in SOURCES
-            for o in record_unchanged(con, source, found[source.name], run_id)
+            o for source, files in found for o in record_unchanged(con, source, files, run_id)
         ]
         con.commit()
     get_run_logger().info("No new or changed file among %d: all skipped", len(outcomes))
@@ -86,7 +107,9 @@ def unassigned_task(paths: Paths, run_id: str) -> list[dict]:
     """Files under raw/ that no source reads (a folder with other capitals, raw/'s root…):
     each recorded as rejected with the folders the sources expect, never ignored silently."""
     with connect(paths.private_db) as con:
-        outcomes = record_unassigned(con, paths.raw_dir, run_id, SOURCES)
+        outcomes = record_unassigned(
+            con, paths.raw_dir, run_id, areas.every_source(areas.declared(con))
+        )
     logger = get_run_logger()
     for outcome in outcomes:
         logger.warning("%s: %s", outcome.file_name, outcome.reason)
@@ -257,6 +280,7 @@ def nightly(
                 for source in SOURCES:
                     result.outcomes += ingest_task(source.name, paths, run_id)
             result.outcomes += unassigned_task(paths, run_id)
+            result.areas_behind = areas_task(paths)
             result.feedback = feedback_task(paths, run_id)
             key = build_key(paths, as_of_date)
             unchanged = None if rebuild else published_with_key(paths, key)

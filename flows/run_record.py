@@ -34,6 +34,8 @@ class RunResult:
     findings: list[dict] = field(default_factory=list)  # reconciliation, by check and severity
     completeness: list[dict] = field(default_factory=list)  # district reporting, latest months
     rejections_by_rule: list[dict] = field(default_factory=list)  # this run's rejected rows
+    areas_behind: list[dict] = field(default_factory=list)  # areas whose folder is missing
+    area_kpis: list[dict] = field(default_factory=list)  # each area's KPIs, for a province
     message: str = ""
 
 

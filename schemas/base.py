@@ -7,7 +7,7 @@ any declared source. Nothing here knows about a particular source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -123,6 +123,15 @@ class Source:
     files: str = "**/*"  # glob below the folder selecting this source's files
     # The column naming the unit whose earlier rows a value is compared with (Field.plausible)
     history_by: str | None = None
+    # The reporting area this copy of the declaration reads for (``Source.in_area``): its
+    # folder is then the area's, and every row and ledger entry carries the area's code.
+    area_code: str = ""
+
+    def in_area(self, area_folder: str, area_code: str) -> Source:
+        """The same source, reading ``<area_folder>/<folder>`` under raw/ for that area
+        (``area_folder`` '' is raw/ itself)."""
+        folder = f"{area_folder}/{self.folder}" if area_folder else self.folder
+        return replace(self, folder=folder, area_code=area_code)
 
     @property
     def table(self) -> str:

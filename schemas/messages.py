@@ -104,6 +104,12 @@ ROW_RULES: dict[str, tuple[str, str]] = {
         "Cột '{header}': số quyết định '{value}' không đúng dạng, ví dụ 125/QĐ-UBND.",
         "Column '{header}': decision number '{value}' is malformed, expected e.g. 125/QĐ-UBND.",
     ),
+    "area_folder": (
+        "Thư mục '{value}' không hợp lệ: chỉ một tên thư mục dưới raw/ (chữ, số, '_', '-'), "
+        "không trùng thư mục của một nguồn.",
+        "Folder '{value}' is not valid: one folder name under raw/ (letters, digits, '_', '-'), "
+        "not a source's folder.",
+    ),
     "period_after_report_date": (
         "Kỳ báo cáo '{value}' sau ngày lập báo cáo.",
         "Reporting period '{value}' is after the report date.",

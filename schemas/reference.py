@@ -5,7 +5,9 @@ They are loaded before the other sources, whose lookups (communes, zones, VSIC d
 lead units) read them.
 """
 
-from schemas.base import Field, Kind, Lookup, Source
+import polars as pl
+
+from schemas.base import Field, Kind, Lookup, RowRule, Source
 
 COMPARATORS = ("gt", "gte", "between")
 
@@ -93,5 +95,42 @@ LEAD_UNITS = Source(
         Field("unit_name", "Tên đơn vị", Kind.TEXT, required=True),
     ),
     key=("unit_code",),
+    reference=True,
+)
+
+# The folders the sources read (an area's folder must not be one of them)
+SOURCE_FOLDERS = (
+    "reference",
+    "enterprise_reports",
+    "labour",
+    "khuyen_cong",
+    "ocop",
+    "budget",
+    "economy",
+    "plan_tasks",
+)
+
+AREAS = Source(
+    name="areas",
+    folder="reference",
+    files="**/areas*",
+    title_vi="Danh mục địa bàn báo cáo",
+    fields=(
+        Field("area_code", "Mã địa bàn", Kind.CODE, required=True, aliases=("Mã huyện",)),
+        Field("area_name", "Tên địa bàn", Kind.TEXT, required=True, aliases=("Tên huyện",)),
+        Field("province_code", "Mã tỉnh", Kind.CODE, required=True),
+        Field("province_name", "Tên tỉnh", Kind.TEXT, required=True),
+        # the area's folder under raw/; empty: raw/ itself (a province of one area)
+        Field("folder", "Thư mục", Kind.TEXT),
+    ),
+    key=("area_code",),
+    row_rules=(
+        RowRule(
+            "area_folder",
+            "folder",
+            pl.col("folder").str.contains(r"^[\w-]+$")
+            & ~pl.col("folder").is_in(list(SOURCE_FOLDERS)),
+        ),
+    ),
     reference=True,
 )

@@ -8,9 +8,16 @@ from schemas.khuyen_cong import KHUYEN_CONG
 from schemas.labour import LABOUR
 from schemas.ocop import OCOP
 from schemas.plan_tasks import PLAN_TASKS
-from schemas.reference import COMMUNES, LEAD_UNITS, PLAN_TARGETS, VSIC_INDUSTRY, ZONES
+from schemas.reference import AREAS, COMMUNES, LEAD_UNITS, PLAN_TARGETS, VSIC_INDUSTRY, ZONES
 
-REFERENCE_SOURCES: tuple[Source, ...] = (PLAN_TARGETS, COMMUNES, ZONES, VSIC_INDUSTRY, LEAD_UNITS)
+REFERENCE_SOURCES: tuple[Source, ...] = (
+    AREAS,
+    PLAN_TARGETS,
+    COMMUNES,
+    ZONES,
+    VSIC_INDUSTRY,
+    LEAD_UNITS,
+)
 DATA_SOURCES: tuple[Source, ...] = (
     ENTERPRISE_REPORTS,
     LABOUR,

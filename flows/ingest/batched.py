@@ -103,7 +103,18 @@ def load_in_batches(
             con, source, planned.csv.source, rel, digest, run_id, file_message(exc.rule, exc.detail)
         )
     except Unbalanced as exc:  # a bug: nothing loaded, not recorded, tried again next run
-        ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, exc.reason)
+        ledger.record_event(
+            con,
+            run_id,
+            source.name,
+            rel,
+            digest,
+            "rejected",
+            0,
+            0,
+            exc.reason,
+            area_code=source.area_code,
+        )
         return load.FileOutcome(source.name, rel, digest, "rejected", reason=exc.reason)
     finally:
         planned.close()
@@ -261,7 +272,17 @@ def _load(
     )
     load.insert_sheets(con, file_id, [account])
     ledger.record_event(
-        con, run_id, source.name, rel, digest, "loaded", loaded, rejected, note, account
+        con,
+        run_id,
+        source.name,
+        rel,
+        digest,
+        "loaded",
+        loaded,
+        rejected,
+        note,
+        account,
+        area_code=source.area_code,
     )
     return load.FileOutcome(
         source.name,
@@ -302,7 +323,18 @@ def _reject(
             RowAccount(None),
             reason,
         )
-        ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
+        ledger.record_event(
+            con,
+            run_id,
+            source.name,
+            rel,
+            digest,
+            "rejected",
+            0,
+            0,
+            reason,
+            area_code=source.area_code,
+        )
         con.commit()
     except BaseException:
         con.rollback()

@@ -33,6 +33,7 @@ LINEAGE_COLUMNS = (
     ("_source_row", "INTEGER"),
     ("_sheet", "VARCHAR"),
     ("_run_id", "VARCHAR"),
+    ("_area_code", "VARCHAR"),
 )
 
 OPS_DDL = """
@@ -46,7 +47,8 @@ create table if not exists ops.files (
     file_id bigint primary key, file_seq bigint, source varchar, file_name varchar,
     sha256 varchar, size_bytes bigint, mtime timestamp, first_run_id varchar, status varchar,
     sheet varchar, rows_loaded bigint, rows_rejected bigint, reason varchar,
-    unique (source, sha256));
+    rows_seen bigint, rows_set_aside bigint, area_code varchar,
+    unique (area_code, source, sha256));
 create table if not exists ops.file_events (
     run_id varchar, source varchar, file_name varchar, sha256 varchar, status varchar,
     rows_loaded bigint, rows_rejected bigint, reason varchar, recorded_at timestamp);
@@ -63,6 +65,7 @@ alter table ops.files add column if not exists rows_seen bigint;
 alter table ops.files add column if not exists rows_set_aside bigint;
 alter table ops.file_events add column if not exists rows_seen bigint;
 alter table ops.file_events add column if not exists rows_set_aside bigint;
+alter table ops.file_events add column if not exists area_code varchar;
 create table if not exists ops.rejections (
     run_id varchar, file_id bigint, source varchar, file_name varchar, sheet varchar,
     row_number integer, column_name varchar, value varchar, rule varchar,
@@ -71,7 +74,43 @@ create table if not exists ops.rejections (
 
 
 def ensure_ops(con: duckdb.DuckDBPyConnection) -> None:
+    _key_files_by_area(con)
     con.execute(OPS_DDL)
+
+
+def _key_files_by_area(con: duckdb.DuckDBPyConnection) -> None:
+    """A ledger from before areas (unique on source and SHA-256) becomes one unique on area,
+    source and SHA-256: the same bytes may be one file of each area (a shared list). Its
+    files were all the default area's (``backfill_areas`` names it)."""
+    columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'ops' and table_name = 'files'"
+        ).fetchall()
+    }
+    if not columns or "area_code" in columns:
+        return
+    con.execute("alter table ops.files rename to files_before_areas")
+    con.execute(OPS_DDL)
+    con.execute("insert into ops.files by name select * from ops.files_before_areas")
+    con.execute("drop table ops.files_before_areas")
+
+
+def backfill_areas(con: duckdb.DuckDBPyConnection, code: str, sources: list[Source]) -> None:
+    """Rows and ledger entries written before areas existed belong to raw/'s own area."""
+    for table in ("ops.files", "ops.file_events"):
+        con.execute(f"update {table} set area_code = ? where area_code is null", [code])
+    for source in sources:
+        exists = con.execute(
+            "select count(*) from information_schema.columns where table_schema = 'raw' "
+            "and table_name = ? and column_name = '_area_code'",
+            [source.table],
+        ).fetchone()
+        if exists and exists[0]:
+            con.execute(
+                f"update raw.{source.table} set _area_code = ? where _area_code is null", [code]
+            )
 
 
 def raw_table_ddl(source: Source) -> str:
@@ -85,10 +124,10 @@ def raw_table_ddl(source: Source) -> str:
 def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Create the source's raw table, or add the columns a newer declaration has."""
     con.execute(raw_table_ddl(source))
-    for name, kind in source.output_columns:
-        con.execute(
-            f"alter table raw.{source.table} add column if not exists {name} {SQL_TYPES[kind]}"
-        )
+    for name, sql_type in [(n, SQL_TYPES[k]) for n, k in source.output_columns] + list(
+        LINEAGE_COLUMNS
+    ):
+        con.execute(f"alter table raw.{source.table} add column if not exists {name} {sql_type}")
 
 
 def pii_key_matches(con: duckdb.DuckDBPyConnection, key: bytes) -> bool:
@@ -105,18 +144,22 @@ def pii_key_matches(con: duckdb.DuckDBPyConnection, key: bytes) -> bool:
     return hmac.compare_digest(stored[0], fingerprint)
 
 
-def known_file(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> tuple | None:
-    """(file_name, status) of an earlier file with the same content, if any."""
+def known_file(con: duckdb.DuckDBPyConnection, source: Source, sha256: str) -> tuple | None:
+    """(file_name, status) of an earlier file of the area with the same content, if any."""
     return con.execute(
-        "select file_name, status from ops.files where source = ? and sha256 = ?", [source, sha256]
+        "select file_name, status from ops.files where area_code = ? and source = ? and sha256 = ?",
+        [source.area_code, source.name, sha256],
     ).fetchone()
 
 
-def known_digests(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
-    """The contents (SHA-256) of the source's files already in the ledger."""
+def known_digests(con: duckdb.DuckDBPyConnection, source: Source) -> set[str]:
+    """The contents (SHA-256) of the area's files of the source already in the ledger."""
     return {
         r[0]
-        for r in con.execute("select sha256 from ops.files where source = ?", [source]).fetchall()
+        for r in con.execute(
+            "select sha256 from ops.files where area_code = ? and source = ?",
+            [source.area_code, source.name],
+        ).fetchall()
     }
 
 
@@ -160,14 +203,15 @@ def record_event(
     rows_rejected: int,
     reason: str | None,
     account: RowAccount | None = None,
+    area_code: str | None = None,
 ) -> None:
     """What happened to a file in a run (``account``: its rows, when it was read now); once
     per (run, source, file): a retried task keeps the first outcome (``marts.file_outcomes``
     is unique on that key)."""
     con.execute(
         "insert into ops.file_events (run_id, source, file_name, sha256, status, rows_loaded, "
-        "rows_rejected, reason, recorded_at, rows_seen, rows_set_aside) "
-        "select $1, $2, $3, $4, $5, $6, $7, $8, current_timestamp, $9, $10 "
+        "rows_rejected, reason, recorded_at, rows_seen, rows_set_aside, area_code) "
+        "select $1, $2, $3, $4, $5, $6, $7, $8, current_timestamp, $9, $10, $11 "
         "where not exists (select 1 from ops.file_events "
         "where run_id = $1 and source = $2 and file_name = $3)",
         [
@@ -181,6 +225,7 @@ def record_event(
             reason,
             account.seen if account else None,
             account.set_aside if account else None,
+            area_code,
         ],
     )
 

@@ -109,8 +109,14 @@ def insert_rows(
         "_row as _source_row",
         "$sheet as _sheet",
         "$run_id as _run_id",
+        "$area_code as _area_code",
     ]
-    params: dict[str, object] = {"file_id": file_id, "sheet": sheet, "run_id": run_id}
+    params: dict[str, object] = {
+        "file_id": file_id,
+        "sheet": sheet,
+        "run_id": run_id,
+        "area_code": source.area_code,
+    }
     if source.has_pii:
         assert pii_key is not None, "the caller refuses a personal-data source without a key"
         block = (
@@ -169,7 +175,7 @@ def insert_file(
     con.execute(
         "insert into ops.files (file_id, file_seq, source, file_name, sha256, size_bytes, "
         "mtime, first_run_id, status, sheet, rows_loaded, rows_rejected, reason, rows_seen, "
-        "rows_set_aside) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_set_aside, area_code) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             file_id,
             file_id,
@@ -186,6 +192,7 @@ def insert_file(
             reason,
             account.seen if read else None,
             account.set_aside if read else None,
+            source.area_code,
         ],
     )
 

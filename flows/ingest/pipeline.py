@@ -153,7 +153,7 @@ def ingest_source(
     order.
     """
     ledger.ensure_raw_table(con, source)
-    known = Known.of(con, source.name)
+    known = Known.of(con, source)
     refs = with_history(con, source, refs)  # one query: each unit's values so far
     # A retry of this source in the same run (Prefect retries a failed task) keeps what the
     # first attempt recorded: each file has one outcome per run.
@@ -215,7 +215,7 @@ def unchanged_files(
     """(file name, SHA-256) of each of the source's files if every one is already in the
     ledger with its size and mtime unchanged, else None: nothing to read, nothing to hash."""
     ledger.ensure_raw_table(con, source)
-    known = Known.of(con, source.name)
+    known = Known.of(con, source)
     found = []
     for path in discover(raw_dir, source):
         rel = relative_name(raw_dir, path)
@@ -241,10 +241,21 @@ def record_unchanged(
     """Each unchanged file recorded as skipped, as :func:`load_prepared` records it."""
     outcomes = []
     for rel, digest in files:
-        earlier = ledger.known_file(con, source.name, digest)
+        earlier = ledger.known_file(con, source, digest)
         assert earlier is not None  # unchanged: in the ledger when the run began
         reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
-        ledger.record_event(con, run_id, source.name, rel, digest, "skipped", 0, 0, reason)
+        ledger.record_event(
+            con,
+            run_id,
+            source.name,
+            rel,
+            digest,
+            "skipped",
+            0,
+            0,
+            reason,
+            area_code=source.area_code,
+        )
         outcomes.append(FileOutcome(source.name, rel, digest, "skipped", reason=reason))
     return outcomes
 
@@ -260,7 +271,7 @@ def ingest_file(
 ) -> FileOutcome:
     """Load one file, or record why not; whatever is in the file, the run goes on."""
     prepared = prepare_file(
-        source, raw_dir, path, with_history(con, source, refs), Known.of(con, source.name)
+        source, raw_dir, path, with_history(con, source, refs), Known.of(con, source)
     )
     return load_prepared(con, source, prepared, run_id, pii_key)
 
@@ -273,8 +284,8 @@ class Known:
     stats: dict[str, tuple[int, int, str]]  # file name → (size, mtime_ns, SHA-256) last seen
 
     @classmethod
-    def of(cls, con: duckdb.DuckDBPyConnection, source: str) -> Known:
-        stats = {} if settings.current().rehash else ledger.known_stats(con, source)
+    def of(cls, con: duckdb.DuckDBPyConnection, source: Source) -> Known:
+        stats = {} if settings.current().rehash else ledger.known_stats(con, source.name)
         return cls(ledger.known_digests(con, source), stats)
 
     def digest(self, rel: str, stat: os.stat_result, path: Path) -> tuple[str, bool]:
@@ -512,10 +523,21 @@ def _load_prepared(
     if p.not_recorded:
         return _not_recorded(con, source, p.rel, p.digest, run_id, p.not_recorded)
     assert p.digest is not None  # a file read (not refused before reading) has its digest
-    earlier = ledger.known_file(con, source.name, p.digest)  # also a copy loaded this run
+    earlier = ledger.known_file(con, source, p.digest)  # also a copy loaded this run
     if earlier is not None:
         reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
-        ledger.record_event(con, run_id, source.name, p.rel, p.digest, "skipped", 0, 0, reason)
+        ledger.record_event(
+            con,
+            run_id,
+            source.name,
+            p.rel,
+            p.digest,
+            "skipped",
+            0,
+            0,
+            reason,
+            area_code=source.area_code,
+        )
         return FileOutcome(source.name, p.rel, p.digest, "skipped", reason=reason)
     if p.known:  # in the ledger when the run began, gone since: cannot happen, but be safe
         return _not_recorded(
@@ -548,7 +570,9 @@ def _not_recorded(
     reason: str,
 ) -> FileOutcome:
     """A rejection that must not stick to the content (retried in a later run)."""
-    ledger.record_event(con, run_id, source.name, rel, digest, "rejected", 0, 0, reason)
+    ledger.record_event(
+        con, run_id, source.name, rel, digest, "rejected", 0, 0, reason, area_code=source.area_code
+    )
     return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
 
 
@@ -587,6 +611,7 @@ def _commit(
             account.rejected,
             reason,
             account if p.sheets else None,
+            area_code=source.area_code,
         )
         con.commit()
     except Exception:

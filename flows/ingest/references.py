@@ -93,14 +93,15 @@ def _raw_table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str) -> list[tuple]:
-    """The current rows of a reference table: those of its latest loaded file (as the dbt
-    models read them, macro reference_file), one per key."""
+    """The current rows of a reference table: those of each area's latest loaded file (as
+    the dbt models read them, macro reference_file), one per area and key; every area's
+    lists together (a code is a national one: GSO communes, VSIC divisions)."""
     if not _raw_table_exists(con, table):
         return []
     return con.execute(
-        f"select {columns} from raw.{table} "
-        f"where _file_seq = (select max(_file_seq) from raw.{table}) "
-        f"qualify row_number() over (partition by {key} order by _source_row desc) = 1"
+        f"select {columns} from (select * from raw.{table} "
+        f"qualify _file_seq = max(_file_seq) over (partition by _area_code)) "
+        f"qualify row_number() over (partition by _area_code, {key} order by _source_row desc) = 1"
     ).fetchall()
 
 

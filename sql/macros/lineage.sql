@@ -1,6 +1,6 @@
 {#
   Lineage columns every raw.* table carries (ops.files id, arrival order, row as the sender
-  sees it, sheet, run), as staging names them: the leading underscore dropped.
+  sees it, sheet, run, reporting area), as staging names them: the leading underscore dropped.
     stage_lineage()        the casts, for the select list of a stg_raw__* model
     lineage_columns(rel)   the staged names, for a select list downstream (rel = optional
                            relation / CTE name to qualify them with)
@@ -11,7 +11,8 @@
         cast(_file_seq as bigint) as file_seq,
         cast(_source_row as integer) as source_row,
         cast(_sheet as varchar) as source_sheet,
-        cast(_run_id as varchar) as run_id
+        cast(_run_id as varchar) as run_id,
+        cast(_area_code as varchar) as area_code
 {%- endmacro %}
 
 {% macro lineage_columns(relation=none) -%}

@@ -4,11 +4,15 @@
   version_order(): "the later file wins", then the later row of that file, then the sheet name,
   so that the choice is always deterministic. Sources with a report date put it first.
 
+  Every natural key is a key within its reporting area (area_code): a unit registered in two
+  areas reports to each, and one area's file never supersedes another's.
+
   latest_version(relation, key_columns, order_by): the current version of every natural key,
   without history.
 
-  reference_file(relation, key_columns): the current rows of a reference source: those of its
-  latest loaded file, one per key. A newer file replaces the older one whole: a key it no
+  reference_file(relation, key_columns, per_area): the current rows of a reference source:
+  those of each area's latest loaded file, one per area and key (per_area=false: of the
+  latest file of any area, for a national list such as VSIC). A newer file replaces the older one whole: a key it no
   longer holds (a typo corrected) is gone, not left behind (flows/ingest/references.py reads
   reference data the same way).
 
@@ -24,17 +28,21 @@ file_seq desc, source_row desc, source_sheet desc nulls last
 select *
 from {{ relation }}
 qualify row_number() over (
-    partition by {{ key_columns | join(', ') }}
+    partition by area_code, {{ key_columns | join(', ') }}
     order by {{ order_by or version_order() }}
 ) = 1
 {% endmacro %}
 
-{% macro reference_file(relation, key_columns) %}
+{% macro reference_file(relation, key_columns, per_area=true) %}
+{%- set area = 'area_code, ' if per_area else '' -%}
 select *
-from {{ relation }}
-where file_seq = (select max(file_seq) from {{ relation }})
+from (
+    select *
+    from {{ relation }}
+    qualify file_seq = max(file_seq) over ({{ 'partition by area_code' if per_area }})
+)
 qualify row_number() over (
-    partition by {{ key_columns | join(', ') }}
+    partition by {{ area }}{{ key_columns | join(', ') }}
     order by {{ version_order() }}
 ) = 1
 {% endmacro %}
@@ -53,10 +61,11 @@ from (
     select
         *,
         row_number() over (
-            partition by {{ key_columns | join(', ') }}
+            partition by area_code, {{ key_columns | join(', ') }}
             order by {{ order_by or version_order() }}
         ) as {{ rank_column }},
-        count(*) over (partition by {{ key_columns | join(', ') }}) as {{ count_column }}
+        count(*) over (partition by area_code, {{ key_columns | join(', ') }})
+            as {{ count_column }}
     from {{ relation }}
 )
 {% endmacro %}

@@ -19,7 +19,8 @@ renamed as (
         cast(reason as varchar) as reason,
         cast(recorded_at as timestamp) as recorded_at,
         cast(rows_seen as bigint) as rows_seen,
-        cast(rows_set_aside as bigint) as rows_set_aside
+        cast(rows_set_aside as bigint) as rows_set_aside,
+        cast(area_code as varchar) as area_code
 
     from source
 

@@ -23,7 +23,8 @@ renamed as (
         cast(rows_rejected as bigint) as rows_rejected,
         cast(reason as varchar) as reason,
         cast(rows_seen as bigint) as rows_seen,
-        cast(rows_set_aside as bigint) as rows_set_aside
+        cast(rows_set_aside as bigint) as rows_set_aside,
+        cast(area_code as varchar) as area_code
 
     from source
 
