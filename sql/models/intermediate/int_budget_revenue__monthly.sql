@@ -11,9 +11,10 @@ revenue as (
 )
 
 select
+    area_code,
     period,
     year,
     sum(amount_mvnd) filter (where item = '{{ var("budget_total_item") }}') as total_mvnd,
     sum(amount_mvnd) filter (where item = '{{ var("budget_industry_item") }}') as industry_mvnd
 from revenue
-group by period, year
+group by area_code, period, year

@@ -18,12 +18,13 @@ units as (
 submissions as (
 
     select
+        area_code,
         tax_code,
         period,
         min(report_date) as first_report_date,
         count(*) as submissions
     from {{ ref('int_enterprise_reports__ranked') }}
-    group by tax_code, period
+    group by area_code, tax_code, period
 
 ),
 
@@ -36,6 +37,7 @@ as_of as (
 expected as (
 
     select
+        units.area_code,
         units.tax_code,
         cast(unnest(generate_series(
             cast(units.first_period as timestamp),
@@ -52,6 +54,7 @@ expected as (
 )
 
 select
+    expected.area_code,
     expected.tax_code,
     expected.period,
     cast(year(expected.period) as integer) as year,
@@ -76,8 +79,11 @@ select
     ) as is_on_time
 from expected
 inner join units
-    on expected.tax_code = units.tax_code
+    on
+        expected.area_code = units.area_code
+        and expected.tax_code = units.tax_code
 left join submissions
     on
-        expected.tax_code = submissions.tax_code
+        expected.area_code = submissions.area_code
+        and expected.tax_code = submissions.tax_code
         and expected.period = submissions.period

@@ -7,18 +7,32 @@
 --   IND_BUDGET_SHARE    that sum ÷ Σ amounts of item var('budget_total_item') ('Thu ngoài quốc
 --                       doanh') for the same months × 100 (a year-to-date ratio); NULL when
 --                       there is no total (or a zero one)
+-- Per scope (each area and its province, int_area_scopes): the province's sums add up its
+-- areas' months, and its share is Σ industry ÷ Σ total, never an average of shares.
 
 with
 
 months as (
 
-    select * from {{ ref('int_budget_revenue__monthly') }}
+    select
+        scopes.scope_code,
+        area_months.period,
+        area_months.year,
+        sum(area_months.industry_mvnd) as industry_mvnd,
+        sum(area_months.total_mvnd) as total_mvnd
+    from {{ ref('int_budget_revenue__monthly') }} as area_months
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on area_months.area_code = scopes.area_code
+    group by scopes.scope_code, area_months.period, area_months.year
 
 ),
 
 years as (
 
-    select distinct year from months
+    select distinct
+        scope_code,
+        year
+    from months
 
 ),
 
@@ -31,6 +45,7 @@ grid as (
 year_to_date as (
 
     select
+        grid.scope_code,
         grid.year,
         grid.month,
         count(months.period) over ytd as months_with_figures,
@@ -39,7 +54,8 @@ year_to_date as (
     from grid
     left join months
         on
-            grid.year = months.year
+            grid.scope_code = months.scope_code
+            and grid.year = months.year
             and grid.month = month(months.period)
     window ytd as ({{ ytd_window('grid') }})
 
@@ -48,6 +64,7 @@ year_to_date as (
 measured as (
 
     select
+        scope_code,
         year,
         month,
         coalesce(industry_mvnd, 0) / 1000 as ind_budget_contrib,

@@ -11,7 +11,9 @@
 --                      0 when there are figures but none for industry; no row when no
 --                      figure is dated on or before M; a NULL value when the gross product
 --                      is zero.
--- The source is small (≤ 25 rows a year): every (year, sector) is crossed with the 12 months.
+-- The source is small (≤ 25 rows a year and area): every (area, year, sector) is crossed with
+-- the 12 months. Per scope (each area and its province, int_area_scopes): each area's figures
+-- follow the rule above, then the province's share is Σ industry ÷ Σ gross product.
 
 with
 
@@ -30,6 +32,7 @@ months as (
 sector_months as (
 
     select
+        accounts.area_code,
         accounts.year,
         months.month,
         accounts.sector,
@@ -46,23 +49,26 @@ sector_months as (
         ) as figures
     from accounts
     cross join months
-    group by accounts.year, months.month, accounts.sector
+    group by accounts.area_code, accounts.year, months.month, accounts.sector
 
 ),
 
 measured as (
 
     select
-        year,
-        month,
+        scopes.scope_code,
+        sector_months.year,
+        sector_months.month,
         coalesce(
-            sum(value_added_current_mvnd)
-            filter (where sector = '{{ var("economy_industry_sector") }}'),
+            sum(sector_months.value_added_current_mvnd)
+            filter (where sector_months.sector = '{{ var("economy_industry_sector") }}'),
             0
-        ) * 100 / nullif(sum(value_added_current_mvnd), 0) as ind_share_economy
+        ) * 100 / nullif(sum(sector_months.value_added_current_mvnd), 0) as ind_share_economy
     from sector_months
-    where figures > 0
-    group by year, month
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on sector_months.area_code = scopes.area_code
+    where sector_months.figures > 0
+    group by scopes.scope_code, sector_months.year, sector_months.month
 
 )
 

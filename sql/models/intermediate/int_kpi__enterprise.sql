@@ -1,4 +1,5 @@
--- KPIs measured from enterprise reports, per plan year Y and as-of month M of Y (the value
+-- KPIs measured from enterprise reports, per scope (each area, and its province:
+-- int_area_scopes), plan year Y and as-of month M of Y (the value
 -- with the reports whose period is in Y and not after M), for every (Y, M) with at least one
 -- (current) report of Y up to M. At M = December they are the year's values:
 --   IND_GO_CONST2010, IND_GO_CURRENT  Σ gross output of industrial units, billion VND (flow)
@@ -15,6 +16,10 @@
 -- Only the current submission of each (tax_code, period) counts (a resubmission dated after M
 -- still replaces the figure of its period: periods, not report dates, are what is "up to M").
 -- Money: million VND → ÷ 1000.
+-- Province: sums add up the areas' reports (a unit registered in two areas reports its branch
+-- in each); a unit counts once in TECH_ADVANCED_SHARE and SUPPORT_IND_ATTRACTED: in a period,
+-- industrial / advanced if any of its areas' reports says so; attracted from its first period
+-- in any of the province's areas.
 --
 -- Scales with the number of reports, never with reports × months: figures are summed per
 -- (year, month), then running sums over the twelve months give every month's year to date.
@@ -27,22 +32,30 @@ with
 
 reports as (
 
-    select * from {{ ref('int_enterprise_reports__current') }}
+    select
+        scopes.scope_code,
+        current_reports.*
+    from {{ ref('int_enterprise_reports__current') }} as current_reports
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on current_reports.area_code = scopes.area_code
 
 ),
 
 first_periods as (
 
     select
+        scope_code,
         tax_code,
-        first_period
-    from {{ ref('int_units') }}
+        min(period) as first_period
+    from reports
+    group by scope_code, tax_code
 
 ),
 
 monthly as (
 
     select
+        scope_code,
         year,
         cast(month(period) as integer) as month,
         count(*) as reports,
@@ -60,12 +73,14 @@ latest_report_changes as (
 
     -- +1 when a unit's report becomes its latest of the year, −1 for the one it replaces
     select
+        scope_code,
         year,
         cast(month(period) as integer) as month,
         sum(industrial - coalesce(previous_industrial, 0)) as industrial_units_delta,
         sum(advanced - coalesce(previous_advanced, 0)) as advanced_units_delta
     from (
         select
+            scope_code,
             year,
             period,
             industrial,
@@ -73,15 +88,19 @@ latest_report_changes as (
             lag(industrial) over unit_year as previous_industrial,
             lag(advanced) over unit_year as previous_advanced
         from (
+            -- one row per unit and period (a unit in two areas: any of its reports)
             select
+                scope_code,
                 tax_code,
                 year,
                 period,
-                case when is_industrial then 1 else 0 end as industrial,
-                case when is_industrial and advanced_machinery then 1 else 0 end as advanced
+                max(case when is_industrial then 1 else 0 end) as industrial,
+                max(case when is_industrial and advanced_machinery then 1 else 0 end)
+                    as advanced
             from reports
+            group by scope_code, tax_code, year, period
         ) as flags
-        window unit_year as (partition by tax_code, year order by period)
+        window unit_year as (partition by scope_code, tax_code, year order by period)
     ) as changes
     group by all
 
@@ -91,23 +110,27 @@ attracted as (
 
     -- each attracted unit counts from the first month of Y it qualifies in
     select
+        scope_code,
         year,
         month,
         count(*) as units
     from (
         select
+            reports.scope_code,
             reports.year,
             reports.tax_code,
             cast(min(month(reports.period)) as integer) as month
         from reports
         inner join first_periods
-            on reports.tax_code = first_periods.tax_code
+            on
+                reports.scope_code = first_periods.scope_code
+                and reports.tax_code = first_periods.tax_code
         where
             reports.is_industrial
             and reports.supporting_industry
             and reports.zone_code = '{{ var("support_ind_zone_code") }}'
             and year(first_periods.first_period) = reports.year
-        group by reports.year, reports.tax_code
+        group by reports.scope_code, reports.year, reports.tax_code
     ) as first_months
     group by all
 
@@ -115,7 +138,10 @@ attracted as (
 
 years as (
 
-    select distinct year from monthly
+    select distinct
+        scope_code,
+        year
+    from monthly
 
 ),
 
@@ -128,6 +154,7 @@ grid as (
 year_to_date as (
 
     select
+        grid.scope_code,
         grid.year,
         grid.month,
         sum(coalesce(monthly.reports, 0)) over ytd as reports,
@@ -143,15 +170,18 @@ year_to_date as (
     from grid
     left join monthly
         on
-            grid.year = monthly.year
+            grid.scope_code = monthly.scope_code
+            and grid.year = monthly.year
             and grid.month = monthly.month
     left join latest_report_changes
         on
-            grid.year = latest_report_changes.year
+            grid.scope_code = latest_report_changes.scope_code
+            and grid.year = latest_report_changes.year
             and grid.month = latest_report_changes.month
     left join attracted
         on
-            grid.year = attracted.year
+            grid.scope_code = attracted.scope_code
+            and grid.year = attracted.year
             and grid.month = attracted.month
     window ytd as ({{ ytd_window('grid') }})
 
@@ -160,6 +190,7 @@ year_to_date as (
 measured as (
 
     select
+        current_year.scope_code,
         current_year.year,
         current_year.month,
         (current_year.go_const2010_mvnd / nullif(previous_year.go_const2010_mvnd, 0) - 1) * 100
@@ -174,7 +205,8 @@ measured as (
     from year_to_date as current_year
     left join year_to_date as previous_year
         on
-            previous_year.year = current_year.year - 1
+            previous_year.scope_code = current_year.scope_code
+            and previous_year.year = current_year.year - 1
             and current_year.month = previous_year.month
             and previous_year.reports > 0
     where current_year.reports > 0

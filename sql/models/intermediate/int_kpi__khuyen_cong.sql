@@ -6,13 +6,19 @@
 --   KC_FUNDS_TOTAL       Σ disbursed with a disbursement date in Y, ≤ M, all fund sources (flow)
 --   KC_FUNDS_NATIONAL / _PROVINCIAL / _DISTRICT   same, fund source Quốc gia / Tỉnh / Huyện
 -- Monthly sums, then running sums over the months of the year; a beneficiary counts from the
--- first month of Y it was paid in.
+-- first month of Y it was paid in. Per scope (each area and its province, int_area_scopes):
+-- sums add up the areas; a beneficiary paid in two areas counts once for the province.
 
 with
 
 schemes as (
 
-    select * from {{ ref('int_khuyen_cong__current') }}
+    select
+        scopes.scope_code,
+        current_schemes.*
+    from {{ ref('int_khuyen_cong__current') }} as current_schemes
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on current_schemes.area_code = scopes.area_code
 
 ),
 
@@ -20,17 +26,20 @@ dated as (
 
     -- what the source says about each month: decisions and disbursements
     select
+        scope_code,
         year,
         month,
         count(*) as records
     from (
         select
+            scope_code,
             decision_year as year,
             cast(month(decision_date) as integer) as month
         from schemes
         where decision_date is not null
         union all
         select
+            scope_code,
             disbursement_year as year,
             cast(month(disbursement_date) as integer) as month
         from schemes
@@ -43,6 +52,7 @@ dated as (
 paid as (
 
     select
+        scope_code,
         disbursement_year as year,
         cast(month(disbursement_date) as integer) as month,
         sum(disbursed_amount_vnd) as total_vnd,
@@ -58,11 +68,13 @@ paid as (
 newly_supported as (
 
     select
+        scope_code,
         year,
         month,
         count(*) as units
     from (
         select
+            scope_code,
             disbursement_year as year,
             beneficiary_tax_code,
             cast(min(month(disbursement_date)) as integer) as month
@@ -79,7 +91,10 @@ newly_supported as (
 
 years as (
 
-    select distinct year from dated
+    select distinct
+        scope_code,
+        year
+    from dated
 
 ),
 
@@ -92,6 +107,7 @@ grid as (
 year_to_date as (
 
     select
+        grid.scope_code,
         grid.year,
         grid.month,
         sum(coalesce(dated.records, 0)) over ytd as records,
@@ -104,15 +120,18 @@ year_to_date as (
     from grid
     left join dated
         on
-            grid.year = dated.year
+            grid.scope_code = dated.scope_code
+            and grid.year = dated.year
             and grid.month = dated.month
     left join paid
         on
-            grid.year = paid.year
+            grid.scope_code = paid.scope_code
+            and grid.year = paid.year
             and grid.month = paid.month
     left join newly_supported
         on
-            grid.year = newly_supported.year
+            grid.scope_code = newly_supported.scope_code
+            and grid.year = newly_supported.year
             and grid.month = newly_supported.month
     window ytd as ({{ ytd_window('grid') }})
 
@@ -121,6 +140,7 @@ year_to_date as (
 measured as (
 
     select
+        scope_code,
         year,
         month,
         supported_units as kc_supported_units,

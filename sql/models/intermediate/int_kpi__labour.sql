@@ -17,14 +17,17 @@
 -- series give, for every month end, how many spells (or how much wage) are active. For a spell
 -- (month index = year × 12 + month − 1, end_date NULL = never leaves):
 --   active on the last day of month m  ⇔  month_index(start_date) ≤ m < month_index(end_date + 1)
+-- Per scope (each area and its province, int_area_scopes): the province's headcounts, trained
+-- workers, wages and worker-months are the sums of its areas' (ratios of sums, never averages).
 
 with
 
 spells as (
 
     select
-        employer_is_industrial,
-        is_trained,
+        scopes.scope_code,
+        current_spells.employer_is_industrial,
+        current_spells.is_trained,
         -- LAB_AVG_INCOME counts only spells at industrial employers
         case when employer_is_industrial then cast(monthly_wage_vnd as decimal(38, 2)) end
             as industrial_wage,
@@ -34,22 +37,28 @@ spells as (
         year(end_date + 1) * 12 + month(end_date + 1) - 1 as exit_month_index,
         cast(year(start_date) as integer) as start_year,
         greatest(start_date, coalesce(end_date, start_date)) as latest_date
-    from {{ ref('int_labour_spells__current') }}
+    from {{ ref('int_labour_spells__current') }} as current_spells
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on current_spells.area_code = scopes.area_code
 
 ),
 
 bounds as (
 
     select
+        scope_code,
         min(start_year) as first_year,
         cast(year(max(latest_date)) as integer) as last_year
     from spells
+    group by scope_code
 
 ),
 
 months as (
 
-    select unnest(range(first_year * 12, (last_year + 1) * 12)) as month_index
+    select
+        scope_code,
+        unnest(range(first_year * 12, (last_year + 1) * 12)) as month_index
     from bounds
 
 ),
@@ -57,6 +66,7 @@ months as (
 month_deltas as (
 
     select
+        scope_code,
         month_index,
         sum(wage) as wage_delta,
         sum(workers) as workers_delta,
@@ -66,6 +76,7 @@ month_deltas as (
     from (
         -- a spell enters at its start month ...
         select
+            scope_code,
             start_month_index as month_index,
             industrial_wage as wage,
             case when industrial_wage is not null then 1 else 0 end as workers,
@@ -79,6 +90,7 @@ month_deltas as (
 
         -- ... leaves after the month of its end date ...
         select
+            scope_code,
             exit_month_index as month_index,
             -industrial_wage as wage,
             case when industrial_wage is not null then -1 else 0 end as workers,
@@ -93,6 +105,7 @@ month_deltas as (
 
         -- ... and its end date is something the source said about that month
         select
+            scope_code,
             end_month_index as month_index,
             null as wage,
             0 as workers,
@@ -102,13 +115,14 @@ month_deltas as (
         from spells
         where has_ended
     ) as spell_events
-    group by month_index
+    group by scope_code, month_index
 
 ),
 
 monthly_stocks as (
 
     select
+        months.scope_code,
         cast(months.month_index // 12 as integer) as year,
         cast(months.month_index % 12 + 1 as integer) as month,
         sum(coalesce(month_deltas.wage_delta, 0)) over running as wage_in_month,
@@ -119,8 +133,11 @@ monthly_stocks as (
         coalesce(month_deltas.dated_events, 0) as dated_events
     from months
     left join month_deltas
-        on months.month_index = month_deltas.month_index
+        on
+            months.scope_code = month_deltas.scope_code
+            and months.month_index = month_deltas.month_index
     window running as (
+        partition by months.scope_code
         order by months.month_index rows between unbounded preceding and current row
     )
 
@@ -129,6 +146,7 @@ monthly_stocks as (
 year_to_date as (
 
     select
+        scope_code,
         year,
         month,
         industrial_headcount,
@@ -144,6 +162,7 @@ year_to_date as (
 measured as (
 
     select
+        current_year.scope_code,
         current_year.year,
         current_year.month,
         current_year.industrial_trained * 100.0 / nullif(current_year.industrial_headcount, 0)
@@ -156,7 +175,8 @@ measured as (
     from year_to_date as current_year
     left join year_to_date as previous_year_end
         on
-            previous_year_end.year = current_year.year - 1
+            previous_year_end.scope_code = current_year.scope_code
+            and previous_year_end.year = current_year.year - 1
             and previous_year_end.month = 12
             and previous_year_end.dated_events > 0
     where current_year.dated_events > 0

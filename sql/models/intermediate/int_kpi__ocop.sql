@@ -10,18 +10,22 @@ with
 ratings as (
 
     select
-        recognised_year as year,
-        cast(month(recognised_on) as integer) as month,
-        product_code,
-        stars in ({{ var('ocop_counted_stars') | join(', ') }}) as is_counted
-    from {{ ref('int_ocop_ratings__current') }}
-    where recognised_on is not null
+        scopes.scope_code,
+        current_ratings.recognised_year as year,
+        cast(month(current_ratings.recognised_on) as integer) as month,
+        current_ratings.product_code,
+        current_ratings.stars in ({{ var('ocop_counted_stars') | join(', ') }}) as is_counted
+    from {{ ref('int_ocop_ratings__current') }} as current_ratings
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on current_ratings.area_code = scopes.area_code
+    where current_ratings.recognised_on is not null
 
 ),
 
 dated as (
 
     select
+        scope_code,
         year,
         month,
         count(*) as ratings
@@ -33,11 +37,13 @@ dated as (
 newly_counted as (
 
     select
+        scope_code,
         year,
         month,
         count(*) as products
     from (
         select
+            scope_code,
             year,
             product_code,
             min(month) as month
@@ -51,7 +57,10 @@ newly_counted as (
 
 years as (
 
-    select distinct year from dated
+    select distinct
+        scope_code,
+        year
+    from dated
 
 ),
 
@@ -64,6 +73,7 @@ grid as (
 year_to_date as (
 
     select
+        grid.scope_code,
         grid.year,
         grid.month,
         sum(coalesce(dated.ratings, 0)) over ytd as ratings,
@@ -71,11 +81,13 @@ year_to_date as (
     from grid
     left join dated
         on
-            grid.year = dated.year
+            grid.scope_code = dated.scope_code
+            and grid.year = dated.year
             and grid.month = dated.month
     left join newly_counted
         on
-            grid.year = newly_counted.year
+            grid.scope_code = newly_counted.scope_code
+            and grid.year = newly_counted.year
             and grid.month = newly_counted.month
     window ytd as ({{ ytd_window('grid') }})
 
@@ -84,6 +96,7 @@ year_to_date as (
 measured as (
 
     select
+        scope_code,
         year,
         month,
         counted_products as ocop_3_4_star

@@ -22,6 +22,7 @@ as_of as (
 latest as (
 
     select
+        reports.area_code,
         reports.task_code,
         reports.due_date,
         coalesce(reports.status = '{{ var("task_done_status") }}', false)
@@ -29,26 +30,34 @@ latest as (
     from {{ ref('int_plan_tasks__ranked') }} as reports
     cross join as_of
     where reports.report_date <= as_of.as_of_date
-    qualify row_number() over (partition by reports.task_code order by reports.report_rank) = 1
+    qualify row_number() over (
+        partition by reports.area_code, reports.task_code order by reports.report_rank
+    ) = 1
 
 ),
 
 falling_due as (
 
     select
-        cast(year(due_date) as integer) as year,
-        cast(month(due_date) as integer) as month,
+        scopes.scope_code,
+        cast(year(latest.due_date) as integer) as year,
+        cast(month(latest.due_date) as integer) as month,
         count(*) as tasks_due,
-        count(*) filter (where is_done_on_time) as tasks_done_on_time
+        count(*) filter (where latest.is_done_on_time) as tasks_done_on_time
     from latest
-    where due_date is not null
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on latest.area_code = scopes.area_code
+    where latest.due_date is not null
     group by all
 
 ),
 
 years as (
 
-    select distinct year from falling_due
+    select distinct
+        scope_code,
+        year
+    from falling_due
 
 ),
 
@@ -61,6 +70,7 @@ grid as (
 year_to_date as (
 
     select
+        grid.scope_code,
         grid.year,
         grid.month,
         sum(coalesce(falling_due.tasks_due, 0)) over ytd as tasks_due,
@@ -68,7 +78,8 @@ year_to_date as (
     from grid
     left join falling_due
         on
-            grid.year = falling_due.year
+            grid.scope_code = falling_due.scope_code
+            and grid.year = falling_due.year
             and grid.month = falling_due.month
     window ytd as ({{ ytd_window('grid') }})
 
@@ -77,6 +88,7 @@ year_to_date as (
 measured as (
 
     select
+        scope_code,
         year,
         month,
         tasks_done_on_time * 100.0 / tasks_due as tasks_on_time

@@ -1,13 +1,14 @@
 {{ config(materialized='table') }}
 
--- Value of every measured KPI for plan year `year` as of the end of each month of that year:
--- one row per (year, month, kpi_code) the KPI's source has data for, with data dated on or
+-- Value of every measured KPI for each area and province (`area_code`, int_area_scopes) and
+-- plan year `year` as of the end of each month of that year: one row per (area_code, year,
+-- month, kpi_code) the KPI's source has data for, with data dated on or
 -- before as_of_date only (year to date for sums, latest value for levels and ratios; see each
 -- int_kpi__<family> model; plan-task progress reports count when dated on or before the
 -- effective as-of date, int_as_of). The December row is the year's value.
 -- kpi_scorecard_history picks the months up to the effective as-of date.
 -- Adding a KPI family is one more int_kpi__<family> model returning
--- (year, month, kpi_code, actual) added to this list (and its codes to seeds/kpi_catalog.csv).
+-- (area_code, year, month, kpi_code, actual) added to this list (and its codes to seeds/kpi_catalog.csv).
 
 {%- set families = [
     'int_kpi__enterprise',
@@ -25,6 +26,7 @@ unioned as (
 
     {%- for family in families %}
         select
+            area_code,
             year,
             month,
             kpi_code,
@@ -37,6 +39,7 @@ unioned as (
 )
 
 select
+    cast(area_code as varchar) as area_code,
     cast(year as integer) as year,
     cast(month as integer) as month,
     cast(last_day(make_date(year, month, 1)) as date) as as_of_date,

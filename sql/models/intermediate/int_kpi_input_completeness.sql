@@ -22,7 +22,12 @@ with
 
 plan_years as (
 
-    select distinct year from {{ ref('int_plan_targets__current') }}
+    -- every scope (area and province) in every plan year
+    select distinct
+        scopes.scope_code,
+        targets.year
+    from {{ ref('int_plan_targets__current') }} as targets
+    cross join {{ ref('int_area_scopes') }} as scopes
 
 ),
 
@@ -35,46 +40,60 @@ grid as (
 expected as (
 
     select
-        year,
-        cast(month(period) as integer) as month,
-        count(*) filter (where is_industrial) as industrial_expected,
-        count(*) filter (where is_industrial and is_received) as industrial_received,
+        scopes.scope_code,
+        expected_reports.year,
+        cast(month(expected_reports.period) as integer) as month,
+        count(*) filter (where expected_reports.is_industrial) as industrial_expected,
+        count(*) filter (where expected_reports.is_industrial and expected_reports.is_received)
+            as industrial_received,
         count(*) as all_expected,
-        count(*) filter (where is_received) as all_received
-    from {{ ref('int_expected_reports') }}
+        count(*) filter (where expected_reports.is_received) as all_received
+    from {{ ref('int_expected_reports') }} as expected_reports
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on expected_reports.area_code = scopes.area_code
     group by all
 
 ),
 
 budget as (
 
+    -- a month is complete for a province when every area with figures has both items
     select
-        year,
-        cast(month(period) as integer) as month,
-        total_mvnd is not null and industry_mvnd is not null as has_both_items
-    from {{ ref('int_budget_revenue__monthly') }}
+        scopes.scope_code,
+        area_months.year,
+        cast(month(area_months.period) as integer) as month,
+        bool_and(area_months.total_mvnd is not null and area_months.industry_mvnd is not null)
+            as has_both_items
+    from {{ ref('int_budget_revenue__monthly') }} as area_months
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on area_months.area_code = scopes.area_code
+    group by all
 
 ),
 
 economy as (
 
     select
-        year,
-        sector,
-        count(*) filter (where quarter is null) > 0 as has_yearly_row,
-        list(distinct quarter) filter (where quarter is not null) as quarters
-    from {{ ref('int_economic_accounts__current') }}
+        scopes.scope_code,
+        accounts.year,
+        accounts.sector,
+        count(*) filter (where accounts.quarter is null) > 0 as has_yearly_row,
+        list(distinct accounts.quarter) filter (where accounts.quarter is not null) as quarters
+    from {{ ref('int_economic_accounts__current') }} as accounts
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on accounts.area_code = scopes.area_code
     where
-        sector in (
+        accounts.sector in (
             '{{ sectors | join("', '") }}'
         )
-    group by year, sector
+    group by scopes.scope_code, accounts.year, accounts.sector
 
 ),
 
 economy_measured as (
 
     select
+        grid.scope_code,
         grid.year,
         grid.month,
         count(economy.sector) filter (
@@ -85,14 +104,17 @@ economy_measured as (
         ) as sectors_measured
     from grid
     left join economy
-        on grid.year = economy.year
-    group by grid.year, grid.month
+        on
+            grid.scope_code = economy.scope_code
+            and grid.year = economy.year
+    group by grid.scope_code, grid.year, grid.month
 
 ),
 
 year_to_date as (
 
     select
+        grid.scope_code,
         grid.year,
         grid.month,
         sum(coalesce(expected.industrial_expected, 0)) over ytd as industrial_expected,
@@ -104,11 +126,13 @@ year_to_date as (
     from grid
     left join expected
         on
-            grid.year = expected.year
+            grid.scope_code = expected.scope_code
+            and grid.year = expected.year
             and grid.month = expected.month
     left join budget
         on
-            grid.year = budget.year
+            grid.scope_code = budget.scope_code
+            and grid.year = budget.year
             and grid.month = budget.month
     window ytd as ({{ ytd_window('grid') }})
 
@@ -117,6 +141,7 @@ year_to_date as (
 shares as (
 
     select
+        year_to_date.scope_code,
         year_to_date.year,
         year_to_date.month,
         year_to_date.industrial_received / nullif(year_to_date.industrial_expected, 0)
@@ -130,7 +155,8 @@ shares as (
     from year_to_date
     left join economy_measured
         on
-            year_to_date.year = economy_measured.year
+            year_to_date.scope_code = economy_measured.scope_code
+            and year_to_date.year = economy_measured.year
             and year_to_date.month = economy_measured.month
 
 )
@@ -138,6 +164,7 @@ shares as (
 {%- set bases = ['industrial_reports', 'all_reports', 'budget_months', 'economy_sectors'] %}
 {% for basis in bases %}
     select
+        cast(scope_code as varchar) as area_code,
         cast(year as integer) as year,
         cast(month as integer) as month,
         cast('{{ basis }}' as varchar) as completeness_basis,

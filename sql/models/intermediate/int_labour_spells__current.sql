@@ -14,6 +14,7 @@ spells as (
 units as (
 
     select
+        area_code,
         tax_code,
         is_industrial
     from {{ ref('int_units') }}
@@ -28,4 +29,6 @@ select
 
 from spells
 left join units
-    on spells.employer_tax_code = units.tax_code
+    on
+        spells.area_code = units.area_code
+        and spells.employer_tax_code = units.tax_code

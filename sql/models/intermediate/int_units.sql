@@ -15,6 +15,7 @@ reports as (
 units as (
 
     select
+        area_code,
         tax_code,
         arg_max(
             struct_pack(
@@ -35,11 +36,12 @@ units as (
         max(period) as last_period,
         count(*) as periods_reported
     from reports
-    group by tax_code
+    group by area_code, tax_code
 
 )
 
 select
+    area_code,
     tax_code,
     latest.unit_name,
     latest.ownership,

@@ -1,4 +1,5 @@
--- One row per (plan_id, kpi_code) of the current plan targets: the latest state, i.e. the
+-- One row per (plan_id, kpi_code) of the current plan targets (a plan is an area's or the
+-- province's: area_code, area_name, area_level): the latest state, i.e. the
 -- kpi_scorecard_history row as of the effective as-of date (int_as_of), or as of the plan
 -- year's December when the as-of date is later (a complete year: met / not_met). A plan year
 -- that starts after the as-of date has no history yet: actual NULL, status no_data.
@@ -30,6 +31,16 @@ history as (
 
 ),
 
+areas as (
+
+    select distinct
+        area_code,
+        area_name,
+        area_level
+    from {{ ref('stg_ops__areas') }}
+
+),
+
 latest as (
 
     select
@@ -42,6 +53,9 @@ latest as (
 
 select
     latest.plan_id,
+    latest.area_code,
+    areas.area_name,
+    areas.area_level,
     latest.year,
     latest.kpi_code,
     latest.kpi_name_vi,
@@ -66,8 +80,11 @@ select
 from latest
 left join history
     on
-        latest.plan_id = history.plan_id
+        latest.area_code = history.area_code
+        and latest.plan_id = history.plan_id
         and latest.kpi_code = history.kpi_code
         and latest.as_of_date = history.as_of_date
 left join catalog
     on latest.kpi_code = catalog.kpi_code
+left join areas
+    on latest.area_code = areas.area_code

@@ -1,7 +1,8 @@
 -- The plan scorecard as of every month end of the plan year up to the effective as-of date
 -- (int_as_of): one row per (plan_id, kpi_code, as_of_date), at most 12 per plan and KPI, so a
 -- dashboard can draw each KPI's path to its target. The December row (is_year_complete) is
--- the year's final result.
+-- the year's final result. A plan belongs to the area (or province) whose folder its
+-- targets file came from (area_code); its actuals are that area's or province's (int_kpi_actuals).
 --   actual     the value with data dated on or before as_of_date (int_kpi_actuals): year to
 --              date for flow KPIs, latest value for stock KPIs and ratios
 --   projected  flow KPIs during the year: actual × (full year Y-1) ÷ (same months of Y-1), the
@@ -59,6 +60,7 @@ flow_projections as (
 
     -- every flow KPI's own projection at every month end of every year with data
     select
+        current_year.area_code,
         current_year.kpi_code,
         current_year.year,
         current_year.month,
@@ -78,12 +80,14 @@ flow_projections as (
             and catalog.kind = 'flow'
     left join actuals as previous_full_year
         on
-            current_year.kpi_code = previous_full_year.kpi_code
+            current_year.area_code = previous_full_year.area_code
+            and current_year.kpi_code = previous_full_year.kpi_code
             and current_year.year - 1 = previous_full_year.year
             and previous_full_year.month = 12
     left join actuals as previous_same_months
         on
-            current_year.kpi_code = previous_same_months.kpi_code
+            current_year.area_code = previous_same_months.area_code
+            and current_year.kpi_code = previous_same_months.kpi_code
             and current_year.year - 1 = previous_same_months.year
             and current_year.month = previous_same_months.month
 
@@ -113,6 +117,7 @@ total_projections as (
 
     -- a total is the sum of its parts' projections, or nothing when a part has none
     select
+        months.area_code,
         total_parts.total_code as kpi_code,
         months.year,
         months.month,
@@ -123,6 +128,7 @@ total_projections as (
     from total_parts
     inner join (
         select distinct
+            area_code,
             kpi_code,
             year,
             month
@@ -131,7 +137,8 @@ total_projections as (
         on total_parts.total_code = months.kpi_code
     left join flow_projections  -- noqa: AL04
         on
-            total_parts.part_code = flow_projections.kpi_code
+            months.area_code = flow_projections.area_code
+            and total_parts.part_code = flow_projections.kpi_code
             and months.year = flow_projections.year
             and months.month = flow_projections.month
     group by all
@@ -141,6 +148,7 @@ total_projections as (
 projections as (
 
     select
+        flow_projections.area_code,
         flow_projections.kpi_code,
         flow_projections.year,
         flow_projections.month,
@@ -152,7 +160,8 @@ projections as (
     from flow_projections
     left join total_projections
         on
-            flow_projections.kpi_code = total_projections.kpi_code
+            flow_projections.area_code = total_projections.area_code
+            and flow_projections.kpi_code = total_projections.kpi_code
             and flow_projections.year = total_projections.year
             and flow_projections.month = total_projections.month
 
@@ -175,6 +184,7 @@ joined as (
 
     select
         target_months.plan_id,
+        target_months.area_code,
         target_months.year,
         target_months.kpi_code,
         target_months.as_of_date,
@@ -213,22 +223,26 @@ joined as (
         on target_months.kpi_code = catalog.kpi_code
     left join actuals as current_year
         on
-            target_months.kpi_code = current_year.kpi_code
+            target_months.area_code = current_year.area_code
+            and target_months.kpi_code = current_year.kpi_code
             and target_months.year = current_year.year
             and target_months.month = current_year.month
     left join projections
         on
-            target_months.kpi_code = projections.kpi_code
+            target_months.area_code = projections.area_code
+            and target_months.kpi_code = projections.kpi_code
             and target_months.year = projections.year
             and target_months.month = projections.month
     left join actuals as previous_same_months
         on
-            target_months.kpi_code = previous_same_months.kpi_code
+            target_months.area_code = previous_same_months.area_code
+            and target_months.kpi_code = previous_same_months.kpi_code
             and target_months.year - 1 = previous_same_months.year
             and target_months.month = previous_same_months.month
     left join completeness
         on
-            catalog.completeness_basis = completeness.completeness_basis
+            target_months.area_code = completeness.area_code
+            and catalog.completeness_basis = completeness.completeness_basis
             and target_months.year = completeness.year
             and target_months.month = completeness.month
 
@@ -247,6 +261,7 @@ judged as (
 
 select
     plan_id,
+    area_code,
     year,
     kpi_code,
     as_of_date,
