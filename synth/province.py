@@ -19,6 +19,7 @@ relative to DIR (their paths start with the area's folder) and have out_dir = DI
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,7 @@ from .shared import donor_candidates
 from .truth import FileInfo, Truth
 
 AREAS_FILE = "reference/areas.csv"
+SYNTHETIC_FOLDER = re.compile(r"(\d+)_khu_vuc_\1")  # areas beyond the table (9001_khu_vuc_9001)
 AREAS_ARRIVAL = datetime(2022, 1, 4, 8, 0)
 PROVINCE_TARGETS_FILE = "reference/plan_targets.csv"
 # targets that add up over the areas (flows and counts); the others (growth, ratios) are the
@@ -139,9 +141,12 @@ def _clear(out_dir: Path, specs: list[AreaSpec]) -> None:
         for sub in SOURCES + NEW_FOLDERS:
             shutil.rmtree(out_dir / sub, ignore_errors=True)
     mine = {s.folder for s in specs}
-    for spec in AREA_TABLE:
-        if spec.folder not in mine:
-            shutil.rmtree(out_dir / spec.folder, ignore_errors=True)
+    stale = [s.folder for s in AREA_TABLE] + [
+        p.name for p in out_dir.glob("*_khu_vuc_*") if SYNTHETIC_FOLDER.fullmatch(p.name)
+    ]
+    for folder in stale:
+        if folder not in mine:
+            shutil.rmtree(out_dir / folder, ignore_errors=True)
 
 
 def generate_province(
