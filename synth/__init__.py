@@ -1,7 +1,8 @@
-"""Seeded sample-data generator for vlpipe (Vĩnh Linh 2021–2022 and January–June 2023) and
-its ground truth."""
+"""Seeded sample-data generator for vlpipe (Vĩnh Linh 2021–2022 and January–June 2023, or a
+province of several such areas) and its ground truth."""
 
 from .core import generate
+from .province import Area, Province, generate_province
 from .truth import BadRow, FileInfo, Truth
 
-__all__ = ["BadRow", "FileInfo", "Truth", "generate"]
+__all__ = ["Area", "BadRow", "FileInfo", "Province", "Truth", "generate", "generate_province"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from .areas import SINGLE_AREA, AreaSpec
 from .budget import plan_budget, plan_budget_2023, write_budget
 from .economy import write_economy
 from .enterprise_files import AMBIGUOUS_MONTH, RESUB_MONTH, EnterpriseWriter
@@ -37,6 +39,7 @@ from .reconciliation import (
     planted_register_findings,
 )
 from .reference import reference_tables, target_rows
+from .shared import share_units
 from .truth import Truth
 
 SOURCES = ("enterprise_reports", "labour", "khuyen_cong", "reference")
@@ -77,20 +80,21 @@ def _kc_households(rng: random.Random, scale: float, used_tax: set[str]) -> list
     return out
 
 
-def _write_reference(out: Output) -> None:
-    for stem, (head, rows) in reference_tables().items():
+def reference_cell(v: object) -> str:
+    """A value of a reference CSV as written: blank, plain number, ISO date or text."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return fmt_number(v, "plain", 3)
+    return v.isoformat() if isinstance(v, date) else str(v)
 
-        def cell(v: object) -> str:
-            if v is None:
-                return ""
-            if isinstance(v, float):
-                return fmt_number(v, "plain", 3)
-            return v.isoformat() if isinstance(v, date) else str(v)
 
+def _write_reference(out: Output, prefix: str) -> None:
+    for stem, (head, rows) in reference_tables(prefix).items():
         out.csv(
             f"reference/{stem}.csv",
             "reference",
-            [head] + [[cell(v) for v in r] for r in rows],
+            [head] + [[reference_cell(v) for v in r] for r in rows],
             delimiter=",",
             encoding="utf-8",
             mtime=REFERENCE_ARRIVAL[stem],
@@ -113,13 +117,26 @@ def _effective_reports(truth: Truth) -> list[dict]:
     return sorted(best.values(), key=lambda r: (r["period"], r["tax_code"]))
 
 
-def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0, formats: str = "mixed") -> Truth:
+def generate(
+    out_dir: Path,
+    seed: int = 2022,
+    scale: float = 1.0,
+    formats: str = "mixed",
+    *,
+    area: AreaSpec | None = None,
+    donors: Sequence[dict] = (),
+) -> Truth:
     """Write the dataset (one subfolder per source) into out_dir and return its Truth.
 
     The source subfolders are emptied first; anything else in out_dir is left alone.
     ``formats`` "csv" or "xlsx" writes the same tables all as CSV or all as workbooks (for
     the benchmark); the default "mixed" writes each file as the office receives it.
+    ``area`` (default Vĩnh Linh) names the plan ids and OCOP product codes; ``donors``
+    (synth.shared.donor_candidates of the areas written before) are the units this area
+    registers too (synth.shared; their own stream f"{seed}:shared"). Without donors the
+    draws are exactly a single-area run's. reference/areas.csv is synth.province's.
     """
+    area = area or SINGLE_AREA
     if scale <= 0:
         raise ValueError("scale must be positive")
     out_dir = Path(out_dir)
@@ -127,7 +144,16 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0, formats: str =
         shutil.rmtree(out_dir / sub, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    truth = Truth(seed=seed, scale=scale, out_dir=out_dir, targets=target_rows())
+    truth = Truth(
+        seed=seed,
+        scale=scale,
+        out_dir=out_dir,
+        targets=target_rows(area.prefix),
+        area_code=area.code,
+        area_name=area.name,
+        folder=area.folder,
+        plan_id=f"{area.prefix}-2022",
+    )
     out = Output(out_dir, truth, formats)
     used_tax: set[str] = set()
 
@@ -138,7 +164,11 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0, formats: str =
     households = _kc_households(rng, scale, used_tax)
     draft = build_spells(rng, units, employers, scale)
     schemes = build_schemes(rng, units, households, scale)
-    _write_reference(out)
+    if donors:
+        truth.shared_units = share_units(
+            random.Random(f"{seed}:shared"), area.code, donors, units, reports, schemes, used_tax
+        )
+    _write_reference(out, area.prefix)
     writer = EnterpriseWriter(out, rng, units, reports)
     writer.choose_bad_rows()
     rejected = set(writer.bad)
@@ -201,7 +231,14 @@ def generate(out_dir: Path, seed: int = 2022, scale: float = 1.0, formats: str =
         random.Random(f"{seed}:khuyen_cong:2023:files"),
     )
     truth.units = [u.record() for u in units + employers + households]
-    write_ocop(out, random.Random(f"{seed}:ocop"), scale, units, random.Random(f"{seed}:ocop:2023"))
+    write_ocop(
+        out,
+        random.Random(f"{seed}:ocop"),
+        scale,
+        units,
+        random.Random(f"{seed}:ocop:2023"),
+        area.prefix,
+    )
     write_budget(out, budget_rng, budget, random.Random(f"{seed}:budget:2023:files"))
     write_economy(out, random.Random(f"{seed}:economy"), random.Random(f"{seed}:economy:2023"))
     write_plan_tasks(

@@ -121,12 +121,12 @@ class Rating:
     bad: str | None = None
 
 
-def _products(rng: random.Random) -> list[Product]:
+def _products(rng: random.Random, prefix: str = "VL") -> list[Product]:
     used: set[str] = set()
     out = []
     for i, (name, group, producer, kind, commune) in enumerate(CATALOGUE):
         tax = make_tax_code(rng, used) if kind in ("htx", "cty") else None
-        out.append(Product(f"VL-OCOP-{i + 1:03d}", name, group, producer, tax, commune))
+        out.append(Product(f"{prefix}-OCOP-{i + 1:03d}", name, group, producer, tax, commune))
     rng.shuffle(out)
     return out
 
@@ -135,13 +135,15 @@ def _score(rng: random.Random, stars: int) -> int:
     return {2: rng.randint(38, 49), 3: rng.randint(52, 69), 4: rng.randint(70, 84)}[stars]
 
 
-def build_ratings(rng: random.Random, scale: float) -> tuple[list[Rating], list[Product]]:
+def build_ratings(
+    rng: random.Random, scale: float, prefix: str = "VL"
+) -> tuple[list[Rating], list[Product]]:
     """2021 and 2022 ratings. District councils certify 3 stars (Huyện), the province 4 stars
     (Tỉnh); a product under 50 points is rated 2 stars and not certified. In 2022 one product
     is certified twice (3★ by the district, then 4★ by the province) and some 2021 products
     are re-rated to 4★; three bad rows, each breaking one rule. Also returns the products
     never rated (2023 draws from them)."""
-    pool = _products(rng)
+    pool = _products(rng, prefix)
     numbers: set[str] = set()
 
     def decision(day: date, provincial: bool) -> str:
@@ -340,7 +342,12 @@ def build_ratings_2023(
 
 
 def write_ocop(
-    out: Output, rng: random.Random, scale: float, units: list[Unit], rng23: random.Random
+    out: Output,
+    rng: random.Random,
+    scale: float,
+    units: list[Unit],
+    rng23: random.Random,
+    prefix: str = "VL",
 ) -> None:
     """ocop/ocop_2021.xlsx (title block, STT, canonical headers, date cells) and
     ocop/ocop_2022.xlsx (headers without diacritics, columns reordered, no STT, some dates
@@ -350,7 +357,7 @@ def write_ocop(
     # The catalogue holds the district's 24 products: OCOP does not grow beyond the scale
     # that uses them all (at most scale 1.2 draws it exactly as before).
     scale = min(scale, MAX_SCALE)
-    ratings, pool = build_ratings(rng, scale)
+    ratings, pool = build_ratings(rng, scale, prefix)
     link_producers([r.product for r in ratings] + pool, units)
     ratings += build_ratings_2023(rng23, ratings, pool, scale)
     effective: dict[tuple[str, str], dict] = {}

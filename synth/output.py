@@ -116,19 +116,4 @@ class Output:
 
     def relabel_truth(self) -> None:
         """Point the Truth's records at the files as written (after a change of format)."""
-        if not self.renamed:
-            return
-        truth, renamed = self.truth, self.renamed
-        truth.bad_rows = [b._replace(file=renamed.get(b.file, b.file)) for b in truth.bad_rows]
-        truth.files = [f._replace(path=renamed.get(f.path, f.path)) for f in truth.files]
-        for value in vars(truth).values():
-            records = [
-                r
-                for v in (value.values() if isinstance(value, dict) else [value])
-                if isinstance(v, list)
-                for r in v
-                if isinstance(r, dict)
-            ]
-            for rec in records:
-                if rec.get("file") in renamed:
-                    rec["file"] = renamed[rec["file"]]
+        self.truth.relabel(self.renamed)

@@ -269,10 +269,11 @@ TARGETS_2023: dict[str, tuple[float, float | None]] = {
 }
 
 
-def target_rows() -> list[dict]:
-    """The 2022 plan (adopted) and the 2023 sample plan as canonical reference records."""
+def target_rows(prefix: str = "VL") -> list[dict]:
+    """The 2022 plan (adopted) and the 2023 sample plan as canonical reference records; an
+    area other than Vĩnh Linh has the same targets under its own plan ids (GL-2022, …)."""
     rows = []
-    for plan_id, year in (("VL-2022", 2022), ("VL-2023", 2023)):
+    for plan_id, year in ((f"{prefix}-2022", 2022), (f"{prefix}-2023", 2023)):
         for code, name, unit, comp, low, high, lead in PLAN_TARGETS:
             if year == 2023:
                 low, high = TARGETS_2023[code]
@@ -294,26 +295,29 @@ def target_rows() -> list[dict]:
     return rows
 
 
-def reference_tables() -> dict[str, tuple[list[str], list[list[object]]]]:
-    """File stem -> (header, rows) for every reference CSV."""
+TARGETS_HEADER = [
+    "plan_id",
+    "year",
+    "kpi_code",
+    "kpi_name_vi",
+    "unit",
+    "comparator",
+    "target_low",
+    "target_high",
+    "lead_unit",
+    "note",
+]
+
+
+def reference_tables(prefix: str = "VL") -> dict[str, tuple[list[str], list[list[object]]]]:
+    """File stem -> (header, rows) for every reference CSV (plan ids start with prefix)."""
     communes = [
         [c, f"{kind} {name}", kind, OLD_VALID[0], OLD_VALID[1], succ]
         for c, name, kind, succ in COMMUNES
     ]
     communes += [[c, f"Xã {name}", "Xã", NEW_VALID_FROM, None, None] for c, name in NEW_COMMUNES]
-    head = [
-        "plan_id",
-        "year",
-        "kpi_code",
-        "kpi_name_vi",
-        "unit",
-        "comparator",
-        "target_low",
-        "target_high",
-        "lead_unit",
-        "note",
-    ]
-    targets = [[r[c] for c in head] for r in target_rows()]
+    head = TARGETS_HEADER
+    targets = [[r[c] for c in head] for r in target_rows(prefix)]
     return {
         "plan_targets": (head, targets),
         "communes": (

@@ -66,6 +66,17 @@ class Truth:
     # taxes_vs_tax_office, khuyen_cong_beneficiary_not_in_register,
     # ocop_producer_not_in_register
     planted_findings: list[dict] = field(default_factory=list)
+    # the area this dataset is (province mode, synth.province: paths above are then relative
+    # to the province's directory, out_dir, and start with the area's folder)
+    area_code: str = "464"
+    area_name: str = "Vĩnh Linh"
+    folder: str = ""  # '' = out_dir itself
+    plan_id: str = "VL-2022"
+    # units registered in this area and another one (same tax code and name, each area
+    # reports its own branch): {"tax_code", "name", "areas" (the two area codes, the one it
+    # was copied from first), "kind" ("khuyen_cong" for a khuyến công beneficiary paid in 2022
+    # in both areas, else "monthly")}
+    shared_units: list[dict] = field(default_factory=list)
 
     def file_order(self, source: str) -> list[str]:
         """Files of a source in arrival order (mtime, then name), as ingestion sees them."""
@@ -77,9 +88,30 @@ class Truth:
             )
         ]
 
+    def relabel(self, renamed: dict[str, str]) -> None:
+        """Rename files (old → new relative path) everywhere the Truth names them."""
+        if not renamed:
+            return
+        self.bad_rows = [b._replace(file=renamed.get(b.file, b.file)) for b in self.bad_rows]
+        self.files = [f._replace(path=renamed.get(f.path, f.path)) for f in self.files]
+        self.unreadable_files = [renamed.get(p, p) for p in self.unreadable_files]
+        for value in vars(self).values():
+            records = [
+                r
+                for v in (value.values() if isinstance(value, dict) else [value])
+                if isinstance(v, list)
+                for r in v
+                if isinstance(r, dict)
+            ]
+            for rec in records:
+                if rec.get("file") in renamed:
+                    rec["file"] = renamed[rec["file"]]
+
     def summary(self) -> str:
-        """One line: counts of what was written."""
+        """One line: the area and counts of what was written."""
+        where = f" ({self.folder}/)" if self.folder else ""
         return (
+            f"area {self.area_code} {self.area_name}{where} plan {self.plan_id}, "
             f"seed={self.seed} scale={self.scale:g}: {len(self.files)} files, "
             f"{len(self.units)} units, {len(self.enterprise_reports)} enterprise reports "
             f"({len(self.enterprise_history)} submitted), {len(self.labour_spells)} spells, "
@@ -87,5 +119,6 @@ class Truth:
             f"ratings, {len(self.budget_revenue)} budget rows, "
             f"{len(self.economic_accounts)} economic-account rows, {len(self.plan_tasks)} "
             f"task reports, {len(self.bad_rows)} bad rows, "
-            f"{len(self.unreadable_files)} unreadable file(s) -> {self.out_dir}"
+            f"{len(self.unreadable_files)} unreadable file(s), "
+            f"{len(self.shared_units)} unit(s) shared with another area -> {self.out_dir}"
         )

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from synth import Truth
+from synth import Province, Truth
 
 ORACLE_KPIS = (
     "IND_GO_GROWTH",
@@ -90,106 +92,150 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _enterprise(reports: list[dict], year: int, end: date) -> dict[str, float | None]:
+# --- components: the numerators, denominators and sets each KPI is computed from -----------
+# An area's KPIs are computed from its components; the province's from the merge of its
+# areas' components (sums added, sets united, a unit's flags or-ed): the roll-up rules of
+# docs/kpis.md#roll-up-to-the-province.
+
+
+@dataclass
+class EnterpriseParts:
+    """Industrial reports of Y up to end (and the same months of Y−1); all units' capital."""
+
+    has_this: bool = False  # an industrial report of a period of Y up to end
+    const_y: float = 0.0  # Σ gross_output_const2010 (million VND)
+    current_y: float = 0.0
+    has_prev: bool = False  # an industrial report of the same months of Y−1
+    const_prev: float = 0.0
+    # industrial unit → advanced_machinery in its latest report of Y up to end
+    advanced: dict[str, bool] = field(default_factory=dict)
+    # industrial units flagged supporting_industry in KCN_TBHX in a report of Y up to end
+    supporting: set[str] = field(default_factory=set)
+    first_period: dict[str, date] = field(default_factory=dict)  # every unit, all years
+    has_year_rows: bool = False  # any report (industrial or not) of Y up to end
+    capital: float = 0.0  # Σ own_capital_invested of all units (million VND)
+
+
+@dataclass
+class LabourParts:
+    """Spells at industrial employers: headcounts on end and on 31/12 of Y−1, worker-months."""
+
+    has_spells: bool = False
+    active: int = 0
+    trained: int = 0
+    active_prev: int = 0
+    wages: float = 0.0  # VND, over the worker-months
+    months: int = 0
+
+
+@dataclass
+class KhuyenCongParts:
+    """Disbursements dated in Y up to end."""
+
+    has_data: bool = False  # a decision or a disbursement dated in Y up to end
+    paid: set[str] = field(default_factory=set)  # beneficiary tax codes paid > 0
+    total: float = 0.0  # VND
+    funds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(FUNDS, 0.0))
+
+
+@dataclass
+class Components:
+    """Everything the 19 KPIs of one area (or, merged, of the province) are computed from."""
+
+    enterprise: EnterpriseParts = field(default_factory=EnterpriseParts)
+    labour: LabourParts = field(default_factory=LabourParts)
+    khuyen_cong: KhuyenCongParts = field(default_factory=KhuyenCongParts)
+    economy_rows: bool = False
+    economy: dict[str, float] = field(default_factory=dict)  # sector → value added
+    budget_rows: bool = False
+    budget_industry: float = 0.0  # million VND
+    budget_total: float = 0.0
+    ocop_rows: bool = False
+    ocop_products: set[str] = field(default_factory=set)  # 3-4 star product codes
+    tasks_due: int = 0
+    tasks_on_time: int = 0
+
+
+def _enterprise(reports: list[dict], year: int, end: date) -> EnterpriseParts:
     """Periods of the year up to end; growth against the same months of the year before."""
+    parts = EnterpriseParts()
     ind = [r for r in reports if is_industrial_vsic(r["vsic_code"])]
     this = [r for r in ind if r["period"].year == year and r["period"] <= end]
     prev = [r for r in ind if r["period"].year == year - 1 and r["period"].month <= end.month]
-    out: dict[str, float | None] = dict.fromkeys(
-        (
-            "IND_GO_GROWTH",
-            "IND_GO_CONST2010",
-            "IND_GO_CURRENT",
-            "TECH_ADVANCED_SHARE",
-            "SUPPORT_IND_ATTRACTED",
-            "CAPITAL_OWN",
-        )
-    )
     if this:
-        const_y = _sum(r["gross_output_const2010"] for r in this)
-        out["IND_GO_CONST2010"] = const_y / 1000
-        out["IND_GO_CURRENT"] = _sum(r["gross_output_current"] for r in this) / 1000
-        const_prev = _sum(r["gross_output_const2010"] for r in prev)
-        if prev and const_prev > 0:
-            out["IND_GO_GROWTH"] = (const_y / const_prev - 1) * 100
+        parts.has_this = True
+        parts.const_y = _sum(r["gross_output_const2010"] for r in this)
+        parts.current_y = _sum(r["gross_output_current"] for r in this)
+        parts.has_prev = bool(prev)
+        parts.const_prev = _sum(r["gross_output_const2010"] for r in prev)
         latest: dict[str, dict] = {}
         for r in this:
             if r["tax_code"] not in latest or r["period"] > latest[r["tax_code"]]["period"]:
                 latest[r["tax_code"]] = r
-        out["TECH_ADVANCED_SHARE"] = (
-            100 * sum(r["advanced_machinery"] for r in latest.values()) / len(latest)
-        )
-        first: dict[str, date] = {}
+        parts.advanced = {t: bool(r["advanced_machinery"]) for t, r in latest.items()}
         for r in reports:  # "first report" over all loaded years and all units
-            if r["tax_code"] not in first or r["period"] < first[r["tax_code"]]:
-                first[r["tax_code"]] = r["period"]
-        attracted = {
-            r["tax_code"]
-            for r in this
-            if r["supporting_industry"]
-            and r["zone_code"] == KCN_TBHX
-            and first[r["tax_code"]].year == year
+            if (
+                r["tax_code"] not in parts.first_period
+                or r["period"] < parts.first_period[r["tax_code"]]
+            ):
+                parts.first_period[r["tax_code"]] = r["period"]
+        parts.supporting = {
+            r["tax_code"] for r in this if r["supporting_industry"] and r["zone_code"] == KCN_TBHX
         }
-        out["SUPPORT_IND_ATTRACTED"] = float(len(attracted))
     year_rows = [r for r in reports if r["period"].year == year and r["period"] <= end]
     if year_rows:
-        out["CAPITAL_OWN"] = _sum(r["own_capital_invested"] or 0.0 for r in year_rows) / 1000
-    return out
+        parts.has_year_rows = True
+        parts.capital = _sum(r["own_capital_invested"] or 0.0 for r in year_rows)
+    return parts
 
 
-def _labour(
-    spells: list[dict], industrial: set[str], year: int, end: date
-) -> dict[str, float | None]:
+def _labour(spells: list[dict], industrial: set[str], year: int, end: date) -> LabourParts:
     """Headcounts on end (31/12 for a whole year) against 31/12 of the year before; income
     over the worker-months of the year whose last day is on or before end; all three at
     industrial employers only."""
-    out: dict[str, float | None] = dict.fromkeys(
-        ("LAB_TRAINED_RATIO", "LAB_NEW_JOBS", "LAB_AVG_INCOME")
-    )
     at_ind = [s for s in spells if s["employer_tax_code"] in industrial]
     end_prev = date(year - 1, 12, 31)
     active = [s for s in at_ind if _active(s, end)]
-    if active:
-        trained = sum(s["training_level"] != UNTRAINED for s in active)
-        out["LAB_TRAINED_RATIO"] = 100 * trained / len(active)
-    if spells:
-        out["LAB_NEW_JOBS"] = float(len(active) - sum(_active(s, end_prev) for s in at_ind))
-    wages, months = 0.0, 0
+    parts = LabourParts(
+        has_spells=bool(spells),
+        active=len(active),
+        trained=sum(s["training_level"] != UNTRAINED for s in active),
+        active_prev=sum(_active(s, end_prev) for s in at_ind),
+    )
     for m in range(1, 13):
         last_day = _month_end(year, m)
         if last_day > end:
             break
         for s in at_ind:  # labour in industry, as the two headcount KPIs
             if _active(s, last_day):
-                wages += s["monthly_wage"]
-                months += 1
-    if months:
-        out["LAB_AVG_INCOME"] = wages / months * 12 / 1e6
-    return out
+                parts.wages += s["monthly_wage"]
+                parts.months += 1
+    return parts
 
 
-def _khuyen_cong(schemes: list[dict], year: int, end: date) -> dict[str, float | None]:
+def _khuyen_cong(schemes: list[dict], year: int, end: date) -> KhuyenCongParts:
     """Disbursements dated in the year up to end; no data without any decision or
     disbursement dated in the year up to end."""
-    out: dict[str, float | None] = dict.fromkeys(("KC_SUPPORTED_UNITS", "KC_FUNDS_TOTAL", *FUNDS))
+    parts = KhuyenCongParts()
 
     def in_year(d: date | None) -> bool:
         return d is not None and d.year == year and d <= end
 
     if not any(in_year(s["decision_date"]) or in_year(s["disbursement_date"]) for s in schemes):
-        return out
+        return parts
     paid = [s for s in schemes if in_year(s["disbursement_date"]) and s["disbursed_amount"] > 0]
-    out["KC_SUPPORTED_UNITS"] = float(len({s["beneficiary_tax_code"] for s in paid}))
-    out["KC_FUNDS_TOTAL"] = _sum(s["disbursed_amount"] for s in paid) / 1e9
+    parts.has_data = True
+    parts.paid = {s["beneficiary_tax_code"] for s in paid}
+    parts.total = _sum(s["disbursed_amount"] for s in paid)
     for code, fund in FUNDS.items():
-        out[code] = _sum(s["disbursed_amount"] for s in paid if s["fund_source"] == fund) / 1e9
-    return out
+        parts.funds[code] = _sum(s["disbursed_amount"] for s in paid if s["fund_source"] == fund)
+    return parts
 
 
-def _economy(rows: list[dict], year: int, end: date) -> float | None:
-    """IND_SHARE_ECONOMY: per (year, sector) the yearly row where there is one, otherwise the
-    sum of its quarters (never both); industry ÷ all sectors (product taxes included). A row
-    is dated at the end of its quarter (a yearly row on 31/12): only rows up to end count."""
+def _economy(rows: list[dict], year: int, end: date) -> tuple[bool, dict[str, float]]:
+    """IND_SHARE_ECONOMY's parts: per (year, sector) the yearly row where there is one,
+    otherwise the sum of its quarters (never both). A row is dated at the end of its quarter
+    (a yearly row on 31/12): only rows up to end count."""
     this = [
         r for r in rows if r["year"] == year and _month_end(year, 3 * (r["quarter"] or 4)) <= end
     ]
@@ -198,32 +244,21 @@ def _economy(rows: list[dict], year: int, end: date) -> float | None:
         mine = [r for r in this if r["sector"] == sector]
         yearly = [r for r in mine if r["quarter"] is None]
         by_sector[sector] = _sum(r["value_added_current"] for r in (yearly or mine))
-    gross = _sum(by_sector.values())
-    if not this or gross <= 0:
-        return None
-    return 100 * by_sector.get(INDUSTRY_SECTOR, 0.0) / gross
+    return bool(this), by_sector
 
 
-def _budget(rows: list[dict], year: int, end: date) -> dict[str, float | None]:
-    """IND_BUDGET_CONTRIB (billion VND) and IND_BUDGET_SHARE (%), amounts in million VND,
-    months of the year up to end."""
+def _budget(rows: list[dict], year: int, end: date) -> tuple[bool, float, float]:
+    """Industry and total amounts (million VND), months of the year up to end."""
     this = [r for r in rows if r["period"].year == year and r["period"] <= end]
-    if not this:
-        return {"IND_BUDGET_CONTRIB": None, "IND_BUDGET_SHARE": None}
     industry = _sum(r["amount"] for r in this if r["item"] == BUDGET_INDUSTRY)
     total = _sum(r["amount"] for r in this if r["item"] == BUDGET_TOTAL)
-    return {
-        "IND_BUDGET_CONTRIB": industry / 1000,
-        "IND_BUDGET_SHARE": 100 * industry / total if total > 0 else None,
-    }
+    return bool(this), industry, total
 
 
-def _ocop(ratings: list[dict], year: int, end: date) -> float | None:
-    """Distinct product codes recognised in the year (up to end) with 3 or 4 stars."""
+def _ocop(ratings: list[dict], year: int, end: date) -> tuple[bool, set[str]]:
+    """Product codes recognised in the year (up to end) with 3 or 4 stars."""
     this = [r for r in ratings if r["recognised_on"].year == year and r["recognised_on"] <= end]
-    if not this:
-        return None
-    return float(len({r["product_code"] for r in this if r["stars"] in (3, 4)}))
+    return bool(this), {r["product_code"] for r in this if r["stars"] in (3, 4)}
 
 
 def _tasks(
@@ -233,13 +268,14 @@ def _tasks(
     as_of: date | None,
     due_by_as_of: bool = False,
     grace_days: int = 0,
-) -> float | None:
-    """Tasks due in the year whose latest report dated on or before as_of (report date, then
-    later file, then later row) is 'Hoàn thành' with a done date on or before the due date
-    ÷ tasks due in the year × 100. Reports made after the year count (January's report is
-    how a task due in December is known to be done), those after as_of do not.
-    The other reading (the SQL's, see the report): due_by_as_of counts only the tasks due on
-    or before as_of, grace_days accepts reports up to that many days after as_of."""
+) -> tuple[int, int]:
+    """(tasks on time, tasks due). Tasks due in the year whose latest report dated on or
+    before as_of (report date, then later file, then later row) is 'Hoàn thành' with a done
+    date on or before the due date, and the tasks due in the year. Reports made after the
+    year count (January's report is how a task due in December is known to be done), those
+    after as_of do not. The other reading (the SQL's, see the report): due_by_as_of counts
+    only the tasks due on or before as_of, grace_days accepts reports up to that many days
+    after as_of."""
     latest: dict[str, dict] = {}
     cutoff = None if as_of is None else as_of + timedelta(days=grace_days)
     for r in reports:
@@ -255,14 +291,12 @@ def _tasks(
         if r["due_date"].year == year
         and not (due_by_as_of and as_of is not None and r["due_date"] > as_of)
     ]
-    if not due:
-        return None
     on_time = [
         r
         for r in due
         if r["status"] == DONE and r["done_date"] is not None and r["done_date"] <= r["due_date"]
     ]
-    return 100 * len(on_time) / len(due)
+    return len(on_time), len(due)
 
 
 def default_as_of(truth: Truth) -> date | None:
@@ -275,6 +309,162 @@ def default_as_of(truth: Truth) -> date | None:
 
 def _year_end(year: int, as_of: date | None) -> date:
     return date(year, 12, 31) if as_of is None else min(as_of, date(year, 12, 31))
+
+
+def kpi_components(
+    truth: Truth,
+    year: int,
+    as_of: date | None,
+    *,
+    tasks_due_by_as_of: bool = True,
+    task_grace_days: int = 0,
+) -> Components:
+    """One area's components for year Y as of a date (None: the year in full); the year
+    must have begun by as_of."""
+    end = _year_end(year, as_of)
+    industrial = {
+        r["tax_code"] for r in truth.enterprise_reports if is_industrial_vsic(r["vsic_code"])
+    }
+    task_seq = {path: i for i, path in enumerate(truth.file_order("plan_tasks"))}
+    c = Components(
+        enterprise=_enterprise(truth.enterprise_reports, year, end),
+        labour=_labour(truth.labour_spells, industrial, year, end),
+        khuyen_cong=_khuyen_cong(truth.khuyen_cong, year, end),
+    )
+    c.economy_rows, c.economy = _economy(truth.economic_accounts, year, end)
+    c.budget_rows, c.budget_industry, c.budget_total = _budget(truth.budget_revenue, year, end)
+    c.ocop_rows, c.ocop_products = _ocop(truth.ocop_ratings, year, end)
+    c.tasks_on_time, c.tasks_due = _tasks(
+        truth.plan_tasks, task_seq, year, as_of, tasks_due_by_as_of, task_grace_days
+    )
+    return c
+
+
+def _merge_enterprise(parts: list[EnterpriseParts]) -> EnterpriseParts:
+    out = EnterpriseParts(
+        has_this=any(p.has_this for p in parts),
+        const_y=_sum(p.const_y for p in parts),
+        current_y=_sum(p.current_y for p in parts),
+        has_prev=any(p.has_prev for p in parts),
+        const_prev=_sum(p.const_prev for p in parts),
+        has_year_rows=any(p.has_year_rows for p in parts),
+        capital=_sum(p.capital for p in parts),
+    )
+    for p in parts:
+        for tax, advanced in p.advanced.items():  # a unit once: advanced in any area
+            out.advanced[tax] = out.advanced.get(tax, False) or advanced
+        out.supporting |= p.supporting
+        for tax, first in p.first_period.items():  # first period in any area
+            out.first_period[tax] = min(first, out.first_period.get(tax, first))
+    return out
+
+
+def merge_components(parts: list[Components]) -> Components:
+    """The province's components from its areas': numerators and denominators added, sets
+    of units / beneficiaries / products united (a unit of two areas counts once)."""
+    labour = LabourParts(
+        has_spells=any(p.labour.has_spells for p in parts),
+        active=sum(p.labour.active for p in parts),
+        trained=sum(p.labour.trained for p in parts),
+        active_prev=sum(p.labour.active_prev for p in parts),
+        wages=_sum(p.labour.wages for p in parts),
+        months=sum(p.labour.months for p in parts),
+    )
+    kc = KhuyenCongParts(
+        has_data=any(p.khuyen_cong.has_data for p in parts),
+        paid=set().union(*(p.khuyen_cong.paid for p in parts)),
+        total=_sum(p.khuyen_cong.total for p in parts),
+        funds={code: _sum(p.khuyen_cong.funds[code] for p in parts) for code in FUNDS},
+    )
+    economy: dict[str, float] = {}
+    for p in parts:
+        for sector, value in p.economy.items():
+            economy[sector] = economy.get(sector, 0.0) + value
+    return Components(
+        enterprise=_merge_enterprise([p.enterprise for p in parts]),
+        labour=labour,
+        khuyen_cong=kc,
+        economy_rows=any(p.economy_rows for p in parts),
+        economy=economy,
+        budget_rows=any(p.budget_rows for p in parts),
+        budget_industry=_sum(p.budget_industry for p in parts),
+        budget_total=_sum(p.budget_total for p in parts),
+        ocop_rows=any(p.ocop_rows for p in parts),
+        ocop_products=set().union(*(p.ocop_products for p in parts)),
+        tasks_due=sum(p.tasks_due for p in parts),
+        tasks_on_time=sum(p.tasks_on_time for p in parts),
+    )
+
+
+def _enterprise_values(e: EnterpriseParts, year: int) -> dict[str, float | None]:
+    out: dict[str, float | None] = dict.fromkeys(
+        (
+            "IND_GO_GROWTH",
+            "IND_GO_CONST2010",
+            "IND_GO_CURRENT",
+            "TECH_ADVANCED_SHARE",
+            "SUPPORT_IND_ATTRACTED",
+            "CAPITAL_OWN",
+        )
+    )
+    if e.has_this:
+        out["IND_GO_CONST2010"] = e.const_y / 1000
+        out["IND_GO_CURRENT"] = e.current_y / 1000
+        if e.has_prev and e.const_prev > 0:
+            out["IND_GO_GROWTH"] = (e.const_y / e.const_prev - 1) * 100
+        out["TECH_ADVANCED_SHARE"] = 100 * sum(e.advanced.values()) / len(e.advanced)
+        attracted = {t for t in e.supporting if e.first_period[t].year == year}
+        out["SUPPORT_IND_ATTRACTED"] = float(len(attracted))
+    if e.has_year_rows:
+        out["CAPITAL_OWN"] = e.capital / 1000
+    return out
+
+
+def _labour_values(p: LabourParts) -> dict[str, float | None]:
+    out: dict[str, float | None] = dict.fromkeys(
+        ("LAB_TRAINED_RATIO", "LAB_NEW_JOBS", "LAB_AVG_INCOME")
+    )
+    if p.active:
+        out["LAB_TRAINED_RATIO"] = 100 * p.trained / p.active
+    if p.has_spells:
+        out["LAB_NEW_JOBS"] = float(p.active - p.active_prev)
+    if p.months:
+        out["LAB_AVG_INCOME"] = p.wages / p.months * 12 / 1e6
+    return out
+
+
+def _khuyen_cong_values(p: KhuyenCongParts) -> dict[str, float | None]:
+    if not p.has_data:
+        return dict.fromkeys(("KC_SUPPORTED_UNITS", "KC_FUNDS_TOTAL", *FUNDS))
+    return {
+        "KC_SUPPORTED_UNITS": float(len(p.paid)),
+        "KC_FUNDS_TOTAL": p.total / 1e9,
+        **{code: p.funds[code] / 1e9 for code in FUNDS},
+    }
+
+
+def kpi_values(c: Components, year: int) -> dict[str, float | None]:
+    """The 19 KPIs from components (an area's, or the province's merged ones)."""
+    gross = _sum(c.economy.values())
+    values = {
+        **_enterprise_values(c.enterprise, year),
+        **_labour_values(c.labour),
+        **_khuyen_cong_values(c.khuyen_cong),
+        "IND_SHARE_ECONOMY": (
+            100 * c.economy.get(INDUSTRY_SECTOR, 0.0) / gross
+            if c.economy_rows and gross > 0
+            else None
+        ),
+        "IND_BUDGET_CONTRIB": c.budget_industry / 1000 if c.budget_rows else None,
+        "IND_BUDGET_SHARE": (
+            100 * c.budget_industry / c.budget_total
+            if c.budget_rows and c.budget_total > 0
+            else None
+        ),
+        "OCOP_3_4_STAR": float(len(c.ocop_products)) if c.ocop_rows else None,
+        "TASKS_ON_TIME": 100 * c.tasks_on_time / c.tasks_due if c.tasks_due else None,
+    }
+    return {code: values[code] for code in ORACLE_KPIS}
 
 
 def expected_kpis(
@@ -291,25 +481,64 @@ def expected_kpis(
     task due in December cannot be late in June); tasks_due_by_as_of=False counts every
     task due in the year (see _tasks). Both readings agree for a complete year."""
     as_of = as_of or default_as_of(truth)
-    end = _year_end(year, as_of)
-    if end < date(year, 1, 1):
+    if _year_end(year, as_of) < date(year, 1, 1):
         return dict.fromkeys(ORACLE_KPIS)
-    industrial = {
-        r["tax_code"] for r in truth.enterprise_reports if is_industrial_vsic(r["vsic_code"])
+    parts = kpi_components(
+        truth,
+        year,
+        as_of,
+        tasks_due_by_as_of=tasks_due_by_as_of,
+        task_grace_days=task_grace_days,
+    )
+    return kpi_values(parts, year)
+
+
+def province_default_as_of(province: Province) -> date | None:
+    """The latest of the areas' default as-of dates (None if no area has a report)."""
+    dates = [d for t in province.truths.values() if (d := default_as_of(t)) is not None]
+    return max(dates, default=None)
+
+
+def expected_province_kpis(
+    province: Province,
+    year: int = 2022,
+    as_of: date | None = None,
+    *,
+    tasks_due_by_as_of: bool = True,
+    task_grace_days: int = 0,
+) -> dict[str, dict[str, float | None]]:
+    """{area code: its 19 KPIs, …, province code: the province's}, every area as of the same
+    date (default: province_default_as_of). An area's values are expected_kpis' at that
+    date; the province's come from the merged components (docs/kpis.md, "Roll-up to the
+    province")."""
+    as_of = as_of or province_default_as_of(province)
+    codes = [*province.truths, province.code]
+    if _year_end(year, as_of) < date(year, 1, 1):
+        return {code: dict.fromkeys(ORACLE_KPIS) for code in codes}
+    parts = {
+        code: kpi_components(
+            truth,
+            year,
+            as_of,
+            tasks_due_by_as_of=tasks_due_by_as_of,
+            task_grace_days=task_grace_days,
+        )
+        for code, truth in province.truths.items()
     }
-    task_seq = {path: i for i, path in enumerate(truth.file_order("plan_tasks"))}
-    values = {
-        **_enterprise(truth.enterprise_reports, year, end),
-        **_labour(truth.labour_spells, industrial, year, end),
-        **_khuyen_cong(truth.khuyen_cong, year, end),
-        "IND_SHARE_ECONOMY": _economy(truth.economic_accounts, year, end),
-        **_budget(truth.budget_revenue, year, end),
-        "OCOP_3_4_STAR": _ocop(truth.ocop_ratings, year, end),
-        "TASKS_ON_TIME": _tasks(
-            truth.plan_tasks, task_seq, year, as_of, tasks_due_by_as_of, task_grace_days
-        ),
-    }
-    return {code: values[code] for code in ORACLE_KPIS}
+    out = {code: kpi_values(p, year) for code, p in parts.items()}
+    out[province.code] = kpi_values(merge_components(list(parts.values())), year)
+    return out
+
+
+def shared_units(province: Province) -> set[str]:
+    """Tax codes in the (effective) enterprise reports of two or more areas: the units the
+    pipeline reports as `unit_in_two_areas`."""
+    seen = Counter(
+        tax
+        for truth in province.truths.values()
+        for tax in {r["tax_code"] for r in truth.enterprise_reports}
+    )
+    return {tax for tax, n in seen.items() if n >= 2}
 
 
 def projection_base(
@@ -321,6 +550,29 @@ def projection_base(
     full_prev = expected_kpis(truth, year - 1, as_of)
     same_prev = expected_kpis(truth, year - 1, _month_end(year - 1, max(end.month, 1)))
     return {code: (same_prev[code], full_prev[code]) for code in FLOW_KPIS}
+
+
+def _project(
+    ytd: dict[str, float | None],
+    base: dict[str, tuple[float | None, float | None]],
+    min_base_share: float,
+) -> dict[str, float | None]:
+    """YTD × full year Y−1 ÷ same months of Y−1 where the base is usable; totals summed."""
+    out: dict[str, float | None] = {}
+    for code in FLOW_KPIS:
+        a, (same, full) = ytd[code], base[code]
+        usable = (
+            full is not None
+            and full > 0
+            and same is not None
+            and same > 0
+            and same >= min_base_share * full
+        )
+        out[code] = a * full / same if a is not None and usable else None
+    for total, parts in TOTALS.items():
+        values = [out[p] for p in parts]
+        out[total] = None if ytd[total] is None or None in values else sum(values)
+    return out
 
 
 def expected_projection(
@@ -338,22 +590,36 @@ def expected_projection(
     ytd = expected_kpis(truth, year, as_of)
     if end.month == 12:
         return {code: ytd[code] for code in FLOW_KPIS}
-    base = projection_base(truth, year, as_of)
-    out: dict[str, float | None] = {}
-    for code in FLOW_KPIS:
-        a, (same, full) = ytd[code], base[code]
-        usable = (
-            full is not None
-            and full > 0
-            and same is not None
-            and same > 0
-            and same >= min_base_share * full
+    return _project(ytd, projection_base(truth, year, as_of), min_base_share)
+
+
+def expected_province_projection(
+    province: Province,
+    year: int,
+    as_of: date | None = None,
+    *,
+    min_base_share: float = MIN_BASE_SHARE,
+) -> dict[str, dict[str, float | None]]:
+    """expected_projection for every area and the province (from the province's rolled-up
+    year to date and base, never a sum of the areas' projections)."""
+    as_of = as_of or province_default_as_of(province)
+    end = _year_end(year, as_of)
+    codes = [*province.truths, province.code]
+    if end < date(year, 1, 1):
+        return {code: dict.fromkeys(FLOW_KPIS) for code in codes}
+    ytd = expected_province_kpis(province, year, as_of)
+    if end.month == 12:
+        return {code: {k: ytd[code][k] for k in FLOW_KPIS} for code in codes}
+    full_prev = expected_province_kpis(province, year - 1, as_of)
+    same_prev = expected_province_kpis(province, year - 1, _month_end(year - 1, end.month))
+    return {
+        code: _project(
+            ytd[code],
+            {k: (same_prev[code][k], full_prev[code][k]) for k in FLOW_KPIS},
+            min_base_share,
         )
-        out[code] = a * full / same if a is not None and usable else None
-    for total, parts in TOTALS.items():
-        values = [out[p] for p in parts]
-        out[total] = None if ytd[total] is None or None in values else sum(values)
-    return out
+        for code in codes
+    }
 
 
 def expected_findings(
