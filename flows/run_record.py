@@ -36,6 +36,7 @@ class RunResult:
     rejections_by_rule: list[dict] = field(default_factory=list)  # this run's rejected rows
     areas_behind: list[dict] = field(default_factory=list)  # areas whose folder is missing
     area_kpis: list[dict] = field(default_factory=list)  # each area's KPIs, for a province
+    areas: list[dict] = field(default_factory=list)  # each area's night, when several
     message: str = ""
 
 
@@ -63,7 +64,9 @@ def published_manifest(paths: Paths) -> dict | None:
     return json.loads(record.read_text(encoding="utf-8"))
 
 
-def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+) -> list[dict]:
     """A query's rows as dicts, by column name."""
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]

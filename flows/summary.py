@@ -54,8 +54,10 @@ def _in_progress(scorecard: list[dict]) -> bool:
     return any(r.get("is_year_complete") is False for r in scorecard)
 
 
-def scorecard_rows(scorecard: list[dict]) -> list[list[str]]:
-    """KPI, actual, [projected,] target, unit, status — projected only for a year in progress."""
+def scorecard_rows(scorecard: list[dict], area_kpis: list[dict] | None = None) -> list[list[str]]:
+    """KPI, actual, [projected,] target, unit, status — projected only for a year in progress
+    — and, for a province's plan, each area's value."""
+    by_area = _area_values(area_kpis or [])
     rows = []
     for r in scorecard:
         row = [r["kpi_code"], _fmt(r["actual"])]
@@ -66,12 +68,25 @@ def scorecard_rows(scorecard: list[dict]) -> list[list[str]]:
             str(r.get("unit") or ""),
             f"{r['status']} ({STATUS_VI.get(r['status'], '')})",
         ]
+        row += [_fmt(values.get(r["kpi_code"])) for values in by_area.values()]
         rows.append(row)
     return rows
 
 
-def scorecard_lines(scorecard: list[dict], plan_id: str) -> list[str]:
-    """The scorecard as an aligned text table under its title."""
+def _area_values(area_kpis: list[dict]) -> dict[str, dict[str, object]]:
+    """area code → {kpi_code: value}, areas in code order."""
+    by_area: dict[str, dict[str, object]] = {}
+    for k in area_kpis:
+        by_area.setdefault(k["area_code"], {})[k["kpi_code"]] = k["actual"]
+    return by_area
+
+
+def scorecard_lines(
+    scorecard: list[dict], plan_id: str, area_kpis: list[dict] | None = None
+) -> list[str]:
+    """The scorecard as an aligned text table under its title; a province's plan has a
+    column per area (each area's own value of the KPI, the province's being rolled up from
+    their rows)."""
     if not scorecard:
         return [f"Scorecard {plan_id}: no KPI rows / chưa có chỉ tiêu"]
     first = scorecard[0]
@@ -87,11 +102,13 @@ def scorecard_lines(scorecard: list[dict], plan_id: str) -> list[str]:
         "target",
         "unit",
         "status",
+        *_area_values(area_kpis or []),
     ]
-    table = [header, *scorecard_rows(scorecard)]
+    table = [header, *scorecard_rows(scorecard, area_kpis)]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    where = f" — {first['area_name']} ({first['area_code']})" if first.get("area_name") else ""
     return [
-        f"Scorecard {plan_id}{when}{state}",
+        f"Scorecard {plan_id}{where}{when}{state}",
         *[
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in table
@@ -150,7 +167,10 @@ def render_text(result: RunResult) -> str:
         )
     if result.scorecard:
         lines.append("")
-        lines += scorecard_lines(result.scorecard, result.plan_id)
+        lines += scorecard_lines(result.scorecard, result.plan_id, result.area_kpis)
+    if result.areas or result.areas_behind:
+        lines.append("")
+        lines += area_lines(result)
     if result.published:
         lines.append("")
         if result.published.get("unchanged"):
@@ -165,6 +185,40 @@ def render_text(result: RunResult) -> str:
         )
         lines += _report_lines(result.published)
     return "\n".join(lines)
+
+
+def area_lines(result: RunResult) -> list[str]:
+    """One line per area: its plan, its files tonight, how far its reports go; and the
+    areas that are behind (no folder, rejected files, reports stopping before the others')."""
+    latest = max((a["last_period"] for a in result.areas if a.get("last_period")), default=None)
+    missing = {a["area_code"] for a in result.areas_behind}
+    lines = ["Areas / Địa bàn:"]
+    for a in result.areas:
+        plan = (
+            f"{a['plan_id']} {a['good']} met/on track, {a['bad']} not met/at risk"
+            + (f", {a['no_data']} no data" if a["no_data"] else "")
+            if a.get("plan_id")
+            else "no plan"
+        )
+        reports = f"reports to {a['last_period']:%m/%Y}" if a.get("last_period") else "no reports"
+        behind = [
+            *(["folder missing / thiếu thư mục"] if a["area_code"] in missing else []),
+            *(["files rejected / có tệp bị từ chối"] if a["files_rejected"] else []),
+            *(
+                ["reports behind / báo cáo chậm"]
+                if latest and a.get("last_period") and a["last_period"] < latest
+                else []
+            ),
+        ]
+        lines.append(
+            f"  {a['area_code']} {a['area_name']}: {plan}; files tonight {a['files_loaded']} "
+            f"loaded, {a['files_rejected']} rejected; {reports}"
+            + (f"  ← BEHIND: {', '.join(behind)}" if behind else "")
+        )
+    for a in result.areas_behind:
+        if not any(x["area_code"] == a["area_code"] for x in result.areas):
+            lines.append(f"  {a['area_code']} {a['area_name']}: folder raw/{a['folder']}/ missing")
+    return lines
 
 
 def _report_lines(published: dict) -> list[str]:

@@ -98,7 +98,17 @@ def _key_files_by_area(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def backfill_areas(con: duckdb.DuckDBPyConnection, code: str, sources: list[Source]) -> None:
-    """Rows and ledger entries written before areas existed belong to raw/'s own area."""
+    """Rows and ledger entries written before areas existed belong to raw/'s own area, and so
+    does the list of areas (read before it was known whether raw/ is an area or the
+    province)."""
+    con.execute("update ops.files set area_code = ? where source = 'areas'", [code])
+    con.execute("update ops.file_events set area_code = ? where source = 'areas'", [code])
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'areas'"
+    ).fetchone()
+    if exists and exists[0]:
+        con.execute("update raw.areas set _area_code = ? where _area_code <> ?", [code, code])
     for table in ("ops.files", "ops.file_events"):
         con.execute(f"update {table} set area_code = ? where area_code is null", [code])
     for source in sources:
@@ -231,17 +241,18 @@ def record_event(
 
 
 def run_outcomes(
-    con: duckdb.DuckDBPyConnection, run_id: str, source: str
+    con: duckdb.DuckDBPyConnection, run_id: str, source: str, area_code: str | None = None
 ) -> dict[str, FileOutcome]:
-    """file name → its outcome already recorded in this run (by an earlier attempt)."""
+    """file name → its outcome already recorded in this run (by an earlier attempt), for the
+    files of one area."""
     rows = con.execute(
         "select file_name, sha256, status, rows_loaded, rows_rejected, reason, "
         "(select sheet from ops.files f where f.source = e.source and f.sha256 = e.sha256 "
         " and f.first_run_id = e.run_id), rows_seen, rows_set_aside from ops.file_events e "
-        "where run_id = ? and source = ? "
+        "where run_id = ? and source = ? and area_code is not distinct from ? "
         "qualify row_number() over (partition by file_name order by recorded_at) = 1 "
         "order by recorded_at, file_name",
-        [run_id, source],
+        [run_id, source, area_code],
     ).fetchall()
     return {
         r[0]: FileOutcome(source, r[0], r[1], r[2], r[3] or 0, r[4] or 0, r[5], r[6], r[7], r[8])

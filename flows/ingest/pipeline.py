@@ -157,7 +157,7 @@ def ingest_source(
     refs = with_history(con, source, refs)  # one query: each unit's values so far
     # A retry of this source in the same run (Prefect retries a failed task) keeps what the
     # first attempt recorded: each file has one outcome per run.
-    recorded = ledger.run_outcomes(con, run_id, source.name)
+    recorded = ledger.run_outcomes(con, run_id, source.name, source.area_code)
     paths = [p for p in discover(raw_dir, source) if relative_name(raw_dir, p) not in recorded]
     outcomes = list(recorded.values())
     budget = settings.current().prefetch_mb * 1024 * 1024
