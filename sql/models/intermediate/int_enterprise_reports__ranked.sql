@@ -22,6 +22,7 @@ industry as (
 communes as (
 
     select
+        area_code,
         commune_code,
         valid_from,
         valid_to
@@ -40,6 +41,7 @@ left join industry
     on left(versions.vsic_code, 2) = industry.division
 left join communes
     on
-        versions.commune_code = communes.commune_code
+        versions.area_code = communes.area_code
+        and versions.commune_code = communes.commune_code
         and versions.period >= communes.valid_from
         and (communes.valid_to is null or versions.period <= communes.valid_to)

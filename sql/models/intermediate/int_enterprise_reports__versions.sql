@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    unique_key=['tax_code', 'year'],
+    unique_key=['area_code', 'tax_code', 'year'],
     incremental_strategy='delete+insert',
     on_schema_change='fail'
 ) }}
@@ -10,7 +10,7 @@
 -- is_last_period_of_year = the period is the unit's last reported period of its year.
 --
 -- Incremental: loaded files are never changed or removed, so a night recomputes only the
--- (tax_code, year) groups that files newer than this table touch (their rank and their
+-- (area_code, tax_code, year) groups that files newer than this table touch (their rank and their
 -- last period can change), and replaces those groups: work in proportion to the new
 -- files, not to the history. Reference data is joined later (int_enterprise_reports__ranked),
 -- so a new reference file never leaves stale rows here.
@@ -30,7 +30,10 @@ reports as (
 
 touched as (
 
-    select distinct tax_code, year
+    select distinct
+        area_code,
+        tax_code,
+        year
     from reports
     where file_seq > (select coalesce(max(file_seq), -1) from {{ this }})
 
@@ -40,7 +43,7 @@ scope as (
 
     select reports.*
     from reports
-    semi join touched using (tax_code, year)
+    semi join touched using (area_code, tax_code, year)
 
 ),
 

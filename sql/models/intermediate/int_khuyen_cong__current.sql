@@ -16,6 +16,7 @@ schemes as (
 communes as (
 
     select
+        area_code,
         commune_code,
         valid_from,
         valid_to
@@ -45,7 +46,8 @@ capped as (
     from schemes
     left join communes
         on
-            schemes.commune_code = communes.commune_code
+            schemes.area_code = communes.area_code
+            and schemes.commune_code = communes.commune_code
             and schemes.decision_date >= communes.valid_from
             and (communes.valid_to is null or schemes.decision_date <= communes.valid_to)
 

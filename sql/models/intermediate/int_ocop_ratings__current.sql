@@ -14,6 +14,7 @@ ratings as (
 communes as (
 
     select
+        area_code,
         commune_code,
         valid_from,
         valid_to
@@ -26,13 +27,14 @@ select
     cast(year(ratings.recognised_on) as integer) as recognised_year,
     communes.valid_from as commune_valid_from,
     row_number() over (
-        partition by ratings.product_code
+        partition by ratings.area_code, ratings.product_code
         order by ratings.recognised_on desc, ratings.decision_no desc
     ) = 1 as is_latest_rating_of_product
 
 from ratings
 left join communes
     on
-        ratings.commune_code = communes.commune_code
+        ratings.area_code = communes.area_code
+        and ratings.commune_code = communes.commune_code
         and ratings.recognised_on >= communes.valid_from
         and (communes.valid_to is null or ratings.recognised_on <= communes.valid_to)
