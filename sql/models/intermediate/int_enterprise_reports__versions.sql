@@ -1,16 +1,16 @@
 {{ config(
     materialized='incremental',
-    unique_key=['tax_code', 'year'],
+    unique_key=['area_code', 'tax_code', 'year'],
     incremental_strategy='delete+insert',
     on_schema_change='fail'
 ) }}
 
--- Every submission of every (tax_code, period), ranked: submission_rank 1 = the one that
+-- Every submission of every (area_code, tax_code, period), ranked: submission_rank 1 = the one that
 -- counts (latest report_date, then later file, then later row of the file, then sheet name);
 -- is_last_period_of_year = the period is the unit's last reported period of its year.
 --
 -- Incremental: loaded files are never changed or removed, so a night recomputes only the
--- (tax_code, year) groups that files newer than this table touch (their rank and their
+-- (area_code, tax_code, year) groups that files newer than this table touch (their rank and their
 -- last period can change), and replaces those groups: work in proportion to the new
 -- files, not to the history. Reference data is joined later (int_enterprise_reports__ranked),
 -- so a new reference file never leaves stale rows here.
@@ -30,7 +30,7 @@ reports as (
 
 touched as (
 
-    select distinct tax_code, year
+    select distinct area_code, tax_code, year
     from reports
     where file_seq > (select coalesce(max(file_seq), -1) from {{ this }})
 
@@ -40,7 +40,7 @@ scope as (
 
     select reports.*
     from reports
-    semi join touched using (tax_code, year)
+    semi join touched using (area_code, tax_code, year)
 
 ),
 
@@ -70,5 +70,5 @@ select
     *,
     -- every period has exactly one current submission, so the latest period among all
     -- submissions of the year is the latest among the current ones
-    period = max(period) over (partition by tax_code, year) as is_last_period_of_year
+    period = max(period) over (partition by area_code, tax_code, year) as is_last_period_of_year
 from ranked

@@ -1,10 +1,10 @@
 {{ config(materialized='table') }}
 
--- One row per (unit, month) in which the unit was expected to send its monthly enterprise
+-- One row per (unit, month) — a unit being (area_code, tax_code) — in which the unit was expected to send its monthly enterprise
 -- report, DHIS2-style: a unit is expected from its first reported month on, until it is
 -- considered closed — silent for more than var('unit_closed_after_silent_months') months
--- after its last report — and never after the latest month any unit reported (the data's
--- as-of month). Received = any submission for the month; on time = its first submission is
+-- after its last report — and never after the latest month any unit of any area reported
+-- (the data's as-of month, one for the province: an area whose files lag shows its gap). Received = any submission for the month; on time = its first submission is
 -- dated no later than day var('report_due_day') of the following month (GSO deadline).
 
 with
@@ -18,12 +18,13 @@ units as (
 submissions as (
 
     select
+        area_code,
         tax_code,
         period,
         min(report_date) as first_report_date,
         count(*) as submissions
     from {{ ref('int_enterprise_reports__ranked') }}
-    group by tax_code, period
+    group by area_code, tax_code, period
 
 ),
 
@@ -36,6 +37,7 @@ as_of as (
 expected as (
 
     select
+        units.area_code,
         units.tax_code,
         cast(unnest(generate_series(
             cast(units.first_period as timestamp),
@@ -52,6 +54,7 @@ expected as (
 )
 
 select
+    expected.area_code,
     expected.tax_code,
     expected.period,
     cast(year(expected.period) as integer) as year,
@@ -76,8 +79,11 @@ select
     ) as is_on_time
 from expected
 inner join units
-    on expected.tax_code = units.tax_code
+    on
+        expected.area_code = units.area_code
+        and expected.tax_code = units.tax_code
 left join submissions
     on
-        expected.tax_code = submissions.tax_code
+        expected.area_code = submissions.area_code
+        and expected.tax_code = submissions.tax_code
         and expected.period = submissions.period

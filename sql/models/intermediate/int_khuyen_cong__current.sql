@@ -1,6 +1,6 @@
 -- Current version of every khuyến công scheme row, with the legal machinery cap
 -- (vars kc_machinery_cap_share of the scheme cost and kc_machinery_cap_vnd per facility) and
--- the commune version its commune_code referred to at the decision date.
+-- the commune version its commune_code referred to at the decision date (in its area's list).
 
 {%- set machinery_types = "'" ~ var('kc_machinery_support_types') | join("', '") ~ "'" %}
 
@@ -16,6 +16,7 @@ schemes as (
 communes as (
 
     select
+        area_code,
         commune_code,
         valid_from,
         valid_to
@@ -45,7 +46,8 @@ capped as (
     from schemes
     left join communes
         on
-            schemes.commune_code = communes.commune_code
+            schemes.area_code = communes.area_code
+            and schemes.commune_code = communes.commune_code
             and schemes.decision_date >= communes.valid_from
             and (communes.valid_to is null or schemes.decision_date <= communes.valid_to)
 

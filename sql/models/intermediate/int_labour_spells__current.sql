@@ -1,5 +1,5 @@
 -- Current version of every employment spell, with whether the employer is an industrial
--- reporting unit (its tax code is a unit of int_units with is_industrial) and whether the
+-- reporting unit (its tax code is a unit of int_units of the spell's area with is_industrial) and whether the
 -- worker is trained (a known training level other than "not trained").
 
 with
@@ -14,6 +14,7 @@ spells as (
 units as (
 
     select
+        area_code,
         tax_code,
         is_industrial
     from {{ ref('int_units') }}
@@ -28,4 +29,6 @@ select
 
 from spells
 left join units
-    on spells.employer_tax_code = units.tax_code
+    on
+        spells.area_code = units.area_code
+        and spells.employer_tax_code = units.tax_code
