@@ -1,8 +1,9 @@
 {#
-  The enterprise-report and khuyến công measures behind the district KPIs, broken down by
-  `keys` (columns present in both `reports` and `schemes`), for kpi_by_commune / kpi_by_zone.
+  The enterprise-report and khuyến công measures behind the KPIs, broken down by area_code
+  and `keys` (columns present in both `reports` and `schemes`), for kpi_by_commune /
+  kpi_by_zone: every place is a place of one reporting area.
   Emits CTEs (to be placed in a `with` list, followed by a comma or the final select):
-    breakdown  one row per (year, keys...) with any data, the keys then the measure columns:
+    breakdown  one row per (year, area_code, keys...) with any data, the keys then the measure columns:
       reporting_units, industrial_reporting_units     (distinct tax codes)
       gross_output_current_mvnd, gross_output_const2010_mvnd   industrial units only
       own_capital_mvnd                                all units
@@ -10,17 +11,18 @@
       kc_disbursed_mvnd, kc_supported_units           money disbursed in the year
     (money: million VND, DECIMAL(18, 6), macro money() of contract.sql)
   A measure is 0 when its source has records for the year but none for this key, NULL when
-  the source has no records for the year (int_source_years). Keys are joined NULL-safe
+  the source has no records for the year in the area (int_source_years). Keys are joined NULL-safe
   (NULL = blank / outside any zone).
     reports   relation of current enterprise reports (int_enterprise_reports__current)
     schemes   relation of current khuyến công schemes (int_khuyen_cong__current), with the keys
 #}
 {% macro kpi_breakdown(keys, reports='reports', schemes='schemes') %}
+{%- set keys = ['area_code'] + keys %}
 {%- set key_list = keys | join(', ') %}
 
 source_years as (
 
-    select source, year from {{ ref('int_source_years') }}
+    select area_code, source, year from {{ ref('int_source_years') }}
 
 ),
 
@@ -105,9 +107,11 @@ breakdown as (
         {%- endfor %}
     left join source_years as enterprise_years
         on breakdown_keys.year = enterprise_years.year
+        and breakdown_keys.area_code = enterprise_years.area_code
         and enterprise_years.source = 'enterprise_reports'
     left join source_years as kc_years
         on breakdown_keys.year = kc_years.year
+        and breakdown_keys.area_code = kc_years.area_code
         and kc_years.source = 'khuyen_cong'
 
 )

@@ -4,6 +4,10 @@
 -- economy_by_year, and the sums over kpi_by_commune and kpi_by_zone.
 -- The marts' money is million VND, the KPIs' billion VND.
 -- Returns the (mart, year, kpi_code) combinations that disagree.
+-- Compared at the province (int_kpi_actuals holds the KPIs over every area's rows): the
+-- province rows (area_level 'province') of kpi_by_month, budget_by_month and economy_by_year,
+-- and the sums over every area's rows of kpi_by_commune and kpi_by_zone. (When the KPIs are
+-- per scope, join on area_code = the KPI's scope code instead.)
 
 {%- set december_ytd = [
     ('kpi_by_month', 'IND_GO_CURRENT', 'gross_output_current_ytd_mvnd'),
@@ -35,7 +39,7 @@ breakdowns as (
     {%- for mart, kpi_code, column in december_ytd %}
     select '{{ mart }}' as mart, year, '{{ kpi_code }}' as kpi_code,
         {{ column }}{% if column.endswith('_mvnd') %} / 1000{% endif %} as value
-    from {{ ref(mart) }} where month = 12
+    from {{ ref(mart) }} where month = 12 and area_level = 'province'
     {%- if mart == 'kpi_by_month' %} and not is_after_as_of{% endif %}
     union all
     {%- endfor %}
@@ -52,9 +56,13 @@ breakdowns as (
     select
         'economy_by_year', years.year, 'IND_SHARE_ECONOMY',
         coalesce(economy.share_of_gross_product_pct, 0)
-    from (select distinct year from {{ ref('economy_by_year') }}) as years
+    from (
+        select distinct area_code, year from {{ ref('economy_by_year') }}
+        where area_level = 'province'
+    ) as years
     left join {{ ref('economy_by_year') }} as economy
-        on years.year = economy.year
+        on years.area_code = economy.area_code
+        and years.year = economy.year
         and economy.sector = '{{ var("economy_industry_sector") }}'
 
 ),

@@ -7,6 +7,8 @@
 -- Returns the months where industry > total.
 
 select
+    area_code,
+    area_level,
     period,
     industry_revenue_mvnd,
     non_state_revenue_mvnd

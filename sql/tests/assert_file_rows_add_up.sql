@@ -4,20 +4,22 @@
 with sheets as (
 
     select
+        area_code,
         sha256,
         source,
         sum(rows_seen) as rows_seen,
         sum(rows_set_aside) as rows_set_aside,
         bool_and(rows_seen = rows_loaded + rows_rejected + rows_set_aside) as balanced
     from {{ ref('file_sheets') }}
-    group by sha256, source
+    group by area_code, sha256, source
 
 )
 
 select outcomes.*
 from {{ ref('file_outcomes') }} as outcomes
 inner join sheets
-    on outcomes.sha256 = sheets.sha256 and outcomes.source = sheets.source
+    on outcomes.area_code is not distinct from sheets.area_code
+    and outcomes.sha256 = sheets.sha256 and outcomes.source = sheets.source
 where
     outcomes.status = 'loaded'
     and (

@@ -1,4 +1,4 @@
--- Current version of every monthly budget figure: key (period, item), the latest file wins.
+-- Current version of every monthly budget figure: key (area_code, period, item), the latest file wins.
 -- Million VND.
 
 with

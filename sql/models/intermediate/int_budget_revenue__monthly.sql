@@ -1,4 +1,4 @@
--- Budget revenue per month (current figures, million VND), one row per month with any figure:
+-- Budget revenue per month (current figures, million VND), one row per area and month with any figure:
 -- the total non-state-sector revenue (item var('budget_total_item')) and the part collected
 -- from industry (var('budget_industry_item')); NULL when that item was not received.
 

@@ -1,6 +1,6 @@
--- Value added of each sector for each year (current prices, million VND), one row per
--- (year, sector) with any figure. A year is measured from its yearly row where there is one,
--- otherwise from the sum of its quarters, never both: decided per (year, sector).
+-- Value added of each sector for each area and year (current prices, million VND), one row per
+-- (area_code, year, sector) with any figure. A year is measured from its yearly row where there is one,
+-- otherwise from the sum of its quarters, never both: decided per (area_code, year, sector).
 -- Both figures are kept so that a yearly row disagreeing with its quarters can be seen.
 
 with
@@ -14,19 +14,21 @@ accounts as (
 by_sector as (
 
     select
+        area_code,
         year,
         sector,
-        -- at most one yearly row per (year, sector): the key is (year, quarter, sector)
+        -- at most one yearly row per (year, sector): the key is (area_code, year, quarter, sector)
         sum(value_added_current_mvnd) filter (where quarter is null) as yearly_row_mvnd,
         sum(value_added_current_mvnd) filter (where quarter is not null) as quarters_sum_mvnd,
         count(*) filter (where quarter is null) > 0 as has_yearly_row,
         count(*) filter (where quarter is not null) as quarters_reported
     from accounts
-    group by year, sector
+    group by area_code, year, sector
 
 )
 
 select
+    area_code,
     year,
     sector,
     case when has_yearly_row then yearly_row_mvnd else quarters_sum_mvnd end

@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 
--- The submission that counts for each (tax_code, period): the current rows of
+-- The submission that counts for each (area_code, tax_code, period): the current rows of
 -- int_enterprise_reports__ranked (with their division, commune version and
 -- is_last_period_of_year), without the ranking columns.
 

@@ -1,8 +1,10 @@
--- Every submission of every (tax_code, period) with its rank (int_enterprise_reports__versions)
+-- Every submission of every (area_code, tax_code, period) with its rank (int_enterprise_reports__versions)
 -- and what the reference data says of it, resolved here for every submission:
---   * division / is_industrial: the report's VSIC division is in raw.vsic_industry;
+--   * division / is_industrial: the report's VSIC division is in raw.vsic_industry (a
+--     national list: joined on the division alone);
 --   * commune_valid_from: the commune version its commune_code referred to at the period
---     (codes were reused from 2025-07-01, so a code alone does not identify a commune).
+--     (codes were reused from 2025-07-01, so a code alone does not identify a commune), in
+--     the commune list of the report's own area.
 -- A view: the joins are with small reference tables, and stay current when they change.
 
 with

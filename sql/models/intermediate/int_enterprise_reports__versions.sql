@@ -5,7 +5,7 @@
     on_schema_change='fail'
 ) }}
 
--- Every submission of every (tax_code, period), ranked: submission_rank 1 = the one that
+-- Every submission of every (area_code, tax_code, period), ranked: submission_rank 1 = the one that
 -- counts (latest report_date, then later file, then later row of the file, then sheet name);
 -- is_last_period_of_year = the period is the unit's last reported period of its year.
 --
@@ -73,5 +73,5 @@ select
     *,
     -- every period has exactly one current submission, so the latest period among all
     -- submissions of the year is the latest among the current ones
-    period = max(period) over (partition by tax_code, year) as is_last_period_of_year
+    period = max(period) over (partition by area_code, tax_code, year) as is_last_period_of_year
 from ranked

@@ -1,6 +1,6 @@
 -- Current version of every khuyến công scheme row, with the legal machinery cap
 -- (vars kc_machinery_cap_share of the scheme cost and kc_machinery_cap_vnd per facility) and
--- the commune version its commune_code referred to at the decision date.
+-- the commune version its commune_code referred to at the decision date (in its area's list).
 
 {%- set machinery_types = "'" ~ var('kc_machinery_support_types') | join("', '") ~ "'" %}
 

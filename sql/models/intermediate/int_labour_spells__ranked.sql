@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    unique_key=['citizen_pseudonym', 'employer_tax_code', 'start_date'],
+    unique_key=['area_code', 'citizen_pseudonym', 'employer_tax_code', 'start_date'],
     incremental_strategy='delete+insert',
     on_schema_change='fail'
 ) }}
@@ -24,7 +24,7 @@ spells as (
 
 touched as (
 
-    select distinct citizen_pseudonym, employer_tax_code, start_date
+    select distinct area_code, citizen_pseudonym, employer_tax_code, start_date
     from spells
     where file_seq > (select coalesce(max(file_seq), -1) from {{ this }})
 
@@ -34,7 +34,7 @@ scope as (
 
     select spells.*
     from spells
-    semi join touched using (citizen_pseudonym, employer_tax_code, start_date)
+    semi join touched using (area_code, citizen_pseudonym, employer_tax_code, start_date)
 
 )
 

@@ -1,7 +1,7 @@
 -- Current version of every OCOP rating: key (product_code, decision_no), the latest file wins;
 -- with the year it was recognised in, the commune version its commune_code referred to at
--- recognised_on, and whether it is the product's latest rating (latest recognised_on, then
--- decision_no).
+-- recognised_on (in its area's list), and whether it is the product's latest rating in its
+-- area (latest recognised_on, then decision_no).
 
 with
 

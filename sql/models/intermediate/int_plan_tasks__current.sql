@@ -1,5 +1,5 @@
 -- The report that counts for each plan task (its latest), with what it says about timeliness
--- as of the source's as-of date: the latest report_date in the source (no task is known to be
+-- as of the source's as-of date: the latest report_date in the source for the task's area (no task is known to be
 -- late beyond what the reports have told).
 --   is_done            status is var('task_done_status') ('Hoàn thành')
 --   is_done_on_time    done, with done_date on or before due_date (what TASKS_ON_TIME counts)
@@ -22,7 +22,7 @@ flagged as (
     select
         *,
         cast(year(due_date) as integer) as due_year,
-        max(report_date) over () as as_of_date,
+        max(report_date) over (partition by area_code) as as_of_date,
         coalesce(status = '{{ var("task_done_status") }}', false) as is_done
     from tasks
 

@@ -1,5 +1,6 @@
--- The years each data source has records for, one row per (source, year): "no data" for a
--- year means the source has no row here. A figure summed over a source that has records for
+-- The years each data source has records for in each area, one row per (area_code, source,
+-- year): "no data" for a year means the source has no row here for the area. A province has
+-- data for a year when one of its areas has (join int_area_scopes). A figure summed over a source that has records for
 -- the year but matches nothing is 0, not NULL.
 --   enterprise_reports  the year of a (current) report's period
 --   khuyen_cong         the year of a scheme's decision date or disbursement date
@@ -21,6 +22,7 @@
 
 {% for source, model, column in year_columns %}
     select
+        area_code,
         '{{ source }}' as source,
         cast({{ column }} as integer) as year
     from {{ ref(model) }}

@@ -1,3 +1,5 @@
+-- One row per (area_code, commune_code, valid_from): each area's current commune list.
+
 with
 
 communes as (
@@ -9,6 +11,7 @@ communes as (
 successors as (
 
     select
+        area_code,
         commune_code,
         valid_from,
         valid_to,
@@ -18,6 +21,7 @@ successors as (
 )
 
 select
+    communes.area_code,
     communes.commune_code,
     communes.valid_from,
     communes.valid_to,
@@ -35,7 +39,9 @@ select
 
 from communes
 left join successors
-    on communes.successor_code = successors.commune_code
+    on
+        communes.area_code = successors.area_code
+        and communes.successor_code = successors.commune_code
     -- the successor's version in force the day after this one ended
     and communes.valid_to + 1 >= successors.valid_from
     and (successors.valid_to is null or communes.valid_to + 1 <= successors.valid_to)

@@ -7,6 +7,7 @@ zones as (
 )
 
 select
+    area_code,
     zone_code,
     zone_name,
     zone_type,

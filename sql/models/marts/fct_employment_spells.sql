@@ -1,4 +1,4 @@
--- One row per employment spell (current version). Pseudonymised: no citizen ID, no name.
+-- One row per employment spell (current version) of each area's labour lists. Pseudonymised: no citizen ID, no name.
 
 with
 
@@ -9,6 +9,7 @@ spells as (
 )
 
 select
+    area_code,
     citizen_pseudonym,
     employer_tax_code,
     start_date,

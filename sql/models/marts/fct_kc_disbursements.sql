@@ -1,4 +1,4 @@
--- One row per khuyến công scheme and beneficiary (current version). Amounts in million VND,
+-- One row per area, khuyến công scheme and beneficiary (current version). Amounts in million VND,
 -- DECIMAL(18, 6) (docs/dashboards.md).
 
 with
@@ -10,6 +10,7 @@ schemes as (
 )
 
 select
+    area_code,
     decision_no,
     beneficiary_tax_code,
     decision_date,

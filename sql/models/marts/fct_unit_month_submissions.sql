@@ -1,4 +1,4 @@
--- Every submission of every (tax_code, period), the superseded ones included.
+-- Every submission of every (area_code, tax_code, period), the superseded ones included.
 
 with
 
@@ -9,6 +9,7 @@ submissions as (
 )
 
 select
+    area_code,
     tax_code,
     period,
     submission_rank,

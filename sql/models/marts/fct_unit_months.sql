@@ -1,4 +1,4 @@
--- One row per (tax_code, period): the submission that counts. Money in million VND.
+-- One row per (area_code, tax_code, period): the submission that counts. Money in million VND.
 
 with
 
@@ -9,6 +9,7 @@ reports as (
 )
 
 select
+    area_code,
     tax_code,
     period,
     year,

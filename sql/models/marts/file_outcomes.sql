@@ -1,5 +1,5 @@
 -- What happened to every file seen in every run (loaded, skipped as already loaded, rejected).
--- One row per (run, source, file): its first outcome. Warehouses written before recording was
+-- One row per (run, area, source, file): its first outcome (area_code NULL: a file in no area). Warehouses written before recording was
 -- made idempotent may hold a retried task's second event for the same file; it is dropped
 -- here, else the uniqueness test would fail every night from then on.
 
@@ -12,6 +12,7 @@ events as (
 )
 
 select
+    area_code,
     run_id,
     source,
     file_name,
@@ -26,5 +27,5 @@ select
     timezone('UTC', recorded_at) as recorded_at
 from events
 qualify row_number() over (
-    partition by run_id, source, file_name order by recorded_at, status, sha256
+    partition by run_id, area_code, source, file_name order by recorded_at, status, sha256
 ) = 1

@@ -15,6 +15,7 @@ files as (
 )
 
 select
+    files.area_code,
     files.source,
     files.file_name,
     files.sha256,

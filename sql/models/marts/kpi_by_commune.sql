@@ -1,4 +1,4 @@
--- Per year and commune (the commune version in force at the data's date: codes were reused
+-- Per area, year and commune (the commune version in force at the data's date: codes were reused
 -- from 2025-07-01): enterprise-report and khuyến công figures (macro kpi_breakdown).
 --   gross output: industrial units only (as IND_GO_*); own capital: all units (as CAPITAL_OWN);
 --   employees_year_end: Σ over units of the employees in each unit's last report of the year
@@ -30,6 +30,7 @@ communes as (
 {{ kpi_breakdown(['commune_code', 'commune_valid_from']) }}
 
 select
+    breakdown.area_code,
     breakdown.year,
     breakdown.commune_code,
     breakdown.commune_valid_from,
@@ -40,10 +41,11 @@ select
             then communes.successor_code
         else breakdown.commune_code
     end as rollup_commune_code,
-    breakdown.* exclude (year, commune_code, commune_valid_from)
+    breakdown.* exclude (area_code, year, commune_code, commune_valid_from)
 
 from breakdown
 left join communes
     on
-        breakdown.commune_code = communes.commune_code
+        breakdown.area_code = communes.area_code
+        and breakdown.commune_code = communes.commune_code
         and breakdown.commune_valid_from = communes.valid_from

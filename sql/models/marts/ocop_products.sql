@@ -1,4 +1,4 @@
--- One row per OCOP rating (product_code, decision_no), current version (the latest file
+-- One row per OCOP rating (area_code, product_code, decision_no), current version (the latest file
 -- wins): the product, its producer, its stars, score and level of recognition. A product
 -- re-rated by a later decision has one row per rating; is_latest_rating_of_product marks the
 -- one in force. counts_for_ocop_3_4_star: the rating's stars are those OCOP_3_4_STAR counts
@@ -14,6 +14,7 @@ ratings as (
 )
 
 select
+    area_code,
     product_code,
     decision_no,
     product_name,

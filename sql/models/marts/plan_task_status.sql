@@ -1,6 +1,6 @@
--- One row per plan task: its latest progress report (earlier reports are history in
+-- One row per plan task (area_code, task_code): its latest progress report (earlier reports are history in
 -- int_plan_tasks__ranked), whether it is done, done on time, overdue, and by how many days,
--- as of the latest report_date in the source (as_of_date).
+-- as of the latest report_date in the source for the area (as_of_date).
 
 with
 
@@ -11,6 +11,7 @@ tasks as (
 )
 
 select
+    area_code,
     task_code,
     task_name,
     lead_unit,

@@ -1,5 +1,5 @@
--- One row per lead unit with plan tasks: how many tasks it leads, how many are done, done on
--- time, and overdue (as of the latest report_date in the source), as plan_task_status
+-- One row per area and lead unit with plan tasks in the area: how many tasks it leads, how many are done, done on
+-- time, and overdue (as of the latest report_date in the area's source), as plan_task_status
 -- flags them.
 
 with
@@ -13,6 +13,7 @@ tasks as (
 lead_units as (
 
     select
+        area_code,
         lead_unit_code,
         lead_unit_name
     from {{ ref('int_lead_units__current') }}
@@ -22,6 +23,7 @@ lead_units as (
 by_unit as (
 
     select
+        area_code,
         lead_unit_code,
         count(*) as tasks,
         count(*) filter (where is_done) as tasks_done,
@@ -29,11 +31,12 @@ by_unit as (
         count(*) filter (where is_overdue) as tasks_overdue,
         max(as_of_date) as as_of_date
     from tasks
-    group by lead_unit_code
+    group by area_code, lead_unit_code
 
 )
 
 select
+    by_unit.area_code,
     by_unit.lead_unit_code,
     lead_units.lead_unit_name,
     by_unit.tasks,
@@ -44,4 +47,6 @@ select
 
 from by_unit
 left join lead_units
-    on by_unit.lead_unit_code = lead_units.lead_unit_code
+    on
+        by_unit.area_code = lead_units.area_code
+        and by_unit.lead_unit_code = lead_units.lead_unit_code

@@ -1,4 +1,4 @@
--- Every rejected source row with each reason, for the office to send back to the sender.
+-- Every rejected source row with each reason and the area of its file (NULL: a file in no area), for the office to send back to the sender.
 
 with
 
@@ -6,18 +6,30 @@ rejections as (
 
     select * from {{ ref('stg_ops__rejections') }}
 
+),
+
+files as (
+
+    select
+        file_id,
+        area_code
+    from {{ ref('stg_ops__files') }}
+
 )
 
 select
-    source,
-    file_name,
-    sheet,
-    row_number,
-    column_name,
-    value,
-    rule,
-    message_vi,
-    message_en,
-    run_id,
-    file_id
+    files.area_code,
+    rejections.source,
+    rejections.file_name,
+    rejections.sheet,
+    rejections.row_number,
+    rejections.column_name,
+    rejections.value,
+    rejections.rule,
+    rejections.message_vi,
+    rejections.message_en,
+    rejections.run_id,
+    rejections.file_id
 from rejections
+left join files
+    on rejections.file_id = files.file_id

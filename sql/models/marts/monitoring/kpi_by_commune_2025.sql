@@ -1,7 +1,7 @@
 -- The commune breakdown of any year rolled up to the communes in force since 01/07/2025
 -- (Nghị quyết 1680/NQ-UBTVQH15): each commune version maps to the unit it joined
 -- (rollup_commune_code), so 2022 data keep their 2022 communes in kpi_by_commune and are
--- summed here under today's units. Additive measures only.
+-- summed here under today's units, per area. Additive measures only.
 
 with
 
@@ -14,6 +14,7 @@ by_commune as (
 current_communes as (
 
     select
+        area_code,
         commune_code,
         commune_name
     from {{ ref('dim_communes') }}
@@ -22,6 +23,7 @@ current_communes as (
 )
 
 select
+    by_commune.area_code,
     by_commune.year,
     by_commune.rollup_commune_code as commune_code,
     any_value(current_communes.commune_name) as commune_name,
@@ -39,5 +41,7 @@ select
     {{ money('sum(by_commune.kc_disbursed_mvnd)') }} as kc_disbursed_mvnd
 from by_commune
 left join current_communes
-    on by_commune.rollup_commune_code = current_communes.commune_code
-group by by_commune.year, by_commune.rollup_commune_code
+    on
+        by_commune.area_code = current_communes.area_code
+        and by_commune.rollup_commune_code = current_communes.commune_code
+group by by_commune.area_code, by_commune.year, by_commune.rollup_commune_code

@@ -1,4 +1,5 @@
--- Monthly enterprise reports that were expected and not received: whom to call.
+-- Monthly enterprise reports that were expected and not received: whom to call, per area
+-- (a unit registered in two areas is expected by each).
 
 with
 
@@ -11,6 +12,7 @@ expected as (
 units as (
 
     select
+        area_code,
         tax_code,
         unit_name,
         last_period
@@ -19,6 +21,7 @@ units as (
 )
 
 select
+    expected.area_code,
     expected.period,
     expected.tax_code,
     units.unit_name,
@@ -28,5 +31,7 @@ select
     units.last_period as last_reported_period
 from expected
 inner join units
-    on expected.tax_code = units.tax_code
+    on
+        expected.area_code = units.area_code
+        and expected.tax_code = units.tax_code
 where not expected.is_received
