@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.run_record import records
 from schemas.base import Source
 from schemas.reference import AREAS
 from schemas.registry import SOURCES
@@ -132,3 +133,60 @@ def missing_folders(raw_dir: Path, areas: list[Area]) -> list[Area]:
         except OSError:
             missing.append(area)
     return missing
+
+
+AREA_KPIS_SQL = """
+select k.area_code, k.area_name, k.kpi_code, k.actual
+from marts.kpi_by_area k
+where k.area_level = 'area' and k.province_code = $province and k.as_of_date = $as_of
+order by k.area_code, k.kpi_code
+"""
+
+AREA_OVERVIEW_SQL = """
+with plans as (
+    select area_code, plan_id, year,
+        count(*) filter (where status in ('met', 'on_track')) as good,
+        count(*) filter (where status in ('not_met', 'at_risk')) as bad,
+        count(*) filter (where status = 'no_data') as no_data
+    from marts.kpi_scorecard group by all
+    qualify row_number() over (partition by area_code order by year desc, plan_id) = 1
+),
+files as (
+    select area_code,
+        count(*) filter (where status = 'loaded') as files_loaded,
+        count(*) filter (where status = 'rejected') as files_rejected,
+        coalesce(sum(rows_rejected), 0) as rows_rejected
+    from ops.file_events where run_id = $run_id group by all
+),
+months as (
+    select _area_code as area_code, max(period) as last_period
+    from raw.enterprise_reports group by all
+)
+select a.area_code, a.area_name, a.area_level, p.plan_id, p.good, p.bad, p.no_data,
+    coalesce(f.files_loaded, 0) as files_loaded, coalesce(f.files_rejected, 0) as files_rejected,
+    coalesce(f.rows_rejected, 0) as rows_rejected, m.last_period
+from ops.areas a
+left join plans p using (area_code)
+left join files f using (area_code)
+left join months m using (area_code)
+where a.level = 'area'
+order by a.area_code
+"""
+
+
+def area_values(con: duckdb.DuckDBPyConnection, scorecard: list[dict]) -> list[dict]:
+    """For a province's plan, each of its areas' value of every KPI at the same date."""
+    if not scorecard or scorecard[0].get("area_level") != "province":
+        return []
+    return records(
+        con,
+        AREA_KPIS_SQL,
+        {"province": scorecard[0]["area_code"], "as_of": scorecard[0]["as_of_date"]},
+    )
+
+
+def overview(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
+    """Each area's night when there are several: its plan's state, its files in this run,
+    the latest month of enterprise reports it holds."""
+    rows = records(con, AREA_OVERVIEW_SQL, {"run_id": run_id})
+    return rows if len(rows) > 1 else []

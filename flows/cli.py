@@ -218,7 +218,7 @@ def _templates(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from flows.status import render_status
 
-    print(render_status(args.warehouse_dir, args.plan))
+    print(render_status(args.warehouse_dir, args.plan, args.area))
     return 0
 
 
@@ -322,6 +322,12 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of the warehouse to describe (default warehouse)",
     )
     status.add_argument("--plan", default=None, help="plan id (default: the first plan)")
+    status.add_argument(
+        "--area",
+        default=None,
+        help="GSO code of an area (its plan and follow-ups) or of the province (its plan, a "
+        "column per area, the follow-ups of all its areas)",
+    )
     args = parser.parse_args(argv)
     handler = {"run": _run, "serve": _serve, "templates": _templates, "status": _status}[
         args.command

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -204,63 +203,6 @@ def publish_task(paths: Paths, run_id: str, key: str) -> dict:
     }
 
 
-AREA_KPIS_SQL = """
-select k.area_code, k.area_name, k.kpi_code, k.actual
-from marts.kpi_by_area k
-where k.area_level = 'area' and k.province_code = $province and k.as_of_date = $as_of
-order by k.area_code, k.kpi_code
-"""
-
-AREA_OVERVIEW_SQL = """
-with plans as (
-    select area_code, plan_id, year,
-        count(*) filter (where status in ('met', 'on_track')) as good,
-        count(*) filter (where status in ('not_met', 'at_risk')) as bad,
-        count(*) filter (where status = 'no_data') as no_data
-    from marts.kpi_scorecard group by all
-    qualify row_number() over (partition by area_code order by year desc, plan_id) = 1
-),
-files as (
-    select area_code,
-        count(*) filter (where status = 'loaded') as files_loaded,
-        count(*) filter (where status = 'rejected') as files_rejected,
-        coalesce(sum(rows_rejected), 0) as rows_rejected
-    from ops.file_events where run_id = $run_id group by all
-),
-months as (
-    select _area_code as area_code, max(period) as last_period
-    from raw.enterprise_reports group by all
-)
-select a.area_code, a.area_name, a.area_level, p.plan_id, p.good, p.bad, p.no_data,
-    coalesce(f.files_loaded, 0) as files_loaded, coalesce(f.files_rejected, 0) as files_rejected,
-    coalesce(f.rows_rejected, 0) as rows_rejected, m.last_period
-from ops.areas a
-left join plans p using (area_code)
-left join files f using (area_code)
-left join months m using (area_code)
-where a.level = 'area'
-order by a.area_code
-"""
-
-
-def area_lines(con: duckdb.DuckDBPyConnection, scorecard: list[dict]) -> list[dict]:
-    """For a province's plan, each of its areas' value of every KPI at the same date."""
-    if not scorecard or scorecard[0].get("area_level") != "province":
-        return []
-    return records(
-        con,
-        AREA_KPIS_SQL,
-        {"province": scorecard[0]["area_code"], "as_of": scorecard[0]["as_of_date"]},
-    )
-
-
-def area_overview(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
-    """Each area's night when there are several: its plan's state, its files in this run,
-    the latest month of enterprise reports it holds."""
-    rows = records(con, AREA_OVERVIEW_SQL, {"run_id": run_id})
-    return rows if len(rows) > 1 else []
-
-
 def _read_outcome(paths: Paths, result: RunResult) -> None:
     """What the run summary shows from the new build: scorecard, findings, completeness."""
     with connect(paths.private_db, read_only=True) as con:
@@ -269,8 +211,8 @@ def _read_outcome(paths: Paths, result: RunResult) -> None:
             "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code",
             [result.plan_id],
         )
-        result.area_kpis = area_lines(con, result.scorecard)
-        result.areas = area_overview(con, result.run_id)
+        result.area_kpis = areas.area_values(con, result.scorecard)
+        result.areas = areas.overview(con, result.run_id)
         result.findings = records(
             con,
             "select check_name, severity, count(*) as findings "

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows import areas
 from flows.config import Paths, connect
 from flows.run_record import last_run, published_manifest, records
 from flows.summary import scorecard_lines
@@ -63,7 +64,7 @@ def _last_run_lines(paths: Paths) -> list[str]:
     return lines
 
 
-def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
+def _published_lines(paths: Paths, plan_id: str | None, area: str | None = None) -> list[str]:
     manifest = published_manifest(paths)
     if manifest is None:
         return ["Nothing published yet / Chưa công bố dữ liệu."]
@@ -80,27 +81,43 @@ def _published_lines(paths: Paths, plan_id: str | None) -> list[str]:
         plans = [
             r[0]
             for r in con.execute(
-                "select distinct plan_id from marts.kpi_scorecard order by plan_id"
+                "select distinct plan_id from marts.kpi_scorecard "
+                "where $area is null or area_code = $area order by plan_id",
+                {"area": area},
             ).fetchall()
         ]
         plan = plan_id or (plans[0] if plans else None)
         if plan is not None:
             scorecard = records(
-                con, "select * from marts.kpi_scorecard where plan_id = ? order by kpi_code", [plan]
+                con,
+                "select * from marts.kpi_scorecard where plan_id = $plan "
+                "and ($area is null or area_code = $area) order by kpi_code",
+                {"plan": plan, "area": area},
             )
-            lines += ["", *scorecard_lines(scorecard, plan)]
-        lines += ["", "Cần theo dõi / Needs follow-up:"]
-        lines += _follow_up(con)
+            lines += ["", *scorecard_lines(scorecard, plan, areas.area_values(con, scorecard))]
+        elif area is not None:
+            lines += ["", f"No plan for area {area} / Địa bàn {area} chưa có kế hoạch."]
+        lines += ["", "Cần theo dõi / Needs follow-up" + (f" ({area})" if area else "") + ":"]
+        lines += _follow_up(con, area)
     return lines
 
 
-def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
+# The areas a follow-up is about: one area, or every area of a province ($area null: all)
+IN_AREA = (
+    "($area is null or area_code in (select area_code from marts.kpi_by_area "
+    "where area_code = $area or province_code = $area union select $area))"
+)
+
+
+def _follow_up(con: duckdb.DuckDBPyConnection, area: str | None = None) -> list[str]:
     lines = []
+    where = {"area": area}
     missing = records(
         con,
         "select period, tax_code, unit_name from marts.missing_reports "
-        "where period = (select max(period) from marts.missing_reports) "
+        f"where period = (select max(period) from marts.missing_reports) and {IN_AREA} "
         "order by tax_code",
+        where,
     )
     if missing:
         lines.append(
@@ -112,20 +129,22 @@ def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
             lines.append(f"    … {len(missing) - FOLLOW_UP_ROWS} more (marts.missing_reports)")
     rejected = records(
         con,
-        """
+        f"""
         select source, file_name, reason from marts.file_outcomes
-        where status = 'rejected'
+        where status = 'rejected' and {IN_AREA}
         qualify row_number() over (partition by source, file_name
                                    order by recorded_at desc) = 1
         order by source, file_name""",
+        where,
     )
     if rejected:
         lines.append(f"- Rejected files / Tệp bị từ chối: {len(rejected)}")
         lines += [f"    {r['file_name']}: {r['reason']}" for r in rejected[:FOLLOW_UP_ROWS]]
     rows = records(
         con,
-        "select source, file_name, count(*) as n from marts.rejected_rows "
+        f"select source, file_name, count(*) as n from marts.rejected_rows where {IN_AREA} "
         "group by all order by n desc, file_name",
+        where,
     )
     if rows:
         lines.append(
@@ -136,8 +155,9 @@ def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
     overdue = records(
         con,
         "select task_code, task_name, lead_unit, due_date, days_late "
-        "from marts.plan_task_status where is_overdue "
+        f"from marts.plan_task_status where is_overdue and {IN_AREA} "
         "order by days_late desc, task_code",
+        where,
     )
     if overdue:
         lines.append(f"- Overdue tasks / Nhiệm vụ quá hạn: {len(overdue)}")
@@ -149,10 +169,14 @@ def _follow_up(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines or ["- nothing / không có"]
 
 
-def render_status(warehouse_dir: str | Path, plan_id: str | None = None) -> str:
+def render_status(
+    warehouse_dir: str | Path, plan_id: str | None = None, area: str | None = None
+) -> str:
+    """The status page; ``area`` (a GSO code) narrows it to one area, or to a province and
+    its areas: that area's plan and follow-ups."""
     paths = Paths.of("raw", warehouse_dir)
     lines = [f"vlpipe status — {paths.warehouse_dir}  ({dt.datetime.now():%d/%m/%Y %H:%M})", ""]
     lines += _last_run_lines(paths)
     lines.append("")
-    lines += _published_lines(paths, plan_id)
+    lines += _published_lines(paths, plan_id, area)
     return "\n".join(lines)

@@ -4,10 +4,10 @@
 -- economy_by_year, and the sums over kpi_by_commune and kpi_by_zone.
 -- The marts' money is million VND, the KPIs' billion VND.
 -- Returns the (mart, year, kpi_code) combinations that disagree.
--- Compared at the province (int_kpi_actuals holds the KPIs over every area's rows): the
--- province rows (area_level 'province') of kpi_by_month, budget_by_month and economy_by_year,
--- and the sums over every area's rows of kpi_by_commune and kpi_by_zone. (When the KPIs are
--- per scope, join on area_code = the KPI's scope code instead.)
+-- Compared for every area and province (int_kpi_actuals, one row per scope): the rows of
+-- kpi_by_month, budget_by_month and economy_by_year of the same area_code, and the sums of
+-- kpi_by_commune and kpi_by_zone over the area's places, or over all its areas' places for a
+-- province.
 
 {%- set december_ytd = [
     ('kpi_by_month', 'IND_GO_CURRENT', 'gross_output_current_ytd_mvnd'),
@@ -28,7 +28,7 @@ with
 actuals as (
 
     -- the year's value: as of December
-    select year, kpi_code, actual
+    select area_code, year, kpi_code, actual
     from {{ ref('int_kpi_actuals') }}
     where month = 12
 
@@ -37,28 +37,31 @@ actuals as (
 breakdowns as (
 
     {%- for mart, kpi_code, column in december_ytd %}
-    select '{{ mart }}' as mart, year, '{{ kpi_code }}' as kpi_code,
+    select '{{ mart }}' as mart, area_code, year, '{{ kpi_code }}' as kpi_code,
         {{ column }}{% if column.endswith('_mvnd') %} / 1000{% endif %} as value
-    from {{ ref(mart) }} where month = 12 and area_level = 'province'
+    from {{ ref(mart) }} where month = 12
     {%- if mart == 'kpi_by_month' %} and not is_after_as_of{% endif %}
     union all
     {%- endfor %}
 
     {%- for mart in ['kpi_by_commune', 'kpi_by_zone'] %}
     {%- for kpi_code, column in summed_over_places.items() %}
-    select '{{ mart }}', year, '{{ kpi_code }}', sum({{ column }}) / 1000
-    from {{ ref(mart) }} group by year
+    select '{{ mart }}', scopes.scope_code, places.year, '{{ kpi_code }}',
+        sum(places.{{ column }}) / 1000
+    from {{ ref(mart) }} as places
+    inner join {{ ref('int_area_scopes') }} as scopes
+        on places.area_code = scopes.area_code
+    group by scopes.scope_code, places.year
     union all
     {%- endfor %}
     {%- endfor %}
 
     -- a year with figures but none for industry has no industry row: its KPI is 0
     select
-        'economy_by_year', years.year, 'IND_SHARE_ECONOMY',
+        'economy_by_year', years.area_code, years.year, 'IND_SHARE_ECONOMY',
         coalesce(economy.share_of_gross_product_pct, 0)
     from (
         select distinct area_code, year from {{ ref('economy_by_year') }}
-        where area_level = 'province'
     ) as years
     left join {{ ref('economy_by_year') }} as economy
         on years.area_code = economy.area_code
@@ -69,10 +72,13 @@ breakdowns as (
 
 compared as (
 
-    select breakdowns.mart, breakdowns.year, breakdowns.kpi_code, breakdowns.value, actuals.actual
+    select
+        breakdowns.mart, breakdowns.area_code, breakdowns.year, breakdowns.kpi_code,
+        breakdowns.value, actuals.actual
     from breakdowns
     inner join actuals
-        on breakdowns.year = actuals.year
+        on breakdowns.area_code = actuals.area_code
+        and breakdowns.year = actuals.year
         and breakdowns.kpi_code = actuals.kpi_code
 
 )
