@@ -109,10 +109,7 @@ def write_ops_areas(con: duckdb.DuckDBPyConnection, areas: list[Area]) -> None:
             a.province_code, a.province_name, a.province_code, a.province_name, "", PROVINCE
         )
         rows.setdefault((a.province_code, PROVINCE), province)
-    con.execute(
-        "create or replace table ops.areas (area_code varchar, area_name varchar, "
-        "level varchar, province_code varchar, province_name varchar, folder varchar)"
-    )
+    con.execute("delete from ops.areas")  # created with the ledger (ledger.OPS_DDL)
     con.executemany(
         "insert into ops.areas values (?, ?, ?, ?, ?, ?)",
         [
