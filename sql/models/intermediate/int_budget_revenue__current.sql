@@ -1,5 +1,5 @@
--- Current version of every monthly budget figure: key (area_code, period, item), the latest file wins.
--- Million VND.
+-- Current version of every monthly budget figure: key (area_code, period, item), the latest file
+-- wins. Million VND.
 
 with
 

@@ -1,5 +1,5 @@
--- Budget revenue per month (current figures, million VND), one row per area and month with any figure:
--- the total non-state-sector revenue (item var('budget_total_item')) and the part collected
+-- Budget revenue per month (current figures, million VND), one row per area and month with any
+-- figure: the total non-state-sector revenue (item var('budget_total_item')) and the part collected
 -- from industry (var('budget_industry_item')); NULL when that item was not received.
 
 with

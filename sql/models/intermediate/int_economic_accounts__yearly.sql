@@ -1,6 +1,6 @@
 -- Value added of each sector for each area and year (current prices, million VND), one row per
--- (area_code, year, sector) with any figure. A year is measured from its yearly row where there is one,
--- otherwise from the sum of its quarters, never both: decided per (area_code, year, sector).
+-- (area_code, year, sector) with any figure. A year is measured from its yearly row where there is
+-- one, otherwise from the sum of its quarters, never both: decided per (area_code, year, sector).
 -- Both figures are kept so that a yearly row disagreeing with its quarters can be seen.
 
 with

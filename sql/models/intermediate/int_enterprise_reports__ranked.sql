@@ -1,5 +1,6 @@
--- Every submission of every (area_code, tax_code, period) with its rank (int_enterprise_reports__versions)
--- and what the reference data says of it, resolved here for every submission:
+-- Every submission of every (area_code, tax_code, period) with its rank
+-- (int_enterprise_reports__versions) and what the reference data says of it, resolved here for
+-- every submission:
 --   * division / is_industrial: the report's VSIC division is in raw.vsic_industry (a
 --     national list: joined on the division alone);
 --   * commune_valid_from: the commune version its commune_code referred to at the period

@@ -1,11 +1,12 @@
 {{ config(materialized='table') }}
 
--- One row per (unit, month) — a unit being (area_code, tax_code) — in which the unit was expected to send its monthly enterprise
--- report, DHIS2-style: a unit is expected from its first reported month on, until it is
--- considered closed — silent for more than var('unit_closed_after_silent_months') months
--- after its last report — and never after the latest month any unit of any area reported
--- (the data's as-of month, one for the province: an area whose files lag shows its gap). Received = any submission for the month; on time = its first submission is
--- dated no later than day var('report_due_day') of the following month (GSO deadline).
+-- One row per (unit, month) — a unit being (area_code, tax_code) — in which the unit was expected
+-- to send its monthly enterprise report, DHIS2-style: a unit is expected from its first reported
+-- month on, until it is considered closed — silent for more than
+-- var('unit_closed_after_silent_months') months after its last report — and never after the latest
+-- month any unit of any area reported (the data's as-of month, one for the province: an area whose
+-- files lag shows its gap). Received = any submission for the month; on time = its first submission
+-- is dated no later than day var('report_due_day') of the following month (GSO deadline).
 
 with
 

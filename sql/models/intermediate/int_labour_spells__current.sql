@@ -1,5 +1,5 @@
--- Current version of every employment spell, with whether the employer is an industrial
--- reporting unit (its tax code is a unit of int_units of the spell's area with is_industrial) and whether the
+-- Current version of every employment spell, with whether the employer is an industrial reporting
+-- unit (its tax code is a unit of int_units of the spell's area with is_industrial) and whether the
 -- worker is trained (a known training level other than "not trained").
 
 with

@@ -1,6 +1,6 @@
--- The report that counts for each plan task (its latest), with what it says about timeliness
--- as of the source's as-of date: the latest report_date in the source for the task's area (no task is known to be
--- late beyond what the reports have told).
+-- The report that counts for each plan task (its latest), with what it says about timeliness as of
+-- the source's as-of date: the latest report_date in the source for the task's area (no task is
+-- known to be late beyond what the reports have told).
 --   is_done            status is var('task_done_status') ('Hoàn thành')
 --   is_done_on_time    done, with done_date on or before due_date (what TASKS_ON_TIME counts)
 --   is_overdue         not done and due_date < as_of_date, or done after due_date

@@ -1,7 +1,7 @@
--- The years each data source has records for in each area, one row per (area_code, source,
--- year): "no data" for a year means the source has no row here for the area. A province has
--- data for a year when one of its areas has (join int_area_scopes). A figure summed over a source that has records for
--- the year but matches nothing is 0, not NULL.
+-- The years each data source has records for in each area, one row per (area_code, source, year):
+-- "no data" for a year means the source has no row here for the area. A province has data for a
+-- year when one of its areas has (join int_area_scopes). A figure summed over a source that has
+-- records for the year but matches nothing is 0, not NULL.
 --   enterprise_reports  the year of a (current) report's period
 --   khuyen_cong         the year of a scheme's decision date or disbursement date
 --   ocop_ratings        the year a rating was recognised in

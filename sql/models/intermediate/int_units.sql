@@ -1,9 +1,9 @@
 {{ config(materialized='table') }}
 
--- One row per reporting unit (area_code, tax_code): a unit registered in two areas reports to
--- each and is a unit of each (reconciliation_findings lists it: unit_in_two_areas). Its attributes as of its latest current report
--- (arg_max over the period: one hash aggregation, no sort), and the span of periods it
--- reported. Materialised as a table: labour, zone breakdowns and dim_units read it.
+-- One row per reporting unit (area_code, tax_code): a unit registered in two areas reports to each
+-- and is a unit of each (reconciliation_findings lists it: unit_in_two_areas). Its attributes as of
+-- its latest current report (arg_max over the period: one hash aggregation, no sort), and the span
+-- of periods it reported. Materialised as a table: labour, zone breakdowns and dim_units read it.
 
 with
 

@@ -42,6 +42,6 @@ left join successors
     on
         communes.area_code = successors.area_code
         and communes.successor_code = successors.commune_code
-    -- the successor's version in force the day after this one ended
-    and communes.valid_to + 1 >= successors.valid_from
-    and (successors.valid_to is null or communes.valid_to + 1 <= successors.valid_to)
+        -- the successor's version in force the day after this one ended
+        and communes.valid_to + 1 >= successors.valid_from
+        and (successors.valid_to is null or communes.valid_to + 1 <= successors.valid_to)

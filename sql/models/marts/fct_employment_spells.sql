@@ -1,4 +1,5 @@
--- One row per employment spell (current version) of each area's labour lists. Pseudonymised: no citizen ID, no name.
+-- One row per employment spell (current version) of each area's labour lists. Pseudonymised: no
+-- citizen ID, no name.
 
 with
 

@@ -1,7 +1,8 @@
--- What happened to every file seen in every run (loaded, skipped as already loaded, rejected).
--- One row per (run, area, source, file): its first outcome (area_code NULL: a file in no area). Warehouses written before recording was
--- made idempotent may hold a retried task's second event for the same file; it is dropped
--- here, else the uniqueness test would fail every night from then on.
+-- What happened to every file seen in every run (loaded, skipped as already loaded, rejected). One
+-- row per (run, area, source, file): its first outcome (area_code NULL: a file in no area).
+-- Warehouses written before recording was made idempotent may hold a retried task's second event
+-- for the same file; it is dropped here, else the uniqueness test would fail every night from then
+-- on.
 
 with
 

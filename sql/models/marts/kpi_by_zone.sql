@@ -4,7 +4,8 @@
 --   employees_year_end: Σ over units of the employees in each unit's last report of the year
 --   (December, or its latest month so far), placed in the zone of that report;
 --   khuyến công: money disbursed in the year, placed in the beneficiary's zone as of its latest
---   report in the same area (dim_units); beneficiaries that are not reporting units fall in the NULL row.
+--   report in the same area (dim_units); beneficiaries that are not reporting units fall in
+--   the NULL row.
 -- A figure is 0 when its source has records for the year but none for this zone, and NULL
 -- when the source has no records for the year.
 

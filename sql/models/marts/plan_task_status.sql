@@ -1,6 +1,6 @@
--- One row per plan task (area_code, task_code): its latest progress report (earlier reports are history in
--- int_plan_tasks__ranked), whether it is done, done on time, overdue, and by how many days,
--- as of the latest report_date in the source for the area (as_of_date).
+-- One row per plan task (area_code, task_code): its latest progress report (earlier reports are
+-- history in int_plan_tasks__ranked), whether it is done, done on time, overdue, and by how many
+-- days, as of the latest report_date in the source for the area (as_of_date).
 
 with
 

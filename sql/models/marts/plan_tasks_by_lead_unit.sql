@@ -1,6 +1,6 @@
--- One row per area and lead unit with plan tasks in the area: how many tasks it leads, how many are done, done on
--- time, and overdue (as of the latest report_date in the area's source), as plan_task_status
--- flags them.
+-- One row per area and lead unit with plan tasks in the area: how many tasks it leads, how many are
+-- done, done on time, and overdue (as of the latest report_date in the area's source), as
+-- plan_task_status flags them.
 
 with
 

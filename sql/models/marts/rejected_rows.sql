@@ -1,4 +1,5 @@
--- Every rejected source row with each reason and the area of its file (NULL: a file in no area), for the office to send back to the sender.
+-- Every rejected source row with each reason and the area of its file (NULL: a file in no area),
+-- for the office to send back to the sender.
 
 with
 

@@ -258,19 +258,19 @@ presence as (
         union all
         select
             area_code,
-            beneficiary_tax_code,
-            cast(date_trunc('month', decision_date) as date),
-            beneficiary_name
+            beneficiary_tax_code as tax_code,
+            cast(date_trunc('month', decision_date) as date) as first_month,
+            beneficiary_name as entity_name
         from schemes
         union all
         select
             area_code,
-            producer_tax_code,
-            cast(date_trunc('month', recognised_on) as date),
-            producer_name
+            producer_tax_code as tax_code,
+            cast(date_trunc('month', recognised_on) as date) as first_month,
+            producer_name as entity_name
         from ratings
         where producer_tax_code is not null
-    )
+    ) as appearances
     group by area_code, tax_code
 
 ),
