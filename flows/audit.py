@@ -78,7 +78,7 @@ def _dates_as_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
 def _scorecard_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     frame = con.execute(f"select * from marts.{table}").df()
     frame["status_consistent"] = frame["status"] == expected_status(frame)
-    frame["plan_kpi"] = frame["plan_id"] + "/" + frame["kpi_code"]
+    frame["plan_kpi"] = frame["area_code"] + "/" + frame["plan_id"] + "/" + frame["kpi_code"]
     percent = frame["unit"].astype(str).str.strip() == "%"
     frame["percent_actual"] = frame["actual"].where(percent)
     money = frame["unit"].astype(str).str.contains("VND")
@@ -162,9 +162,10 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
     e = gx.expectations
     # The plan's KPIs as the models read them (the latest targets file of the reference).
     plan_kpis = [
-        f"{p}/{k}"
-        for p, k in con.execute(
-            "select distinct plan_id, kpi_code from intermediate.int_plan_targets__current"
+        f"{a}/{p}/{k}"
+        for a, p, k in con.execute(
+            "select distinct area_code, plan_id, kpi_code "
+            "from intermediate.int_plan_targets__current"
         ).fetchall()
     ]
     scorecard = _scorecard_frame(con, "kpi_scorecard")
@@ -174,7 +175,7 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
             _dates_as_datetimes(history),
             [
                 e.ExpectCompoundColumnsToBeUnique(
-                    column_list=["plan_id", "kpi_code", "as_of_date"]
+                    column_list=["area_code", "plan_id", "kpi_code", "as_of_date"]
                 ),
                 e.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
                 e.ExpectColumnValuesToBeInSet(column="status_consistent", value_set=[True]),
@@ -188,10 +189,18 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
         "kpi_scorecard": (
             scorecard,
             [
-                e.ExpectCompoundColumnsToBeUnique(column_list=["plan_id", "kpi_code"]),
+                e.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "plan_id", "kpi_code"]),
                 *[
                     e.ExpectColumnValuesToNotBeNull(column=c)
-                    for c in ("plan_id", "year", "kpi_code", "comparator", "target_low", "status")
+                    for c in (
+                        "area_code",
+                        "plan_id",
+                        "year",
+                        "kpi_code",
+                        "comparator",
+                        "target_low",
+                        "status",
+                    )
                 ],
                 e.ExpectColumnDistinctValuesToContainSet(column="plan_kpi", value_set=plan_kpis),
                 e.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
@@ -208,10 +217,10 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
         ),
     }
     for table, key in (
-        ("dim_units", ["tax_code"]),
-        ("kpi_by_month", ["period"]),
-        ("kpi_by_commune", ["year", "commune_code", "commune_valid_from"]),
-        ("kpi_by_zone", ["year", "zone_code"]),
+        ("dim_units", ["area_code", "tax_code"]),
+        ("kpi_by_month", ["area_code", "period"]),
+        ("kpi_by_commune", ["area_code", "year", "commune_code", "commune_valid_from"]),
+        ("kpi_by_zone", ["area_code", "year", "zone_code"]),
     ):
         frame = _dates_as_datetimes(con.execute(f"select * from marts.{table}").df())
         checks: list[Any] = (
@@ -222,7 +231,7 @@ def _suites(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[pd.DataFrame, lis
         checks += [
             e.ExpectColumnValuesToNotBeNull(column=c)
             for c in key
-            if c in ("tax_code", "period", "year")
+            if c in ("area_code", "tax_code", "period", "year")
         ]  # commune/zone may be unknown
         suites[table] = (frame, checks)
     return suites
