@@ -145,8 +145,10 @@ with plans as (
         count(*) filter (where status in ('met', 'on_track')) as good,
         count(*) filter (where status in ('not_met', 'at_risk')) as bad,
         count(*) filter (where status = 'no_data') as no_data
-    from marts.kpi_scorecard group by all
-    qualify row_number() over (partition by area_code order by year desc, plan_id) = 1
+    from marts.kpi_scorecard group by area_code, plan_id, year
+    qualify row_number() over (
+        partition by area_code order by year = $year desc, year desc, plan_id
+    ) = 1
 ),
 files as (
     select area_code,
@@ -159,7 +161,7 @@ months as (
     select _area_code as area_code, max(period) as last_period
     from raw.enterprise_reports group by all
 )
-select a.area_code, a.area_name, a.area_level, p.plan_id, p.good, p.bad, p.no_data,
+select a.area_code, a.area_name, a.level as area_level, p.plan_id, p.good, p.bad, p.no_data,
     coalesce(f.files_loaded, 0) as files_loaded, coalesce(f.files_rejected, 0) as files_rejected,
     coalesce(f.rows_rejected, 0) as rows_rejected, m.last_period
 from ops.areas a
@@ -182,8 +184,8 @@ def area_values(con: duckdb.DuckDBPyConnection, scorecard: list[dict]) -> list[d
     )
 
 
-def overview(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
-    """Each area's night when there are several: its plan's state, its files in this run,
-    the latest month of enterprise reports it holds."""
-    rows = records(con, AREA_OVERVIEW_SQL, {"run_id": run_id})
+def overview(con: duckdb.DuckDBPyConnection, run_id: str, year: int | None = None) -> list[dict]:
+    """Each area's night when there are several: its plan's state (its plan of ``year`` when
+    it has one), its files in this run, the latest month of enterprise reports it holds."""
+    rows = records(con, AREA_OVERVIEW_SQL, {"run_id": run_id, "year": year})
     return rows if len(rows) > 1 else []

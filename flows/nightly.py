@@ -212,7 +212,8 @@ def _read_outcome(paths: Paths, result: RunResult) -> None:
             [result.plan_id],
         )
         result.area_kpis = areas.area_values(con, result.scorecard)
-        result.areas = areas.overview(con, result.run_id)
+        year = result.scorecard[0]["year"] if result.scorecard else None
+        result.areas = areas.overview(con, result.run_id, year)
         result.findings = records(
             con,
             "select check_name, severity, count(*) as findings "

@@ -203,9 +203,8 @@ def area_lines(result: RunResult) -> list[str]:
         reports = f"reports to {a['last_period']:%m/%Y}" if a.get("last_period") else "no reports"
         behind = [
             *(["folder missing / thiếu thư mục"] if a["area_code"] in missing else []),
-            *(["files rejected / có tệp bị từ chối"] if a["files_rejected"] else []),
             *(
-                ["reports behind / báo cáo chậm"]
+                ["reports stop before the others' / báo cáo chậm hơn địa bàn khác"]
                 if latest and a.get("last_period") and a["last_period"] < latest
                 else []
             ),
@@ -213,7 +212,7 @@ def area_lines(result: RunResult) -> list[str]:
         lines.append(
             f"  {a['area_code']} {a['area_name']}: {plan}; files tonight {a['files_loaded']} "
             f"loaded, {a['files_rejected']} rejected; {reports}"
-            + (f"  ← BEHIND: {', '.join(behind)}" if behind else "")
+            + (f"  ← BEHIND / CHẬM: {', '.join(behind)}" if behind else "")
         )
     for a in result.areas_behind:
         if not any(x["area_code"] == a["area_code"] for x in result.areas):

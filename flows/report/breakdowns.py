@@ -107,8 +107,10 @@ def _months(rows: list[dict]) -> list:
     return sorted({r["period"] for r in rows if r.get("period") is not None})
 
 
-def _group_label(r: dict) -> str:
+def _group_label(r: dict, several_areas: bool = False) -> str:
     if r.get("breakdown") == "district":
+        if several_areas:  # a province's plan: one line per area
+            return f"<b>Địa bàn / Area {esc(r.get('area_code'))}</b>"
         return "<b>Toàn huyện / District</b>"
     if r.get("breakdown") == "zone":
         if r.get("zone_code") is None:
@@ -127,9 +129,13 @@ def completeness_grid(plan: PlanData) -> str:
     groups: dict[tuple, dict] = defaultdict(dict)
     labels: dict[tuple, str] = {}
     for r in rows:
-        key = (order.get(str(r.get("breakdown")), 3), str(r.get("breakdown_key")))
+        key = (
+            order.get(str(r.get("breakdown")), 3),
+            str(r.get("area_code")),
+            str(r.get("breakdown_key")),
+        )
         groups[key][r["period"]] = r
-        labels.setdefault(key, _group_label(r))
+        labels.setdefault(key, _group_label(r, len(plan.areas) > 1))
     head = [th("Đơn vị", "Area", "label")] + [th(m.strftime("%m/%Y")) for m in months]
     body = []
     for key in sorted(groups, key=lambda k: (k[0], labels[k])):

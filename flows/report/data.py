@@ -65,6 +65,9 @@ class PlanData:
     as_of: date | None
     is_year_complete: bool | None
     note: str | None
+    area_code: str | None = None  # the area or province the plan is for
+    area_name: str | None = None
+    areas: list[str] = field(default_factory=list)  # its area(s): one, or a province's
     kpis: list[dict] = field(default_factory=list)
     history: dict[str, list[dict]] = field(default_factory=dict)
     communes: list[dict] = field(default_factory=list)
@@ -118,7 +121,8 @@ def _is_sample(note: str | None) -> bool:
 def _plans(db: Reader, plan_id: str | None) -> list[PlanData]:
     rows = db.rows(
         "select plan_id, max(year) as year, max(as_of_date) as as_of,"
-        " bool_and(is_year_complete) as is_year_complete, max(note) as note"
+        " bool_and(is_year_complete) as is_year_complete, max(note) as note,"
+        " any_value(area_code) as area_code, any_value(area_name) as area_name"
         " from marts.kpi_scorecard where plan_id is not null group by plan_id",
         what="marts.kpi_scorecard",
     )
@@ -126,47 +130,71 @@ def _plans(db: Reader, plan_id: str | None) -> list[PlanData]:
         rows = [r for r in rows if r["plan_id"] == plan_id]
     # adopted plans before sample ones, the most recent year first
     rows.sort(key=lambda r: (_is_sample(r["note"]), -(r["year"] or 0), str(r["plan_id"])))
-    return [
-        PlanData(r["plan_id"], r["year"], r["as_of"], r["is_year_complete"], r["note"])
+    plans = [
+        PlanData(
+            r["plan_id"],
+            r["year"],
+            r["as_of"],
+            r["is_year_complete"],
+            r["note"],
+            r["area_code"],
+            r["area_name"],
+        )
         for r in rows
     ]
+    for plan in plans:
+        plan.areas = [
+            r["area_code"]
+            for r in db.rows(
+                "select distinct area_code from marts.kpi_by_area where area_level = 'area'"
+                " and (area_code = ? or province_code = ?) order by area_code",
+                [plan.area_code, plan.area_code],
+                what="marts.kpi_by_area",
+            )
+        ] or ([plan.area_code] if plan.area_code else [])
+    return plans
 
 
 def _fill_plan(db: Reader, plan: PlanData) -> None:
     plan.kpis = sorted(
         db.rows(
-            "select * from marts.kpi_scorecard where plan_id = ?",
-            [plan.plan_id],
+            "select * from marts.kpi_scorecard where plan_id = ? and area_code = ?",
+            [plan.plan_id, plan.area_code],
             what="marts.kpi_scorecard",
         ),
         key=_kpi_key,
     )
     for r in db.rows(
-        "select * from marts.kpi_scorecard_history where plan_id = ? order by kpi_code, as_of_date",
-        [plan.plan_id],
+        "select * from marts.kpi_scorecard_history where plan_id = ? and area_code = ?"
+        " order by kpi_code, as_of_date",
+        [plan.plan_id, plan.area_code],
         what="marts.kpi_scorecard_history",
     ):
         plan.history.setdefault(r["kpi_code"], []).append(r)
     plan.communes = db.rows(
-        f"select *, {_BN_VND} from marts.kpi_by_commune where year = ?"
+        f"select *, {_BN_VND} from marts.kpi_by_commune where year = ? and {_IN_AREAS}"
         " order by gross_output_current_bn_vnd desc nulls last, commune_name",
-        [plan.year],
+        [plan.year, plan.areas],
         what="marts.kpi_by_commune",
     )
     plan.zones = db.rows(
-        f"select *, {_BN_VND} from marts.kpi_by_zone where year = ?"
+        f"select *, {_BN_VND} from marts.kpi_by_zone where year = ? and {_IN_AREAS}"
         " order by in_zone desc, gross_output_current_bn_vnd desc nulls last, zone_code",
-        [plan.year],
+        [plan.year, plan.areas],
         what="marts.kpi_by_zone",
     )
     end = plan.as_of or date(plan.year or 1900, 12, 31)
     plan.completeness = db.rows(
         "select rc.*, dc.commune_name, dz.zone_name from marts.reporting_completeness rc"
-        " left join marts.dim_communes dc on dc.commune_code = rc.commune_code"
+        " left join marts.dim_communes dc on dc.area_code = rc.area_code"
+        "  and dc.commune_code = rc.commune_code"
         "  and rc.period >= dc.valid_from and (dc.valid_to is null or rc.period <= dc.valid_to)"
-        " left join marts.dim_zones dz on dz.zone_code = rc.zone_code"
-        " where rc.year = ? and rc.period <= ? order by rc.breakdown_key, rc.period",
-        [plan.year, end],
+        " left join marts.dim_zones dz on dz.area_code = rc.area_code"
+        "  and dz.zone_code = rc.zone_code"
+        " where rc.year = ? and rc.period <= ? and rc.area_level = 'area'"
+        " and rc.area_code in (select unnest(?::varchar[]))"
+        " order by rc.breakdown_key, rc.area_code, rc.period",
+        [plan.year, end, plan.areas],
         what="marts.reporting_completeness",
     )
     due = db.rows(
@@ -174,7 +202,7 @@ def _fill_plan(db: Reader, plan: PlanData) -> None:
         what="marts.missing_reports",
     )
     plan.due_day = int(due[0]["d"]) if due else 12
-    params = [plan.year, plan.year, plan.due_day, end]
+    params = [plan.year, plan.areas, plan.year, plan.areas, plan.due_day, end]
     what = "marts.fct_unit_month_submissions / missing_reports"
     plan.unit_grid = db.rows(_UNIT_GRID_SQL + _WORST_UNITS_SQL, [*params, GRID_UNITS], what=what)
     stats = db.rows(_UNIT_GRID_SQL + _UNIT_STATS_SQL, params, what=what)
@@ -193,41 +221,49 @@ def _fill_plan(db: Reader, plan: PlanData) -> None:
 # counts over all units.
 _UNIT_GRID_SQL = """
 with sub as (
-    select tax_code, period, min(report_date) as first_report_date
-    from marts.fct_unit_month_submissions where year = ? group by tax_code, period
+    select area_code, tax_code, period, min(report_date) as first_report_date
+    from marts.fct_unit_month_submissions
+    where year = ? and area_code in (select unnest(?::varchar[]))
+    group by area_code, tax_code, period
 ), miss as (
-    select tax_code, period from marts.missing_reports where year(period) = ?
+    select area_code, tax_code, period from marts.missing_reports
+    where year(period) = ? and area_code in (select unnest(?::varchar[]))
 ), grid as (
-    select coalesce(s.tax_code, m.tax_code) as tax_code, coalesce(s.period, m.period) as period,
+    select coalesce(s.area_code, m.area_code) as area_code,
+        coalesce(s.tax_code, m.tax_code) as tax_code, coalesce(s.period, m.period) as period,
         case when s.tax_code is null then 'missing'
              when s.first_report_date <= cast(s.period + interval 1 month
                                                + to_days(cast(? as integer) - 1) as date)
              then 'on_time' else 'late' end as state
-    from sub s full join miss m on s.tax_code = m.tax_code and s.period = m.period
+    from sub s full join miss m
+        on s.area_code = m.area_code and s.tax_code = m.tax_code and s.period = m.period
 )
 , shown as (
     select * from grid where period <= ?
 ), per_unit as (
-    select tax_code, count(*) filter (where state = 'late') as late,
+    select area_code, tax_code, count(*) filter (where state = 'late') as late,
         count(*) filter (where state = 'missing') as missing
-    from shown group by tax_code
+    from shown group by area_code, tax_code
 )
 """
 _WORST_UNITS_SQL = """
 , worst as (
-    select tax_code from per_unit where late + missing > 0
-    order by missing desc, late desc, tax_code limit ?
+    select area_code, tax_code from per_unit where late + missing > 0
+    order by missing desc, late desc, tax_code, area_code limit ?
 )
 select shown.*, u.unit_name, u.commune_code from shown
-join worst using (tax_code)
-left join marts.dim_units u on u.tax_code = shown.tax_code
-order by shown.tax_code, shown.period
+join worst using (area_code, tax_code)
+left join marts.dim_units u on u.area_code = shown.area_code and u.tax_code = shown.tax_code
+order by shown.tax_code, shown.area_code, shown.period
 """
 _UNIT_STATS_SQL = """
 select (select count(*) from per_unit) as units,
     (select count(*) from per_unit where late + missing > 0) as flagged,
     (select list(distinct period) from shown) as months
 """
+
+# the rows of the plan's area(s): one area, or every area of a province
+_IN_AREAS = "area_code in (select unnest(?::varchar[]))"
 
 # the marts' money is million VND (docs/dashboards.md); the report shows billions
 _BN_VND = ", ".join(
