@@ -20,7 +20,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SCHEMA_VERSION = 2  # 1: the exports before the contract (mixed units, 2 partitioned datasets)
+# 1: the exports before the contract (mixed units, 2 partitioned datasets); 2: the contract;
+# 3: areas — area_code in every dataset and key, province rows (area_level) in kpi_by_month,
+# budget_by_month, economy_by_year and reporting_completeness (a sum over all their rows would
+# count each area twice), kpi_by_area new.
+SCHEMA_VERSION = 3
 SNAPSHOT = Path(__file__).with_name("contract_snapshot.json")
 
 MONEY_TYPE = "DECIMAL(18,6)"
