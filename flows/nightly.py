@@ -36,6 +36,7 @@ from flows.run_record import RunResult, published_manifest, record_run, records
 from flows.settings import Settings
 from flows.transform import column_descriptions, run_dbt
 from schemas.messages import file_message, run_message
+from schemas.reference import AREAS
 from schemas.registry import SOURCES, get_source
 
 
@@ -57,6 +58,8 @@ def ingest_task(source_name: str, paths: Paths, run_id: str) -> list[dict]:
             outcomes += ingest_source(
                 con, in_area, paths.raw_dir, run_id, refs, key, get_run_logger()
             )
+        if source.name == AREAS.name:
+            ledger.retag_area_list(con, areas.root(areas.declared(con)).code)
     return [o.as_dict() for o in outcomes]
 
 

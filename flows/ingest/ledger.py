@@ -100,10 +100,9 @@ def _key_files_by_area(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table ops.files_before_areas")
 
 
-def backfill_areas(con: duckdb.DuckDBPyConnection, code: str, sources: list[Source]) -> None:
-    """Rows and ledger entries written before areas existed belong to raw/'s own area, and so
-    does the list of areas (read before it was known whether raw/ is an area or the
-    province)."""
+def retag_area_list(con: duckdb.DuckDBPyConnection, code: str) -> None:
+    """The list of areas belongs to raw/'s own scope, which only the list itself says: it
+    was read before it was known whether raw/ is an area or the province."""
     con.execute("update ops.files set area_code = ? where source = 'areas'", [code])
     con.execute("update ops.file_events set area_code = ? where source = 'areas'", [code])
     exists = con.execute(
@@ -112,6 +111,10 @@ def backfill_areas(con: duckdb.DuckDBPyConnection, code: str, sources: list[Sour
     ).fetchone()
     if exists and exists[0]:
         con.execute("update raw.areas set _area_code = ? where _area_code <> ?", [code, code])
+
+
+def backfill_areas(con: duckdb.DuckDBPyConnection, code: str, sources: list[Source]) -> None:
+    """Rows and ledger entries written before areas existed belong to raw/'s own area."""
     for table in ("ops.files", "ops.file_events"):
         con.execute(f"update {table} set area_code = ? where area_code is null", [code])
     for source in sources:

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 from stdnum.vn import mst
 
+from flows import areas
 from flows.config import Paths
 from flows.ingest import ledger
 from flows.ingest.pipeline import FileOutcome, ingest_source
@@ -210,7 +211,10 @@ def ingest(
     chosen = [get_source(s) for s in sources] if sources else list(DATA_SOURCES)
     for source in [*REFERENCE_SOURCES, *chosen]:
         refs = load_references(con)
-        outcomes += ingest_source(con, source, paths.raw_dir, run_id, refs, pii_key)
+        for in_area in areas.bound(source, areas.declared(con)):  # as the nightly flow does
+            outcomes += ingest_source(con, in_area, paths.raw_dir, run_id, refs, pii_key)
+        if source.name == "areas":
+            ledger.retag_area_list(con, areas.root(areas.declared(con)).code)
     return Ingested(outcomes, con)
 
 
