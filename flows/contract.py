@@ -82,7 +82,7 @@ def unit_of(table: str, column: str, data_type: str) -> str | None:
         return MONEY_UNIT
     if column.endswith("_pct") or column == "percent_done":
         return PERCENT_UNIT
-    if column in KPI_VALUES and table.startswith("kpi_scorecard"):
+    if column in KPI_VALUES and (table.startswith("kpi_scorecard") or table == "kpi_by_area"):
         return KPI_UNIT
     if column in UNITS:
         return UNITS[column]

@@ -215,6 +215,7 @@ def ingest(
             outcomes += ingest_source(con, in_area, paths.raw_dir, run_id, refs, pii_key)
         if source.name == "areas":
             ledger.retag_area_list(con, areas.root(areas.declared(con)).code)
+    areas.write_ops_areas(con, areas.declared(con))  # for dbt, as the nightly's areas task
     return Ingested(outcomes, con)
 
 

@@ -205,7 +205,7 @@ measured as (
     from year_to_date as current_year
     left join year_to_date as previous_year
         on
-            previous_year.scope_code = current_year.scope_code
+            current_year.scope_code = previous_year.scope_code
             and previous_year.year = current_year.year - 1
             and current_year.month = previous_year.month
             and previous_year.reports > 0

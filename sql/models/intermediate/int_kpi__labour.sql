@@ -175,7 +175,7 @@ measured as (
     from year_to_date as current_year
     left join year_to_date as previous_year_end
         on
-            previous_year_end.scope_code = current_year.scope_code
+            current_year.scope_code = previous_year_end.scope_code
             and previous_year_end.year = current_year.year - 1
             and previous_year_end.month = 12
             and previous_year_end.dated_events > 0

@@ -8,7 +8,8 @@
 -- effective as-of date, int_as_of). The December row is the year's value.
 -- kpi_scorecard_history picks the months up to the effective as-of date.
 -- Adding a KPI family is one more int_kpi__<family> model returning
--- (area_code, year, month, kpi_code, actual) added to this list (and its codes to seeds/kpi_catalog.csv).
+-- (area_code, year, month, kpi_code, actual) added to this list (and its codes to
+-- seeds/kpi_catalog.csv).
 
 {%- set families = [
     'int_kpi__enterprise',

@@ -34,6 +34,17 @@ catalog as (
 
     select * from {{ ref('kpi_catalog') }}
 
+),
+
+units as (
+
+    -- the unit the plans state each KPI in
+    select
+        kpi_code,
+        min(unit) as unit
+    from {{ ref('int_plan_targets__current') }}
+    group by kpi_code
+
 )
 
 select
@@ -47,11 +58,14 @@ select
     actuals.month = 12 as is_year_complete,
     actuals.kpi_code,
     catalog.kind,
-    actuals.actual
+    actuals.actual,
+    units.unit
 from actuals
 cross join as_of
 inner join areas
     on actuals.area_code = areas.area_code
 left join catalog
     on actuals.kpi_code = catalog.kpi_code
+left join units
+    on actuals.kpi_code = units.kpi_code
 where actuals.as_of_date <= as_of.as_of_date
