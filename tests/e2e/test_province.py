@@ -33,6 +33,9 @@ def province(prefect_harness, tmp_path_factory):
     generated = generate_province(raw, seed=E2E_SEED, scale=E2E_SCALE, areas=3)
     warehouse = tmp_path_factory.mktemp("province-warehouse")
     os.environ["VLPIPE_PII_KEY"] = PII_KEY
+    # The report's PDF is tested elsewhere (test_report.py): not printed here, to save time.
+    env = pytest.MonkeyPatch()
+    env.setenv("VLPIPE_CHROMIUM", str(raw / "no-chromium-here"))
     year = nightly(raw_dir=str(raw), warehouse_dir=str(warehouse), plan_id=generated.plan_id)
     june_warehouse = tmp_path_factory.mktemp("province-june") / "warehouse"
     shutil.copytree(warehouse, june_warehouse, symlinks=True)
@@ -42,6 +45,7 @@ def province(prefect_harness, tmp_path_factory):
         plan_id=generated.plan_id,
         as_of=JUNE.strftime("%Y-%m"),
     )
+    env.undo()
     return {
         "generated": generated,
         "raw": raw,
