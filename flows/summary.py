@@ -313,6 +313,8 @@ def render_markdown(result: RunResult) -> str:
             f"| {f['check_name']} | {f['severity']} | {f['findings']} |" for f in result.findings
         ]
         md.append("")
+    if result.areas or result.areas_behind:
+        md += ["## Areas / Địa bàn", "", "```", *area_lines(result)[1:], "```", ""]
     if result.message:
         title = (
             "Failure"
@@ -342,6 +344,7 @@ def publish_artifacts(result: RunResult) -> None:
         markdown=render_markdown(result), key="nightly-summary", description="Nightly run summary"
     )
     if result.scorecard:
+        by_area = _area_values(result.area_kpis)
         table = [
             {
                 "kpi_code": r["kpi_code"],
@@ -351,6 +354,7 @@ def publish_artifacts(result: RunResult) -> None:
                 "unit": r.get("unit"),
                 "status": r["status"],
                 "as_of": str(r.get("as_of_date") or ""),
+                **{area: values.get(r["kpi_code"]) for area, values in by_area.items()},
             }
             for r in result.scorecard
         ]

@@ -8,7 +8,7 @@ import shutil
 
 from flows import areas
 from flows.run_record import RunResult
-from flows.summary import render_text
+from flows.summary import render_markdown, render_text
 from schemas.reference import SOURCE_FOLDERS
 from schemas.registry import SOURCES
 from tests.support.helpers import ENTERPRISE_HEADERS, enterprise_row, ingest, write_csv
@@ -147,3 +147,5 @@ def test_an_area_without_its_folder_is_behind_and_said_so(tmp_path):
     gio_linh = next(line for line in lines if line.strip().startswith("466 Gio Linh"))
     assert "BEHIND" not in vinh_linh
     assert "folder missing" in gio_linh and "reports stop before the others'" in gio_linh
+    markdown = render_markdown(result)
+    assert "## Areas / Địa bàn" in markdown and "466 Gio Linh" in markdown
