@@ -36,7 +36,7 @@ run: setup  ## run the nightly flow once on the sample data in raw/
 # Two workers (pytest-xdist; each builds the session's end-to-end run it needs). PYTEST_ARGS
 # adds options, e.g. PYTEST_ARGS="-n 0 -k reading".
 test: setup  ## run the whole test suite (what CI runs)
-	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The edit–test loop: tests/unit/ without the tests marked slow (no nightly flow, no server).
 test-fast: setup  ## the fast tier, under 90 s

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -133,7 +134,7 @@ def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
     # Incremental models keep what earlier builds computed; after a code change they are
     # rebuilt from scratch, so no row keeps the old logic.
     code = code_fingerprint()
-    built_with = paths.private_dir / "dbt" / "built_with_code.txt"
+    built_with = _built_with(paths)
     same_code = built_with.exists() and built_with.read_text(encoding="utf-8") == code
     # The KPI unit tests check the SQL, not the night's data: `make test` runs them, a night
     # does not (dbt's advice for production builds).
@@ -204,6 +205,76 @@ def publish_task(paths: Paths, run_id: str, key: str) -> dict:
         },
         "docs": str(paths.docs_dir / "index.html"),
     }
+
+
+def _built_with(paths: Paths) -> Path:
+    return paths.private_dir / "dbt" / "built_with_code.txt"
+
+
+def release_holds(paths: Paths) -> dict[str, list[int]]:
+    """At the start of a night, the files held back last night are let in again (their area
+    may have sent a correction): area → file ids. The next build is then a full one (the
+    incremental models never saw them)."""
+    with connect(paths.private_db) as con:
+        rows = con.execute(
+            "select area_code, list(file_id order by file_id) from ops.held_files group by 1"
+        ).fetchall()
+        if rows:
+            con.execute("delete from ops.held_files")
+            _built_with(paths).unlink(missing_ok=True)
+    return {area: ids for area, ids in rows}
+
+
+def _hold(paths: Paths, file_ids: list[int], area: str, run_id: str) -> None:
+    with connect(paths.private_db) as con:
+        con.executemany(
+            "insert into ops.held_files values (?, ?, ?, current_timestamp)",
+            [[file_id, area, run_id] for file_id in file_ids],
+        )
+    _built_with(paths).unlink(missing_ok=True)  # a full build without them
+
+
+def _release(paths: Paths, area: str) -> None:
+    with connect(paths.private_db) as con:
+        con.execute("delete from ops.held_files where area_code = ?", [area])
+    _built_with(paths).unlink(missing_ok=True)
+
+
+def hold_back_one_area(
+    paths: Paths,
+    run_id: str,
+    as_of: dt.date | None,
+    released: dict[str, list[int]],
+    result: RunResult,
+) -> str | None:
+    """When tonight's build fails its tests or audit and several areas brought new files
+    (tonight's, or last night's held ones), find the area whose files alone are the cause:
+    hold each such area's files back in turn and build again; the first build that passes
+    is published without that area, which is then behind until it sends a correction. One
+    area's mistake never blocks the others' publication. None: no single area explains the
+    failure (nothing is held, nothing published)."""
+    with connect(paths.private_db, read_only=True) as con:
+        rows = con.execute(
+            "select area_code, list(file_id order by file_id) from ops.files "
+            "where first_run_id = ? and status = 'loaded' and area_code is not null group by 1",
+            [run_id],
+        ).fetchall()
+    new = {area: list(ids) for area, ids in rows}
+    for area, ids in released.items():
+        new[area] = sorted({*new.get(area, []), *ids})
+    if len(new) < 2:
+        return None
+    logger = get_run_logger()
+    for area in sorted(new):
+        logger.warning("Build failed: trying it without area %s's new files", area)
+        _hold(paths, new[area], area, run_id)
+        dbt_result = transform_task(paths, as_of)
+        audit = audit_task(paths) if dbt_result["success"] else {}
+        if dbt_result["success"] and audit.get("success"):
+            result.dbt, result.audit = dbt_result, audit
+            return area
+        _release(paths, area)
+    return None
 
 
 def _read_outcome(paths: Paths, result: RunResult) -> None:
@@ -279,7 +350,8 @@ def nightly(
         )
         docs.reset(paths)
         try:
-            quiet = unchanged_task(paths, run_id)
+            released = release_holds(paths)
+            quiet = None if released else unchanged_task(paths, run_id)
             if quiet is not None:
                 result.outcomes = quiet
             else:
@@ -289,6 +361,8 @@ def nightly(
             result.areas_behind = areas_task(paths)
             result.feedback = feedback_task(paths, run_id)
             key = build_key(paths, as_of_date)
+            if released:  # last night's held files are back in: never "nothing new"
+                key += f";released={','.join(sorted(released))}"
             unchanged = None if rebuild else published_with_key(paths, key)
             failure = None
             if unchanged:
@@ -302,6 +376,15 @@ def nightly(
                 if result.dbt["success"]:
                     result.audit = audit_task(paths)
                 failure = _failure(result)
+                held = (
+                    hold_back_one_area(paths, run_id, as_of_date, released, result)
+                    if failure
+                    else None
+                )
+                if held is not None:
+                    result.held = [{"area_code": held, "failure": failure}]
+                    failure = None
+                    key += f";held={held}"
                 if failure is None:
                     result.published = publish_task(paths, run_id, key)
             if failure is None:
@@ -330,7 +413,7 @@ def nightly(
             raise
         config = configuration_errors(result.outcomes)
         result.status = "failed" if failure else (CONFIG_ERRORS if config else "completed")
-        result.message = "\n".join(filter(None, [failure, *config]))
+        result.message = "\n".join(filter(None, [failure, *config, *held_messages(result)]))
         _set_run_status(paths, run_id, result.status, result.message)
         record_run(
             paths,
@@ -351,6 +434,18 @@ def nightly(
     if config:  # published, yet not a success: a whole source is missing until fixed
         return Failed(name=CONFIG_ERRORS_STATE, message=result.message, data=result)
     return result
+
+
+def held_messages(result: RunResult) -> list[str]:
+    """The areas held back tonight, in Vietnamese and English, with the failure they cause."""
+    return [
+        f"Địa bàn {h['area_code']} tạm giữ lại: tệp mới của địa bàn làm bản dựng không đạt "
+        f"kiểm tra; các địa bàn khác đã được công bố; tệp sẽ được thử lại đêm sau (gửi tệp "
+        f"sửa để thay thế). / Area {h['area_code']} held back: its new files make the build "
+        f"fail; the other areas are published; its files are tried again next night (send a "
+        f"corrected file to replace them).\n{h['failure']}"
+        for h in result.held
+    ]
 
 
 CONFIG_ERRORS = "completed_with_configuration_errors"

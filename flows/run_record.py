@@ -37,6 +37,7 @@ class RunResult:
     areas_behind: list[dict] = field(default_factory=list)  # areas whose folder is missing
     area_kpis: list[dict] = field(default_factory=list)  # each area's KPIs, for a province
     areas: list[dict] = field(default_factory=list)  # each area's night, when several
+    held: list[dict] = field(default_factory=list)  # areas held back tonight, and why
     message: str = ""
 
 

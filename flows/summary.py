@@ -192,6 +192,7 @@ def area_lines(result: RunResult) -> list[str]:
     areas that are behind (no folder, rejected files, reports stopping before the others')."""
     latest = max((a["last_period"] for a in result.areas if a.get("last_period")), default=None)
     missing = {a["area_code"] for a in result.areas_behind}
+    held = {h["area_code"] for h in result.held}
     lines = ["Areas / Địa bàn:"]
     for a in result.areas:
         plan = (
@@ -203,6 +204,11 @@ def area_lines(result: RunResult) -> list[str]:
         reports = f"reports to {a['last_period']:%m/%Y}" if a.get("last_period") else "no reports"
         behind = [
             *(["folder missing / thiếu thư mục"] if a["area_code"] in missing else []),
+            *(
+                ["held back: its new files fail the checks / tạm giữ: tệp mới không đạt kiểm tra"]
+                if a["area_code"] in held
+                else []
+            ),
             *(
                 ["reports stop before the others' / báo cáo chậm hơn địa bàn khác"]
                 if latest and a.get("last_period") and a["last_period"] < latest

@@ -69,6 +69,8 @@ alter table ops.file_events add column if not exists area_code varchar;
 create table if not exists ops.areas (
     area_code varchar, area_name varchar, level varchar, province_code varchar,
     province_name varchar, folder varchar);
+create table if not exists ops.held_files (
+    file_id bigint, area_code varchar, run_id varchar, held_at timestamp);
 create table if not exists ops.rejections (
     run_id varchar, file_id bigint, source varchar, file_name varchar, sheet varchar,
     row_number integer, column_name varchar, value varchar, rule varchar,

@@ -15,6 +15,14 @@
         cast(_area_code as varchar) as area_code
 {%- endmacro %}
 
+{#
+  not_held(): the rows of a raw.* table minus those of the files held back tonight (an
+  area whose new files failed the build, ops.held_files; flows/nightly.py).
+#}
+{% macro not_held() -%}
+_file_id not in (select held.file_id from {{ source('ops', 'held_files') }} as held)
+{%- endmacro %}
+
 {% macro lineage_columns(relation=none) -%}
     {%- set prefix = relation ~ '.' if relation else '' -%}
     {%- for column in ['file_id', 'file_seq', 'source_row', 'source_sheet', 'run_id'] -%}

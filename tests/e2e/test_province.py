@@ -8,6 +8,7 @@ area and a line per area.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import os
@@ -18,6 +19,8 @@ import pytest
 from tests.support.kpi_oracle import ORACLE_KPIS, expected_province_kpis, shared_units
 from tests.support.published import query
 from tests.support.sample import E2E_SCALE, E2E_SEED, PII_KEY
+
+pytestmark = pytest.mark.xdist_group("province")  # one worker builds the province, once
 
 JUNE = dt.date(2022, 6, 30)
 
@@ -45,6 +48,9 @@ def province(prefect_harness, tmp_path_factory):
         plan_id=generated.plan_id,
         as_of=JUNE.strftime("%Y-%m"),
     )
+    held_raw, held_warehouse, held = _a_night_with_one_bad_area(
+        raw, warehouse, tmp_path_factory, generated.plan_id
+    )
     env.undo()
     return {
         "generated": generated,
@@ -53,7 +59,38 @@ def province(prefect_harness, tmp_path_factory):
         "june": june,
         "warehouse": warehouse,
         "june_warehouse": june_warehouse,
+        "held": held,
+        "held_raw": held_raw,
+        "held_warehouse": held_warehouse,
     }
+
+
+BAD_AREA, GOOD_AREA = "464", "466"
+
+
+def _a_night_with_one_bad_area(raw, warehouse, tmp_path_factory, plan_id):
+    """A third night, on a copy: area 464 sends a budget file whose industry revenue for May
+    2023 (2,000,000 million VND: plausible on its own row, 500× its usual figure) makes the
+    2023 plans' budget share above 1,000 % — the audit refuses it; area 466 sends a new file
+    (a resubmission of a month, same figures). 464 is held back, 466 is published."""
+    from flows.nightly import nightly
+
+    base = tmp_path_factory.mktemp("province-held")
+    held_raw, held_warehouse = base / "raw", base / "warehouse"
+    shutil.copytree(raw, held_raw, symlinks=True)
+    shutil.copytree(warehouse, held_warehouse, symlinks=True)
+    with (held_raw / "reference" / "areas.csv").open(encoding="utf-8") as fh:
+        folders = {r["area_code"]: r["folder"] for r in csv.DictReader(fh)}
+    bad = held_raw / folders[BAD_AREA] / "budget" / "2023" / "thu_ngan_sach_2023-05_bo_sung.csv"
+    bad.write_text(
+        "Ky;Chi tieu;So thu (trieu dong)\n2023-05;Trong đó: Công nghiệp;2.000.000\n",
+        encoding="utf-8",
+    )
+    months = sorted((held_raw / folders[GOOD_AREA] / "budget" / "2023").iterdir())
+    resent = months[-1].with_name(months[-1].stem + "_gui_lai.csv")
+    resent.write_bytes(months[-1].read_bytes() + b"\r\n")
+    result = nightly(raw_dir=str(held_raw), warehouse_dir=str(held_warehouse), plan_id=plan_id)
+    return held_raw, held_warehouse, result
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -62,11 +99,11 @@ def _close(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
 
 
-def _published_kpis(warehouse, month: int) -> dict[str, dict[str, float | None]]:
+def _published_kpis(warehouse, month: int, year: int = 2022) -> dict[str, dict[str, float | None]]:
     rows = query(
         warehouse / "vinhlinh.duckdb",
         f"select area_code, kpi_code, actual from marts.kpi_by_area "
-        f"where year = 2022 and month = {month}",
+        f"where year = {year} and month = {month}",
     )
     found: dict[str, dict[str, float | None]] = {}
     for r in rows:
@@ -157,3 +194,33 @@ def test_the_run_summary_shows_the_province_with_a_column_and_a_line_per_area(pr
             line.strip().startswith(f"{code} {area.name}: {area.plan_id}")
             for line in text.splitlines()
         ), text
+
+
+def test_one_areas_bad_file_holds_back_that_area_only(province):
+    """The audit refuses a build with area 464's new file: 464 is held back, the build without
+    it is published with 466's new file, and the summary says which area is behind and why."""
+    from flows.summary import render_text
+
+    result = province["held"]
+    assert result.status == "completed", result.message
+    assert [h["area_code"] for h in result.held] == [BAD_AREA]
+    assert "audit failed" in result.held[0]["failure"]
+    assert result.published["version"] != province["year"].published["version"]
+    assert f"Area {BAD_AREA} held back" in result.message
+    loaded = {o["file_name"] for o in result.outcomes if o["status"] == "loaded"}
+    assert any(name.endswith("_gui_lai.csv") for name in loaded)
+    assert any(name.endswith("_bo_sung.csv") for name in loaded)
+    # the published figures are those without the held file: as the night before
+    before = _published_kpis(province["warehouse"], 6, year=2023)
+    after = _published_kpis(province["held_warehouse"], 6, year=2023)
+    assert before["464"]["IND_BUDGET_SHARE"] < 100
+    assert not _differences(before, after)
+    line = next(
+        line for line in render_text(result).splitlines() if line.strip().startswith(f"{BAD_AREA} ")
+    )
+    assert "held back" in line
+    held = query(
+        province["held_warehouse"] / "private" / "pipeline.duckdb",
+        "select distinct area_code from ops.held_files",
+    )
+    assert held == [{"area_code": BAD_AREA}]

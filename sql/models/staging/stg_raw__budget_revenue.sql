@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'budget_revenue') }}
+    where {{ not_held() }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'economic_accounts') }}
+    where {{ not_held() }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'enterprise_reports') }}
+    where {{ not_held() }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'khuyen_cong') }}
+    where {{ not_held() }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'labour_spells') }}
+    where {{ not_held() }}
 
 ),
 

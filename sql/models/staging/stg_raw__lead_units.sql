@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'lead_units') }}
+    where {{ not_held() }}
 
 ),
 

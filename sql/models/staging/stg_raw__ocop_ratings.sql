@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'ocop_ratings') }}
+    where {{ not_held() }}
 
 ),
 

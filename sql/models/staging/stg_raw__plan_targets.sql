@@ -15,6 +15,7 @@ with
 source as (
 
     select * from {{ source('raw', 'plan_targets') }}
+    where {{ not_held() }}
 
 ),
 

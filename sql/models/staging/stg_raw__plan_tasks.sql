@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'plan_tasks') }}
+    where {{ not_held() }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'vsic_industry') }}
+    where {{ not_held() }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'zones') }}
+    where {{ not_held() }}
 
 ),
 
