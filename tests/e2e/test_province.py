@@ -224,3 +224,16 @@ def test_one_areas_bad_file_holds_back_that_area_only(province):
         "select distinct area_code from ops.held_files",
     )
     assert held == [{"area_code": BAD_AREA}]
+
+
+def test_status_narrows_to_an_area_or_shows_the_province_with_its_areas(province):
+    from flows.status import render_status
+
+    generated = province["generated"]
+    text = render_status(province["warehouse"], area=generated.code)
+    header = next(line for line in text.splitlines() if line.split()[:2] == ["KPI", "actual"])
+    assert f"Scorecard {generated.plan_id}" in text
+    assert all(code in header for code in generated.areas)
+    code, area = next(iter(generated.areas.items()))
+    text = render_status(province["warehouse"], area=code)
+    assert f"Scorecard {area.plan_id}" in text and f"Needs follow-up ({code})" in text
