@@ -106,14 +106,13 @@ def load_in_batches(
         ledger.record_event(
             con,
             run_id,
-            source.name,
+            source,
             rel,
             digest,
             "rejected",
             0,
             0,
             exc.reason,
-            area_code=source.area_code,
         )
         return load.FileOutcome(source.name, rel, digest, "rejected", reason=exc.reason)
     finally:
@@ -274,7 +273,7 @@ def _load(
     ledger.record_event(
         con,
         run_id,
-        source.name,
+        source,
         rel,
         digest,
         "loaded",
@@ -282,7 +281,6 @@ def _load(
         rejected,
         note,
         account,
-        area_code=source.area_code,
     )
     return load.FileOutcome(
         source.name,
@@ -326,14 +324,13 @@ def _reject(
         ledger.record_event(
             con,
             run_id,
-            source.name,
+            source,
             rel,
             digest,
             "rejected",
             0,
             0,
             reason,
-            area_code=source.area_code,
         )
         con.commit()
     except BaseException:

@@ -213,7 +213,7 @@ def remember_stats(
 def record_event(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
-    source: str,
+    source: Source | str,
     file_name: str,
     sha256: str | None,
     status: str,
@@ -221,11 +221,12 @@ def record_event(
     rows_rejected: int,
     reason: str | None,
     account: RowAccount | None = None,
-    area_code: str | None = None,
 ) -> None:
     """What happened to a file in a run (``account``: its rows, when it was read now); once
     per (run, source, file): a retried task keeps the first outcome (``marts.file_outcomes``
-    is unique on that key)."""
+    is unique on that key). ``source``: the declared source bound to its area, or the name
+    of a file no source reads (no area)."""
+    name, area_code = (source, None) if isinstance(source, str) else (source.name, source.area_code)
     con.execute(
         "insert into ops.file_events (run_id, source, file_name, sha256, status, rows_loaded, "
         "rows_rejected, reason, recorded_at, rows_seen, rows_set_aside, area_code) "
@@ -234,7 +235,7 @@ def record_event(
         "where run_id = $1 and source = $2 and file_name = $3)",
         [
             run_id,
-            source,
+            name,
             file_name,
             sha256,
             status,

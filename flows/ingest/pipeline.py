@@ -247,14 +247,13 @@ def record_unchanged(
         ledger.record_event(
             con,
             run_id,
-            source.name,
+            source,
             rel,
             digest,
             "skipped",
             0,
             0,
             reason,
-            area_code=source.area_code,
         )
         outcomes.append(FileOutcome(source.name, rel, digest, "skipped", reason=reason))
     return outcomes
@@ -529,14 +528,13 @@ def _load_prepared(
         ledger.record_event(
             con,
             run_id,
-            source.name,
+            source,
             p.rel,
             p.digest,
             "skipped",
             0,
             0,
             reason,
-            area_code=source.area_code,
         )
         return FileOutcome(source.name, p.rel, p.digest, "skipped", reason=reason)
     if p.known:  # in the ledger when the run began, gone since: cannot happen, but be safe
@@ -570,9 +568,7 @@ def _not_recorded(
     reason: str,
 ) -> FileOutcome:
     """A rejection that must not stick to the content (retried in a later run)."""
-    ledger.record_event(
-        con, run_id, source.name, rel, digest, "rejected", 0, 0, reason, area_code=source.area_code
-    )
+    ledger.record_event(con, run_id, source, rel, digest, "rejected", 0, 0, reason)
     return FileOutcome(source.name, rel, digest, "rejected", reason=reason)
 
 
@@ -603,7 +599,7 @@ def _commit(
         ledger.record_event(
             con,
             run_id,
-            source.name,
+            source,
             p.rel,
             p.digest,
             status,
@@ -611,7 +607,6 @@ def _commit(
             account.rejected,
             reason,
             account if p.sheets else None,
-            area_code=source.area_code,
         )
         con.commit()
     except Exception:
