@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.config import Paths, configure_prefect_environment
+from flows.settings import Settings
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -96,6 +97,12 @@ def _preflight(args: argparse.Namespace) -> str | None:
         check_warehouse(paths)
     except PreflightError as exc:
         return str(exc)
+    if Settings.from_env().scale_out and not os.environ.get("PREFECT_API_URL"):
+        return (
+            "Chế độ mở rộng cần máy chủ Prefect: đặt PREFECT_API_URL / The scale-out mode "
+            "(VLPIPE_LAKE_CATALOG) needs a Prefect server and its workers: set PREFECT_API_URL "
+            '(README "Scaling out")'
+        )
     return None
 
 
@@ -120,6 +127,7 @@ def _run(args: argparse.Namespace) -> int:
                 plan_id=args.plan,
                 as_of=args.as_of,
                 rebuild=args.rebuild,
+                night=args.night,
                 return_state=True,
             )
             result = state.result(raise_on_failure=False)
@@ -294,6 +302,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             p.add_argument(
                 "--rebuild", action="store_true", help="build and publish even when nothing is new"
+            )
+            p.add_argument(
+                "--night",
+                default=None,
+                help="scale-out mode: the night's name in the area runs' idempotency keys "
+                "(default: today's date); a new name runs every area again",
             )
         else:
             p.add_argument(

@@ -34,6 +34,7 @@ from flows.months import month_end
 from flows.preflight import PreflightError, check_raw_dir, check_warehouse, storage_message
 from flows.publish import REPORT_FILES, publish
 from flows.run_record import RunResult, published_manifest, record_run, records
+from flows.scale import scaled
 from flows.settings import Settings
 from flows.transform import column_descriptions, run_dbt
 from schemas.messages import file_message, run_message
@@ -319,6 +320,7 @@ def nightly(
     plan_id: str = "VL-2022",
     as_of: str | None = None,
     rebuild: bool = False,
+    night: str | None = None,
 ) -> RunResult | State:
     """Ingest new files, rebuild the models, audit, publish; returns the run's result.
 
@@ -331,6 +333,11 @@ def nightly(
 
     A build that fails its dbt tests or its audit publishes nothing and ends the flow run in
     a Failed state carrying the RunResult (no traceback: it is an outcome, not a crash).
+
+    In the scale-out mode (``VLPIPE_LAKE_CATALOG`` and ``VLPIPE_LAKE_DATA`` set) the areas
+    are ingested by child flow runs on the work pool, into the lake; this flow is then the
+    single writer (README "Scaling out"). ``night`` names the night for the child runs'
+    idempotency keys (default: the run's date): the same night never starts an area twice.
     """
     paths = Paths.of(raw_dir, warehouse_dir)
     run_settings = Settings.from_env()  # read once, at the start of the run
@@ -351,14 +358,19 @@ def nightly(
         docs.reset(paths)
         try:
             released = release_holds(paths)
-            quiet = None if released else unchanged_task(paths, run_id)
-            if quiet is not None:
-                result.outcomes = quiet
+            late: list[dict] = []
+            if run_settings.scale_out:
+                night_key = night or run_settings.run_date().isoformat()
+                result.outcomes, late = scaled.ingest_areas(paths, run_id, night_key, run_settings)
             else:
-                for source in SOURCES:
-                    result.outcomes += ingest_task(source.name, paths, run_id)
+                quiet = None if released else unchanged_task(paths, run_id)
+                if quiet is not None:
+                    result.outcomes = quiet
+                else:
+                    for source in SOURCES:
+                        result.outcomes += ingest_task(source.name, paths, run_id)
             result.outcomes += unassigned_task(paths, run_id)
-            result.areas_behind = areas_task(paths)
+            result.areas_behind = areas_task(paths) + late
             result.feedback = feedback_task(paths, run_id)
             key = build_key(paths, as_of_date)
             if released:  # last night's held files are back in: never "nothing new"
@@ -387,6 +399,10 @@ def nightly(
                     key += f";held={held}"
                 if failure is None:
                     result.published = publish_task(paths, run_id, key)
+                    if run_settings.scale_out:
+                        result.published.update(
+                            scaled.publish_task(paths, run_id, key, result.published["version"])
+                        )
             if failure is None:
                 _read_outcome(paths, result)
         except Exception as exc:

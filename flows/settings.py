@@ -64,6 +64,16 @@ class Settings:
     today: dt.date | None = field(default=None, metadata=_env("VLPIPE_TODAY"))
     rehash: bool = field(default=False, metadata=_env("VLPIPE_REHASH"))
     duckdb_memory: str = field(default="1GB", metadata=_env("VLPIPE_DUCKDB_MEMORY"))
+    # Scale-out mode (README "Scaling out"): set both to switch it on.
+    lake_catalog: str | None = field(default=None, metadata=_env("VLPIPE_LAKE_CATALOG"))
+    lake_data: str | None = field(default=None, metadata=_env("VLPIPE_LAKE_DATA"))
+    area_deployment: str = field(
+        default="area-ingest/area-ingest", metadata=_env("VLPIPE_AREA_DEPLOYMENT")
+    )
+    area_wave: int = field(default=16, metadata=_env("VLPIPE_AREA_WAVE"))
+    area_timeout_seconds: float = field(
+        default=3 * 3600.0, metadata=_env("VLPIPE_AREA_TIMEOUT_SECONDS")
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +98,8 @@ class Settings:
             ("max_rows", int),
             ("max_cells", lambda v: int(float(v))),
             ("workers", lambda v: max(1, int(v))),
+            ("area_wave", lambda v: max(1, int(v))),
+            ("area_timeout_seconds", float),
         ):
             if (raw := get(cls.variable(name))) is not None:
                 values[name] = parse(raw)
@@ -97,6 +109,9 @@ class Settings:
             values["today"] = dt.date.fromisoformat(today)
         values["rehash"] = env.get("VLPIPE_REHASH") == "1"
         values["duckdb_memory"] = env.get("VLPIPE_DUCKDB_MEMORY", "1GB")
+        for name in ("lake_catalog", "lake_data", "area_deployment"):
+            if (text := get(cls.variable(name))) is not None:
+                values[name] = text.strip()
         return cls(**values)
 
     @staticmethod
@@ -108,6 +123,11 @@ class Settings:
     def variables() -> set[str]:
         """Every environment variable the settings read."""
         return {f.metadata["env"] for f in fields(Settings)}
+
+    @property
+    def scale_out(self) -> bool:
+        """The scale-out mode: areas ingested by workers into a DuckLake on PostgreSQL."""
+        return bool(self.lake_catalog and self.lake_data)
 
     def run_date(self) -> dt.date:
         """The run's own date: ``VLPIPE_TODAY``, else today's date in Vietnam."""

@@ -191,7 +191,7 @@ def area_lines(result: RunResult) -> list[str]:
     """One line per area: its plan, its files tonight, how far its reports go; and the
     areas that are behind (no folder, rejected files, reports stopping before the others')."""
     latest = max((a["last_period"] for a in result.areas if a.get("last_period")), default=None)
-    missing = {a["area_code"] for a in result.areas_behind}
+    missing = {a["area_code"]: a.get("reason") for a in result.areas_behind}
     held = {h["area_code"] for h in result.held}
     lines = ["Areas / Địa bàn:"]
     for a in result.areas:
@@ -203,7 +203,11 @@ def area_lines(result: RunResult) -> list[str]:
         )
         reports = f"reports to {a['last_period']:%m/%Y}" if a.get("last_period") else "no reports"
         behind = [
-            *(["folder missing / thiếu thư mục"] if a["area_code"] in missing else []),
+            *(
+                [missing[a["area_code"]] or "folder missing / thiếu thư mục"]
+                if a["area_code"] in missing
+                else []
+            ),
             *(
                 ["held back: its new files fail the checks / tạm giữ: tệp mới không đạt kiểm tra"]
                 if a["area_code"] in held
@@ -222,7 +226,10 @@ def area_lines(result: RunResult) -> list[str]:
         )
     for a in result.areas_behind:
         if not any(x["area_code"] == a["area_code"] for x in result.areas):
-            lines.append(f"  {a['area_code']} {a['area_name']}: folder raw/{a['folder']}/ missing")
+            lines.append(
+                f"  {a['area_code']} {a['area_name']}: "
+                + (a.get("reason") or f"folder raw/{a['folder']}/ missing")
+            )
     return lines
 
 

@@ -256,8 +256,9 @@ def run_outcomes(
     files of one area."""
     rows = con.execute(
         "select file_name, sha256, status, rows_loaded, rows_rejected, reason, "
-        "(select sheet from ops.files f where f.source = e.source and f.sha256 = e.sha256 "
-        " and f.first_run_id = e.run_id), rows_seen, rows_set_aside from ops.file_events e "
+        "(select max(sheet) from ops.files f where f.source = e.source and f.sha256 = e.sha256 "
+        " and f.area_code is not distinct from e.area_code and f.first_run_id = e.run_id), "
+        "rows_seen, rows_set_aside from ops.file_events e "
         "where run_id = ? and source = ? and area_code is not distinct from ? "
         "qualify row_number() over (partition by file_name order by recorded_at) = 1 "
         "order by recorded_at, file_name",

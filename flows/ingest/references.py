@@ -107,7 +107,8 @@ def _current(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: str)
 
 def load_history(con: duckdb.DuckDBPyConnection, source: Source) -> pl.DataFrame | None:
     """Per unit (``source.history_by``), the median of each plausible field's positive values
-    over the rows loaded so far: one query for the source, run once before its files."""
+    over the rows of the source's area loaded so far: one query for the source, run once
+    before its files."""
     fields = [f.name for f in source.fields if f.plausible]
     by = source.history_by
     if not by or not fields or not _raw_table_exists(con, source.table):
@@ -115,8 +116,13 @@ def load_history(con: duckdb.DuckDBPyConnection, source: Source) -> pl.DataFrame
     medians = ", ".join(
         f"median({n}) filter (where {n} > 0)::double as {n}{HISTORY_SUFFIX}" for n in fields
     )
+    # The unit's own area's rows: an area's files are checked against what that area sent,
+    # whichever other area's files were loaded before (the areas load in any order when
+    # workers ingest them in parallel).
     return con.execute(
-        f"select {by}, {medians} from raw.{source.table} where {by} is not null group by {by}"
+        f"select {by}, {medians} from raw.{source.table} where {by} is not null "
+        f"and _area_code is not distinct from coalesce(nullif(?, ''), _area_code) group by {by}",
+        [source.area_code],
     ).pl()
 
 
