@@ -202,7 +202,7 @@ class PostgresCluster:
 
     def restart(self) -> None:
         """A fast restart (every connection is cut); returns once it accepts connections."""
-        self._pg_ctl("restart", "-m", "fast")
+        self._pg_ctl("restart", "-m", "fast", "-l", self.log)
         self.wait_ready()
 
     def stop(self) -> None:
@@ -240,10 +240,21 @@ class PostgresCluster:
         command = [str(self.bindir / "pg_ctl"), action, "-D", str(self.data), "-w", "-t", "60"]
         _run(_as_postgres([*command, *args]), self.root)
 
-    def _kill_postmaster(self) -> None:
+    def postmaster_pid(self) -> int | None:
+        """The server's main process (its backends are its children), while it runs."""
         with contextlib.suppress(OSError, ValueError, IndexError):
-            pid = int((self.data / "postmaster.pid").read_text().split()[0])
-            os.kill(pid, signal.SIGKILL)
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        return None
+
+    def pids(self) -> set[int]:
+        """Every process of the cluster now."""
+        pid = self.postmaster_pid()
+        return set() if pid is None else {pid} | descendants(pid)
+
+    def _kill_postmaster(self) -> None:
+        if (pid := self.postmaster_pid()) is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 _INITDB_ARGS = ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N"]
@@ -268,11 +279,27 @@ def _cluster_root(base_dir: Path) -> tuple[Path, bool]:
 
 
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run a command to its end; raise with its output when it fails."""
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
-    return done
+    """Run a command to its end; raise with its output when it fails. The output goes
+    through files, not pipes: a daemon it starts (postgres) must not hold our pipe open."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        done = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        code = done.returncode
+        stdout, stderr = (_read(f) for f in (out, err))
+    if code != 0:
+        raise CommandFailed(code, command, stdout, stderr)
+    return subprocess.CompletedProcess(command, code, stdout, stderr)
+
+
+class CommandFailed(subprocess.CalledProcessError):
+    """A command that failed, its output in the message."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}\n{self.stdout}{self.stderr}"
+
+
+def _read(handle: IO[bytes]) -> str:
+    handle.seek(0)
+    return handle.read().decode("utf-8", errors="replace")
 
 
 # ------------------------------------------------------------- processes of our own
@@ -308,6 +335,11 @@ class _Group:
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def pids(self) -> set[int]:
+        """The process and every process below it now (and any seen before)."""
+        self.seen |= {self.pid} | descendants(self.pid)
+        return set(self.seen)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Send ``sig`` to the whole process group."""
@@ -384,6 +416,9 @@ class PrefectServer:
 
     def log_text(self) -> str:
         return self.group.log_text()
+
+    def pids(self) -> set[int]:
+        return self.group.pids()
 
     def stop(self) -> None:
         self.group.stop()
@@ -511,6 +546,9 @@ class Worker:
 
     def stop(self) -> None:
         self.group.stop()
+
+    def pids(self) -> set[int]:
+        return self.group.pids()
 
     def log_text(self) -> str:
         return self.group.log_text()

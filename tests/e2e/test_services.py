@@ -1,0 +1,110 @@
+"""The real services the scale-out mode runs on (tests/support/services.py): a PostgreSQL
+cluster, a Prefect server whose database is on it, a process work pool with two workers
+running a flow deployed from this checkout. Idempotency keys give one run per key; the
+server survives a restart of its database; nothing is left running afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+from uuid import UUID
+
+from prefect import flow
+from prefect.deployments import run_deployment
+
+from tests.support.processes import alive
+from tests.support.services import (
+    PostgresCluster,
+    PrefectServer,
+    Worker,
+    api,
+    create_process_pool,
+    deploy,
+)
+
+POOL = "svc-process"
+DEPLOYMENT = "tiny/tiny-svc"
+RUN_TIMEOUT_S = 60
+
+
+@flow(name="tiny-parent")
+def fan_out(keys: list[str], out: str) -> list[str]:
+    """One child run of the tiny deployment per key (a repeated key: the same run)."""
+    runs = [
+        run_deployment(
+            DEPLOYMENT,
+            parameters={"value": key, "out": out},
+            idempotency_key=f"svc-{key}",
+            timeout=0,
+        )
+        for key in keys
+    ]
+    return [str(run.id) for run in runs]
+
+
+def _final_states(env: dict[str, str], ids: set[str]) -> dict[str, str]:
+    """Wait until every flow run in ``ids`` is final; their state names."""
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    with api(env), get_client(sync_client=True) as client:
+        while True:
+            runs = [client.read_flow_run(UUID(i)) for i in ids]
+            if all(r.state and r.state.is_final() for r in runs) or time.monotonic() > deadline:
+                return {str(r.id): r.state.name if r.state else "?" for r in runs}
+            time.sleep(0.5)
+
+
+def _runs_of(env: dict[str, str], deployment_id: UUID) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+
+    only = DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+    with api(env), get_client(sync_client=True) as client:
+        return [str(r.id) for r in client.read_flow_runs(deployment_filter=only)]
+
+
+def test_process_workers_run_a_deployment_of_this_checkout_on_a_postgres_server(tmp_path):
+    out = tmp_path / "runs.txt"
+    ours: set[int] = set()
+    with contextlib.ExitStack() as stack:
+        pg = stack.enter_context(PostgresCluster.start(tmp_path))
+        pg.create_database("prefect")
+        server = PrefectServer.start(pg.sqlalchemy_url("prefect"), tmp_path / "prefect")
+        stack.callback(server.stop)
+        env = server.env()
+        create_process_pool(env, POOL, concurrency_limit=None)
+        workers = [Worker.start(env, POOL, f"w{n}", limit=2, wait=None) for n in (1, 2)]
+        for worker in workers:
+            stack.callback(worker.stop)
+        for worker in workers:
+            worker.wait_online(env)
+        deployment_id = deploy(env, "tests/support/tiny_flow.py:tiny", "tiny-svc", POOL)
+
+        with api(env):
+            ids = fan_out(["a", "b", "c", "a"], str(out))
+        assert len(set(ids)) == 3 and ids[3] == ids[0], ids  # the repeated key: the same run
+        states = _final_states(env, set(ids))
+        logs = "\n".join(w.log_text() for w in workers)
+        assert set(states.values()) == {"Completed"}, (states, logs)
+        assert sorted(_runs_of(env, deployment_id)) == sorted(set(ids))
+        assert sorted(line.split()[0] for line in _lines(out)) == ["a", "b", "c"]
+
+        pg.restart()  # every connection of the server is cut
+        server.wait_healthy(timeout=30)
+        with api(env):
+            again = fan_out(["d", "b"], str(out))
+        assert again[1] == ids[1]
+        assert _final_states(env, {again[0]}) == {again[0]: "Completed"}, workers[0].log_text()
+        assert len(_runs_of(env, deployment_id)) == 4
+
+        ours = pg.pids() | server.pids() | set().union(*(w.pids() for w in workers))
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in ours) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in ours if alive(pid)], "a process outlived the test"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
