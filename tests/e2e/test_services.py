@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import time
 from pathlib import Path
-from uuid import UUID
 
 from prefect import flow
 from prefect.deployments import run_deployment
@@ -21,6 +20,8 @@ from tests.support.services import (
     api,
     create_process_pool,
     deploy,
+    flow_runs_of,
+    wait_final,
 )
 
 POOL = "svc-process"
@@ -43,28 +44,6 @@ def fan_out(keys: list[str], out: str) -> list[str]:
     return [str(run.id) for run in runs]
 
 
-def _final_states(env: dict[str, str], ids: set[str]) -> dict[str, str]:
-    """Wait until every flow run in ``ids`` is final; their state names."""
-    from prefect.client.orchestration import get_client
-
-    deadline = time.monotonic() + RUN_TIMEOUT_S
-    with api(env), get_client(sync_client=True) as client:
-        while True:
-            runs = [client.read_flow_run(UUID(i)) for i in ids]
-            if all(r.state and r.state.is_final() for r in runs) or time.monotonic() > deadline:
-                return {str(r.id): r.state.name if r.state else "?" for r in runs}
-            time.sleep(0.5)
-
-
-def _runs_of(env: dict[str, str], deployment_id: UUID) -> list[str]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
-
-    only = DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
-    with api(env), get_client(sync_client=True) as client:
-        return [str(r.id) for r in client.read_flow_runs(deployment_filter=only)]
-
-
 def test_process_workers_run_a_deployment_of_this_checkout_on_a_postgres_server(tmp_path):
     out = tmp_path / "runs.txt"
     ours: set[int] = set()
@@ -85,10 +64,10 @@ def test_process_workers_run_a_deployment_of_this_checkout_on_a_postgres_server(
         with api(env):
             ids = fan_out(["a", "b", "c", "a"], str(out))
         assert len(set(ids)) == 3 and ids[3] == ids[0], ids  # the repeated key: the same run
-        states = _final_states(env, set(ids))
+        states = wait_final(env, set(ids), RUN_TIMEOUT_S)
         logs = "\n".join(w.log_text() for w in workers)
         assert set(states.values()) == {"Completed"}, (states, logs)
-        assert sorted(_runs_of(env, deployment_id)) == sorted(set(ids))
+        assert sorted(flow_runs_of(env, deployment_id)) == sorted(set(ids))
         assert sorted(line.split()[0] for line in _lines(out)) == ["a", "b", "c"]
 
         pg.restart()  # every connection of the server is cut
@@ -96,14 +75,16 @@ def test_process_workers_run_a_deployment_of_this_checkout_on_a_postgres_server(
         with api(env):
             again = fan_out(["d", "b"], str(out))
         assert again[1] == ids[1]
-        assert _final_states(env, {again[0]}) == {again[0]: "Completed"}, workers[0].log_text()
-        assert len(_runs_of(env, deployment_id)) == 4
+        after = wait_final(env, {again[0]}, RUN_TIMEOUT_S)
+        assert after == {again[0]: "Completed"}, [w.log_text() for w in workers]
+        assert len(flow_runs_of(env, deployment_id)) == 4
 
         ours = pg.pids() | server.pids() | set().union(*(w.pids() for w in workers))
     deadline = time.monotonic() + 10
     while any(alive(pid) for pid in ours) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in ours if alive(pid)], "a process outlived the test"
+    assert not pg.owned_root or not pg.root.exists()
 
 
 def _lines(path: Path) -> list[str]:

@@ -479,6 +479,30 @@ def deploy(
     return UUID(str(deployment_id))
 
 
+def wait_final(env: dict[str, str], ids: set[str], timeout: float = 60) -> dict[str, str]:
+    """Wait (at most ``timeout`` s) until every flow run in ``ids`` is in a final state;
+    returns each run's state name (a run still going after the timeout: its current one)."""
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + timeout
+    with api(env), get_client(sync_client=True) as client:
+        while True:
+            runs = [client.read_flow_run(UUID(i)) for i in ids]
+            if all(r.state and r.state.is_final() for r in runs) or time.monotonic() > deadline:
+                return {str(r.id): r.state.name if r.state else "?" for r in runs}
+            time.sleep(0.5)
+
+
+def flow_runs_of(env: dict[str, str], deployment_id: UUID) -> list[str]:
+    """The ids of every flow run of a deployment."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+
+    only = DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+    with api(env), get_client(sync_client=True) as client:
+        return [str(r.id) for r in client.read_flow_runs(deployment_filter=only)]
+
+
 # ------------------------------------------------------------------------- workers
 
 
