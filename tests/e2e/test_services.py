@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from prefect import flow
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 
 from tests.support.processes import alive
@@ -32,16 +33,13 @@ RUN_TIMEOUT_S = 60
 @flow(name="tiny-parent")
 def fan_out(keys: list[str], out: str) -> list[str]:
     """One child run of the tiny deployment per key (a repeated key: the same run)."""
-    runs = [
-        run_deployment(
-            DEPLOYMENT,
-            parameters={"value": key, "out": out},
-            idempotency_key=f"svc-{key}",
-            timeout=0,
-        )
-        for key in keys
-    ]
-    return [str(run.id) for run in runs]
+    ids = []
+    for key in keys:
+        parameters = {"value": key, "out": out}
+        run = run_deployment(DEPLOYMENT, parameters=parameters, idempotency_key=key, timeout=0)
+        assert isinstance(run, FlowRun)
+        ids.append(str(run.id))
+    return ids
 
 
 def test_process_workers_run_a_deployment_of_this_checkout_on_a_postgres_server(tmp_path):

@@ -465,6 +465,8 @@ def deploy(
 
     with api(env):
         flow = Flow.from_source(source=str(PROJECT_ROOT), entrypoint=entrypoint)
+        if not isinstance(flow, Flow):  # a coroutine: called inside an event loop
+            raise TypeError("deploy() is synchronous: call it outside an event loop")
         deployment_id = flow.deploy(
             name=name,
             work_pool_name=pool,
@@ -489,7 +491,7 @@ def wait_final(env: dict[str, str], ids: set[str], timeout: float = 60) -> dict[
         while True:
             runs = [client.read_flow_run(UUID(i)) for i in ids]
             if all(r.state and r.state.is_final() for r in runs) or time.monotonic() > deadline:
-                return {str(r.id): r.state.name if r.state else "?" for r in runs}
+                return {str(r.id): (r.state.name if r.state else None) or "?" for r in runs}
             time.sleep(0.5)
 
 
