@@ -280,7 +280,13 @@ def _cluster_root(base_dir: Path) -> tuple[Path, bool]:
         return root, False
     root = Path(tempfile.mkdtemp(prefix="vlpipe-pg-", dir="/tmp"))
     root.chmod(0o755)
-    user = pwd.getpwnam("postgres")
+    try:
+        user = pwd.getpwnam("postgres")
+    except KeyError:
+        raise PostgresNotInstalled(
+            "running as root, PostgreSQL needs the system user postgres (made by the Debian "
+            "package postgresql): run `make setup`, or run the tests as a normal user"
+        ) from None
     os.chown(root, user.pw_uid, user.pw_gid)
     with contextlib.suppress(OSError):
         (base_dir / "postgres").symlink_to(root)
