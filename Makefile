@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 # VLPIPE_PII_KEY (or the Prefect Secret block "vlpipe-pii-key") for real data.
 DEMO_PII_KEY := demo-key-for-synthetic-sample-only
 
-.PHONY: setup browser run test test-fast lint sample clean
+.PHONY: setup browser postgres run test test-fast lint sample clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml uv.lock
 		$(BIN)/uv sync --frozen --inexact --quiet --python $(BIN)/python
 	@rm -f $(VENV)/.synced-* && touch $(STAMP)
 
-setup: $(STAMP) browser
+setup: $(STAMP) browser postgres
 
 # Debian's Chromium renders the KPI report to PDF and runs the browser test. Installed where
 # missing (needs root or password-less sudo); without it the run writes no PDF and the
@@ -29,6 +29,19 @@ browser:
 	  { $$SUDO apt-get update -q >/dev/null 2>&1 && \
 	    $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; } || \
 	  echo "chromium not installed: the report has no PDF, the browser test is skipped"; }
+
+# PostgreSQL (Debian package) for the scale-out tests: a throwaway cluster holds the Prefect
+# server's database and the DuckLake catalog (tests/support/services.py). Installed where
+# missing, like chromium; without it those tests fail naming `make setup`.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  test -x "$$(pg_config --bindir 2>/dev/null)/initdb" || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+	  echo "Installing postgresql (Debian package) for the scale-out tests"; \
+	  $$SUDO apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && \
+	    $$SUDO apt-get install -y -q postgresql >/dev/null 2>&1; } || \
+	  echo "postgresql not installed: the scale-out tests cannot start a cluster"; }
 
 run: setup  ## run the nightly flow once on the sample data in raw/
 	VLPIPE_PII_KEY=$${VLPIPE_PII_KEY:-$(DEMO_PII_KEY)} $(BIN)/vlpipe run --raw-dir raw --warehouse-dir warehouse
