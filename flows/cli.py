@@ -87,6 +87,14 @@ def _drain_prefect_workers() -> None:
     EventsWorker.drain_all(timeout=5)
 
 
+def _prefect_api() -> str | None:
+    """The Prefect server the environment or profile names (PREFECT_API_URL), if any."""
+    configure_prefect_environment()
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
+
+
 def _preflight(args: argparse.Namespace) -> str | None:
     """Why the night cannot start (one line, VI + EN), before any server or file is made."""
     from flows.preflight import PreflightError, check_raw_dir, check_warehouse
@@ -97,7 +105,7 @@ def _preflight(args: argparse.Namespace) -> str | None:
         check_warehouse(paths)
     except PreflightError as exc:
         return str(exc)
-    if Settings.from_env().scale_out and not os.environ.get("PREFECT_API_URL"):
+    if Settings.from_env().scale_out and not _prefect_api():
         return (
             "Chế độ mở rộng cần máy chủ Prefect: đặt PREFECT_API_URL / The scale-out mode "
             "(VLPIPE_LAKE_CATALOG) needs a Prefect server and its workers: set PREFECT_API_URL "

@@ -183,6 +183,12 @@ def render_text(result: RunResult) -> str:
             f"Published: {result.published['analyst_db']} and "
             f"{result.published['parquet']}/ (version {result.published['version']})"
         )
+        if result.published.get("lake_snapshot") is not None:
+            lines.append(
+                f"Lake / Hồ dữ liệu: marts at snapshot {result.published['lake_snapshot']} "
+                "(ATTACH … (READ_ONLY, SNAPSHOT_VERSION "
+                f'{result.published["lake_snapshot"]}); README "Scaling out")'
+            )
         lines += _report_lines(result.published)
     return "\n".join(lines)
 

@@ -106,9 +106,10 @@ def _seed_references(con: duckdb.DuckDBPyConnection) -> None:
 def _seed_area(con: duckdb.DuckDBPyConnection, code: str) -> None:
     """The area's ledger and its earlier rows of the sources with a plausibility history
     (once per area)."""
-    seeded = con.execute("select count(*) from ops.files where area_code = ?", [code]).fetchone()
-    if seeded and seeded[0]:
+    con.execute("create temp table if not exists seeded (area_code varchar)")
+    if con.execute("select count(*) from seeded where area_code = ?", [code]).fetchone() != (0,):
         return
+    con.execute("insert into seeded values (?)", [code])
     _copy(con, "ops", "files", f"area_code = '{_literal(code)}' or source = '{AREAS.name}'")
     # What an earlier run of this night already recorded for the area: each file has one
     # outcome per night (the same night run again reads nothing twice)

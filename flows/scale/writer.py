@@ -122,12 +122,16 @@ def publish_to_lake(
 
 
 def tidy(settings: Settings, keep_days: int = 30) -> str | None:
-    """Merge the small Parquet files the loads wrote, expire snapshots older than
-    ``keep_days`` (never the published one) and delete the files no snapshot needs. Runs
-    in the writer's step only; a failure is logged and tried again the next night."""
+    """Delete the rows of loads the ledger never committed (a worker died between its lake
+    commit and its ledger commit: never read, so nothing changes), merge the small Parquet
+    files the loads wrote, expire snapshots older than ``keep_days`` (never the published
+    one) and delete the files no snapshot needs. Runs in the writer's step only; a failure
+    is logged and tried again the next night."""
     published = claims.published_snapshot(str(settings.lake_catalog))
+    committed = claims.committed_loads(str(settings.lake_catalog))
     try:
         with lake.open_lake(settings) as con:
+            _drop_orphans(con, committed, settings.area_timeout_seconds)
             con.execute(f"call ducklake_merge_adjacent_files('{ALIAS}')")
             below = published[0] if published else 0
             old = [
@@ -145,3 +149,26 @@ def tidy(settings: Settings, keep_days: int = 30) -> str | None:
         log.warning("Lake maintenance not done: %s: %s", type(exc).__name__, exc)
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+def _drop_orphans(con: duckdb.DuckDBPyConnection, committed: list[str], grace_s: float) -> None:
+    """Rows of loads older than ``grace_s`` that the ledger does not know: in one
+    transaction, when there are any (a DELETE, so only here, with no area run writing)."""
+    orphans = [
+        r[0]
+        for r in con.execute(
+            f"select load_id from {ALIAS}.ops.loads where load_id not in (select unnest(?)) "
+            f"and committed_at < now()::timestamp - to_seconds(?)",
+            [committed, grace_s],
+        ).fetchall()
+    ]
+    if not orphans:
+        return
+    log.warning("Lake: removing the rows of %d load(s) never committed", len(orphans))
+    con.begin()
+    for schema, table in lake.area_tables():
+        con.execute(
+            f"delete from {ALIAS}.{schema}.{table} where {LOAD_ID} in (select unnest(?))", [orphans]
+        )
+    con.execute(f"delete from {ALIAS}.ops.loads where load_id in (select unnest(?))", [orphans])
+    con.commit()
