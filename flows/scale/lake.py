@@ -15,6 +15,7 @@ automatic downloads are off, so an ATTACH never tries the network.
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 from pathlib import Path
 
@@ -52,16 +53,24 @@ def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
     EXTENSION_DIR.mkdir(parents=True, exist_ok=True)
     con.execute(f"set extension_directory = {quote(str(EXTENSION_DIR))}")
     con.execute("set autoinstall_known_extensions = false")
+    # one process at a time installs and loads (workers and tests start together): never a
+    # load of a file another process is still writing
+    with (EXTENSION_DIR / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for name in _missing(con):
+            con.execute(f"install {quote(str(_wheel_extension(name)))}")
+        for name in EXTENSIONS:
+            con.execute(f"load {name}")
+
+
+def _missing(con: duckdb.DuckDBPyConnection) -> list[str]:
     installed = {
         r[0]
         for r in con.execute(
             "select extension_name from duckdb_extensions() where installed"
         ).fetchall()
     }
-    for name in EXTENSIONS:
-        if name not in installed:
-            con.execute(f"install {quote(str(_wheel_extension(name)))}")
-        con.execute(f"load {name}")
+    return [name for name in EXTENSIONS if name not in installed]
 
 
 def quote(text: str) -> str:
