@@ -48,8 +48,9 @@ def _wheel_extension(name: str) -> Path:
     return found[-1]
 
 
-def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
-    """Install (once, from the wheels) and load ducklake and postgres, never downloading."""
+def load_extensions(con: duckdb.DuckDBPyConnection, extra: tuple[str, ...] = ()) -> None:
+    """Install (once, from the wheels) and load ducklake and postgres (and ``extra``, e.g.
+    httpfs for a lake on S3), never downloading."""
     EXTENSION_DIR.mkdir(parents=True, exist_ok=True)
     con.execute(f"set extension_directory = {quote(str(EXTENSION_DIR))}")
     con.execute("set autoinstall_known_extensions = false")
@@ -57,20 +58,20 @@ def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
     # load of a file another process is still writing
     with (EXTENSION_DIR / ".install.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for name in _missing(con):
+        for name in _missing(con, EXTENSIONS + extra):
             con.execute(f"install {quote(str(_wheel_extension(name)))}")
-        for name in EXTENSIONS:
+        for name in EXTENSIONS + extra:
             con.execute(f"load {name}")
 
 
-def _missing(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _missing(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> list[str]:
     installed = {
         r[0]
         for r in con.execute(
             "select extension_name from duckdb_extensions() where installed"
         ).fetchall()
     }
-    return [name for name in EXTENSIONS if name not in installed]
+    return [name for name in names if name not in installed]
 
 
 def quote(text: str) -> str:
@@ -88,7 +89,9 @@ def attach(
     """ATTACH the lake as ``alias`` (read-only at ``snapshot``, for a published version)."""
     if not settings.scale_out:
         raise RuntimeError("VLPIPE_LAKE_CATALOG and VLPIPE_LAKE_DATA are not both set")
-    load_extensions(con)
+    remote = str(settings.lake_data).startswith(("s3://", "gs://", "r2://", "https://"))
+    # S3 credentials: DuckDB's secrets (CREATE PERSISTENT SECRET) or the AWS_* variables
+    load_extensions(con, ("httpfs",) if remote else ())
     options = [f"data_path {quote(str(settings.lake_data))}"]
     if read_only:
         options.append("read_only")
