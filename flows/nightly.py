@@ -383,6 +383,11 @@ def nightly(
                     "Nothing new since version %s: no rebuild, no new publication",
                     unchanged["version"],
                 )
+                if run_settings.scale_out and not scaled.in_lake(unchanged["version"]):
+                    # that version's lake publication had failed (PostgreSQL down): now
+                    result.published.update(
+                        scaled.publish_task(paths, run_id, key, unchanged["version"])
+                    )
             else:
                 result.dbt = transform_task(paths, as_of_date)
                 if result.dbt["success"]:

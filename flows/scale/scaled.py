@@ -61,6 +61,12 @@ def _behind(run: AreaRun, area: areas.Area) -> dict | None:
     }
 
 
+def in_lake(version: str) -> bool:
+    """Whether the lake's latest publication is ``version``."""
+    latest = claims.published_snapshot(str(Settings.from_env().lake_catalog))
+    return latest is not None and latest[1] == version
+
+
 @task(name="publish-lake", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def publish_task(paths: Paths, run_id: str, key: str, version: str) -> dict:
     """The published version into the lake at a recorded snapshot, then the lake tidied."""
