@@ -17,6 +17,7 @@ lake, dbt, the audit and publishing into the lake.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import math
@@ -27,11 +28,16 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from bench.dataset import ROOT
 from bench.measure import run_measured
+
+if TYPE_CHECKING:
+    from tests.support.services import PostgresCluster, PrefectServer
 
 POOL = "bench-areas"
 ENTRYPOINT = "flows/scale/area_run.py:area_ingest"
@@ -43,6 +49,7 @@ COMMITTED = re.compile(r"Area (\S*): load \S+ committed, (\d+) new file\(s\), (\
 NIGHT_HOURS = 5.0  # 01:00 → 06:00
 SLOTS_PER_MACHINE = 2  # one area run per core of a 2-core machine, as the 2-worker points
 PROJECTED_AREAS = (10, 700)
+HEADING = "Scale-out (issue 15)"
 
 
 def log(msg: str) -> None:
@@ -85,8 +92,8 @@ def plan_of(areas: int) -> str:
 
 @dataclass
 class Services:
-    cluster: object  # tests.support.services.PostgresCluster
-    server: object  # tests.support.services.PrefectServer
+    cluster: PostgresCluster
+    server: PrefectServer
     env: dict[str, str]
     base: Path
 
@@ -228,13 +235,13 @@ def start_latency(runs: list[dict], slots: int) -> list[dict]:
     return runs
 
 
-def _commit(client: object, flow_run_id: UUID, start: object) -> dict:
+def _commit(client: Any, flow_run_id: UUID, start: datetime | None) -> dict:
     """The run's lake commit: seconds after its start, new files and rows (its log line)."""
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
     only = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
     offset = 0
-    while logs := client.read_logs(log_filter=only, limit=200, offset=offset):  # type: ignore[attr-defined]
+    while logs := client.read_logs(log_filter=only, limit=200, offset=offset):
         for entry in logs:
             if found := COMMITTED.search(entry.message):
                 return {
@@ -319,15 +326,13 @@ def _point(svc: Services, raw: Path, areas: int, count: int, quiet: bool) -> dic
     folder = svc.base / tag
     folder.mkdir()
     database = f"lake_{tag.replace('-', '_')}"
-    lake = {
-        "plan": plan_of(areas),
-        "env": {
-            "VLPIPE_LAKE_CATALOG": svc.cluster.create_database(database),  # type: ignore[attr-defined]
-            "VLPIPE_LAKE_DATA": str(folder / "lake-data") + "/",
-            "VLPIPE_PII_KEY": PII_KEY,
-        },
+    lake_env = {
+        "VLPIPE_LAKE_CATALOG": svc.cluster.create_database(database),
+        "VLPIPE_LAKE_DATA": str(folder / "lake-data") + "/",
+        "VLPIPE_PII_KEY": PII_KEY,
     }
-    deployment_id = deploy_for(svc, count, lake["env"])
+    lake: dict[str, Any] = {"plan": plan_of(areas), "env": lake_env}
+    deployment_id = deploy_for(svc, count, lake_env)
     warehouse = folder / "warehouse"
     point: dict = {"areas": areas, "workers": count}
     point["first"] = night(svc, deployment_id, count, raw, warehouse, lake, f"{tag}-first")
@@ -369,24 +374,33 @@ class Model:
     """The night's time from the measured costs (seconds)."""
 
     writer0: float  # writer's fixed part
-    writer_per_row: float  # writer's part per row loaded (dbt grows with the rows)
+    writer_per_area: float  # writer's part per area (first nights: from its rows)
+    writer_per_row: float  # first nights: the fitted slope against the rows loaded
     rows_per_area: float
     root_s: float  # the raw/ run before the areas (latency + run)
-    slot_s: float  # one area on one slot: start latency + run (2 runs on 2 cores)
-    basis: str  # which points the figures come from
+    latency_s: float  # an area run's start latency (a slot free)
+    run_s: float  # an area run, 2 runs sharing 2 cores
+    basis: str  # which point the area figures come from
+
+    @property
+    def slot_s(self) -> float:
+        return self.latency_s + self.run_s
 
     def writer(self, areas: int) -> float:
-        return self.writer0 + self.writer_per_row * self.rows_per_area * areas
+        return self.writer0 + self.writer_per_area * areas
+
+    def waves(self, areas: int, machines: int) -> float:
+        rounds = math.ceil(areas / (machines * SLOTS_PER_MACHINE))
+        return self.root_s + rounds * self.slot_s
 
     def night(self, areas: int, machines: int) -> float:
-        rounds = math.ceil(areas / (machines * SLOTS_PER_MACHINE))
-        return self.writer(areas) + self.root_s + rounds * self.slot_s
+        return self.writer(areas) + self.waves(areas, machines)
 
     def machines_for(self, areas: int, hours: float = NIGHT_HOURS) -> int | None:
         """The fewest 2-core worker machines whose night ends within ``hours``; None when
-        the writer alone does not fit."""
+        the writer and one round of area runs alone do not fit."""
         budget = hours * 3600
-        if self.writer(areas) + self.root_s + self.slot_s > budget:
+        if self.night(areas, areas) > budget:
             return None
         machines = 1
         while self.night(areas, machines) > budget:
@@ -395,28 +409,33 @@ class Model:
 
 
 def model(points: list[dict], kind: str = "first") -> Model | None:
-    """Fit from the measured nights of ``kind``: writer's part against rows (all points),
-    the slot time and raw/'s run from the 2-worker points with the most areas."""
+    """Fit from the measured nights of ``kind``: the writer's part against the rows loaded
+    (first nights) or the areas (quiet nights) by least squares over every point; an area's
+    start latency and run from the point with the most workers, then the most areas."""
     ok = [p for p in points if p.get(kind) and not p[kind].get("error") and p[kind].get("runs")]
     if not ok:
         return None
     rows = [float(p["first"].get("rows") or 0) for p in ok]
-    writer0, per_row = fit_line(rows, [p[kind]["writer"] for p in ok])
-    if kind == "quiet":  # nothing new: the writer's part per area, not per row
+    rows_per_area = sum(r / p["areas"] for r, p in zip(rows, ok, strict=True)) / len(ok)
+    writers = [p[kind]["writer"] for p in ok]
+    if kind == "first":
+        writer0, per_row = fit_line(rows, writers)
+        per_area = per_row * rows_per_area
+    else:
+        writer0, per_area = fit_line([float(p["areas"]) for p in ok], writers)
         per_row = 0.0
-        writer0 = sum(p[kind]["writer"] for p in ok) / len(ok)
     most = max(p["workers"] for p in ok)
     best = max((p for p in ok if p["workers"] == most), key=lambda p: p["areas"])
     s = summarise(best[kind])
-    rows_per_area = sum(r / p["areas"] for r, p in zip(rows, ok, strict=True)) / len(ok)
     root = [x for x in best[kind]["runs"] if not x["area"]]
-    root_s = sum((x["latency"] or 0) + (x["run_s"] or 0) for x in root)
     return Model(
         writer0=writer0,
+        writer_per_area=max(per_area, 0.0),
         writer_per_row=max(per_row, 0.0),
         rows_per_area=rows_per_area,
-        root_s=root_s,
-        slot_s=(s["latency"] or 0) + (s["run_s"] or 0),
+        root_s=sum((x["latency"] or 0) + (x["run_s"] or 0) for x in root),
+        latency_s=s["latency"] or 0.0,
+        run_s=s["run_s"] or 0.0,
         basis=f"{best['areas']} areas × {best['workers']} workers",
     )
 
@@ -437,9 +456,14 @@ def _hm(seconds: float) -> str:
 
 def render(data: dict) -> str:
     """The section "Scale-out (issue 15)" of BENCHMARKS.md (Markdown, heading included)."""
+    data = copy.deepcopy(data)
+    for point in data["points"]:  # the latencies from the recorded times, as defined now
+        for kind in ("first", "quiet"):
+            if point.get(kind):
+                start_latency(point[kind].get("runs", []), point["workers"])
     info = data["info"]
     lines = [
-        "## Scale-out (issue 15)",
+        f"## {HEADING}",
         "",
         f'`vlpipe run` in the scale-out mode (README "Scaling out"): every area ingested by '
         f"a child flow run `area-ingest` on Prefect process workers into a DuckLake (catalog "
@@ -476,11 +500,16 @@ def render(data: dict) -> str:
             late = f" ({', '.join(s['not_completed'])} not completed)" if s["not_completed"] else ""
             lines.append(
                 f"| {p['areas']} | {p['workers']} | {label}{late} | {_s(r['seconds'])} | "
-                f"{rows:,} | {rate} | {r.get('files', s['lake_files'])} | {_s(s['latency'])} | "
+                f"{rows:,} | {rate} | {_files(r, s)} | {_s(s['latency'])} | "
                 f"{_s(s['run_s'])} | {_s(s['commit_s'])} | {_s(r['writer'])} | {r['load']:.1f} |"
             )
     lines += ["", *_projection(data), "", *_notes(data)]
     return "\n".join(lines)
+
+
+def _files(r: dict, s: dict) -> str:
+    files = r.get("files", s["lake_files"])
+    return f"{files} ({r['files_skipped']} seen)" if r.get("files_skipped") else str(files)
 
 
 def _projection(data: dict) -> list[str]:
@@ -490,60 +519,70 @@ def _projection(data: dict) -> list[str]:
     out = [
         "### Projection to 10 and 700 areas",
         "",
-        "Computed from the measurements above (not typed in): night(areas, machines) = "
-        "writer(areas) + raw/ run + ⌈areas / (machines × "
+        "Computed by `bench/scale_out.py` from the measurements above (nothing typed in): "
+        "night(areas, machines) = writer(areas) + raw/ run + ⌈areas / (machines × "
         f"{SLOTS_PER_MACHINE} slots)⌉ × (start latency + area run), where",
         "",
-        f"- writer(areas) = {first.writer0:,.1f} s + {first.writer_per_row * 1000:,.3f} s per "
-        f"1,000 rows × {first.rows_per_area:,.0f} rows an area (least squares over every "
-        "first night's writer part against its rows: start-up, the loads copied from the "
-        "lake, dbt, audit, publishing);",
-        f"- raw/ run (the province's own files, one child run before the areas) = "
-        f"{first.root_s:,.1f} s and one area on one slot = {first.slot_s:,.1f} s (mean start "
-        f"latency + mean area run at {first.basis}, two area runs sharing 2 cores);",
+        f"- first night: writer(areas) = {first.writer0:,.1f} s + "
+        f"{first.writer_per_row * 1000:,.2f} s per 1,000 rows loaded × "
+        f"{first.rows_per_area:,.0f} rows an area = {first.writer0:,.1f} s + "
+        f"{first.writer_per_area:,.2f} s an area (least squares over every first night's "
+        "writer part against its rows: start-up, the loads copied from the lake, dbt, "
+        "audit, publishing);",
+        f"- first night: raw/ run (the province's own files, one child run before the areas: "
+        f"start latency + run) = {first.root_s:,.1f} s; an area on a slot = start latency "
+        f"{first.latency_s:,.1f} s + run {first.run_s:,.1f} s (means at {first.basis}, two "
+        "area runs sharing 2 cores);",
+    ]
+    if quiet:
+        out.append(
+            f"- no new file: writer(areas) = {quiet.writer0:,.1f} s + "
+            f"{quiet.writer_per_area:,.2f} s an area (least squares over the quiet nights); "
+            f"raw/ run {quiet.root_s:,.1f} s; an area on a slot = {quiet.latency_s:,.1f} s + "
+            f"{quiet.run_s:,.1f} s (at {quiet.basis});"
+        )
+    out += [
         f"- a worker machine has 2 cores like this one and runs {SLOTS_PER_MACHINE} area runs "
-        "at once; the writer (the nightly flow, dbt) runs on a machine of its own.",
+        "at once; the writer (the nightly flow: dbt, audit, publishing) runs on a machine of "
+        "its own.",
         "",
-        "| areas | night | writer | area waves, 1 machine | night, 1 machine | "
-        "night, 10 machines | machines for 01:00–06:00 |",
-        "|---:|---|---:|---:|---:|---:|---|",
+        "| areas | night | writer | raw/ + area runs, 1 machine | whole night, 1 machine | "
+        "whole night, 10 machines | fewest machines for 01:00–06:00 (5 h) | night with them |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for kind, m in (("first (everything new)", first), ("no new file", quiet)):
         if m is None:
             continue
         for areas in PROJECTED_AREAS:
             need = m.machines_for(areas)
-            need_text = (
-                f"**{need}**"
-                if need is not None
-                else f"none: the writer alone takes {_hm(m.writer(areas))}"
-            )
-            waves = m.night(areas, 1) - m.writer(areas)
             out.append(
-                f"| {areas} | {kind} | {_hm(m.writer(areas))} | {_hm(waves)} | "
-                f"{_hm(m.night(areas, 1))} | {_hm(m.night(areas, 10))} | {need_text} |"
+                f"| {areas} | {kind} | {_hm(m.writer(areas))} | {_hm(m.waves(areas, 1))} | "
+                f"{_hm(m.night(areas, 1))} | {_hm(m.night(areas, 10))} | "
+                + (
+                    f"**{need}** | {_hm(m.night(areas, need))} |"
+                    if need is not None
+                    else "none: the writer and one round take longer than 5 h | |"
+                )
             )
     measured_rows = max((p["first"].get("rows") or 0) for p in data["points"] if p.get("first"))
+    measured_areas = max(p["areas"] for p in data["points"])
     out += [
         "",
         "Assumptions and what is extrapolated:",
         "",
-        f"- every area holds data like the measured ones (scale {data['scale']:g}, about "
-        f"{first.rows_per_area:,.0f} rows an area); an area with more data has a longer run "
-        "and adds more to dbt;",
-        f"- the writer's growth is fitted on at most {measured_rows:,} rows (the largest "
-        "night measured); 10 areas is just beyond it, 700 areas "
-        f"({700 * first.rows_per_area:,.0f} rows) is a linear extrapolation far outside "
-        "the measured range (dbt's joins and the lake copy may grow faster than linearly);",
-        "- `VLPIPE_AREA_WAVE` is set to at least machines × slots (its default 16 caps the "
-        "area runs started at once: with more slots than that the waves, not the machines, "
-        "set the pace);",
-        "- the Prefect server, its PostgreSQL and the lake's catalog keep up with that many "
-        "concurrent runs (measured here with 2 at most) and the start latency stays as "
-        "measured;",
-        "- the no-new-file rows: the writer's part is the mean of the quiet nights (nothing "
-        "new to copy or build) and an area's run is the quiet one (hash the files, find "
-        "nothing new).",
+        f"- every area holds data like the measured ones (scale {data['scale']:g}: about "
+        f"{first.rows_per_area:,.0f} rows an area on a first night); an area with more data "
+        "has a longer run and adds more to the writer's dbt;",
+        f"- measured up to {measured_areas} areas and {measured_rows:,} rows: 10 areas is "
+        f"just beyond that; 700 areas ({700 * first.rows_per_area:,.0f} rows on a first "
+        "night) is a straight-line extrapolation far outside it: dbt's joins, the copy from "
+        "the lake and the lake's catalog may grow faster than linearly;",
+        "- the machines' area runs are as fast as two sharing this machine's 2 cores (the "
+        "other sessions' load included, see *load*); the start latency stays as measured "
+        "with many workers on one Prefect server and its PostgreSQL (measured with 2);",
+        "- `VLPIPE_AREA_WAVE` (default 16) is set to at least machines × slots: the nightly "
+        "flow waits for a wave's slowest run before the next, so with fewer slots per wave "
+        "(or uneven areas) the night is longer than the formula.",
     ]
     return out
 
@@ -551,11 +590,17 @@ def _projection(data: dict) -> list[str]:
 def _notes(data: dict) -> list[str]:
     return [
         "How the columns are measured: *wall s* is the `vlpipe run` process from start to "
-        "exit; *rows* and *files* are its summary's loaded rows and files; the child runs' "
-        "*start latency* (start − expected start), *area run* (end − start) and *lake commit* "
-        "(the run's log line \"Area …: load … committed\" − start) are Prefect's records of "
-        "the `area-ingest` runs of that night (mean over the areas, the raw/ run apart); "
-        "*writer s* = wall − the union of the child runs' [expected start, end].",
+        "exit (interpreter, Prefect client, the area runs, the writer); *rows* and *files* "
+        "are its summary's rows and files loaded (a quiet night: files seen again in "
+        "brackets); the child runs come from Prefect's records of the night's `area-ingest` "
+        "runs (their idempotency key names the night), as means over the areas: *start "
+        "latency* = start − the moment the run could start (its expected start, or the end "
+        "of the run that freed a slot: waiting for a slot is not counted), *area run* = "
+        "end − start, *lake commit* = the time of the run's log line \"Area …: load … "
+        "committed\" − start; *writer s* = wall − the union of the child runs' [expected "
+        "start, end] (the area waves). With 1 area the area is raw/ itself: its one run is "
+        "the raw/ run. A worker has one slot; the deployment's concurrency limit is the "
+        "number of workers.",
     ]
 
 
