@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         scaleout = saved.get("scaleout")
         if scaleout is None and (work / "scaleout.json").exists():
             scaleout = json.loads((work / "scaleout.json").read_text())
-        section = scale_out.render(scaleout) if scaleout else None
+        section = scale_out.render(scale_out.fill_phases(scaleout, work)) if scaleout else None
         if saved.get("results"):
             text = report.render(
                 saved["results"],

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from bench import runlog
 from bench.dataset import ROOT
 from bench.measure import run_measured
 
@@ -171,6 +172,7 @@ def night(
     m = run_measured(cmd, cwd=ROOT, env=env, timeout=3600)
     (warehouse.parent / f"{name}.log").write_text(m.output)
     result: dict = {"night": name, "seconds": m.seconds, "load": load, "exit": m.returncode}
+    result["phases"] = runlog.phases(m.output, m.started_at, m.seconds)
     if found := re.search(r"Rows: ([\d,]+) loaded, ([\d,]+) rejected", m.output):
         result["rows"] = int(found.group(1).replace(",", ""))
         result["rows_rejected"] = int(found.group(2).replace(",", ""))
@@ -251,6 +253,21 @@ def _commit(client: Any, flow_run_id: UUID, start: datetime | None) -> dict:
                 }
         offset += len(logs)
     return {}
+
+
+def fill_phases(data: dict, work: Path) -> dict:
+    """The nights' phases (runlog.phases) from their saved logs where the results lack them
+    (results of an earlier version); the log's mtime − its seconds is when it started."""
+    for point in data["points"]:
+        for kind in ("first", "quiet"):
+            r = point.get(kind)
+            if not r or r.get("phases"):
+                continue
+            log_file = work / "services" / r["night"].rsplit("-", 1)[0] / f"{r['night']}.log"
+            if log_file.exists():
+                started = log_file.stat().st_mtime - r["seconds"]
+                r["phases"] = runlog.phases(log_file.read_text(), started, r["seconds"])
+    return data
 
 
 def union_length(spans: Sequence[tuple[float | None, float | None]]) -> float:
@@ -465,7 +482,7 @@ def render(data: dict) -> str:
     lines = [
         f"## {HEADING}",
         "",
-        f'`vlpipe run` in the scale-out mode (README "Scaling out"): every area ingested by '
+        f"`vlpipe run` in the scale-out mode (`flows/scale/`): every area ingested by "
         f"a child flow run `area-ingest` on Prefect process workers into a DuckLake (catalog "
         f"on PostgreSQL, Parquet files on disk), then the nightly flow as the single writer. "
         f"Generated provinces (`python -m synth --areas N --seed {data['seed']} --scale "
@@ -479,8 +496,8 @@ def render(data: dict) -> str:
         "began; 2 cores: above 2, the night shared the CPU with other work).",
         "",
         "| areas | workers | night | wall s | rows | rows/s | files | mean child start "
-        "latency s | mean area run s | mean lake commit s | writer s | load |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "latency s | mean area run s | mean lake commit s | writer s | of which dbt s | load |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in data["points"]:
         for kind, label in (("first", "first"), ("quiet", "no new file")):
@@ -491,7 +508,7 @@ def render(data: dict) -> str:
                 err = r["error"].strip().splitlines()[-1][:150].replace("|", "\\|")
                 lines.append(
                     f"| {p['areas']} | {p['workers']} | {label} | {_s(r['seconds'])} "
-                    f"| | | | | | | | {r['load']:.1f} | failed: {err}"
+                    f"| | | | | | | | | {r['load']:.1f} | failed: {err}"
                 )
                 continue
             s = summarise(r)
@@ -501,7 +518,8 @@ def render(data: dict) -> str:
             lines.append(
                 f"| {p['areas']} | {p['workers']} | {label}{late} | {_s(r['seconds'])} | "
                 f"{rows:,} | {rate} | {_files(r, s)} | {_s(s['latency'])} | "
-                f"{_s(s['run_s'])} | {_s(s['commit_s'])} | {_s(r['writer'])} | {r['load']:.1f} |"
+                f"{_s(s['run_s'])} | {_s(s['commit_s'])} | {_s(r['writer'])} | "
+                f"{_s((r.get('phases') or {}).get('transform (dbt build)'))} | {r['load']:.1f} |"
             )
     lines += ["", *_projection(data), "", *_notes(data)]
     return "\n".join(lines)
@@ -635,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         data["command"] = "python -m bench.scale_out " + " ".join(argv or sys.argv[1:])
         saved.write_text(json.dumps(data, indent=1, default=str))
-    print(render(json.loads(saved.read_text())))
+    print(render(fill_phases(json.loads(saved.read_text()), args.work)))
     return 0
 
 
