@@ -226,7 +226,10 @@ def start_latency(runs: list[dict], slots: int) -> list[dict]:
     for a slot (``queued``) is not counted as start-up. Runs take the ``slots`` in the order
     they start: the k-th can start at its expected start or when the (k − slots + 1)-th of
     the runs before it ended, whichever is later."""
-    started = sorted((r for r in runs if r["start"] and r["expected"]), key=lambda r: r["start"])
+    started = sorted(
+        (r for r in runs if r["start"] is not None and r["expected"] is not None),
+        key=lambda r: r["start"],
+    )
     for k, run in enumerate(started):
         ends = sorted(r["end"] for r in started[:k] if r["end"] is not None)
         ready = run["expected"]
