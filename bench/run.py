@@ -336,14 +336,18 @@ def main(argv: list[str] | None = None) -> int:
         _save(saved_file, info, command, by_scale, profile, scaleout)
     if "scaleout" in groups:
         log("scale-out: areas × workers")
-        scaleout = scale_out.measure(
-            work,
-            scale_out.parse_ints(args.scaleout_areas),
-            scale_out.parse_ints(args.scaleout_workers),
-            args.scaleout_scale,
-            not args.scaleout_no_quiet,
-            work / "scaleout.json",
-        )
+        try:
+            scaleout = scale_out.measure(
+                work,
+                scale_out.parse_ints(args.scaleout_areas),
+                scale_out.parse_ints(args.scaleout_workers),
+                args.scaleout_scale,
+                not args.scaleout_no_quiet,
+                work / "scaleout.json",
+            )
+        except Exception as exc:  # e.g. no PostgreSQL here: the other parts are still written
+            log(f"scale-out failed: {exc}")
+            scaleout = {"error": f"{type(exc).__name__}: {exc}", "info": report.machine()}
         scaleout["command"] = command
         _save(saved_file, info, command, by_scale, profile, scaleout)
     section = scale_out.render(scaleout) if scaleout else None

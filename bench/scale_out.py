@@ -476,6 +476,8 @@ def _hm(seconds: float) -> str:
 
 def render(data: dict) -> str:
     """The section "Scale-out (issue 15)" of BENCHMARKS.md (Markdown, heading included)."""
+    if data.get("error"):
+        return "\n".join([f"## {HEADING}", "", f"Not measured: {data['error'][:500]}"])
     data = copy.deepcopy(data)
     for point in data["points"]:  # the latencies from the recorded times, as defined now
         for kind in ("first", "quiet"):
