@@ -280,7 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         scaleout = saved.get("scaleout")
         if scaleout is None and (work / "scaleout.json").exists():
             scaleout = json.loads((work / "scaleout.json").read_text())
-        section = scale_out.render(scale_out.fill_phases(scaleout, work)) if scaleout else None
+        single = scale_out.single_nights(saved.get("results") or [])
+        if not single and args.output.exists():
+            single = scale_out.single_nights_from_report(args.output.read_text(encoding="utf-8"))
+        filled = scale_out.fill_phases(scaleout, work) if scaleout else None
+        section = scale_out.render(filled, single) if filled else None
         if saved.get("results"):
             text = report.render(
                 saved["results"],
@@ -350,13 +354,14 @@ def main(argv: list[str] | None = None) -> int:
             scaleout = {"error": f"{type(exc).__name__}: {exc}", "info": report.machine()}
         scaleout["command"] = command
         _save(saved_file, info, command, by_scale, profile, scaleout)
-    section = scale_out.render(scaleout) if scaleout else None
-    if args.merge and not by_scale and args.output.exists():
+    results = [by_scale[k] for k in sorted(by_scale)]
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    single = scale_out.single_nights(results) or scale_out.single_nights_from_report(old)
+    section = scale_out.render(scaleout, single) if scaleout else None
+    if args.merge and not by_scale and old:
         # nothing else measured in <work>: only the scale-out section of the report changes
-        old = args.output.read_text(encoding="utf-8")
         text = report.with_section(old, scale_out.HEADING, section) if section else old
     else:
-        results = [by_scale[k] for k in sorted(by_scale)]
         profile_path = Path(profile) if profile else None
         text = report.render(results, info, command, profile_path, NOTES, section)
     args.output.write_text(text, encoding="utf-8")
