@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.report import with_section
-from bench.scale_out import Model, fit_line, start_latency, union_length
+from bench.scale_out import (
+    Model,
+    fit_line,
+    single_nights_from_report,
+    start_latency,
+    union_length,
+)
 
 
 def test_union_length_counts_overlaps_once():
@@ -40,3 +48,16 @@ def test_the_section_is_replaced_or_added_before_the_notes():
     assert once.index("v1") < once.index("## Notes")
     twice = with_section(once, "Scale-out (issue 15)", "## Scale-out (issue 15)\n\nv2")
     assert "v1" not in twice and twice.count("## Scale-out") == 1 and "## Notes" in twice
+
+
+def test_the_single_warehouse_nights_are_read_back_from_the_report():
+    text = "\n".join(
+        [
+            "### Scale 10",
+            "| (d) `vlpipe run`, first night (everything new) | 246,535 | 58.6 | 4,210 | |",
+            "| run | start-up | ingest | feedback | transform (dbt build) | publish | shut-down |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            "| (d) | 13.5 | 10.8 | 2.2 | 21.8 | 2.7 | 2.46 |",
+        ]
+    )
+    assert single_nights_from_report(text) == [(246535.0, pytest.approx(26.7))]
