@@ -195,6 +195,7 @@ def area_runs(env: dict[str, str], deployment_id: UUID, night_name: str, slots: 
     epoch times, start latency, run seconds, and the lake commit from the run's log."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
 
     from tests.support.services import api
 
@@ -202,7 +203,10 @@ def area_runs(env: dict[str, str], deployment_id: UUID, night_name: str, slots: 
     prefix = f"vlpipe:{night_name}:"
     out = []
     with api(env), get_client(sync_client=True) as client:
-        for run in client.read_flow_runs(deployment_filter=only, limit=200):
+        latest = client.read_flow_runs(  # the newest first: tonight's are among them
+            deployment_filter=only, sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=200
+        )
+        for run in latest:
             if not (run.idempotency_key or "").startswith(prefix):
                 continue
             start, end = run.start_time, run.end_time
