@@ -315,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     command = (
         "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
     ).strip()
+    invocation = command
     saved = json.loads(saved_file.read_text()) if args.merge and saved_file.exists() else {}
     by_scale = {r["scale"]: r for r in saved.get("results", [])}
     profile = saved.get("profile")
@@ -352,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # e.g. no PostgreSQL here: the other parts are still written
             log(f"scale-out failed: {exc}")
             scaleout = {"error": f"{type(exc).__name__}: {exc}", "info": report.machine()}
-        scaleout["command"] = command
+        scaleout["command"] = invocation
         _save(saved_file, info, command, by_scale, profile, scaleout)
     results = [by_scale[k] for k in sorted(by_scale)]
     old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
