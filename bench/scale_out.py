@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import hashlib
 import json
 import math
@@ -601,6 +602,33 @@ def _growth(m: Model, single: list[tuple[float, float]] | None) -> str:
     return "least squares over every first night's writer part against its rows"
 
 
+def _other_slope(first: Model, single: list[tuple[float, float]] | None) -> list[str]:
+    """The first night again with the single-warehouse nights' slope, when it is not the
+    one used: how much the 700-area answer hangs on the writer's growth."""
+    if not single or len(single) < 2 or first.growth == "single":
+        return []
+    per_row = fit_line([r for r, _ in single], [t for _, t in single])[1]
+    other = dataclasses.replace(
+        first, writer_per_row=per_row, writer_per_area=per_row * first.rows_per_area
+    )
+    areas = max(PROJECTED_AREAS)
+    need = other.machines_for(areas)
+    return [
+        "",
+        f"The writer's slope above is fitted on the scale-out nights of this shared machine "
+        f"(noisy: see *load*). The single-warehouse first nights (d) measured above grow by "
+        f"{per_row * 1e6:,.1f} s per million rows (feedback + dbt + audit + publish, "
+        + ", ".join(f"{t:,.0f} s at {r:,.0f} rows" for r, t in sorted(single))
+        + f"); with that slope a first night of {areas} areas has a writer of "
+        f"{_hm(other.writer(areas))}, takes {_hm(other.night(areas, 1))} on 1 machine and "
+        + (
+            f"needs {need} machine(s) ({_hm(other.night(areas, need))})."
+            if need is not None
+            else "does not fit in 5 h."
+        ),
+    ]
+
+
 def _projection(data: dict, single: list[tuple[float, float]] | None = None) -> list[str]:
     first = model(data["points"], "first", single)
     quiet = model(data["points"], "quiet")
@@ -655,6 +683,7 @@ def _projection(data: dict, single: list[tuple[float, float]] | None = None) -> 
                     else "none: the writer and one round take longer than 5 h | |"
                 )
             )
+    out += _other_slope(first, single)
     measured_rows = max((p["first"].get("rows") or 0) for p in data["points"] if p.get("first"))
     measured_areas = max(p["areas"] for p in data["points"])
     out += [
