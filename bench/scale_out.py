@@ -506,7 +506,7 @@ def model(
         root_s=sum((x["latency"] or 0) + (x["run_s"] or 0) for x in root),
         latency_s=s["latency"] or 0.0,
         run_s=s["run_s"] or 0.0,
-        basis=f"{best['areas']} areas × {best['workers']} workers",
+        basis=f"{best['areas']} area(s) × {best['workers']} worker(s)",
         growth=growth,
     )
 
@@ -648,8 +648,8 @@ def _projection(data: dict, single: list[tuple[float, float]] | None = None) -> 
         f"copied from the lake, dbt, audit, publishing; {_growth(first, single)});",
         f"- first night: raw/ run (the province's own files, one child run before the areas: "
         f"start latency + run) = {first.root_s:,.1f} s; an area on a slot = start latency "
-        f"{first.latency_s:,.1f} s + run {first.run_s:,.1f} s (means at {first.basis}, two "
-        "area runs sharing 2 cores);",
+        f"{first.latency_s:,.1f} s + run {first.run_s:,.1f} s (means at {first.basis}: "
+        "as many area runs at once as workers, on this machine's 2 cores);",
     ]
     if quiet:
         out.append(
