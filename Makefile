@@ -68,10 +68,16 @@ sample: setup  ## regenerate the committed sample data in raw/ (seed 2022)
 
 SCALES ?= 10,100,1000
 BENCH_WORK ?= /tmp/vlpipe-bench
+# the scale-out part (issue 15): areas × process workers at one scale, then the projection
+SCALEOUT_AREAS ?= 1,2,4,8
+SCALEOUT_WORKERS ?= 1,2
+SCALEOUT_SCALE ?= 0.1
 bench: setup  ## benchmark (BENCHMARKS.md): make bench [SCALES=10,100] [BENCH_WORK=/tmp/…]
 	@UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never \
 		$(BIN)/uv sync --frozen --inexact --quiet --group bench --python $(BIN)/python
-	nice -n 10 $(BIN)/python -m bench.run --scales "$(SCALES)" --work $(BENCH_WORK)
+	nice -n 10 $(BIN)/python -m bench.run --scales "$(SCALES)" --work $(BENCH_WORK) \
+		--scaleout-areas "$(SCALEOUT_AREAS)" --scaleout-workers "$(SCALEOUT_WORKERS)" \
+		--scaleout-scale $(SCALEOUT_SCALE)
 
 clean:
 	rm -rf warehouse/private warehouse/.versions warehouse/parquet warehouse/*.duckdb \

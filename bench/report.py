@@ -356,9 +356,14 @@ def phases(profile: Path, top: int = 20) -> tuple[str, str]:
 
 
 def render(
-    results: list[dict], info: dict[str, str], command: str, profile: Path | None, notes: list[str]
+    results: list[dict],
+    info: dict[str, str],
+    command: str,
+    profile: Path | None,
+    notes: list[str],
+    scaleout: str | None = None,
 ) -> str:
-    """The whole BENCHMARKS.md."""
+    """The whole BENCHMARKS.md (``scaleout``: the scale-out section, before the notes)."""
     parts = [
         "# Benchmarks",
         "",
@@ -398,5 +403,23 @@ def render(
             "```",
             "",
         ]
+    if scaleout:
+        parts += [scaleout, ""]
     parts += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     return "\n".join(parts)
+
+
+def with_section(text: str, heading: str, section: str) -> str:
+    """``text`` (a report) with its ``## heading`` section replaced by ``section`` (up to
+    the next ``## `` heading), or ``section`` added before the notes (or at the end)."""
+    lines = text.splitlines()
+    title = f"## {heading}"
+    new = section.rstrip("\n").splitlines() + [""]
+    if title in lines:
+        start = lines.index(title)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        return "\n".join(lines[:start] + new + lines[end:]) + "\n"
+    at = lines.index("## Notes") if "## Notes" in lines else len(lines)
+    return "\n".join(lines[:at] + new + lines[at:]) + "\n"

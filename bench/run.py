@@ -1,11 +1,15 @@
 """`make bench`: python -m bench.run [--scales 10,100,1000] [--work /tmp/vlpipe-bench]
 [--formats csv,xlsx] [--xlsx-max-scale 100] [--no-profile] [--output BENCHMARKS.md]
+[--only load,profile,nightly,xlsx,scaleout] [--merge] [--scaleout-areas 1,2,4,8]
+[--scaleout-workers 1,2] [--scaleout-scale 0.1]
 
 For each scale, on one generated dataset (all tables as CSV), one after the other:
 (a) DuckDB read_csv of its CSV files, (b) dlt loading them, (c) vlpipe's ingestion alone,
 then Prefect's start-up, (d) `vlpipe run` on a fresh warehouse, (e) `vlpipe run` again with
 no new file, and once more with one new month; (f) on the same tables as workbooks, the bare
-calamine read against ours. Prints the report and writes it to BENCHMARKS.md.
+calamine read against ours. Then, once (not per scale), the scale-out mode (issue 15,
+bench/scale_out.py): areas × workers on a PostgreSQL cluster and a Prefect server of its own,
+and the projection to 10 and 700 areas. Prints the report and writes it to BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import report, runlog
+from bench import report, runlog, scale_out
 from bench.dataset import ROOT, add_next_month, describe, ensure_dataset, link_copy
 from bench.measure import run_measured
 from bench.stages import RESULT_MARK
@@ -63,9 +67,10 @@ NOTES = [
     "text cells, the workbooks the office sends hold numbers and dates). Writing workbooks "
     "with openpyxl takes about 13 s per 100,000 rows (scale 1,000: about 45 minutes), so "
     "they are generated up to `--xlsx-max-scale` (default 100) only.",
-    "`--only load,profile,nightly,xlsx` re-measures some groups and `--merge` keeps the "
-    "rest of `<work>/results.json`: each scale says when and on which commit each group "
-    "was measured (*Measured:*).",
+    "`--only load,profile,nightly,xlsx,scaleout` re-measures some groups and `--merge` "
+    "keeps the rest of `<work>/results.json`: each scale says when and on which commit each "
+    "group was measured (*Measured:*), the scale-out section likewise. Without earlier "
+    "results, `--merge` replaces only the measured sections of the existing report.",
 ]
 
 
@@ -164,7 +169,8 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-GROUPS = ("load", "profile", "nightly", "xlsx")
+GROUPS = ("load", "profile", "nightly", "xlsx", "scaleout")
+PER_SCALE = ("load", "profile", "nightly", "xlsx")
 
 
 def measure_scale(
@@ -251,6 +257,16 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the other scales and groups of <work>/results.json",
     )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--scaleout-areas", default="1,2,4,8", help="scaleout: areas")
+    parser.add_argument("--scaleout-workers", default="1,2", help="scaleout: worker counts")
+    parser.add_argument(
+        "--scaleout-scale", type=float, default=0.1, help="scaleout: the areas' scale"
+    )
+    parser.add_argument(
+        "--scaleout-no-quiet",
+        action="store_true",
+        help="scaleout: no second (no-new-file) night per point",
+    )
     parser.add_argument(
         "--render-only",
         action="store_true",
@@ -260,14 +276,30 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     saved_file = work / "results.json"
     if args.render_only:
-        saved = json.loads(saved_file.read_text())
-        text = report.render(
-            saved["results"],
-            saved["info"],
-            saved["command"],
-            Path(saved["profile"]) if saved.get("profile") else None,
-            NOTES,
-        )
+        saved = json.loads(saved_file.read_text()) if saved_file.exists() else {}
+        scaleout = saved.get("scaleout")
+        if scaleout is None and (work / "scaleout.json").exists():
+            scaleout = json.loads((work / "scaleout.json").read_text())
+        single = scale_out.single_nights(saved.get("results") or [])
+        if not single and args.output.exists():
+            single = scale_out.single_nights_from_report(args.output.read_text(encoding="utf-8"))
+        filled = scale_out.fill_phases(scaleout, work) if scaleout else None
+        section = scale_out.render(filled, single) if filled else None
+        if saved.get("results"):
+            text = report.render(
+                saved["results"],
+                saved["info"],
+                saved["command"],
+                Path(saved["profile"]) if saved.get("profile") else None,
+                NOTES,
+                section,
+            )
+        elif section and args.output.exists():  # only the scale-out section was measured
+            text = report.with_section(
+                args.output.read_text(encoding="utf-8"), scale_out.HEADING, section
+            )
+        else:
+            parser.error(f"--render-only: no saved results in {work}")
         args.output.write_text(text, encoding="utf-8")
         print(text)
         return 0
@@ -283,13 +315,16 @@ def main(argv: list[str] | None = None) -> int:
     command = (
         "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
     ).strip()
+    invocation = command
     saved = json.loads(saved_file.read_text()) if args.merge and saved_file.exists() else {}
     by_scale = {r["scale"]: r for r in saved.get("results", [])}
     profile = saved.get("profile")
+    scaleout = saved.get("scaleout")
     if saved:
         command = f"{saved['command']}; then {command}"
-    for scale in scales:
-        wanted = set(groups)
+        info = saved["info"] if not groups & set(PER_SCALE) else info
+    for scale in scales if groups & set(PER_SCALE) else []:
+        wanted = set(groups) - {"scaleout"}
         if scale != max(scales) or args.no_profile:
             wanted.discard("profile")
         by_scale[scale] = measure_scale(
@@ -303,23 +338,55 @@ def main(argv: list[str] | None = None) -> int:
         if "profile" in wanted:
             profile = by_scale[scale]["profile"]
         info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-        saved_file.write_text(
-            json.dumps(  # kept scale by scale
-                {
-                    "info": info,
-                    "command": command,
-                    "results": [by_scale[k] for k in sorted(by_scale)],
-                    "profile": profile,
-                },
-                indent=1,
-                default=str,
+        _save(saved_file, info, command, by_scale, profile, scaleout)
+    if "scaleout" in groups:
+        log("scale-out: areas × workers")
+        try:
+            scaleout = scale_out.measure(
+                work,
+                scale_out.parse_ints(args.scaleout_areas),
+                scale_out.parse_ints(args.scaleout_workers),
+                args.scaleout_scale,
+                not args.scaleout_no_quiet,
+                work / "scaleout.json",
             )
-        )
+        except Exception as exc:  # e.g. no PostgreSQL here: the other parts are still written
+            log(f"scale-out failed: {exc}")
+            scaleout = {"error": f"{type(exc).__name__}: {exc}", "info": report.machine()}
+        scaleout["command"] = invocation
+        _save(saved_file, info, command, by_scale, profile, scaleout)
     results = [by_scale[k] for k in sorted(by_scale)]
-    text = report.render(results, info, command, Path(profile) if profile else None, NOTES)
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    single = scale_out.single_nights(results) or scale_out.single_nights_from_report(old)
+    section = scale_out.render(scaleout, single) if scaleout else None
+    if args.merge and not by_scale and old:
+        # nothing else measured in <work>: only the scale-out section of the report changes
+        text = report.with_section(old, scale_out.HEADING, section) if section else old
+    else:
+        profile_path = Path(profile) if profile else None
+        text = report.render(results, info, command, profile_path, NOTES, section)
     args.output.write_text(text, encoding="utf-8")
     print(text)
     return 0
+
+
+def _save(
+    path: Path,
+    info: dict,
+    command: str,
+    by_scale: dict,
+    profile: str | None,
+    scaleout: dict | None,
+) -> None:
+    """<work>/results.json, kept after each scale and after the scale-out grid."""
+    data = {
+        "info": info,
+        "command": command,
+        "results": [by_scale[k] for k in sorted(by_scale)],
+        "profile": profile,
+        "scaleout": scaleout,
+    }
+    path.write_text(json.dumps(data, indent=1, default=str))
 
 
 if __name__ == "__main__":
