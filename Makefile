@@ -46,10 +46,13 @@ postgres:
 run: setup  ## run the nightly flow once on the sample data in raw/
 	VLPIPE_PII_KEY=$${VLPIPE_PII_KEY:-$(DEMO_PII_KEY)} $(BIN)/vlpipe run --raw-dir raw --warehouse-dir warehouse
 
-# Two workers (pytest-xdist; each builds the session's end-to-end run it needs). PYTEST_ARGS
-# adds options, e.g. PYTEST_ARGS="-n 0 -k reading".
+# Two workers (pytest-xdist; each builds the session's end-to-end run it needs), a whole test
+# module per worker (loadscope): a module's fixtures (a province, the scale-out services) are
+# built once and the scale-out tests run in order. (loadgroup, used before, did not group:
+# xdist 3.8 ignored the modules' xdist_group marks.) PYTEST_ARGS adds options, e.g.
+# PYTEST_ARGS="-n 0 -k reading".
 test: setup  ## run the whole test suite (what CI runs)
-	$(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadscope $(PYTEST_ARGS)
 
 # The edit–test loop: tests/unit/ without the tests marked slow (no nightly flow, no server).
 test-fast: setup  ## the fast tier, under 90 s
