@@ -110,7 +110,9 @@ def _seed_area(con: duckdb.DuckDBPyConnection, code: str) -> None:
     if con.execute("select count(*) from seeded where area_code = ?", [code]).fetchone() != (0,):
         return
     con.execute("insert into seeded values (?)", [code])
-    _copy(con, "ops", "files", f"area_code = '{_literal(code)}' or source = '{AREAS.name}'")
+    _copy(
+        con, "ops", "files", f"area_code = {lake.quote(code)} or source = {lake.quote(AREAS.name)}"
+    )
     # What an earlier run of this night already recorded for the area: each file has one
     # outcome per night (the same night run again reads nothing twice)
     keep = ", ".join(lake.columns(con, "area", "ops", "file_events"))
@@ -123,7 +125,7 @@ def _seed_area(con: duckdb.DuckDBPyConnection, code: str) -> None:
     for source in SOURCES:
         if source.history_by and source not in REFERENCE_SOURCES:
             ledger.ensure_raw_table(con, source)
-            _copy(con, "raw", source.table, f"_area_code = '{_literal(code)}'")
+            _copy(con, "raw", source.table, f"_area_code = {lake.quote(code)}")
 
 
 def _copy(con: duckdb.DuckDBPyConnection, schema: str, table: str, where: str) -> None:
@@ -135,10 +137,6 @@ def _copy(con: duckdb.DuckDBPyConnection, schema: str, table: str, where: str) -
         f"where ({where}) and {LOAD_ID} in (select load_id from committed) "
         f"and {key} not in (select {key} from {schema}.{table} where {key} is not null)"
     )
-
-
-def _literal(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def _append(
@@ -179,7 +177,7 @@ def _append(
 
 def _write_load(con: duckdb.DuckDBPyConnection, code: str, run_id: str, load_id: str) -> int:
     """The insert-only lake transaction of one load."""
-    tag = f"'{_literal(load_id)}' as {LOAD_ID}"
+    tag = f"{lake.quote(load_id)} as {LOAD_ID}"
     con.begin()
     try:
         rows = 0
@@ -213,7 +211,7 @@ def _write_load(con: duckdb.DuckDBPyConnection, code: str, run_id: str, load_id:
             "  case when l.sha256 is null then e.status else 'skipped' end as status,"
             "  case when l.sha256 is null then e.rows_loaded else 0 end as rows_loaded,"
             "  case when l.sha256 is null then e.rows_rejected else 0 end as rows_rejected,"
-            f"  case when l.sha256 is null then e.reason else '{_literal(TAKEN)}' end as reason"
+            f"  case when l.sha256 is null then e.reason else {lake.quote(TAKEN)} end as reason"
             f"), {tag} from ops.file_events e left join lost l "
             "on l.source = e.source and l.sha256 = e.sha256 where e.run_id = ? and not exists ("
             f"select 1 from {ALIAS}.ops.file_events x where x.run_id = e.run_id and "

@@ -127,8 +127,7 @@ def ensure_tables(settings: Settings) -> None:
         con.execute(f"create schema if not exists {ALIAS}.ops")
         con.execute(f"create schema if not exists {ALIAS}.marts")
         con.execute(LOADS_DDL.format(db=f"{ALIAS}."))
-        tables = [("raw", s.table) for s in SOURCES] + [("ops", t) for t in AREA_OPS_TABLES]
-        for schema, table in tables:
+        for schema, table in area_tables():
             _mirror(con, schema, table)
 
 
