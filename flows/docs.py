@@ -48,12 +48,31 @@ def reset(paths: Paths) -> Path:
     return paths.docs_staging_dir
 
 
-def build_dbt_docs(paths: Paths, variables: dict | None) -> str | None:
+def build_dbt_docs(paths: Paths, variables: dict | None, code: str) -> str | None:
     """dbt's single-file static docs into docs/dbt/; returns an error text or None.
 
     The page is dbt's own (``target/index.html``) with its manifest and catalog inlined, as
-    ``dbt docs generate --static`` does, after naming the analysts' database in them.
+    ``dbt docs generate --static`` does, after naming the analysts' database in them. It
+    describes models, columns and tests, not data: it is generated again only when the code
+    (or ``as_of``, shown in the compiled SQL) changed; otherwise the last page is reused.
     """
+    out = paths.docs_staging_dir / "dbt"
+    cached = paths.private_dir / "dbt" / "docs_page.html"
+    stamp = paths.private_dir / "dbt" / "docs_page.key"
+    key = json.dumps({"code": code, "vars": variables, "db": paths.analyst_db.stem})
+    if cached.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == key:
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, out / "index.html")
+        return None
+    stamp.unlink(missing_ok=True)
+    error = _generate_dbt_docs(paths, variables, out / "index.html")
+    if error is None:
+        shutil.copyfile(out / "index.html", cached)
+        stamp.write_text(key, encoding="utf-8")
+    return error
+
+
+def _generate_dbt_docs(paths: Paths, variables: dict | None, page_file: Path) -> str | None:
     result = run_dbt("docs generate", paths, variables=variables)
     target = paths.private_dir / "dbt" / "target"
     parts = [target / name for name in ("index.html", "manifest.json", "catalog.json")]
@@ -74,9 +93,8 @@ def build_dbt_docs(paths: Paths, variables: dict | None) -> str | None:
             return f"dbt's docs page has no {placeholder} to fill"
         inline = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # in <script>
         page = page.replace(placeholder, inline, 1)
-    out = paths.docs_staging_dir / "dbt"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(page, encoding="utf-8")
+    page_file.parent.mkdir(parents=True, exist_ok=True)
+    page_file.write_text(page, encoding="utf-8")
     return None
 
 

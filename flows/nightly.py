@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -36,7 +35,14 @@ from flows.publish import REPORT_FILES, publish
 from flows.run_record import RunResult, published_manifest, record_run, records
 from flows.scale import scaled
 from flows.settings import Settings
-from flows.transform import column_descriptions, run_dbt
+from flows.transform import (
+    TESTS_SINCE_ENV,
+    column_descriptions,
+    forget_build,
+    plan_build,
+    record_build,
+    run_dbt,
+)
 from schemas.messages import file_message, run_message
 from schemas.reference import AREAS
 from schemas.registry import SOURCES, get_source
@@ -132,11 +138,13 @@ def feedback_task(paths: Paths, run_id: str) -> list[str]:
 def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
     """dbt build: models and their tests, in the private warehouse."""
     variables = {"as_of": as_of.isoformat()} if as_of else None
-    # Incremental models keep what earlier builds computed; after a code change they are
-    # rebuilt from scratch, so no row keeps the old logic.
+    # Incremental models keep what earlier builds computed and replace only what tonight's
+    # files touch; after a code change, a new reference list or held files, the build is a
+    # full one, so no row keeps old logic or old references (transform.plan_build).
     code = code_fingerprint()
-    built_with = _built_with(paths)
-    same_code = built_with.exists() and built_with.read_text(encoding="utf-8") == code
+    plan = plan_build(paths, code)
+    if plan.full_refresh:
+        get_run_logger().info("Full build: %s", plan.reason)
     # The KPI unit tests check the SQL, not the night's data: `make test` runs them, a night
     # does not (dbt's advice for production builds).
     result = run_dbt(
@@ -144,16 +152,17 @@ def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
         paths,
         "--exclude-resource-type",
         "unit_test",
-        *([] if same_code else ["--full-refresh"]),
+        *(["--full-refresh"] if plan.full_refresh else []),
         variables=variables,
+        env={TESTS_SINCE_ENV: str(plan.tests_since)},
     )
     if result.success:
-        built_with.write_text(code, encoding="utf-8")
+        record_build(paths, plan, code)
     docs_error = None
     if not result.success:
         get_run_logger().error("dbt build failed:\n  %s", "\n  ".join(result.failures))
     else:
-        docs_error = docs.build_dbt_docs(paths, variables)
+        docs_error = docs.build_dbt_docs(paths, variables, code)
         if docs_error:  # documentation is not data: the run goes on without it
             get_run_logger().warning("dbt docs not built: %s", docs_error)
     return {
@@ -162,7 +171,8 @@ def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
         "tests": result.tests,
         "failures": result.failures,
         "docs_error": docs_error,
-        "full_refresh": not same_code,
+        "full_refresh": plan.full_refresh,
+        "full_refresh_reason": plan.reason,
     }
 
 
@@ -208,10 +218,6 @@ def publish_task(paths: Paths, run_id: str, key: str) -> dict:
     }
 
 
-def _built_with(paths: Paths) -> Path:
-    return paths.private_dir / "dbt" / "built_with_code.txt"
-
-
 def release_holds(paths: Paths) -> dict[str, list[int]]:
     """At the start of a night, the files held back last night are let in again (their area
     may have sent a correction): area → file ids. The next build is then a full one (the
@@ -222,7 +228,7 @@ def release_holds(paths: Paths) -> dict[str, list[int]]:
         ).fetchall()
         if rows:
             con.execute("delete from ops.held_files")
-            _built_with(paths).unlink(missing_ok=True)
+            forget_build(paths)
     return {area: ids for area, ids in rows}
 
 
@@ -232,13 +238,13 @@ def _hold(paths: Paths, file_ids: list[int], area: str, run_id: str) -> None:
             "insert into ops.held_files values (?, ?, ?, current_timestamp)",
             [[file_id, area, run_id] for file_id in file_ids],
         )
-    _built_with(paths).unlink(missing_ok=True)  # a full build without them
+    forget_build(paths)  # a full build without them
 
 
 def _release(paths: Paths, area: str) -> None:
     with connect(paths.private_db) as con:
         con.execute("delete from ops.held_files where area_code = ?", [area])
-    _built_with(paths).unlink(missing_ok=True)
+    forget_build(paths)
 
 
 def hold_back_one_area(

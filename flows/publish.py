@@ -28,7 +28,7 @@ import duckdb
 
 from flows.config import Paths, connect
 from flows.contract import SCHEMA_VERSION, dataset_columns, write_parquet
-from flows.queries import scalar
+from flows.queries import first_row
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +71,12 @@ def publish(
     stage = paths.versions_dir / version
     stage.mkdir(parents=True)
     staged_db = stage / paths.analyst_db.name
+    previous = _previous(paths)
     tables: dict[str, int] = {}
     checksums: dict[str, str] = {}
     datasets: dict[str, dict] = {}
     with connect() as con:
         con.execute(f"attach {_quote(str(paths.private_db))} as src (read_only)")
-        con.execute(f"attach {_quote(str(staged_db))} as pub")
         names = [
             r[0]
             for r in con.execute(
@@ -84,32 +84,35 @@ def publish(
                 "and schema_name = 'marts' order by table_name"
             ).fetchall()
         ]
-        con.execute("create schema pub.marts")
+        unchanged = set()
         for name in names:
-            con.execute(f"create table pub.marts.{name} as select * from src.marts.{name}")
-            tables[name] = scalar(con, f"select count(*) from pub.marts.{name}")
-            _comment(con, name, descriptions.get(name))
-            columns = dataset_columns(con, "pub", name, descriptions.get(name))
             doc = descriptions.get(name) or {}
-            files = write_parquet(
-                con,
-                f"pub.marts.{name}",
-                stage / "parquet" / name,
-                name,
-                doc.get("description") or "",
-                columns,
-            )
+            rows, checksums[name], content = _fingerprint(con, f"src.marts.{name}")
             datasets[name] = {
                 "path": f"parquet/{name}/",
-                "files": files,
-                "rows": tables[name],
+                "rows": rows,
                 "description": doc.get("description") or "",
-                "columns": columns,
+                "columns": dataset_columns(con, "src", name, descriptions.get(name)),
+                "content": content,
             }
-            checksums[name] = scalar(
-                con, f"select coalesce(bit_xor(hash(t)), 0)::varchar from pub.marts.{name} t"
-            )
-        con.execute("detach pub")
+            tables[name] = datasets[name]["rows"]
+            if previous and _same_dataset(previous, name, datasets[name]):
+                unchanged.add(name)
+        _stage_analyst_db(con, staged_db, previous, names, unchanged, descriptions)
+        for name in names:
+            entry = datasets[name]
+            if name in unchanged:  # the same bytes as the last version: hard links
+                entry["files"] = _link_parquet(previous, name, stage / "parquet" / name)
+                entry["reused_from"] = previous.manifest["version"] if previous else None
+            else:
+                entry["files"] = write_parquet(
+                    con,
+                    f"src.marts.{name}",
+                    stage / "parquet" / name,
+                    name,
+                    entry["description"],
+                    entry["columns"],
+                )
         con.execute("detach src")
     report = _write_report(staged_db, stage / "reports", plan_id)
     _copy_docs(paths.docs_staging_dir, stage / "docs")
@@ -130,6 +133,115 @@ def publish(
     _switch(paths, stage, staged_db, manifest)
     _prune(paths)
     return Publication(version, tables, paths.analyst_db, paths.parquet_dir, report)
+
+
+@dataclass
+class _Previous:
+    """The publication in place before this one: the source of unchanged tables and files."""
+
+    manifest: dict
+    folder: Path
+
+
+def _previous(paths: Paths) -> _Previous | None:
+    """The current version, if it is intact and of this layout and schema version."""
+    link = paths.current_link
+    if not link.is_symlink():
+        return None
+    folder = paths.warehouse_dir / os.readlink(link)
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.exists() or not (folder / paths.analyst_db.name).exists():
+        return None
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    if manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("layout") != LAYOUT:
+        return None
+    return _Previous(manifest, folder)
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, str, str]:
+    """Row count; the manifest's checksum (an order-free XOR of row hashes, which readers
+    verify); and the content key deciding reuse, which adds the sum of the row hashes (in an
+    XOR two equal rows cancel out, in a sum they do not)."""
+    rows, xor, total = first_row(
+        con,
+        f"select count(*), coalesce(bit_xor(hash(t)), 0)::varchar, "
+        f"coalesce(sum(hash(t)::hugeint), 0)::varchar from {relation} t",
+    )
+    return rows, xor, f"{xor}:{total}"
+
+
+def _same_dataset(previous: _Previous, name: str, entry: dict) -> bool:
+    """The table's rows, columns and descriptions are those already published, and its
+    Parquet files are all there."""
+    before = previous.manifest.get("datasets", {}).get(name)
+    if not before or any(
+        before.get(k) != entry[k] for k in ("content", "rows", "description", "columns")
+    ):
+        return False
+    return all((previous.folder / before["path"] / f).is_file() for f in before["files"])
+
+
+def _free_share(con: duckdb.DuckDBPyConnection, db: Path) -> float:
+    """The share of a DuckDB file's blocks that are free."""
+    con.execute(f"attach {_quote(str(db))} as sized (read_only)")
+    try:
+        total, free = first_row(
+            con,
+            "select total_blocks, free_blocks from pragma_database_size() "
+            "where database_name = 'sized'",
+        )
+    finally:
+        con.execute("detach sized")
+    return free / total if total else 0.0
+
+
+def _link_parquet(previous: _Previous | None, name: str, out_dir: Path) -> list[str]:
+    """The previous version's files of an unchanged dataset, hard-linked (no copy, no space;
+    published files are never written again, so sharing them is safe)."""
+    assert previous is not None
+    before = previous.manifest["datasets"][name]
+    out_dir.mkdir(parents=True)
+    for file in before["files"]:
+        os.link(previous.folder / before["path"] / file, out_dir / file)
+    return list(before["files"])
+
+
+def _stage_analyst_db(
+    con: duckdb.DuckDBPyConnection,
+    staged_db: Path,
+    previous: _Previous | None,
+    names: list[str],
+    unchanged: set[str],
+    descriptions: dict[str, dict],
+) -> None:
+    """The version's analyst file: a copy of the previous version's file in which only the
+    changed tables are written again (a night with one new month rewrites a few small marts,
+    not the big fact tables); from scratch when nothing is published yet, or when the copy
+    would be more than a third free space (dropped tables leave free blocks behind)."""
+    copy = bool(previous and unchanged)
+    if copy:
+        assert previous is not None
+        shutil.copyfile(previous.folder / staged_db.name, staged_db)
+        if _free_share(con, staged_db) > 1 / 3:
+            staged_db.unlink()
+            copy = False
+    con.execute(f"attach {_quote(str(staged_db))} as pub")
+    con.execute("create schema if not exists pub.marts")
+    kept = {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'pub' "
+            "and schema_name = 'marts'"
+        ).fetchall()
+    }
+    for name in sorted(kept - (unchanged if copy else set())):
+        con.execute(f"drop table pub.marts.{name}")
+    for name in names:
+        if not copy or name not in unchanged or name not in kept:
+            con.execute(f"create table pub.marts.{name} as select * from src.marts.{name}")
+            _comment(con, name, descriptions.get(name))
+    con.execute("checkpoint pub")
+    con.execute("detach pub")
 
 
 def _comment(con: duckdb.DuckDBPyConnection, table: str, doc: dict | None) -> None:

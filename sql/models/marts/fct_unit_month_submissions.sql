@@ -1,4 +1,12 @@
+{{ config(
+    materialized='incremental',
+    unique_key=['area_code', 'tax_code', 'year'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail'
+) }}
+
 -- Every submission of every (area_code, tax_code, period), the superseded ones included.
+-- Incremental by (area_code, tax_code, year) (macros/incremental.sql).
 
 with
 
@@ -23,3 +31,8 @@ select
     note,
     {{ lineage_columns() }}
 from submissions
+{% if is_incremental() %}
+    semi join (
+        {{ touched_groups('submissions', ['area_code', 'tax_code', 'year']) }}
+    ) as touched using (area_code, tax_code, year)
+{% endif %}
