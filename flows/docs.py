@@ -73,7 +73,8 @@ def build_dbt_docs(paths: Paths, variables: dict | None, code: str) -> str | Non
 
 
 def _generate_dbt_docs(paths: Paths, variables: dict | None, page_file: Path) -> str | None:
-    result = run_dbt("docs generate", paths, variables=variables)
+    # the build's own manifest (compiled SQL included): only the catalog is queried
+    result = run_dbt("docs generate", paths, "--no-compile", variables=variables)
     target = paths.private_dir / "dbt" / "target"
     parts = [target / name for name in ("index.html", "manifest.json", "catalog.json")]
     if not result.success or not all(p.exists() for p in parts):
