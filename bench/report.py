@@ -342,6 +342,8 @@ def target_rows(results: list[dict], once: dict | None = None) -> list[tuple[str
                 f"({c['seconds'] / b['seconds']:.1f}×)",
                 c["seconds"] < b["seconds"],
             )
+    if not any(_ok(r.get("dlt")) and _ok(r.get("ingest")) for r in results):
+        add("ingest vs dlt into DuckDB", "faster", "any scale", "not measured", None)
     big, base = (_at(results, 1000).get("full") or {}), (_at(results, 100).get("full") or {})
     if big.get("peak_pss"):
         growth = big["peak_pss"] / base["peak_pss"] if base.get("peak_pss") else None
@@ -378,6 +380,14 @@ def target_rows(results: list[dict], once: dict | None = None) -> list[tuple[str
                 f"{'+' if extra >= 0 else '−'} {abs(extra):.1f} s",
                 extra <= 2,
             )
+    if not any(_ok(r.get("rerun")) and _ok(r.get("prefect")) for r in results):
+        add(
+            "night with no new file",
+            "≤ Prefect start-up + 2 s",
+            "every scale",
+            "not measured",
+            None,
+        )
     for scale in (100, 1000):
         r = _at(results, scale)
         d, e1 = r.get("full"), r.get("new_month")
@@ -700,7 +710,8 @@ def render(
         targets(results, once),
         "",
     ]
-    parts += ["## Measurements", ""]
+    if results:
+        parts += ["## Measurements", ""]
     for r in results:
         parts += [scale_table(r), ""]
     if profile and profile.exists():

@@ -86,18 +86,19 @@ NOTES = [
     "province of one area (the generated district, `reference/areas.csv` of one row); the "
     "province group gives the same target for one area's month among several areas.",
     "*smallfiles*: a province of 4 areas (`python -m synth --areas 4 --formats csv`, its "
-    "scale chosen so that the pieces hold about 200 rows) is split by the benchmark "
-    "(`bench/smallfiles.py`) into `--smallfiles` CSV files (default 10,000): every data "
-    "file of every area (a month's enterprise reports, a half-year's labour list, a "
+    "scale chosen so that the pieces hold about 200 rows; 2 areas below 2,000 files, each "
+    "area having about 125 data files, and never fewer files than those) is split by the "
+    "benchmark (`bench/smallfiles.py`) into `--smallfiles` CSV files (default 10,000): every "
+    "data file of every area (a month's enterprise reports, a half-year's labour list, a "
     "quarter's task reports, …) cut into pieces of consecutive rows in proportion to its "
     "rows, each piece keeping the file's title lines, header, name, encoding and delimiter, "
-    "in `part-NNN/` next to where the original was (so each area's source finds it); "
-    "grand-total rows left out, reference lists copied whole. (i) DuckDB reads each file "
-    "by its own `read_csv` (same options as (a), no `union_by_name`) into a table of its own, "
-    "one `create table` per file (each committed), one after the other in one process and "
-    "connection, layouts found before the clock starts; (ii) is (c) on the same folder "
-    "(each source once per area, as the flow's ingest task does). *files/s* = files read "
-    "÷ seconds (vlpipe's files: every outcome, loaded, rejected or skipped).",
+    "in `part-NNN/` next to where the original was (so each area's source finds it); grand-"
+    "total rows left out, reference lists copied whole. (i) DuckDB reads each file by its own"
+    " `read_csv` (same options as (a), no `union_by_name`) into a table of its own, one "
+    "`create table` per file (each committed), one after the other in one process and "
+    "connection, layouts found before the clock starts; (ii) is (c) on the same folder (each "
+    "source once per area, as the flow's ingest task does). *files/s* = files read ÷ seconds "
+    "(vlpipe's files: every outcome, loaded, rejected or skipped).",
     "*province*: a province of `--province-areas` areas (default 4) each at "
     "`--province-scale` (default 10), as CSV; `vlpipe run` on a fresh warehouse (first "
     "night), then the first area's latest month of enterprise reports moved a month on "
@@ -236,9 +237,9 @@ def prefect_startup(work: Path) -> dict:
 def measure_smallfiles(work: Path, files: int) -> dict:
     """Many small files: a generated province split into about ``files`` CSV files, read
     (i) by DuckDB one file at a time and (ii) by vlpipe's ingestion (as (c), no Prefect)."""
-    scale = smallfiles.province_scale(files)
-    log(f"smallfiles: province of {smallfiles.AREAS} areas at scale {scale:g} (csv)")
-    ds = ensure_dataset(work, scale, "csv", areas=smallfiles.AREAS)
+    scale, areas = smallfiles.province_scale(files), smallfiles.province_areas(files)
+    log(f"smallfiles: province of {areas} areas at scale {scale:g} (csv)")
+    ds = ensure_dataset(work, scale, "csv", areas=areas)
     root, out = work / f"smallfiles-{files}", work / "out-smallfiles"
     log(f"smallfiles: splitting into ~{files} files")
     split = smallfiles.split_dataset(ds.root, root, files)
@@ -246,7 +247,7 @@ def measure_smallfiles(work: Path, files: int) -> dict:
     warm(root)
     r: dict = {
         "requested": files,
-        "areas": smallfiles.AREAS,
+        "areas": areas,
         "scale": scale,
         "generated_seconds": ds.generated_seconds,
         "split": split,
@@ -486,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # the other groups are still measured and written
             log(f"{group} failed: {exc}")
             once[group] = {"error": f"{type(exc).__name__}: {exc}", "measured": _stamp()}
+        info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
         _save(saved_file, info, command, by_scale, profile, scaleout, once)
     if "scaleout" in groups:
         log("scale-out: areas × workers")

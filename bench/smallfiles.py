@@ -26,15 +26,23 @@ from bench.dataset import csv_layout
 
 TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|tổng|cộng|total)\s*$", re.IGNORECASE)
 STAMP = ".bench-smallfiles.txt"
-AREAS = 4  # the province split into small files
+AREAS = 4  # the province split into small files (2 below SMALL: fewer files at least)
+SMALL = 2_000
 ROWS_PER_FILE = 200  # the rows a small file holds, about
 ROWS_PER_AREA_SCALE = 24_000  # data rows of one generated area at scale 1, about
+
+
+def province_areas(files: int) -> int:
+    """The areas of the province split into ``files`` files: each area has about 125 data
+    files, so a small test (``--smallfiles 50``) takes 2 (about 260 files at least)."""
+    return AREAS if files >= SMALL else 2
 
 
 def province_scale(files: int) -> float:
     """The scale of the generated province whose data rows make ``files`` files of about
     ROWS_PER_FILE rows (0.1 at least)."""
-    return max(0.1, round(files * ROWS_PER_FILE / (AREAS * ROWS_PER_AREA_SCALE), 1))
+    areas = province_areas(files)
+    return max(0.1, round(files * ROWS_PER_FILE / (areas * ROWS_PER_AREA_SCALE), 1))
 
 
 @dataclass

@@ -60,6 +60,8 @@ def test_every_target_is_a_row_even_unmeasured():
     assert rows[("nightly peak memory (PSS, process tree)", "scale 1000")][4] == "–"
     assert ("night with one new month", "scale 1000 (a province of one area)") in rows
     assert rows[("many small files", "10,000 files")][4] == "–"
+    assert rows[("ingest vs dlt into DuckDB", "any scale")][3] == "not measured"
+    assert rows[("night with no new file", "every scale")][3] == "not measured"
     assert rows[("`make run` on the committed sample", "environment set up")][4] == "–"
 
 
