@@ -589,7 +589,13 @@ def smallfiles_section(sf: dict) -> list[str]:
             "",
             f"DuckDB reads {_files_per_s(d) / _files_per_s(c):.1f}× as many files per second "
             "as vlpipe's ingestion (target: within 3×)."
-            + (f" vlpipe's outcomes: {c['status']}." if c.get("status") else ""),
+            + (
+                " vlpipe's files: "
+                + ", ".join(f"{n:,} {k}" for k, n in sorted(c["status"].items()))
+                + "."
+                if c.get("status")
+                else ""
+            ),
         ]
     return lines + [""]
 

@@ -14,8 +14,8 @@ files that are not CSV (the generator's one unreadable page) are left out.
 from __future__ import annotations
 
 import csv
+import heapq
 import io
-import math
 import re
 import shutil
 import time
@@ -91,25 +91,18 @@ def write_table(path: Path, table: CsvTable, rows: list[list[str]]) -> None:
 
 
 def allocate(sizes: list[int], pieces: int) -> list[int]:
-    """Pieces per file, ``pieces`` in all, in proportion to the files' rows (largest
-    remainders), at least one per file and at most one per row."""
-    if not sizes:
-        return []
-    pieces = max(pieces, len(sizes))
-    total = sum(sizes) or 1
-    share = [max(1.0, pieces * n / total) for n in sizes]
-    counts = [min(max(1, math.floor(x)), max(1, n)) for x, n in zip(share, sizes, strict=True)]
-    order = sorted(range(len(sizes)), key=lambda i: share[i] - math.floor(share[i]), reverse=True)
-    left = pieces - sum(counts)
-    while left > 0:
-        grown = False
-        for i in order:
-            if left and counts[i] < sizes[i]:
-                counts[i] += 1
-                left -= 1
-                grown = True
-        if not grown:
+    """Pieces per file, ``pieces`` in all when it can be: one per file, then each further
+    piece to the file whose pieces are the largest (rows ÷ pieces), at most one per row."""
+    counts = [1] * len(sizes)
+    heap = [(-n, i) for i, n in enumerate(sizes) if n > 1]
+    heapq.heapify(heap)
+    for _ in range(max(0, pieces - len(sizes))):
+        if not heap:
             break
+        _, i = heapq.heappop(heap)
+        counts[i] += 1
+        if counts[i] < sizes[i]:
+            heapq.heappush(heap, (-sizes[i] / counts[i], i))
     return counts
 
 

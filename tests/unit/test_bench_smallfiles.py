@@ -94,3 +94,24 @@ def test_duckdb_reads_every_piece_one_by_one(tmp_path: Path):
     result = duckdb_one_by_one(target, tmp_path / "files.duckdb")
     assert result["files"] == len(csv_paths(target)) == 11
     assert result["rows"] == 40 + 2 + 2 * 1  # the pieces' rows, areas, zones
+
+
+def test_a_generated_province_splits_into_pieces_with_its_headers(tmp_path: Path):
+    from synth.province import generate_province
+
+    source, target = tmp_path / "prov", tmp_path / "small"
+    generate_province(source, seed=2022, scale=0.1, areas=2, formats="csv")
+    originals = {p.relative_to(source): read_table(p) for p in csv_paths(source)}
+    result = split_dataset(source, target, 400)
+    assert result["files"] == len(csv_paths(target)) == 400
+    rows = 0
+    for piece in csv_paths(target):
+        rel = piece.relative_to(target)
+        original = rel.parent.parent / rel.name if rel.parent.name.startswith("part-") else rel
+        table = read_table(piece)
+        assert (table.title, table.header) == (
+            originals[original].title,
+            originals[original].header,
+        )
+        rows += len(table.rows)
+    assert rows == sum(len(t.rows) for t in originals.values())
