@@ -123,20 +123,21 @@ def split_dataset(source: Path, target: Path, files: int) -> dict:
     started = time.perf_counter()
     shutil.rmtree(target, ignore_errors=True)
     folders = data_folders()
-    data, copied = [], 0
+    data, sizes, copied = [], [], 0
     for path in sorted(source.rglob("*.csv")):
         rel = path.relative_to(source)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if folders & set(rel.parts[:-1]):
-            data.append((rel, read_table(path)))
+        if folders & set(rel.parts[:-1]):  # counted now, cut later: one file in memory
+            data.append(rel)
+            sizes.append(len(read_table(path).rows))
         else:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target / rel)
             copied += 1
-    counts = allocate([len(t.rows) for _, t in data], files - copied)
     written, rows = 0, 0
-    for (rel, table), n in zip(data, counts, strict=True):
+    for rel, n in zip(data, allocate(sizes, files - copied), strict=True):
+        table = read_table(source / rel)
         for i, part in enumerate(chunks(table.rows, n)):
             sub = rel.parent / f"part-{i:03d}" / rel.name if n > 1 else rel
             write_table(target / sub, table, part)
