@@ -428,7 +428,7 @@ def target_rows(results: list[dict], once: dict | None = None) -> list[tuple[str
             "many small files",
             "files/s within 3× of DuckDB one by one",
             f"{sf['split']['files']:,} files of ~{sf['split']['rows_per_file']:.0f} rows",
-            f"vlpipe {ours:,.0f} files/s, DuckDB {duck:,.0f} files/s ({duck / ours:.1f}×)",
+            f"vlpipe {_fps(ours)} files/s, DuckDB {_fps(duck)} files/s ({duck / ours:.1f}×)",
             duck / ours <= 3,
         )
     elif sf:
@@ -482,6 +482,10 @@ def _err(m: dict) -> str:
 
 def _files_per_s(m: dict) -> float:
     return m["files"] / m["seconds"]
+
+
+def _fps(x: float) -> str:
+    return f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
 
 
 def _province_share(pv: dict) -> str:
@@ -580,7 +584,7 @@ def smallfiles_section(sf: dict) -> list[str]:
         load = "" if m.get("load") is None else f"{m['load']:.1f}"
         lines.append(
             f"| {label} | {m['files']:,} | {rows:,} | {_s(m['seconds'])} | "
-            f"{_files_per_s(m):,.0f} | {_rate(rows, m['seconds'])} | {_mb(m.get('peak_rss'))} | "
+            f"{_fps(_files_per_s(m))} | {_rate(rows, m['seconds'])} | {_mb(m.get('peak_rss'))} | "
             f"{load} |"
         )
     d, c = sf.get("duckdb") or {}, sf.get("ingest") or {}

@@ -88,7 +88,7 @@ def test_the_groups_measured_once():
     assert province[3].startswith("15 % (33.0 s of 213.0 s)")
     assert "excluding Prefect start-up (13.0 s): 10 %" in province[3] and province[4] == "no"
     small = rows[("many small files", "10,000 files of ~200 rows")]
-    assert small[3] == "vlpipe 50 files/s, DuckDB 200 files/s (4.0×)" and small[4] == "no"
+    assert small[3] == "vlpipe 50.0 files/s, DuckDB 200 files/s (4.0×)" and small[4] == "no"
     assert rows[("`make run` on the committed sample", "environment set up")][3:] == (
         "41.0 s",
         "no",
