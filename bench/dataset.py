@@ -42,11 +42,18 @@ class Dataset:
     generated_rss: int | None = None
 
     def files(self) -> dict[str, list[Path]]:
-        """Each declared source's files, found as ingestion finds them."""
+        """Each declared source's files, found as ingestion finds them (in raw/ and in each
+        area's folder of a province)."""
         from flows.ingest.pipeline import discover
+        from schemas.reference import AREAS
         from schemas.registry import SOURCES
 
-        return {s.name: list(discover(self.root, s)) for s in SOURCES}
+        found: dict[str, list[Path]] = {}
+        for s in SOURCES:
+            found[s.name] = list(discover(self.root, s))
+            for folder in area_folders(self.root) if s.name != AREAS.name else []:
+                found[s.name] += discover(self.root, s.in_area(folder, ""))
+        return found
 
     def summary(self) -> dict:
         files = [p for ps in self.files().values() for p in ps]
@@ -60,6 +67,15 @@ class Dataset:
         }
 
 
+def area_folders(root: Path) -> list[str]:
+    """The area folders ``reference/areas.csv`` lists (none for a single district)."""
+    listing = root / "reference" / "areas.csv"
+    if not listing.exists():
+        return []
+    with listing.open(encoding="utf-8-sig", newline="") as fh:
+        return [f for row in csv.DictReader(fh) if (f := (row.get("folder") or "").strip())]
+
+
 def generator_hash() -> str:
     """Hash of the generator's code: a changed generator means new datasets."""
     digest = hashlib.sha256()
@@ -68,10 +84,16 @@ def generator_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def ensure_dataset(work: Path, scale: float, formats: str, seed: int = 2022) -> Dataset:
-    """The cached dataset, or a new one (generated in a child process, timed)."""
-    root = work / f"scale-{scale:g}-{formats}"
+def ensure_dataset(
+    work: Path, scale: float, formats: str, seed: int = 2022, areas: int = 1
+) -> Dataset:
+    """The cached dataset, or a new one (generated in a child process, timed); with
+    ``areas`` > 1 a province of that many areas, each of them at ``scale``."""
+    name = f"scale-{scale:g}-{formats}" if areas == 1 else f"province-{areas}x{scale:g}-{formats}"
+    root = work / name
     stamp = {"scale": scale, "seed": seed, "formats": formats, "generator": generator_hash()}
+    if areas != 1:
+        stamp["areas"] = areas
     stamp_file = root / STAMP
     if stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
         return Dataset(root, scale, formats)
@@ -88,6 +110,8 @@ def ensure_dataset(work: Path, scale: float, formats: str, seed: int = 2022) -> 
         f"{scale:g}",
         "--formats",
         formats,
+        "--areas",
+        str(areas),
     ]
     measured: Measured = run_measured(cmd, cwd=ROOT)
     if measured.returncode != 0:

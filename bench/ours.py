@@ -2,8 +2,9 @@
 
 (c) ``ingest``: every declared source, in the flow's order, into a fresh private DuckDB,
     references reloaded before each source and one connection per source (with the flow's
-    DuckDB memory ceiling, `VLPIPE_DUCKDB_MEMORY`), as the flow's
-    ingest task does; the PII key comes from ``VLPIPE_PII_KEY``.
+    DuckDB memory ceiling, `VLPIPE_DUCKDB_MEMORY`), each source once per area of a
+    province (``flows.areas.bound``), as the flow's ingest task does; the PII key comes
+    from ``VLPIPE_PII_KEY``.
 (f) ``xlsx``: each workbook read bare (python-calamine ``to_python``; fastexcel to Arrow)
     and by our reader alone, then read + header + parse.
 """
@@ -64,10 +65,12 @@ def ingest(raw: Path, db: Path, profile: Path | None = None) -> dict:
     With ``profile``, the run is profiled (cProfile, files parsed in the main thread) and
     the stats written there: a profiled run is slower, its time is not the measurement.
     """
+    from flows import areas
     from flows.config import connect, pii_key
     from flows.ingest import ledger
     from flows.ingest.pipeline import ingest_source
     from flows.ingest.references import load_references
+    from schemas.reference import AREAS
     from schemas.registry import SOURCES
 
     run_id = str(uuid.uuid4())
@@ -84,7 +87,10 @@ def ingest(raw: Path, db: Path, profile: Path | None = None) -> dict:
             key = pii_key() if source.has_pii else None
             with connect(db) as con:
                 refs = load_references(con)
-                outcomes += ingest_source(con, source, raw, run_id, refs, key)
+                for in_area in areas.bound(source, areas.declared(con)):
+                    outcomes += ingest_source(con, in_area, raw, run_id, refs, key)
+                if source.name == AREAS.name:
+                    ledger.retag_area_list(con, areas.root(areas.declared(con)).code)
         if profiler:
             profiler.disable()
     seconds = time.perf_counter() - started

@@ -282,51 +282,386 @@ def _ratio(m: dict | None, base: dict | None, label: str) -> str:
     return f"{label} = {m['seconds'] / base['seconds']:.1f}×"
 
 
-def targets(results: list[dict]) -> str:
-    """The issue's targets, judged at the largest scale measured."""
-    ok = [r for r in results if r.get("ingest") and not r["ingest"].get("error")]
-    if not ok:
-        return "No scale completed its measurements."
-    big = max(ok, key=lambda r: r["scale"])
-    a, b, c = big.get("duckdb") or {}, big.get("dlt") or {}, big["ingest"]
-    d, p = big.get("full") or {}, big.get("prefect") or {}
-    e0, e1 = big.get("rerun") or {}, big.get("new_month") or {}
-    rows = [f"| target (issue 6) | measured at scale {big['scale']:g} | met |", "|---|---|---|"]
+GIB = 1024**3
+TARGET_HEADER = [
+    "| target (issue 16) | goal | where | measured | met |",
+    "|---|---|---|---|---|",
+]
 
-    def add(target: str, measured: str, met: bool | None) -> None:
-        verdict = "yes" if met else "no" if met is False else "–"
-        rows.append(f"| {target} | {measured} | {verdict} |")
 
-    if a.get("seconds"):
-        ratio = c["seconds"] / a["seconds"]
-        add("ingest ≤ 3× the bare DuckDB load", f"{ratio:.1f}×", ratio <= 3)
-    if b.get("seconds"):
-        add(
-            "ingest faster than dlt (validating more)",
-            f"{c['seconds']:.1f} s vs {b['seconds']:.1f} s",
-            c["seconds"] < b["seconds"],
-        )
-    if d.get("peak_rss"):
-        add(
-            "peak memory of the nightly run < 2 GiB",
-            _mb(d["peak_rss"]),
-            d["peak_rss"] < 2 * 1024**3,
-        )
-        s100 = next((r for r in ok if r["scale"] == 100 and r.get("full")), None)
-        if s100 and big["scale"] > 100:
-            growth = d["peak_rss"] / s100["full"]["peak_rss"]
+def _ok(m: dict | None) -> bool:
+    return bool(m) and not m.get("error") and bool(m.get("seconds"))
+
+
+def _verdict(met: bool | None) -> str:
+    return "yes" if met else "no" if met is False else "–"
+
+
+def _at(results: list[dict], scale: float) -> dict:
+    return next((r for r in results if r["scale"] == scale), {})
+
+
+def target_rows(results: list[dict], once: dict | None = None) -> list[tuple[str, ...]]:
+    """Issue 16's targets, one row per target and scale: (target, goal, where, measured,
+    met: yes | no | –); a scale the target names but not measured says so."""
+    once = once or {}
+    rows: list[tuple[str, ...]] = []
+
+    def add(target: str, goal: str, where: str, measured: str, met: bool | None) -> None:
+        rows.append((target, goal, where, measured, _verdict(met)))
+
+    for scale in (100, 1000):
+        r = _at(results, scale)
+        a, c = r.get("duckdb"), r.get("ingest")
+        if _ok(a) and _ok(c):
+            ratio = c["seconds"] / a["seconds"]
+            measured = f"{ratio:.1f}× ({_s(c['seconds'])} s vs {_s(a['seconds'])} s)"
             add(
-                "… and not growing from scale 100",
-                f"{growth:.1f}× the peak at scale 100",
-                growth < 1.25,
+                "ingest vs bare DuckDB `read_csv`",
+                "≤ 2.0×",
+                f"scale {scale:g}",
+                measured,
+                ratio <= 2,
             )
-    if e0.get("seconds") and p.get("seconds"):
-        extra = e0["seconds"] - p["seconds"]
-        add("no-new-file night within 3 s of Prefect's start-up", f"+{extra:.1f} s", extra <= 3)
-    if e1.get("seconds") and d.get("seconds"):
-        share = e1["seconds"] / d["seconds"]
-        add("one-new-month night < 10 % of the full run", f"{100 * share:.0f} %", share < 0.10)
-    return "\n".join(rows)
+        else:
+            add(
+                "ingest vs bare DuckDB `read_csv`",
+                "≤ 2.0×",
+                f"scale {scale:g}",
+                "not measured",
+                None,
+            )
+    for r in results:
+        b, c = r.get("dlt"), r.get("ingest")
+        if _ok(b) and _ok(c):
+            add(
+                "ingest vs dlt into DuckDB",
+                "faster",
+                f"scale {r['scale']:g}",
+                f"{_s(c['seconds'])} s vs {_s(b['seconds'])} s "
+                f"({c['seconds'] / b['seconds']:.1f}×)",
+                c["seconds"] < b["seconds"],
+            )
+    if not any(_ok(r.get("dlt")) and _ok(r.get("ingest")) for r in results):
+        add("ingest vs dlt into DuckDB", "faster", "any scale", "not measured", None)
+    big, base = (_at(results, 1000).get("full") or {}), (_at(results, 100).get("full") or {})
+    if big.get("peak_pss"):
+        growth = big["peak_pss"] / base["peak_pss"] if base.get("peak_pss") else None
+        measured = f"{_mb(big['peak_pss'])} PSS" + (
+            f"; {growth:.2f}× scale 100's {_mb(base['peak_pss'])}"
+            if growth
+            else "; scale 100 not measured"
+        )
+        met = big["peak_pss"] <= 2 * GIB and (growth <= 1.1 if growth else None)
+        add(
+            "nightly peak memory (PSS, process tree)",
+            "≤ 2 GiB and ≤ 1.1× scale 100's",
+            "scale 1000",
+            measured,
+            met,
+        )
+    else:
+        add(
+            "nightly peak memory (PSS, process tree)",
+            "≤ 2 GiB and ≤ 1.1× scale 100's",
+            "scale 1000",
+            "not measured",
+            None,
+        )
+    for r in results:
+        e0, p = r.get("rerun"), r.get("prefect")
+        if _ok(e0) and _ok(p):
+            extra = e0["seconds"] - p["seconds"]
+            add(
+                "night with no new file",
+                "≤ Prefect start-up + 2 s",
+                f"scale {r['scale']:g}",
+                f"Prefect start-up {_s(p['seconds'])} s "
+                f"{'+' if extra >= 0 else '−'} {abs(extra):.1f} s",
+                extra <= 2,
+            )
+    if not any(_ok(r.get("rerun")) and _ok(r.get("prefect")) for r in results):
+        add(
+            "night with no new file",
+            "≤ Prefect start-up + 2 s",
+            "every scale",
+            "not measured",
+            None,
+        )
+    for scale in (100, 1000):
+        r = _at(results, scale)
+        d, e1 = r.get("full"), r.get("new_month")
+        where = f"scale {scale:g} (a province of one area)"
+        if _ok(d) and _ok(e1):
+            share = e1["seconds"] / d["seconds"]
+            measured = f"{100 * share:.0f} % ({_s(e1['seconds'])} s of {_s(d['seconds'])} s)"
+            add(
+                "night with one new month",
+                "< 10 % of the full night",
+                where,
+                measured,
+                share < 0.10,
+            )
+        else:
+            add("night with one new month", "< 10 % of the full night", where, "not measured", None)
+    pv = once.get("province") or {}
+    if _ok(pv.get("full")) and _ok(pv.get("new_month")):
+        add(
+            "night with one new month",
+            "< 10 % of the full night",
+            f"province of {pv['areas']} areas at scale {pv['scale']:g}, one area's month",
+            _province_share(pv),
+            pv["new_month"]["seconds"] / pv["full"]["seconds"] < 0.10,
+        )
+    elif pv:
+        add(
+            "night with one new month",
+            "< 10 % of the full night",
+            "province",
+            f"failed: {_oneline(_err(pv))}",
+            None,
+        )
+    sf = once.get("smallfiles") or {}
+    if _ok(sf.get("duckdb")) and _ok(sf.get("ingest")):
+        ours, duck = _files_per_s(sf["ingest"]), _files_per_s(sf["duckdb"])
+        add(
+            "many small files",
+            "files/s within 3× of DuckDB one by one",
+            f"{sf['split']['files']:,} files of ~{sf['split']['rows_per_file']:.0f} rows",
+            f"vlpipe {_fps(ours)} files/s, DuckDB {_fps(duck)} files/s ({duck / ours:.1f}×)",
+            duck / ours <= 3,
+        )
+    elif sf:
+        add(
+            "many small files",
+            "files/s within 3× of DuckDB one by one",
+            "",
+            f"failed: {_oneline(_err(sf))}",
+            None,
+        )
+    else:
+        add(
+            "many small files",
+            "files/s within 3× of DuckDB one by one",
+            "10,000 files",
+            "not measured",
+            None,
+        )
+    mr = (once.get("makerun") or {}).get("run") or {}
+    if _ok(mr) and not mr.get("failure"):
+        add(
+            "`make run` on the committed sample",
+            "≤ 30 s",
+            "environment set up",
+            f"{_s(mr['seconds'])} s",
+            mr["seconds"] <= 30,
+        )
+    elif mr or once.get("makerun"):
+        why = mr.get("failure") or _err(mr) or _err(once.get("makerun") or {})
+        add(
+            "`make run` on the committed sample",
+            "≤ 30 s",
+            "environment set up",
+            f"failed: {_oneline(why)}",
+            False,
+        )
+    else:
+        add(
+            "`make run` on the committed sample",
+            "≤ 30 s",
+            "environment set up",
+            "not measured",
+            None,
+        )
+    return rows
+
+
+def _err(m: dict) -> str:
+    return str(m.get("error") or "")
+
+
+def _files_per_s(m: dict) -> float:
+    return m["files"] / m["seconds"]
+
+
+def _fps(x: float) -> str:
+    return f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
+
+
+def _province_share(pv: dict) -> str:
+    """The new-month night's share of the first night, and without Prefect's start-up."""
+    d, e1, p = (
+        pv["full"]["seconds"],
+        pv["new_month"]["seconds"],
+        (pv.get("prefect") or {}).get("seconds"),
+    )
+    text = f"{100 * e1 / d:.0f} % ({_s(e1)} s of {_s(d)} s)"
+    if p and d > p:
+        text += f"; excluding Prefect start-up ({_s(p)} s): {100 * max(e1 - p, 0) / (d - p):.0f} %"
+    return text
+
+
+def targets(results: list[dict], once: dict | None = None) -> str:
+    """Issue 16's targets as a Markdown table."""
+    return "\n".join(
+        TARGET_HEADER + ["| " + " | ".join(row) + " |" for row in target_rows(results, once)]
+    )
+
+
+def _phase_lines(runs: list[tuple[str, dict | None]]) -> list[str]:
+    """Where runs' time goes (runlog phases), a Markdown table; none if no phases."""
+    runs = [(label, m) for label, m in runs if m and m.get("phases")]
+    if not runs:
+        return []
+    lines = [
+        "",
+        "Where the time goes (from Prefect's log timestamps, seconds):",
+        "",
+        "| run | " + " | ".join(PHASE_NAMES) + " |",
+        "|---|" + "---:|" * len(PHASE_NAMES),
+    ]
+    for label, m in runs:
+        lines.append(
+            f"| {label} | " + " | ".join(_s(m["phases"].get(n)) for n in PHASE_NAMES) + " |"
+        )
+    return lines
+
+
+def _run_line(label: str, m: dict | None, ratio: str = "") -> str:
+    """A measured process as a row: rows, seconds, peak RSS, peak PSS, load, ratio."""
+    if not m:
+        return f"| {label} | | | | | | not measured |"
+    if m.get("error"):
+        return f"| {label} | | | | | | failed: {_oneline(m['error'])} |"
+    rows = m.get("rows")
+    rows = "" if rows is None else f"{rows + m.get('rows_rejected', 0):,}"
+    load = "" if m.get("load") is None else f"{m['load']:.1f}"
+    if m.get("failure"):
+        ratio = "; ".join(x for x in (ratio, f"exit 1: {m['failure']}") if x)
+    return (
+        f"| {label} | {rows} | {_s(m.get('seconds'))} | {_mb(m.get('peak_rss'))} | "
+        f"{_mb(m.get('peak_pss'))} | {load} | {ratio} |"
+    )
+
+
+RUN_HEADER = [
+    "| measurement | rows | seconds | peak RSS | peak PSS | load | ratio |",
+    "|---|---:|---:|---:|---:|---:|---|",
+]
+
+
+def smallfiles_section(sf: dict) -> list[str]:
+    """The many-small-files group: DuckDB one file at a time against vlpipe's ingestion."""
+    lines = ["## Many small files", ""]
+    if sf.get("error"):
+        return lines + [f"Failed ({sf.get('measured', '')}): {_oneline(sf['error'])}", ""]
+    sp = sf["split"]
+    gen = (
+        f"generated in {_s(sf['generated_seconds'])} s"
+        if sf.get("generated_seconds")
+        else "taken from the cache"
+    )
+    lines += [
+        f"Measured: {sf.get('measured', '?')}.",
+        "",
+        f"A province of {sf['areas']} areas at scale {sf['scale']:g} ({gen}), split into "
+        f"{sp['files']:,} CSV files (`--smallfiles {sf['requested']}`): {sp['data_files']:,} "
+        f"pieces of its data files (areas × months × sources), {sp['rows_per_file']:,.0f} data "
+        f"rows each on average, and its {sp['reference_files']} reference lists whole.",
+        "",
+        "| reading | files | rows | seconds | files/s | rows/s | peak RSS | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, key in (
+        ("(i) DuckDB `read_csv`, one file at a time", "duckdb"),
+        ("(ii) vlpipe ingest, no Prefect", "ingest"),
+    ):
+        m = sf.get(key) or {}
+        if m.get("error") or not m.get("seconds"):
+            lines.append(f"| {label} | | | | | | | failed: {_oneline(_err(m) or '?')} |")
+            continue
+        rows = m.get("rows", 0) + m.get("rows_rejected", 0)
+        load = "" if m.get("load") is None else f"{m['load']:.1f}"
+        lines.append(
+            f"| {label} | {m['files']:,} | {rows:,} | {_s(m['seconds'])} | "
+            f"{_fps(_files_per_s(m))} | {_rate(rows, m['seconds'])} | {_mb(m.get('peak_rss'))} | "
+            f"{load} |"
+        )
+    d, c = sf.get("duckdb") or {}, sf.get("ingest") or {}
+    if _ok(d) and _ok(c):
+        lines += [
+            "",
+            f"DuckDB reads {_files_per_s(d) / _files_per_s(c):.1f}× as many files per second "
+            "as vlpipe's ingestion (target: within 3×)."
+            + (
+                " vlpipe's files: "
+                + ", ".join(f"{n:,} {k}" for k, n in sorted(c["status"].items()))
+                + "."
+                if c.get("status")
+                else ""
+            ),
+        ]
+    return lines + [""]
+
+
+def province_section(pv: dict) -> list[str]:
+    """The province group: first night, then one area's new month."""
+    lines = ["## A province: one area's new month", ""]
+    if pv.get("error"):
+        return lines + [f"Failed ({pv.get('measured', '')}): {_oneline(pv['error'])}", ""]
+    ds = pv.get("dataset") or {}
+    d, e1, p = pv.get("full"), pv.get("new_month") or {}, pv.get("prefect")
+    ratio = _province_share(pv) if _ok(d) and _ok(e1) else ""
+    lines += [
+        f"Measured: {pv.get('measured', '?')}.",
+        "",
+        f"A province of {pv['areas']} areas, each at scale {pv['scale']:g} "
+        f"(`python -m synth --areas {pv['areas']} --scale {pv['scale']:g} --formats csv`): "
+        f"{ds.get('files', '?')} files, {ds.get('mb', 0):,.0f} MB. The new month: the latest "
+        f"month's enterprise reports of {e1.get('area', '?')} moved a month on "
+        f"({e1.get('new_files', '?')} files).",
+        "",
+        *RUN_HEADER,
+        _run_line("Prefect start-up (a trivial flow)", p),
+        _run_line("`vlpipe run`, first night", d),
+        _run_line("`vlpipe run`, one area's new month", e1, ratio),
+    ]
+    lines += _phase_lines([("first night", d), ("one area's new month", e1)])
+    return lines + [""]
+
+
+def makerun_section(mr: dict) -> list[str]:
+    """`make run` on the committed sample."""
+    lines = ["## `make run` on the committed sample", ""]
+    if mr.get("error"):
+        return lines + [f"Failed ({mr.get('measured', '')}): {_oneline(mr['error'])}", ""]
+    run = mr.get("run")
+    lines += [
+        f"Measured: {mr.get('measured', '?')}.",
+        "",
+        "`vlpipe run --raw-dir raw` (the committed sample) into a fresh warehouse, with the "
+        "Makefile's demo PII key, the environment set up (`.venv` synced, PREFECT_HOME "
+        "initialised); target ≤ 30 s.",
+        "",
+        *RUN_HEADER,
+        _run_line("Prefect start-up (a trivial flow)", mr.get("prefect")),
+        _run_line("`make run` (`vlpipe run`, first night)", run),
+    ]
+    lines += _phase_lines([("`make run`", run)])
+    return lines + [""]
+
+
+def once_sections(once: dict) -> list[str]:
+    """The sections of the groups measured once (not per scale), in a fixed order."""
+    parts: list[str] = []
+    for key, section in (
+        ("smallfiles", smallfiles_section),
+        ("province", province_section),
+        ("makerun", makerun_section),
+    ):
+        if once.get(key):
+            parts += section(once[key])
+    return parts
 
 
 def phases(profile: Path, top: int = 20) -> tuple[str, str]:
@@ -362,8 +697,10 @@ def render(
     profile: Path | None,
     notes: list[str],
     scaleout: str | None = None,
+    once: dict | None = None,
 ) -> str:
-    """The whole BENCHMARKS.md (``scaleout``: the scale-out section, before the notes)."""
+    """The whole BENCHMARKS.md (``scaleout``: the scale-out section, before the notes;
+    ``once``: the results of the groups measured once: smallfiles, province, makerun)."""
     parts = [
         "# Benchmarks",
         "",
@@ -380,10 +717,11 @@ def render(
         "",
         "## Targets",
         "",
-        targets(results),
+        targets(results, once),
         "",
     ]
-    parts += ["## Measurements", ""]
+    if results:
+        parts += ["## Measurements", ""]
     for r in results:
         parts += [scale_table(r), ""]
     if profile and profile.exists():
@@ -403,6 +741,7 @@ def render(
             "```",
             "",
         ]
+    parts += once_sections(once or {})
     if scaleout:
         parts += [scaleout, ""]
     parts += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]

@@ -1,7 +1,8 @@
 """One measured stage in a process of its own: ``python -m bench.stages STAGE --raw DIR
 --out DIR [--profile FILE]``. Prints its result as one JSON line after ``RESULT_MARK``.
 
-Stages: ``duckdb`` (a), ``dlt`` (b), ``ingest`` (c), ``xlsx`` (f), ``prefect`` (a trivial
+Stages: ``duckdb`` (a), ``duckdb_files`` (smallfiles (i): each CSV file by its own
+``read_csv``), ``dlt`` (b), ``ingest`` (c), ``xlsx`` (f), ``prefect`` (a trivial
 flow run: Prefect's own start-up, with the environment ``vlpipe run`` sets).
 """
 
@@ -33,7 +34,9 @@ def _prefect() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.stages")
-    parser.add_argument("stage", choices=("duckdb", "dlt", "ingest", "xlsx", "prefect"))
+    parser.add_argument(
+        "stage", choices=("duckdb", "duckdb_files", "dlt", "ingest", "xlsx", "prefect")
+    )
     parser.add_argument("--raw", type=Path)
     parser.add_argument("--out", type=Path, help="a fresh folder for the stage's outputs")
     parser.add_argument("--profile", type=Path, default=None)
@@ -43,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True)
     if args.stage == "prefect":
         result = _prefect()
+    elif args.stage == "duckdb_files":
+        from bench.smallfiles import duckdb_one_by_one
+
+        result = duckdb_one_by_one(args.raw, args.out / "files.duckdb")
     else:
         from bench.dataset import Dataset
 
