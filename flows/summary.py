@@ -299,7 +299,12 @@ def render_markdown(result: RunResult) -> str:
     if result.dbt:
         md += [
             f"dbt build: {'passed' if result.dbt.get('success') else 'FAILED'}, "
-            f"{result.dbt.get('models', 0)} models, {result.dbt.get('tests', 0)} tests",
+            f"{result.dbt.get('models', 0)} models, {result.dbt.get('tests', 0)} tests; "
+            + (
+                f"full build ({result.dbt['full_refresh_reason']})"
+                if result.dbt.get("full_refresh")
+                else "incremental (only what the new files touch)"
+            ),
             "",
         ]
     if result.audit:

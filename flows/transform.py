@@ -56,6 +56,9 @@ class BuildPlan:
     loaded: dict  # the loaded files the build sees: {"files": n, "max_file_id": m}
 
 
+NO_RECORD = "no record of a last build (first night, or files held back or let in again)"
+
+
 def _state_file(paths: Paths) -> Path:
     return paths.private_dir / "dbt" / "last_build.json"
 
@@ -82,7 +85,7 @@ def plan_build(paths: Paths, code: str) -> BuildPlan:
     state_file = _state_file(paths)
     state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else None
     if state is None:
-        return BuildPlan(True, "no earlier build", -1, loaded)
+        return BuildPlan(True, NO_RECORD, -1, loaded)
     if state.get("code") != code:
         return BuildPlan(True, "the code changed", -1, loaded)
     since = int(state["max_file_id"])

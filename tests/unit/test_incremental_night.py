@@ -12,7 +12,7 @@ import pytest
 from flows.config import Paths
 from flows.ingest import ledger
 from flows.publish import publish
-from flows.transform import forget_build, plan_build, record_build
+from flows.transform import NO_RECORD, forget_build, plan_build, record_build
 
 CODE = "code-1"
 
@@ -44,7 +44,7 @@ def test_the_first_build_is_full_and_a_new_data_file_is_incremental(paths: Paths
     _load(paths, 1, "communes")
     _load(paths, 2, "enterprise_reports")
     first = plan_build(paths, CODE)
-    assert first.full_refresh and first.reason == "no earlier build"
+    assert first.full_refresh and first.reason == NO_RECORD
     assert first.tests_since == -1
     record_build(paths, first, CODE)
 
@@ -80,7 +80,7 @@ def test_new_code_and_forgotten_builds_are_full(paths: Paths) -> None:
     assert plan_build(paths, "code-2").reason == "the code changed"
     assert not plan_build(paths, CODE).full_refresh
     forget_build(paths)  # files held back or let in again
-    assert plan_build(paths, CODE).reason == "no earlier build"
+    assert plan_build(paths, CODE).reason == NO_RECORD
 
 
 def _marts(paths: Paths, rows: dict[str, list[int]]) -> None:
