@@ -225,7 +225,7 @@ def late_2021(raw: Path) -> list[str]:
     return _copy(LATE_2021, raw)
 
 
-def _resend(raw: Path, original: str, target: str, edit: Callable[[list[list[str]]], None]):
+def _resend(raw: Path, original: str, target: str, edit: Callable[[list[list[str]]], None]) -> None:
     with (SAMPLE / original).open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     edit(rows)
