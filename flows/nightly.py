@@ -16,7 +16,6 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from flows import areas, docs, summary
-from flows.audit import run_audit
 from flows.config import Paths, code_fingerprint, connect, pii_key
 from flows.feedback import write_feedback
 from flows.ingest import ledger
@@ -179,6 +178,10 @@ def transform_task(paths: Paths, as_of: dt.date | None) -> dict:
 @task(name="audit", cache_policy=NO_CACHE)
 def audit_task(paths: Paths) -> dict:
     """great-expectations checkpoints over the new build, before anything is published."""
+    # Imported here: great-expectations and pandas take seconds to import, which a night
+    # with nothing new (no build, no audit) does not pay.
+    from flows.audit import run_audit
+
     result = run_audit(str(paths.private_db), docs_dir=docs.gx_docs_dir(paths))
     if not result.success:
         get_run_logger().error(result.summary())
