@@ -724,9 +724,10 @@ def _styled_rest(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     )
     # A rest cell is never a workbook's numeric cell (those are plain).
     return (
-        rest.with_columns(stripped.alias("t"))
+        rest.collect()
+        .rechunk()  # a chunk per column stacked otherwise: every later pass pays per chunk
+        .with_columns(stripped.alias("t"))
         .with_columns(cells.number_style(pl.col("t"), pl.lit(False)).alias("s"))
-        .collect()
     )
 
 

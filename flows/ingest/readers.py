@@ -633,6 +633,9 @@ def _parse_csv(
             truncate_ragged_lines=True,
             n_rows=n_rows,
             glob=False,  # the exact path: "[", "*", "?" in a file name are not patterns
+            # One chunk a column: every later pass pays per chunk (the reader's dozens of
+            # chunks cost more than a small file's work).
+            rechunk=True,
         )
     except Exception as exc:  # polars raises ComputeError/NoDataError for broken CSV
         if "utf-8" in str(exc):
