@@ -144,8 +144,19 @@ def _filled(frame: pl.DataFrame) -> pl.Expr:
     ).fill_null(False)
 
 
+_TAIL_ROWS = 64
+
+
 def _rows_to_last_filled(frame: pl.DataFrame) -> int:
-    """How many rows of ``frame`` come before and with its last non-blank row."""
+    """How many rows of ``frame`` come before and with its last non-blank row (its last
+    rows looked at first: a sheet rarely ends with many blank rows)."""
+    if frame.height > _TAIL_ROWS:
+        start = frame.height - _TAIL_ROWS
+        tail = frame.slice(start)
+        positions = tail.select(pl.arg_where(_filled(tail)))
+        if positions.height:
+            return start + cast(int, positions.to_series().max()) + 1
+        frame = frame.head(start)
     positions = frame.select(pl.arg_where(_filled(frame)))
     return cast(int, positions.to_series().max()) + 1 if positions.height else 0
 
