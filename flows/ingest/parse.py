@@ -144,8 +144,19 @@ def _filled(frame: pl.DataFrame) -> pl.Expr:
     ).fill_null(False)
 
 
+_TAIL_ROWS = 64
+
+
 def _rows_to_last_filled(frame: pl.DataFrame) -> int:
-    """How many rows of ``frame`` come before and with its last non-blank row."""
+    """How many rows of ``frame`` come before and with its last non-blank row (its last
+    rows looked at first: a sheet rarely ends with many blank rows)."""
+    if frame.height > _TAIL_ROWS:
+        start = frame.height - _TAIL_ROWS
+        tail = frame.slice(start)
+        positions = tail.select(pl.arg_where(_filled(tail)))
+        if positions.height:
+            return start + cast(int, positions.to_series().max()) + 1
+        frame = frame.head(start)
     positions = frame.select(pl.arg_where(_filled(frame)))
     return cast(int, positions.to_series().max()) + 1 if positions.height else 0
 
@@ -307,6 +318,7 @@ def parse_grid(
         if match.grid.typed_cells
         else pl.repeat(False, text.height).alias(n)
         for c, n in match.fields.items()
+        if match.grid.typed_cells or source.field(n).kind not in _NUMBER_KINDS
     )
     valueless = empty_errors()
     if match.grid.typed_cells:
@@ -342,12 +354,22 @@ def parse_grid(
     typed_cols: list[pl.Series] = [named["_row"]]
     errors: list[pl.DataFrame] = []
     missing = []
+    number_fields = [
+        f for f in source.fields if f.kind in _NUMBER_KINDS and f.name in named.columns
+    ]
+    numbers, number_errors = _parse_numbers(
+        number_fields, named, numeric if match.grid.typed_cells else None, resolutions
+    )
+    errors.append(number_errors)
     for f in source.fields:
         if f.name not in named.columns:  # an optional column the file lacks: NULL, not 0
             missing.append(f.header)
             typed_cols.append(_repeat(None, named.height, POLARS_TYPES[f.kind]).alias(f.name))
             continue
-        values, bad = _parse_field(f, named[f.name], named["_row"], numeric[f.name], resolutions)
+        if f.name in numbers:
+            typed_cols.append(numbers[f.name])
+            continue
+        values, bad = _parse_field(f, named[f.name], named["_row"], numeric[f.name])
         typed_cols.append(values.alias(f.name))
         if bad is not None and bad.height:
             errors.append(bad)
@@ -526,12 +548,9 @@ def _parse_field(
     raw: pl.Series,
     rows: pl.Series,
     numeric: pl.Series,
-    resolutions: Resolutions | None = None,
 ) -> tuple[pl.Series, pl.DataFrame | None]:
-    frame = pl.DataFrame({"t": raw, "n": numeric})
     present = raw.is_not_null()
-    if f.kind in (Kind.NUMBER, Kind.INTEGER):
-        return _parse_number_field(f, frame, raw, rows, resolutions)
+    assert f.kind not in _NUMBER_KINDS  # parsed together: _parse_numbers
     if f.kind is Kind.TEXT:
         return raw, None
     if f.kind is Kind.CODE:
@@ -592,71 +611,28 @@ def _styles(
     return styles, plain, rest, stripped
 
 
-def _parse_number_field(
-    f: Field,
-    frame: pl.DataFrame,
-    raw: pl.Series,
-    rows: pl.Series,
-    resolutions: Resolutions | None = None,
-) -> tuple[pl.Series, pl.DataFrame]:
-    numeric = frame["n"] if "n" in frame.columns else _repeat(False, raw.len(), pl.Boolean)
-    present = raw.is_not_null()
-    styles, plain, rest, stripped = _styles(raw, numeric)
-    values = raw.cast(pl.Float64, strict=False).zip_with(
-        plain, _repeat(None, raw.len(), pl.Float64)
-    )
-    if resolutions is not None and f.name in resolutions:
-        resolution = resolutions[f.name]
-    else:
-        resolution = cells.resolve_ambiguity(styles, f.kind is Kind.INTEGER)
-    if rest.len():
-        sub_values = pl.DataFrame({"t": stripped, "s": styles.gather(rest)}).select(
-            cells.parse_number(pl.col("t"), pl.col("s"), pl.lit(resolution, dtype=pl.Utf8)).alias(
-                "v"
-            )
-        )["v"]
-        values = values.scatter(rest, sub_values)
-    ambiguous = present & values.is_null() & styles.is_in(["ambig_dot", "ambig_comma"])
-    bad = present & values.is_null() & ~ambiguous
-    huge = values.is_not_null() & (~values.is_finite() | (values.abs() > MAX_NUMBER))
-    values = values.zip_with(~huge, _repeat(None, raw.len(), pl.Float64))
-    errors = [
-        _errors_where(bad, raw, rows, f, "number_format"),
-        _errors_where(ambiguous, raw, rows, f, "number_ambiguous"),
-        _errors_where(huge, raw, rows, f, "out_of_range"),
-    ]
-    if f.kind is Kind.INTEGER:
-        fractional = values.is_not_null() & (values != values.round(0))
-        errors.append(_errors_where(fractional, raw, rows, f, "integer"))
-        values = values.zip_with(~fractional, _repeat(None, raw.len(), pl.Float64))
-        values = values.cast(pl.Int64, strict=False)
-    if f.blank_as_zero:
-        values = values.zip_with(present, _repeat(0, raw.len(), values.dtype))
-    return values, pl.concat(errors)
-
-
 def check_total_row(
     total: pl.DataFrame, sums: dict[str, float], match: HeaderMatch, source: Source
 ) -> pl.DataFrame:
     """Compare each number in the total row with the sum of the file's rows (``sums``)."""
     found = []
     named = total.rename({c: n for c, n in match.fields.items()})
-    for f in source.fields:
-        if f.kind not in (Kind.NUMBER, Kind.INTEGER) or f.name not in named.columns:
-            continue
-        if named[f.name][0] is None:
-            continue
-        cell = named[f.name].str.strip_suffix(NUMERIC_MARK)
-        stated, _ = _parse_number_field(
-            f,
-            pl.DataFrame({"t": cell, "n": named[f.name].str.ends_with(NUMERIC_MARK)}),
-            cell,
-            named["_row"],
-        )
-        if stated[0] is None:
+    fields = [
+        f
+        for f in source.fields
+        if f.kind in _NUMBER_KINDS and f.name in named.columns and named[f.name][0] is not None
+    ]
+    if not fields:
+        return empty_errors()
+    cells_ = named.select("_row", *[pl.col(f.name).str.strip_suffix(NUMERIC_MARK) for f in fields])
+    numeric = named.select(pl.col(f.name).str.ends_with(NUMERIC_MARK) for f in fields)
+    parsed, _ = _parse_numbers(fields, cells_, numeric)
+    for f in fields:
+        stated = parsed[f.name][0]
+        if stated is None:
             continue
         actual = sums.get(f.name, 0.0)
-        if abs(float(stated[0]) - actual) > max(0.5, 0.001 * abs(actual)):
+        if abs(float(stated) - actual) > max(0.5, 0.001 * abs(actual)):
             found.append(
                 {
                     "_row": int(named["_row"][0]),
@@ -667,3 +643,158 @@ def check_total_row(
                 }
             )
     return pl.DataFrame(found, schema=ERROR_SCHEMA)
+
+
+_NUMBER_KINDS = (Kind.NUMBER, Kind.INTEGER)
+_PLAIN_NUMBER = r"^-?\d{1,15}$"  # bare digits: read as they are, no separator analysis
+_AMBIGUOUS_STYLES = ["ambig_dot", "ambig_comma"]
+
+
+def _parse_numbers(
+    fields: list[Field],
+    named: pl.DataFrame,
+    numeric: pl.DataFrame | None,
+    resolutions: Resolutions | None = None,
+) -> tuple[dict[str, pl.Series], pl.DataFrame]:
+    """Every number column of ``named`` (``_row`` + field columns as text) parsed at once:
+    a few passes over the whole frame whatever the number of columns (not a dozen per
+    column), each cell read as :func:`cells.parse_number` reads it.
+
+    ``numeric``: which cells were a workbook's numeric cells (None: a CSV, none). A plain
+    cell (numeric, or bare digits) is cast; the others (separators, spaces, percent signs,
+    parentheses) are classified by style, each column resolving its ambiguous cells
+    ("1.110") from its other cells unless ``resolutions`` says how. Returns the typed
+    columns and the failing cells (number_format, number_ambiguous, out_of_range,
+    integer), column after column.
+    """
+    if not fields:
+        return {}, empty_errors()
+    names = [f.name for f in fields]
+    frame = named.select("_row", *names)
+    if numeric is not None:
+        frame = pl.concat(
+            [frame, numeric.select(pl.col(n).alias(_N + n) for n in names)], how="horizontal"
+        )
+
+    def is_numeric(name: str) -> pl.Expr:
+        return pl.col(_N + name) if numeric is not None else pl.lit(False)
+
+    plain = {
+        n: pl.col(n).is_not_null()
+        & (is_numeric(n) | pl.col(n).str.contains(_PLAIN_NUMBER).fill_null(False))
+        for n in names
+    }
+    frame = frame.with_columns(
+        *[
+            pl.when(plain[n]).then(pl.col(n).cast(pl.Float64, strict=False)).alias(_V + n)
+            for n in names
+        ],
+        *[(pl.col(n).is_not_null() & ~plain[n]).alias(_R + n) for n in names],
+    )
+    rest = _styled_rest(frame, names)
+    frame = _scatter_rest(frame, rest, fields, resolutions)
+    finals, errors = [], []
+    for f in fields:
+        value, masks = _number_checks(f)
+        finals.append(value.alias(f.name))
+        for rule, mask in masks:
+            errors.append(
+                frame.lazy()
+                .filter(mask)
+                .select(
+                    pl.col("_row").cast(pl.Int32),
+                    pl.lit(f.name, pl.Utf8).alias("column"),
+                    pl.col(f.name).alias("value"),
+                    pl.lit(rule, pl.Utf8).alias("rule"),
+                    pl.lit("", pl.Utf8).alias("detail"),
+                )
+            )
+    values, found = pl.collect_all([frame.lazy().select(finals), pl.concat(errors)])
+    return {n: values[n] for n in names}, found
+
+
+_N, _V, _R, _A = "\x00n:", "\x00v:", "\x00r:", "\x00a:"  # helper columns of one field
+
+
+def _styled_rest(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """The cells that are not plain, all columns stacked (field, position, stripped text,
+    style): usually few, so the full analysis runs on them only."""
+    lf = frame.lazy().with_row_index("_pos")
+    rest = pl.concat(
+        [
+            lf.filter(pl.col(_R + n)).select(
+                pl.lit(n, pl.Utf8).alias("f"), "_pos", pl.col(n).alias("t")
+            )
+            for n in names
+        ]
+    )
+    stripped = (
+        pl.when(pl.col("t").str.contains(cells._NEEDS_STRIPPING))
+        .then(cells._strip_number(pl.col("t")))
+        .otherwise(pl.col("t"))
+    )
+    # A rest cell is never a workbook's numeric cell (those are plain).
+    return (
+        rest.collect()
+        .rechunk()  # a chunk per column stacked otherwise: every later pass pays per chunk
+        .with_columns(stripped.alias("t"))
+        .with_columns(cells.number_style(pl.col("t"), pl.lit(False)).alias("s"))
+    )
+
+
+def _scatter_rest(
+    frame: pl.DataFrame, rest: pl.DataFrame, fields: list[Field], resolutions: Resolutions | None
+) -> pl.DataFrame:
+    """The rest cells parsed (with each column's resolution of ambiguous cells) and put
+    back in their columns; which cells were ambiguous, per column."""
+    if rest.height == 0:
+        return frame.with_columns(pl.lit(False).alias(_A + f.name) for f in fields)
+    found = dict(rest.group_by("f").agg(pl.col("s").unique()).iter_rows())
+    chosen: dict[str, str | None] = {}
+    for f in fields:
+        if resolutions is not None and f.name in resolutions:
+            chosen[f.name] = resolutions[f.name]
+        elif f.name in found:
+            chosen[f.name] = cells.resolve_ambiguity(
+                pl.Series(sorted(found[f.name]), dtype=pl.Utf8), f.kind is Kind.INTEGER
+            )
+    resolution: Any = pl.lit(None, pl.Utf8)
+    for name, how in chosen.items():
+        if how is not None:
+            resolution = pl.when(pl.col("f") == name).then(pl.lit(how)).otherwise(resolution)
+    parsed = rest.select(
+        "f",
+        "_pos",
+        cells.parse_number(pl.col("t"), pl.col("s"), resolution).alias("v"),
+        pl.col("s").is_in(_AMBIGUOUS_STYLES).alias("a"),
+    ).partition_by("f", as_dict=True, include_key=False)
+    columns = []
+    for f in fields:
+        part = parsed.get((f.name,))
+        if part is None:
+            columns.append(pl.lit(False).alias(_A + f.name))
+            continue
+        columns.append(frame[_V + f.name].scatter(part["_pos"], part["v"]))
+        ambiguous = _repeat(False, frame.height, pl.Boolean).scatter(part["_pos"], part["a"])
+        columns.append(ambiguous.alias(_A + f.name))
+    return frame.with_columns(columns)
+
+
+def _number_checks(f: Field) -> tuple[pl.Expr, list[tuple[str, pl.Expr]]]:
+    """A number column's final value and the masks of its failing cells, by rule."""
+    raw, value = pl.col(f.name), pl.col(_V + f.name)
+    present = raw.is_not_null()
+    ambiguous = present & value.is_null() & pl.col(_A + f.name)
+    bad = present & value.is_null() & ~ambiguous
+    huge = value.is_not_null() & (~value.is_finite() | (value.abs() > MAX_NUMBER))
+    value = pl.when(huge).then(None).otherwise(value)
+    masks = [("number_format", bad), ("number_ambiguous", ambiguous), ("out_of_range", huge)]
+    dtype: PolarsDataType = pl.Float64
+    if f.kind is Kind.INTEGER:
+        fractional = value.is_not_null() & (value != value.round(0))
+        masks.append(("integer", fractional))
+        value = pl.when(fractional).then(None).otherwise(value).cast(pl.Int64, strict=False)
+        dtype = pl.Int64
+    if f.blank_as_zero:
+        value = pl.when(present).then(value).otherwise(pl.lit(0, dtype))
+    return value, masks

@@ -517,13 +517,15 @@ def load_prepared(
 def _load_prepared(
     con: duckdb.DuckDBPyConnection, source: Source, p: Prepared, run_id: str, pii_key: bytes | None
 ) -> FileOutcome:
-    if p.hashed and p.digest:
-        ledger.remember_stats(con, source.name, p.rel, *p.hashed, p.digest)
+    # The file's stats (if hashed now) are remembered whatever its outcome; a file loaded
+    # remembers them inside its own transaction (one commit a file).
     if p.not_recorded:
+        _remember(con, source, p)
         return _not_recorded(con, source, p.rel, p.digest, run_id, p.not_recorded)
     assert p.digest is not None  # a file read (not refused before reading) has its digest
     earlier = ledger.known_file(con, source, p.digest)  # also a copy loaded this run
     if earlier is not None:
+        _remember(con, source, p)
         reason = f"đã xử lý: {earlier[0]} ({earlier[1]}) / already processed"
         ledger.record_event(
             con,
@@ -538,25 +540,40 @@ def _load_prepared(
         )
         return FileOutcome(source.name, p.rel, p.digest, "skipped", reason=reason)
     if p.known:  # in the ledger when the run began, gone since: cannot happen, but be safe
+        _remember(con, source, p)
         return _not_recorded(
             con, source, p.rel, p.digest, run_id, file_message("internal_error", "ledger changed")
         )
-    if source.has_pii:
-        if pii_key is None:
-            return _not_recorded(con, source, p.rel, p.digest, run_id, file_message("no_pii_key"))
-        if not ledger.pii_key_matches(con, pii_key):
-            return _not_recorded(
-                con, source, p.rel, p.digest, run_id, file_message("pii_key_changed")
-            )
+    if source.has_pii and (refused := _pii_refusal(con, pii_key)):
+        _remember(con, source, p)
+        return _not_recorded(con, source, p.rel, p.digest, run_id, refused)
     try:
         if p.batched is not None:
+            _remember(con, source, p)
             return load_in_batches(con, source, p.batched, p.rel, p.digest, run_id, pii_key)
         return _commit(con, source, p, run_id, pii_key)
     except Exception as exc:  # the transaction was rolled back: retried next run
         log.error("%s: %s while loading", p.rel, type(exc).__name__)
+        if p.batched is None:  # rolled back with the file's transaction
+            _remember(con, source, p)
         return _not_recorded(
             con, source, p.rel, p.digest, run_id, file_message("internal_error", type(exc).__name__)
         )
+
+
+def _pii_refusal(con: duckdb.DuckDBPyConnection, pii_key: bytes | None) -> str | None:
+    """Why a personal-data file cannot be loaded with this key, or None."""
+    if pii_key is None:
+        return file_message("no_pii_key")
+    if not ledger.pii_key_matches(con, pii_key):
+        return file_message("pii_key_changed")
+    return None
+
+
+def _remember(con: duckdb.DuckDBPyConnection, source: Source, p: Prepared) -> None:
+    """The file's size and mtime with the SHA-256 just computed (``p.hashed``), if any."""
+    if p.hashed and p.digest:
+        ledger.remember_stats(con, source.name, p.rel, *p.hashed, p.digest)
 
 
 def _not_recorded(
@@ -588,6 +605,7 @@ def _commit(
     account = accounting.total([s.account for s in p.sheets])
     con.begin()
     try:
+        _remember(con, source, p)
         file_id = next_file_id(con)
         insert_file(
             con, file_id, source, p.path, p.rel, p.digest, run_id, status, sheet, account, reason

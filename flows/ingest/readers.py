@@ -120,12 +120,12 @@ def refuse_legacy_encoding(grids: list[Grid]) -> None:
         for grid in grids
         for row in grid.frame.head(40).rows()
     )
-    letters = sum(ch.isalpha() for ch in sample) or 1
+    letters = sum(map(str.isalpha, sample)) or 1  # map: no Python frame per character
     for name, marks in (
         ("TCVN3 (ABC, phông .Vn…)", _TCVN3_MARKS),
         ("VNI (phông VNI-…)", _VNI_MARKS),
     ):
-        found = sum(ch in marks for ch in sample)
+        found = sum(map(marks.__contains__, sample))
         if found >= 3 and found / letters > 0.003:
             raise FileRejected("legacy_encoding", name)
 
@@ -526,9 +526,13 @@ def _decode_to(
     )
     line_ends = LineFeeds()
     invalid = lines = multibyte = 0
+    tail = b""  # the previous block's last bytes: a U+FFFD written across two blocks
     with path.open("rb") as src, target.open("wb") as out:
         while True:
             block = src.read(chunk)
+            state = decoder.getstate()
+            if mark_invalid:  # first with Python's own handler (no Python call per byte)
+                decoder.errors = "replace"
             try:
                 text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as exc:
@@ -537,7 +541,11 @@ def _decode_to(
                 raise FileRejected("unreadable", "tệp nhị phân / binary content")
             data = text.encode("utf-8")
             if mark_invalid:
-                found = text.count(INVALID_BYTES_MARK)
+                # What the marked text would hold: a mark for each invalid sequence (each a
+                # U+FFFD here, less those written in the file) and each U+FDD0 written.
+                written = (tail + block).count("\ufffd".encode())
+                found = text.count("\ufffd") - written + text.count(INVALID_BYTES_MARK)
+                tail = (tail + block)[-2:]
                 invalid += found
                 lines += max(block.count(b"\n"), block.count(b"\r"))
                 multibyte += len(data) - len(text) - 2 * found  # the mark is 3 bytes
@@ -547,6 +555,11 @@ def _decode_to(
                     and (not block or lines > STRAY_LINES_PER_INVALID * STRAY_MIN_INVALID)
                 ):
                     raise NotUtf8
+                if found:  # few: the block decoded again with its invalid bytes marked
+                    decoder.setstate(state)
+                    decoder.errors = _MARK_ERRORS
+                    text = decoder.decode(block, final=not block)
+                    data = text.encode("utf-8")
             out.write(line_ends.convert(data, final=not block))
             if not block:
                 return invalid
@@ -633,6 +646,9 @@ def _parse_csv(
             truncate_ragged_lines=True,
             n_rows=n_rows,
             glob=False,  # the exact path: "[", "*", "?" in a file name are not patterns
+            # One chunk a column: every later pass pays per chunk (the reader's dozens of
+            # chunks cost more than a small file's work).
+            rechunk=True,
         )
     except Exception as exc:  # polars raises ComputeError/NoDataError for broken CSV
         if "utf-8" in str(exc):

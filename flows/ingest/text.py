@@ -7,6 +7,7 @@ their NFC spelling; only comparisons fold.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -21,7 +22,13 @@ def fold(text: str | None) -> str:
     """Fold a header or label: 'Doanh thu (triệu đồng)' → 'doanh thu'."""
     if text is None:
         return ""
-    text = unicodedata.normalize("NFC", str(text))
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    """:func:`fold` of a string, cached: the same headers and labels come in every file."""
+    text = unicodedata.normalize("NFC", text)
     text = _BRACKETS.sub(" ", text)
     text = text.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFD", text)

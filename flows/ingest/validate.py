@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 
 import pandera.polars as pa
 import polars as pl
@@ -178,6 +179,32 @@ def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
 
 
+_SCHEMAS: dict[tuple, tuple[Source, References, pa.DataFrameSchema]] = {}
+_SCHEMAS_KEPT = 8
+_SCHEMAS_LOCK = threading.Lock()
+
+
+def schema_for(source: Source, refs: References) -> pa.DataFrameSchema:
+    """:func:`build_schema`, built once per source and run's references rather than once per
+    file (pandera copies a schema's columns as it builds it: milliseconds a file)."""
+    key = (
+        id(source),
+        id(refs),
+        refs.today,
+        len(refs.industry_divisions),
+        len(refs.kpi_codes),
+    )
+    hit = _SCHEMAS.get(key)
+    if hit is not None and hit[0] is source and hit[1] is refs:
+        return hit[2]
+    schema = build_schema(source, refs)
+    with _SCHEMAS_LOCK:
+        while len(_SCHEMAS) >= _SCHEMAS_KEPT:
+            _SCHEMAS.pop(next(iter(_SCHEMAS)))
+        _SCHEMAS[key] = (source, refs, schema)  # kept alive: their ids stay theirs
+    return schema
+
+
 def _detail(source: Source, rule: str, column: str, refs: References) -> str:
     if rule == "future_date":
         return refs.today.strftime("%d/%m/%Y")
@@ -202,7 +229,7 @@ def validate(
     ``check_duplicates=False``: the caller checks keys across a file read in batches
     (:func:`key_columns` of each batch, then :func:`duplicate_keys` of them all).
     """
-    schema = build_schema(source, refs)
+    schema = schema_for(source, refs)
     try:
         schema.validate(frame, lazy=True)
         failures = None
