@@ -768,7 +768,7 @@ def _scatter_rest(
         cells.parse_number(pl.col("t"), pl.col("s"), resolution).alias("v"),
         pl.col("s").is_in(_AMBIGUOUS_STYLES).alias("a"),
     ).partition_by("f", as_dict=True, include_key=False)
-    columns = []
+    columns: list[pl.Expr | pl.Series] = []
     for f in fields:
         part = parsed.get((f.name,))
         if part is None:
