@@ -206,19 +206,7 @@ def scale_table(r: dict) -> str:
             rate=False,
         )
     runs = (("(d)", d), ("(e) no new file", e0), ("(e) new month", e1))
-    if any(m and m.get("phases") for _, m in runs):
-        lines += [
-            "",
-            "Where the nightly runs' time goes (from Prefect's log timestamps, seconds):",
-            "",
-            "| run | " + " | ".join(PHASE_NAMES) + " |",
-            "|---|" + "---:|" * len(PHASE_NAMES),
-        ]
-        for label, m in runs:
-            if m and m.get("phases"):
-                lines.append(
-                    f"| {label} | " + " | ".join(_s(m["phases"].get(n)) for n in PHASE_NAMES) + " |"
-                )
+    lines += _phase_lines(list(runs), "Where the nightly runs' time goes")
     if any(m and m.get("peak_parts") for _, m in runs):
         lines += [
             "",
@@ -508,14 +496,16 @@ def targets(results: list[dict], once: dict | None = None) -> str:
     )
 
 
-def _phase_lines(runs: list[tuple[str, dict | None]]) -> list[str]:
+def _phase_lines(
+    runs: list[tuple[str, dict | None]], title: str = "Where the time goes"
+) -> list[str]:
     """Where runs' time goes (runlog phases), a Markdown table; none if no phases."""
     runs = [(label, m) for label, m in runs if m and m.get("phases")]
     if not runs:
         return []
     lines = [
         "",
-        "Where the time goes (from Prefect's log timestamps, seconds):",
+        f"{title} (from Prefect's log timestamps, seconds):",
         "",
         "| run | " + " | ".join(PHASE_NAMES) + " |",
         "|---|" + "---:|" * len(PHASE_NAMES),
