@@ -207,6 +207,7 @@ def scale_table(r: dict) -> str:
         )
     runs = (("(d)", d), ("(e) no new file", e0), ("(e) new month", e1))
     lines += _phase_lines(list(runs), "Where the nightly runs' time goes")
+    lines += _dbt_lines(list(runs))
     if any(m and m.get("peak_parts") for _, m in runs):
         lines += [
             "",
@@ -517,6 +518,33 @@ def _phase_lines(
     return lines
 
 
+def _dbt_lines(runs: list[tuple[str, dict | None]]) -> list[str]:
+    """Where the runs' dbt builds spent their time (dbt's run_results.json); none if no
+    run built."""
+    runs = [(label, m) for label, m in runs if m and m.get("dbt")]
+    if not runs:
+        return []
+    lines = [
+        "",
+        "Where the dbt build's time goes (dbt's `run_results.json`; dbt runs 4 nodes at "
+        "once, so node seconds add up to more than the build's):",
+        "",
+        "| run | build s | models (n, s) | tests (n, s) | slowest nodes (s) |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for label, m in runs:
+        b = m["dbt"]
+        slowest = ", ".join(
+            f"{name}{' (test)' if kind == 'test' else ''} {seconds:.1f}"
+            for kind, name, seconds in b["top"]
+        )
+        lines.append(
+            f"| {label} | {_s(b['elapsed'])} | {b['models']}, {_s(b['model_seconds'])} | "
+            f"{b['tests']}, {_s(b['test_seconds'])} | {slowest} |"
+        )
+    return lines
+
+
 def _run_line(label: str, m: dict | None, ratio: str = "") -> str:
     """A measured process as a row: rows, seconds, peak RSS, peak PSS, load, ratio."""
     if not m:
@@ -617,6 +645,7 @@ def province_section(pv: dict) -> list[str]:
         _run_line("`vlpipe run`, one area's new month", e1, ratio),
     ]
     lines += _phase_lines([("first night", d), ("one area's new month", e1)])
+    lines += _dbt_lines([("first night", d), ("one area's new month", e1)])
     return lines + [""]
 
 
@@ -638,6 +667,7 @@ def makerun_section(mr: dict) -> list[str]:
         _run_line("`make run` (`vlpipe run`, first night)", run),
     ]
     lines += _phase_lines([("`make run`", run)])
+    lines += _dbt_lines([("`make run`", run)])
     return lines + [""]
 
 
@@ -678,6 +708,9 @@ def phases(profile: Path, top: int = 20) -> tuple[str, str]:
     text = buf.getvalue()
     text = text[text.find("   ncalls") :].rstrip()
     return "\n".join(table), text.replace(str(ROOT) + "/", "")
+
+
+MISSES = Path(__file__).with_name("misses.md")
 
 
 def render(
@@ -734,6 +767,8 @@ def render(
     parts += once_sections(once or {})
     if scaleout:
         parts += [scaleout, ""]
+    if MISSES.is_file():  # written by hand: the profiles of the targets missed, what was tried
+        parts += [MISSES.read_text(encoding="utf-8").rstrip("\n"), ""]
     parts += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     return "\n".join(parts)
 

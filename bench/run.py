@@ -181,6 +181,10 @@ def vlpipe_run(
         "code": code,
         "load": load,
     }
+    if result["built"]:
+        result["dbt"] = runlog.dbt_profile(
+            warehouse / "private" / "dbt" / "target" / "run_results.json"
+        )
     loaded = re.search(r"Rows: ([\d,]+) loaded, ([\d,]+) rejected", m.output)
     if loaded:
         result["rows"] = int(loaded.group(1).replace(",", ""))

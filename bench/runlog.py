@@ -8,7 +8,9 @@ after the last task (summary, artifacts, stopping the temporary API server).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 LINE = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+ +\| (Flow|Task) run '([^']+)' - (.*)$")
 GROUPS = (
@@ -46,3 +48,29 @@ def phases(output: str, started_at: float, seconds: float) -> dict[str, float]:
     if begin is None or last is None:
         return {}
     return {"start-up": begin, **out, "shut-down": seconds - last}
+
+
+def dbt_profile(run_results: Path, top: int = 8) -> dict | None:
+    """Where a night's dbt build spent its time, from dbt's ``run_results.json``: the
+    build's elapsed seconds, the models' and the tests' summed seconds (dbt runs several
+    nodes at once, so the sums exceed the elapsed time) and the ``top`` slowest nodes."""
+    if not run_results.is_file():
+        return None
+    data = json.loads(run_results.read_text(encoding="utf-8"))
+    nodes = [
+        (r["unique_id"].split(".")[0], r["unique_id"].split(".")[2], r["execution_time"])
+        for r in data.get("results", [])
+    ]
+    models = [n for n in nodes if n[0] == "model"]
+    tests = [n for n in nodes if n[0] == "test"]
+    return {
+        "elapsed": data.get("elapsed_time"),
+        "models": len(models),
+        "model_seconds": sum(n[2] for n in models),
+        "tests": len(tests),
+        "test_seconds": sum(n[2] for n in tests),
+        "top": [
+            [kind, name, seconds]
+            for kind, name, seconds in sorted(nodes, key=lambda n: -n[2])[:top]
+        ],
+    }

@@ -13,11 +13,9 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
 
 from flows.config import VIETNAM, connect
 from flows.ingest.header import HeaderMatch, locate_header
@@ -37,6 +35,9 @@ from flows.xlsx_text import append_text
 from schemas.base import Source
 from schemas.messages import FILE_RULES
 from schemas.registry import get_source
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (not on a quiet night)
+    from openpyxl import Workbook
 
 HIDDEN = "(ẩn)"
 CITIZEN_ID_LIKE = re.compile(r"(^|\D)\d{12}(\D|$)")  # as flows.ingest.validate masks values
@@ -125,6 +126,9 @@ def _workbook(
 ) -> Workbook:
     """The workbook for one file; ``source`` None for a file no source reads (it has no
     rejected rows, only its whole-file reason)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     fields = source.fields if source else []
     pii = {f.name for f in fields if f.pii}
     sheets = list(dict.fromkeys(r[0] for r in entry["rows"]))
@@ -248,6 +252,8 @@ def _rows_of_file(
 
 def _text(value) -> str | None:
     """Cell text as the sender wrote it, minus the reader's marker and XML-illegal bytes."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if value is None:
         return None
     text = (
@@ -265,19 +271,21 @@ def _clean(value) -> str | None:
     return HIDDEN if text and CITIZEN_ID_LIKE.search(text) else text
 
 
-WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_ROWS = 2000  # per sheet; a file with more rejected rows needs its structure fixed anyway
 WIDTH_SAMPLE = 500
 
 
 def _table(sheet, header: list, rows: list, widths: tuple[int, ...] = ()) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    wrap = Alignment(wrap_text=True, vertical="top")
     for cell in append_text(sheet, header):  # a sender's header too: never a formula
         cell.font = Font(bold=True)
     top = sheet.max_row
     for values in rows[:MAX_ROWS]:
         for cell in append_text(sheet, values):
             if isinstance(cell.value, str):
-                cell.alignment = WRAP
+                cell.alignment = wrap
     if len(rows) > MAX_ROWS:
         more = len(rows) - MAX_ROWS
         append_text(

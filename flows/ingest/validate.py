@@ -11,10 +11,9 @@ from __future__ import annotations
 import functools
 import math
 import threading
+from typing import TYPE_CHECKING
 
-import pandera.polars as pa
 import polars as pl
-from pandera.errors import SchemaErrors
 from stdnum.vn import mst
 
 from flows.ingest.parse import ERROR_SCHEMA, POLARS_TYPES, empty_errors
@@ -35,6 +34,9 @@ from schemas.base import (
     Source,
     pseudonym_column,
 )
+
+if TYPE_CHECKING:  # pandera (and pandas under it) is imported when a file is validated
+    import pandera.polars as pa
 
 DECISION_NO = r"^\d+[A-Za-z]?/(QĐ|QD|qđ|qd)-[0-9A-Za-zĐđ\-]+$"
 PII_MASK = "(ẩn – dữ liệu cá nhân / hidden – personal data)"
@@ -105,6 +107,8 @@ def _valid_tax_codes(values: pl.Series) -> list[str]:
 
 
 def _lookup_check(f: Field, refs: References) -> pa.Check | None:
+    import pandera.polars as pa
+
     name = f.lookup.value if f.lookup else None
     match f.lookup:
         case Lookup.TAX_CODE:
@@ -138,6 +142,8 @@ def _lookup_check(f: Field, refs: References) -> pa.Check | None:
 
 def _resolution_check(f: Field) -> pa.Check:
     """A written commune/zone must resolve (a blank one is fine unless required)."""
+    import pandera.polars as pa
+
     assert f.resolved_as is not None and f.lookup is not None  # a field with a lookup
     expr = pl.col(f.name).is_null() | pl.col(f.resolved_as).is_not_null()
     return pa.Check(
@@ -149,6 +155,8 @@ def _resolution_check(f: Field) -> pa.Check:
 
 def build_schema(source: Source, refs: References) -> pa.DataFrameSchema:
     """The pandera contract of a source, given this run's reference data."""
+    import pandera.polars as pa
+
     columns = {}
     for f in source.fields:
         checks = []
@@ -229,6 +237,8 @@ def validate(
     ``check_duplicates=False``: the caller checks keys across a file read in batches
     (:func:`key_columns` of each batch, then :func:`duplicate_keys` of them all).
     """
+    from pandera.errors import SchemaErrors
+
     schema = schema_for(source, refs)
     try:
         schema.validate(frame, lazy=True)

@@ -9,6 +9,10 @@
                                      with rows of files newer than {{ this }} holds; empty
                                      when the model is not incremental (use inside
                                      `{% if is_incremental() %}`)
+
+  A CTE passed as `relation` is also read for its rows: declare it `as not materialized`, or
+  DuckDB copies the whole relation before filtering (measured: 16 s instead of 0.02 s for
+  17.7 million labour rows when no labour file is new).
 #}
 {% macro touched_groups(relation, keys) -%}
     select distinct {{ keys | join(', ') }}

@@ -190,3 +190,20 @@ def test_only_the_settings_module_reads_the_environment():
                 if "VLPIPE" in key or not key.startswith(("'PREFECT", '"PREFECT')):
                     readers.append((module_name(path), node.lineno, ast.unparse(node)))
     assert not readers, readers
+
+
+def test_a_quiet_night_imports_neither_pandera_nor_openpyxl():
+    """The flow module leaves pandera (and pandas under it) and openpyxl to the first file
+    validated or workbook written: a night with no new file does not pay ~2 s of imports
+    for them (issue 16's no-new-file target). A subprocess: a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, flows.cli, flows.nightly, flows.summary; "
+        "print(sorted(m for m in ('pandera', 'pandas', 'openpyxl') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout
