@@ -182,9 +182,10 @@ def vlpipe_run(
         "load": load,
     }
     if result["built"]:
-        result["dbt"] = runlog.dbt_profile(
-            warehouse / "private" / "dbt" / "target" / "run_results.json"
-        )
+        from flows.config import Paths
+        from flows.transform import build_results_file
+
+        result["dbt"] = runlog.dbt_profile(build_results_file(Paths.of(raw, warehouse)))
     loaded = re.search(r"Rows: ([\d,]+) loaded, ([\d,]+) rejected", m.output)
     if loaded:
         result["rows"] = int(loaded.group(1).replace(",", ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -137,6 +138,8 @@ def run_dbt(
     results = []
     if results_file.exists():
         results = json.loads(results_file.read_text(encoding="utf-8")).get("results", [])
+        if command == "build":  # kept: `dbt docs generate` writes its own run_results.json
+            shutil.copyfile(results_file, build_results_file(paths))
     failures = [
         f"{r['unique_id']}: {r['status']} {r.get('message') or ''}".strip()
         for r in results
@@ -150,6 +153,12 @@ def run_dbt(
     models = sum(1 for r in results if r["unique_id"].startswith("model."))
     tests = sum(1 for r in results if r["unique_id"].startswith("test."))
     return DbtResult(proc.returncode == 0 and not failures, models, tests, failures)
+
+
+def build_results_file(paths: Paths) -> Path:
+    """The last dbt build's ``run_results.json`` (each model's and test's seconds): where a
+    night's build spent its time."""
+    return paths.private_dir / "dbt" / "build_results.json"
 
 
 def column_descriptions(paths: Paths) -> dict[str, dict]:
